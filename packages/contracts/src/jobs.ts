@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { LadderProfiles, SourceInfoSchema } from './media.js';
+
+/** A live broadcast to transcode: one ffmpeg pulls `pullUrl` and writes the HLS ladder under `storagePrefix`. */
+export const LiveJobSchema = z.object({
+  sessionId: z.string().uuid(),
+  channelId: z.string().uuid(),
+  pullUrl: z.string().startsWith('rtmp://'),
+  source: SourceInfoSchema,
+  profile: z.enum(LadderProfiles),
+  passthrough: z.boolean(),
+  segmentSeconds: z.number().positive().default(2),
+  storagePrefix: z.string().regex(/^[a-z0-9/_-]+$/),
+});
+export type LiveJob = z.infer<typeof LiveJobSchema>;
+
+/** Every job the queue knows, by name. Add a job here and both drivers carry it. */
+export const JobSchemas = {
+  live: LiveJobSchema,
+} as const;
+export type JobName = keyof typeof JobSchemas;
+export type JobPayload<N extends JobName> = z.infer<(typeof JobSchemas)[N]>;

@@ -1,0 +1,38 @@
+import type { Readable } from 'node:stream';
+
+export interface PutOptions {
+  contentType?: string;
+  cacheControl?: string;
+}
+
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  lastModified: Date;
+  etag?: string;
+  contentType?: string;
+  cacheControl?: string;
+}
+
+export interface StoredObject extends ObjectInfo {
+  body: Readable;
+}
+
+/**
+ * Object storage as Onda uses it: flat keys (`live/<session>/720p/r0_00001.ts`), whole-object writes,
+ * streamed reads. Two drivers implement it: S3-compatible stores and a local folder (embedded mode).
+ */
+export interface ObjectStorage {
+  readonly driver: 's3' | 'local';
+  /** Writes a small object in one request (playlists, segments, images). */
+  put(key: string, body: Buffer | Uint8Array | string, options?: PutOptions): Promise<void>;
+  /** Uploads a local file; large files go up in parts (multipart) with per-part retries. */
+  putFile(key: string, filePath: string, options?: PutOptions): Promise<void>;
+  /** Streams an object, or null when it does not exist. */
+  get(key: string): Promise<StoredObject | null>;
+  head(key: string): Promise<ObjectInfo | null>;
+  list(prefix: string): AsyncIterable<ObjectInfo>;
+  delete(key: string): Promise<void>;
+  deletePrefix(prefix: string): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,15 @@
+import { PipeTransform } from '@nestjs/common';
+import type { z } from 'zod';
+import { AppError } from './app-error.js';
+
+/** Validates a body, query or param with a zod schema from @onda/contracts; failures are 400 problem+json. */
+export class ZodPipe<S extends z.ZodTypeAny> implements PipeTransform<unknown, z.infer<S>> {
+  constructor(private readonly schema: S) {}
+
+  transform(value: unknown): z.infer<S> {
+    const result = this.schema.safeParse(value);
+    if (result.success) return result.data;
+    const errors = result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+    throw new AppError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  }
+}

@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { AppModule, type ApiDeps } from './app.module.js';
+import { setupOpenApi } from './openapi.setup.js';
+import { requestId } from './common/request-id.js';
+
+export type { ApiDeps } from './app.module.js';
+export type { ApiOptions } from './common/tokens.js';
+export { createAdminWithToken } from './auth/admin.service.js';
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  app: NestExpressApplication;
+  close(): Promise<void>;
+}
+
+const RESERVED = /^\/(v1|internal|media|healthz|readyz|metrics)(\/|$)/;
+
+/** Serves the built React app with history-API fallback, leaving API paths to Nest. */
+function webApp(dist: string) {
+  const assets = express.static(dist, { index: false, maxAge: '1y', immutable: true });
+  const indexHtml = path.join(dist, 'index.html');
+  return (req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || RESERVED.test(req.path)) return next();
+    if (req.path.startsWith('/assets/')) return assets(req, res, next);
+    if (/\.[a-z0-9]+$/i.test(req.path)) return express.static(dist, { index: false, maxAge: '1h' })(req, res, next);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(indexHtml);
+  };
+}
+
+/** Starts the REST API (and, when `webDist` is set, the web app) on host:port. */
+export async function startApi(deps: ApiDeps, listen: { host: string; port: number }): Promise<RunningApi> {
+  const server = express();
+  server.disable('x-powered-by');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(deps), new ExpressAdapter(server), {
+    bodyParser: false,
+    bufferLogs: false,
+    logger: ['log', 'warn', 'error'],
+  });
+  app.use(requestId);
+  // Small JSON bodies only: nothing in this API takes more than a few KB; larger bodies are refused with 413.
+  app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));
+  const webDist = deps.options.webDist;
+  if (webDist && existsSync(path.join(webDist, 'index.html'))) app.use(webApp(webDist));
+  setupOpenApi(app);
+  app.enableShutdownHooks();
+  await app.listen(listen.port, listen.host);
+  const httpServer = app.getHttpServer() as Server;
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = listen.host === '0.0.0.0' || listen.host === '::' ? '127.0.0.1' : listen.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    app,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,62 @@
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import type { ObjectStorage } from '@onda/storage';
+import { AppError } from '../common/app-error.js';
+import { STORAGE } from '../common/tokens.js';
+
+const TYPES: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  ts: 'video/mp2t',
+  m4s: 'video/iso.segment',
+  mp4: 'video/mp4',
+  jpg: 'image/jpeg',
+  vtt: 'text/vtt; charset=utf-8',
+};
+
+/**
+ * Playlists change every segment: cache them for about half a segment. Segments never change once
+ * written: cache them forever. What the worker stored with the object wins over these defaults.
+ */
+function cacheControlFor(key: string): string {
+  return key.endsWith('.m3u8') ? 'public, max-age=1' : 'public, max-age=31536000, immutable';
+}
+
+const KEY = /^(live|vod)\/[A-Za-z0-9/_.-]+$/;
+
+/**
+ * Serves HLS objects from storage. Used in embedded mode and whenever no CDN/bucket URL is configured
+ * (MEDIA_PUBLIC_URL); in scale-out behind a CDN viewers never reach this path.
+ */
+@ApiExcludeController()
+@Controller('media')
+export class MediaController {
+  constructor(@Inject(STORAGE) private readonly storage: ObjectStorage) {}
+
+  @Get('*key')
+  async get(@Param('key') keyParam: string | string[], @Res() res: Response): Promise<void> {
+    const key = Array.isArray(keyParam) ? keyParam.join('/') : keyParam;
+    if (!KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+      throw new AppError('not_found', 'No such media object');
+    }
+    const object = await this.storage.get(key);
+    if (!object) throw new AppError('not_found', 'No such media object');
+    const ext = key.slice(key.lastIndexOf('.') + 1);
+    res.status(200);
+    res.setHeader('Content-Type', TYPES[ext] ?? object.contentType ?? 'application/octet-stream');
+    res.setHeader('Cache-Control', object.cacheControl ?? cacheControlFor(key));
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Content-Length', String(object.size));
+    if (object.etag) res.setHeader('ETag', object.etag);
+    res.setHeader('Last-Modified', object.lastModified.toUTCString());
+    if (res.req.method === 'HEAD') {
+      object.body.destroy();
+      res.end();
+      return;
+    }
+    await pipeline(object.body, res).catch(() => {
+      // The viewer went away mid-transfer; nothing to report.
+    });
+  }
+}

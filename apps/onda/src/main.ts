@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createAdminWithToken } from '@onda/api';
+import { ConfigError, loadApiConfig } from '@onda/config';
+import { createPrismaClient, migrate, startEmbeddedPostgres } from '@onda/db';
+import { runAll, runApi, runIngest, runWorker, type Stoppable } from './roles.js';
+
+const USAGE = `Usage: onda [command]
+
+Commands:
+  all (default)            every role in one process (embedded mode unless DATABASE_URL/REDIS_URL/S3_* are set)
+  api | ingest | worker    one role as its own process (scale-out; needs ONDA_INTERNAL_TOKEN, REDIS_URL for queue)
+  create-admin --email E   create (or promote) an admin and print a new API token once
+`;
+
+const env = process.env;
+
+function runFile(): string {
+  return path.join(path.resolve(loadApiConfig(env).dataDir), 'run', 'database-url');
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Finds the database: DATABASE_URL, the running embedded server, or a temporary embedded start. */
+async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const config = loadApiConfig(env);
+  if (config.databaseUrl) return fn(config.databaseUrl);
+  const running = (() => {
+    try {
+      return readFileSync(runFile(), 'utf8').trim();
+    } catch {
+      return null;
+    }
+  })();
+  if (running && (await reachable(running))) return fn(running);
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(path.resolve(config.dataDir), 'postgres') });
+  try {
+    return await fn(embedded.connectionString);
+  } finally {
+    await embedded.stop();
+  }
+}
+
+async function createAdmin(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' } } });
+  if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) throw new Error('create-admin needs --email <address>');
+  await withDatabase(async (url) => {
+    await migrate(url);
+    const prisma = createPrismaClient(url);
+    try {
+      const { token } = await createAdminWithToken(prisma, values.email!, values.name);
+      console.log(`Admin ${values.email} is ready. API token (shown once, keep it secret):\n\n  ${token}\n`);
+      console.log(`Try: curl -H "Authorization: Bearer ${token.slice(0, 9)}…" ${loadApiConfig(env).publicUrl}/v1/channels`);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+}
+
+async function serve(command: string): Promise<void> {
+  let running: Stoppable;
+  let embeddedDatabaseUrl: string | undefined;
+  switch (command) {
+    case 'all': {
+      const all = await runAll(env);
+      running = all;
+      embeddedDatabaseUrl = all.embeddedDatabaseUrl;
+      const config = loadApiConfig(env);
+      console.log(`\nOnda is running.\n  Web:     ${config.publicUrl}/\n  API:     ${config.publicUrl}/v1  (docs: ${config.publicUrl}/v1/docs)\n  RTMP:    ${config.rtmpPublicUrl}  (OBS server URL; stream key from the API)\n  Admin:   npm run onda -- create-admin --email you@example.com\n`);
+      break;
+    }
+    case 'api': {
+      const api = await runApi(env);
+      running = api;
+      console.log(`Onda API listening on ${api.api.url}`);
+      break;
+    }
+    case 'ingest': {
+      const ingest = await runIngest(env);
+      running = ingest;
+      console.log(`Onda ingest listening for RTMP on port ${ingest.port}`);
+      break;
+    }
+    case 'worker':
+      running = await runWorker(env);
+      console.log('Onda worker waiting for jobs');
+      break;
+    default:
+      console.error(USAGE);
+      process.exit(2);
+  }
+  if (embeddedDatabaseUrl) {
+    // Lets `onda create-admin` reach the embedded database while this process holds it.
+    mkdirSync(path.dirname(runFile()), { recursive: true });
+    writeFileSync(runFile(), embeddedDatabaseUrl, { mode: 0o600 });
+  }
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    const timer = setTimeout(() => process.exit(1), 20_000);
+    timer.unref();
+    await running.stop();
+    rmSync(runFile(), { force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+async function main(): Promise<void> {
+  const [command = 'all', ...rest] = process.argv.slice(2);
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  if (command === 'create-admin') return createAdmin(rest);
+  return serve(command);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

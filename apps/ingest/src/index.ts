@@ -1,0 +1,3 @@
+export { createHttpIngestApiClient, IngestApiError, type HttpIngestApiClientOptions, type IngestApiClient } from './api-client.js';
+export { startIngest, type IngestHandle, type IngestLogger, type IngestServerConfig } from './ingest.js';
+export { playToken, verifyPlayToken } from './source-info.js';

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startIngest, type IngestHandle } from './ingest.js';
+import { playToken } from './source-info.js';
+import { FakeIngestApi, memoryLogger, probe, publish, run } from './testing/helpers.js';
+
+// NMS's own RTMP client sends media right after `publish` without waiting for the answer, unlike ffmpeg.
+interface NmsRtmpClient {
+  connect(url: string): Promise<void>;
+  sendConnect(): Promise<unknown>;
+  sendCreateStream(): Promise<number>;
+  sendPublish(name: string): Promise<unknown>;
+  sendMetaData(meta: Record<string, unknown>): void;
+  sendPacket(packet: { codec_type: number; codec_id: number; flags: number; dts: number; pts: number; size: number; data: Buffer }): void;
+  disconnect(): void;
+}
+const RtmpClient = createRequire(import.meta.url)('node-media-server/src/protocol/rtmp_client.js') as new () => NmsRtmpClient;
+
+const INTERNAL_TOKEN = 'internal-token-for-tests-0123456789';
+const KEY = 'sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+
+describe(startIngest.name, () => {
+  let sut: IngestHandle;
+  let api: FakeIngestApi;
+  let logger: ReturnType<typeof memoryLogger>;
+  let sessionId: string;
+  const channelId = randomUUID();
+
+  beforeEach(async () => {
+    sessionId = randomUUID();
+    api = new FakeIngestApi(new Map([[KEY, { sessionId, channelId }]]));
+    logger = memoryLogger();
+    // A long metadata timeout: a prompt `started` then proves it came from the metadata, not the timer.
+    sut = await start(5_000);
+  });
+
+  // Port 0: every test gets a free port of its own, so files and tests never collide.
+  const start = (metadataTimeoutMs: number) =>
+    startIngest({
+      api,
+      config: { rtmpPort: 0, bind: '127.0.0.1', internalToken: INTERNAL_TOKEN, ingestId: 'ingest-test', dataDir: join(tmpdir(), 'onda-ingest-test'), metadataTimeoutMs },
+      logger,
+    });
+
+  afterEach(async () => {
+    await sut.stop();
+  });
+
+  const publishUrl = (key: string) => `rtmp://127.0.0.1:${sut.port}/live/${key}`;
+  const playUrl = (name: string, query = '') => `rtmp://127.0.0.1:${sut.port}/live/${name}${query}`;
+
+  it('refuses a wrong stream key: the encoder fails fast and nothing starts', async () => {
+    const t0 = Date.now();
+    const encoder = publish(publishUrl('wrong-key-123'));
+    const result = await encoder.exited;
+
+    expect(result.code).not.toBe(0);
+    expect(result.at - t0).toBeLessThan(5_000);
+    expect(api.authorizeCalls).toEqual([{ streamKey: 'wrong-key-123', clientIp: '127.0.0.1', ingestId: 'ingest-test' }]);
+    expect(api.startedCalls).toEqual([]);
+    expect(api.disconnectedCalls).toEqual([]);
+    expect(sut.activePublishers()).toBe(0);
+  });
+
+  it('accepts a valid key, reports the source and serves it only on the tokened session path', async () => {
+    const t0 = Date.now();
+    const encoder = publish(publishUrl(KEY), { seconds: 20 });
+    await api.waitFor(() => api.startedCalls.length === 1);
+    const started = api.startedCalls[0]!;
+
+    // Metadata arrives right after Publish.Start, so the report must not wait for the 1 s timeout.
+    expect(started.at - t0).toBeLessThan(2_500);
+    expect(started.sessionId).toBe(sessionId);
+    expect(started.body.source).toEqual({ width: 640, height: 360, fps: 30, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' });
+    const token = playToken(INTERNAL_TOKEN, sessionId);
+    expect(started.body.pullUrl).toBe(`rtmp://127.0.0.1:${sut.port}/live/${sessionId}?token=${token}`);
+    expect(sut.activePublishers()).toBe(1);
+
+    const probed = await probe(started.body.pullUrl);
+    expect(probed?.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 640, height: 360 });
+    expect(probed?.streams.some((s) => s.codec_type === 'audio')).toBe(true);
+
+    expect(await probe(playUrl(sessionId))).toBeNull();
+    expect(await probe(playUrl(sessionId, `?token=${'0'.repeat(64)}`))).toBeNull();
+    expect(await probe(playUrl(sessionId, `?token=${token.slice(0, 63)}`))).toBeNull();
+    expect(await probe(playUrl(KEY))).toBeNull();
+    expect(await probe(playUrl(KEY, `?token=${token}`))).toBeNull();
+
+    encoder.stop();
+    await encoder.exited;
+    // The full key never reaches our logs (NMS's own logger is set to warn and sees only session ids).
+    expect(logger.lines.join('\n')).not.toContain(KEY);
+    expect(logger.lines.join('\n')).toContain('sk_l…');
+  });
+
+  it('reports hasAudio false for a stream without audio', async () => {
+    const encoder = publish(publishUrl(KEY), { audio: false, seconds: 10 });
+    await api.waitFor(() => api.startedCalls.length === 1);
+
+    expect(api.startedCalls[0]!.body.source).toEqual({ width: 640, height: 360, fps: 30, hasAudio: false, videoCodec: 'h264', audioCodec: null });
+    encoder.stop();
+    await encoder.exited;
+  });
+
+  it('falls back to the sequence header after the timeout when the encoder sends no metadata', async () => {
+    await sut.stop();
+    sut = await start(400);
+    const encoder = publish(publishUrl(KEY), { audio: false, seconds: 10, extra: ['-flvflags', 'no_metadata'] });
+    await api.waitFor(() => api.startedCalls.length === 1);
+
+    expect(api.startedCalls[0]!.body.source).toEqual({ width: 640, height: 360, fps: 0, hasAudio: false, videoCodec: 'h264', audioCodec: null });
+    encoder.stop();
+    await encoder.exited;
+  });
+
+  it('reports the disconnect at once and ends attached players when the encoder stops', async () => {
+    const encoder = publish(publishUrl(KEY), { seconds: 30 });
+    await api.waitFor(() => api.startedCalls.length === 1);
+    const player = run('/usr/bin/ffmpeg', ['-hide_banner', '-nostdin', '-i', api.startedCalls[0]!.body.pullUrl, '-c', 'copy', '-f', 'null', '-']);
+    // Let the player receive media before the encoder goes away.
+    const deadline = Date.now() + 10_000;
+    while (!/frame=\s*[1-9]/.test(player.stderr()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(player.stderr()).toMatch(/frame=\s*[1-9]/);
+
+    encoder.stop();
+    const encoderExit = await encoder.exited;
+    await api.waitFor(() => api.disconnectedCalls.length === 1, 5_000);
+    const playerExit = await player.exited;
+
+    expect(api.disconnectedCalls[0]).toMatchObject({ sessionId, reason: 'encoder disconnected' });
+    expect(api.disconnectedCalls[0]!.at - encoderExit.at).toBeLessThan(1_000);
+    expect(playerExit.signal).toBeNull();
+    expect(playerExit.at - encoderExit.at).toBeLessThan(5_000);
+    expect(sut.activePublishers()).toBe(0);
+  });
+
+  it('still accepts the publish when the API answers slowly', async () => {
+    api.delayMs = 500;
+    const encoder = publish(publishUrl(KEY), { seconds: 10 });
+    await api.waitFor(() => api.startedCalls.length === 1);
+
+    expect(api.startedCalls[0]!.body.source).toMatchObject({ width: 640, height: 360, hasAudio: true });
+    expect(await probe(api.startedCalls[0]!.body.pullUrl)).not.toBeNull();
+    encoder.stop();
+    await encoder.exited;
+  });
+
+  it('keeps media that arrives before the key check answers and replays it once accepted', async () => {
+    api.delayMs = 300;
+    const client = new RtmpClient();
+    await client.connect(publishUrl(KEY));
+    await client.sendConnect();
+    await client.sendCreateStream();
+    const published = client.sendPublish(KEY);
+    client.sendMetaData({ width: 320, height: 240, framerate: 25, videocodecid: 7, audiocodecid: 10 });
+    for (let i = 0; i < 20; i++) {
+      const data = Buffer.alloc(200, i);
+      data[0] = 0x27; // inter frame, H.264
+      data[1] = 1; // NALU
+      client.sendPacket({ codec_type: 9, codec_id: 7, flags: 4, dts: i * 40, pts: i * 40, size: data.length, data });
+    }
+    expect(api.startedCalls).toEqual([]);
+
+    await published;
+    await api.waitFor(() => api.startedCalls.length === 1);
+    expect(api.startedCalls[0]!.body.source).toEqual({ width: 320, height: 240, fps: 25, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' });
+    expect(sut.activePublishers()).toBe(1);
+    client.disconnect();
+    await api.waitFor(() => api.disconnectedCalls.length === 1);
+  });
+
+  it('answers a refused publish with an error status', async () => {
+    const client = new RtmpClient();
+    await client.connect(publishUrl('nope'));
+    await client.sendConnect();
+    await client.sendCreateStream();
+
+    await expect(client.sendPublish('nope')).rejects.toThrow('Invalid stream key');
+    client.disconnect();
+  });
+
+  it('refuses the publish when the API fails', async () => {
+    api.failWith = new Error('connect ECONNREFUSED');
+    const encoder = publish(publishUrl(KEY));
+    const result = await encoder.exited;
+
+    expect(result.code).not.toBe(0);
+    expect(api.startedCalls).toEqual([]);
+    expect(logger.lines.some((l) => l.includes('stream key check failed') && l.includes('ECONNREFUSED'))).toBe(true);
+  });
+
+  it('tells the API about publishers it drops when stopped, and can start again in the same process', async () => {
+    const encoder = publish(publishUrl(KEY), { seconds: 30 });
+    await api.waitFor(() => api.startedCalls.length === 1);
+
+    await sut.stop();
+    expect(api.disconnectedCalls).toMatchObject([{ sessionId, reason: 'ingest stopping' }]);
+    expect((await encoder.exited).code).not.toBeNull();
+
+    sut = await start(1_000);
+    const again = publish(publishUrl(KEY), { seconds: 10 });
+    await api.waitFor(() => api.startedCalls.length === 2);
+    expect(api.startedCalls[1]!.body.pullUrl).toContain(`:${sut.port}/live/${sessionId}?token=`);
+    again.stop();
+    await again.exited;
+  });
+});

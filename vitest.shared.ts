@@ -1,4 +1,4 @@
-import type { UserConfig } from 'vitest/config';
+import type { ViteUserConfig } from 'vitest/config';
 
 /**
  * Workspace packages export `source` (TypeScript) ahead of `default` (built JS), so tests run
@@ -17,4 +17,4 @@ export const sharedTestConfig = {
     hookTimeout: 60_000,
     pool: 'forks',
   },
-} satisfies UserConfig;
+} satisfies ViteUserConfig;

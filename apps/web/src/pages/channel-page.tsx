@@ -1,0 +1,180 @@
+import type { Channel } from '@onda/contracts';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useApi } from '../api/api-context';
+import { ApiError } from '../api/client';
+import { usePoll } from '../api/use-poll';
+import { AlertIcon, MoonIcon, SearchIcon, StopIcon } from '../components/icons';
+import { StatePanel } from '../components/state-panel';
+import { formatDateTime } from '../i18n/format';
+import { HlsPlayer } from '../player/hls-player';
+
+/** Poll cadence: quick while waiting for a broadcast, slower while one plays (only to see it end). */
+export const PollOfflineMs = 2000;
+export const PollLiveMs = 5000;
+const PollMissingMs = 10_000;
+
+type Stage =
+  | { kind: 'loading' }
+  | { kind: 'unreachable' }
+  | { kind: 'not-found' }
+  | { kind: 'offline' }
+  | { kind: 'starting' }
+  | { kind: 'ended' }
+  | { kind: 'playing'; src: string };
+
+/**
+ * Decides what the stage shows. `playedSessionId` is the session this page already played,
+ * so "offline after watching" reads as "ended" and a lingering live status after ENDLIST
+ * does not restart the finished stream.
+ */
+export function channelStage(
+  channel: Channel | undefined,
+  error: unknown,
+  playedSessionId: string | null,
+  endedSessionId: string | null,
+): Stage {
+  if (!channel) {
+    if (error instanceof ApiError && error.code === 'not_found') return { kind: 'not-found' };
+    return error ? { kind: 'unreachable' } : { kind: 'loading' };
+  }
+  const session = channel.liveSession;
+  if (channel.status !== 'live' || !session) return playedSessionId ? { kind: 'ended' } : { kind: 'offline' };
+  if (session.id === endedSessionId || session.state === 'ended' || session.state === 'failed') {
+    return playedSessionId ? { kind: 'ended' } : { kind: 'offline' };
+  }
+  if (!session.playbackUrl) return { kind: 'starting' };
+  return { kind: 'playing', src: session.playbackUrl };
+}
+
+/** `/c/:slug`: the player page. */
+export function ChannelPage() {
+  const { slug = '' } = useParams();
+  const api = useApi();
+  const { t, i18n } = useTranslation();
+  const [played, setPlayed] = useState<{ slug: string; sessionId: string | null; endedId: string | null }>({
+    slug,
+    sessionId: null,
+    endedId: null,
+  });
+  const current = played.slug === slug ? played : { slug, sessionId: null, endedId: null };
+  const { data: channel, error } = usePoll(
+    slug,
+    (signal) => api.getChannel(slug, signal),
+    (data, failed) =>
+      failed instanceof ApiError && failed.code === 'not_found'
+        ? PollMissingMs
+        : data?.status === 'live'
+          ? PollLiveMs
+          : PollOfflineMs,
+  );
+  // A 404 after the channel was seen means it was deleted; other errors keep the last good state.
+  const visible = error instanceof ApiError && error.code === 'not_found' ? undefined : channel;
+  const stage = channelStage(visible, error, current.sessionId, current.endedId);
+  const session = visible?.liveSession ?? null;
+
+  if (stage.kind === 'playing' && session && current.sessionId !== session.id) {
+    // Recorded during render (not in an effect) so the ended state is right on the next poll.
+    setPlayed({ slug, sessionId: session.id, endedId: current.endedId });
+  }
+
+  if (stage.kind === 'not-found') {
+    return (
+      <div className="page">
+        <StatePanel icon={<SearchIcon />} title={t('channel.notFoundTitle')} hint={t('channel.notFoundHint')} testId="not-found-state">
+          <Link className="button button--accent" to="/">
+            {t('notFound.back')}
+          </Link>
+        </StatePanel>
+      </div>
+    );
+  }
+
+  const startedAt = session?.startedAt ?? null;
+  return (
+    <div className="watch">
+      <div className="watch__main">
+        <div className="stage">
+          {stage.kind === 'playing' ? (
+            <HlsPlayer
+              key={stage.src}
+              src={stage.src}
+              onEnded={() => setPlayed({ slug, sessionId: session?.id ?? null, endedId: session?.id ?? null })}
+            />
+          ) : (
+            <StageMessage kind={stage.kind} />
+          )}
+        </div>
+        <div className="watch__info">
+          <div className="watch__title-row">
+            <h1 className="watch__title">{visible?.title ?? slug}</h1>
+            {visible && (
+              <span className={stage.kind === 'playing' ? 'badge badge--live' : 'badge badge--offline'}>
+                {stage.kind === 'playing' ? t('status.live') : t('status.offline')}
+              </span>
+            )}
+          </div>
+          <p className="watch__meta">
+            <span>/{slug}</span>
+            {stage.kind === 'playing' && startedAt && (
+              <time dateTime={startedAt}>{t('channel.startedAt', { time: formatDateTime(startedAt, i18n.language) })}</time>
+            )}
+          </p>
+        </div>
+      </div>
+      <aside className="watch__side" aria-label={t('channel.about')}>
+        {stage.kind === 'playing' && session && session.renditions.length > 0 && (
+          <div className="panel">
+            <h2 className="panel__title">{t('channel.qualities')}</h2>
+            <ul className="chips">
+              {session.renditions.map((name) => (
+                <li key={name} className="chip">
+                  {name}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </aside>
+    </div>
+  );
+}
+
+function StageMessage({ kind }: { kind: Exclude<Stage['kind'], 'playing' | 'not-found'> }) {
+  const { t } = useTranslation();
+  switch (kind) {
+    case 'loading':
+      return (
+        <div className="stage__message" aria-busy="true">
+          <span className="spinner" aria-hidden="true" />
+        </div>
+      );
+    case 'unreachable':
+      return (
+        <div className="stage__message">
+          <StatePanel tone="error" icon={<AlertIcon />} title={t('errors.unreachableTitle')} hint={t('errors.unreachableHint')} testId="error-state" />
+        </div>
+      );
+    case 'starting':
+      return (
+        <div className="stage__message">
+          <StatePanel title={t('channel.startingTitle')} hint={t('channel.startingHint')} testId="offline-state" reason="starting">
+            <span className="spinner" aria-hidden="true" />
+          </StatePanel>
+        </div>
+      );
+    case 'ended':
+      return (
+        <div className="stage__message">
+          <StatePanel icon={<StopIcon />} title={t('channel.endedTitle')} hint={t('channel.endedHint')} testId="offline-state" reason="ended" />
+        </div>
+      );
+    case 'offline':
+      return (
+        <div className="stage__message">
+          <StatePanel icon={<MoonIcon />} title={t('channel.offlineTitle')} hint={t('channel.offlineHint')} testId="offline-state" reason="offline" />
+        </div>
+      );
+  }
+}

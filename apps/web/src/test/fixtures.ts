@@ -1,0 +1,57 @@
+import type { Channel, LiveSession } from '@onda/contracts';
+import { ApiError, type Page, type ViewerApi } from '../api/client';
+
+let counter = 0;
+function uuid(): string {
+  counter += 1;
+  return `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
+}
+
+/** A valid offline channel; pass `liveSession` to make it live. */
+export function makeChannel(overrides: Partial<Channel> = {}): Channel {
+  return {
+    id: uuid(),
+    slug: 'test',
+    title: 'Test channel',
+    passthrough: false,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    status: 'offline',
+    liveSession: null,
+    ...overrides,
+  };
+}
+
+/** A live session of `channel` with a playback URL. */
+export function makeLiveSession(channelId: string, overrides: Partial<LiveSession> = {}): LiveSession {
+  const id = uuid();
+  return {
+    id,
+    channelId,
+    state: 'live',
+    createdAt: '2026-01-01T09:00:00.000Z',
+    startedAt: '2026-01-01T09:00:05.000Z',
+    endedAt: null,
+    renditions: ['720p', '480p', '360p'],
+    playbackUrl: `/media/live/${id}/master.m3u8`,
+    endReason: null,
+    ...overrides,
+  };
+}
+
+/** An in-memory ViewerApi whose answers tests change between polls. */
+export class FakeViewerApi implements ViewerApi {
+  channels = new Map<string, Channel>();
+  failWith: Error | null = null;
+
+  async listLiveChannels(): Promise<Page<Channel>> {
+    if (this.failWith) throw this.failWith;
+    return { items: [...this.channels.values()].filter((c) => c.status === 'live'), nextCursor: null };
+  }
+
+  async getChannel(slug: string): Promise<Channel> {
+    if (this.failWith) throw this.failWith;
+    const channel = this.channels.get(slug);
+    if (!channel) throw new ApiError('not_found', 404, `no channel ${slug}`);
+    return channel;
+  }
+}

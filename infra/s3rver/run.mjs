@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs s3rver in the foreground for dev and CI:
-//   node infra/s3rver/run.mjs --port 9000 --dir ./data/s3 --bucket onda-media [--verbose]
+//   node infra/s3rver/run.mjs --port 9000 --dir ./data/s3 --bucket onda-media [--address 0.0.0.0] [--verbose]
 // Prints one "s3rver ready endpoint=... bucket=..." line when it accepts requests; stops on
 // SIGINT/SIGTERM. Clients use the access key S3RVER / secret S3RVER and path-style URLs.
 import { spawn } from 'node:child_process';
@@ -21,6 +21,8 @@ if (!legacyCiphersAvailable()) {
       port: { type: 'string', default: '9000' },
       dir: { type: 'string', default: './data/s3' },
       bucket: { type: 'string', default: 'onda-media' },
+      // Loopback by default; 0.0.0.0 where other hosts or containers must reach it.
+      address: { type: 'string', default: '127.0.0.1' },
       verbose: { type: 'boolean', default: false },
       // Used by startS3rver(): exit when the parent's pipe closes, so a crashed test leaves no server.
       'exit-with-stdin': { type: 'boolean', default: false },
@@ -35,7 +37,7 @@ if (!legacyCiphersAvailable()) {
 
   try {
     const dir = resolve(values.dir);
-    const server = await startS3rverInProcess({ port, directory: dir, bucket: values.bucket, silent: !values.verbose });
+    const server = await startS3rverInProcess({ port, directory: dir, bucket: values.bucket, silent: !values.verbose, address: values.address });
     console.log(`s3rver ready endpoint=${server.endpoint} bucket=${server.bucket} dir=${dir}`);
     let stopping = false;
     const stop = async (reason) => {

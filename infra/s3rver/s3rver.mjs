@@ -49,11 +49,11 @@ function checkOptions({ directory, bucket }) {
 }
 
 /** Runs s3rver inside this process; pagination needs the process started with --openssl-legacy-provider. */
-export async function startS3rverInProcess({ port = 0, directory, bucket, silent = true }) {
+export async function startS3rverInProcess({ port = 0, directory, bucket, silent = true, address: bind = '127.0.0.1' }) {
   checkOptions({ directory, bucket });
   await mkdir(directory, { recursive: true });
   const server = new S3rver({
-    address: '127.0.0.1',
+    address: bind,
     port,
     directory,
     silent,

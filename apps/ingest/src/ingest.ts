@@ -4,7 +4,7 @@ import type { IngestApiClient } from './api-client.js';
 import { nms, type NmsInvokeMessage, type NmsPacket, type NmsRtmp, type NmsRtmpSession } from './nms.js';
 import { avcHeaderSize, playToken, redactKey, toSourceInfo, verifyPlayToken, type ObservedSource } from './source-info.js';
 
-/** Structured logger; pino fits through a small adapter (see main.ts). */
+/** Structured logger; pino fits through a small adapter (see logger.ts). */
 export interface IngestLogger {
   info(msg: string, ctx?: Record<string, unknown>): void;
   warn(msg: string, ctx?: Record<string, unknown>): void;

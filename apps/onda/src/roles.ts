@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startApi, type RunningApi } from '@onda/api';
 import { loadApiConfig, loadIngestConfig, loadWorkerConfig, requireInternalToken, type ApiConfig, type Env } from '@onda/config';
 import { createPrismaClient, migrate, startEmbeddedPostgres, type PrismaClient } from '@onda/db';
-import { createHttpIngestApiClient, startIngest } from '@onda/ingest';
+import { createHttpIngestApiClient, createIngestLogger, startIngest } from '@onda/ingest';
 import { createQueue, type JobQueue } from '@onda/queue';
 import { createStorage, type ObjectStorage } from '@onda/storage';
 import { createHttpWorkerApiClient, startWorker } from '@onda/worker';
@@ -80,6 +80,7 @@ export async function runIngest(env: Env, opts: { apiUrl?: string; internalToken
   const internalToken = opts.internalToken ?? requireInternalToken(config, 'ingest');
   const ingest = await startIngest({
     api: createHttpIngestApiClient(opts.apiUrl ?? config.apiUrl, internalToken),
+    logger: createIngestLogger(config.logLevel),
     config: {
       rtmpPort: config.rtmpPort,
       bind: config.bind,

@@ -80,13 +80,18 @@ export async function startScaleOut(): Promise<Platform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'onda-e2e-scale-'));
   const [apiPort, rtmpPort, s3Port] = [await freePort(), await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const bucket = 'onda-e2e';
-  const s3 = run('s3rver', 'node', [path.join(root, 'infra/s3rver/run.mjs'), '--port', String(s3Port), '--dir', path.join(dataDir, 's3'), '--bucket', bucket]);
-  await waitFor('s3rver', async () => (await fetch(`http://127.0.0.1:${s3Port}/`).catch(() => null)) !== null, 20_000);
+  // CI starts one S3-compatible server for the run (TEST_S3_ENDPOINT); otherwise the test starts its own.
+  const shared = process.env.TEST_S3_ENDPOINT;
+  const bucket = shared ? (process.env.TEST_S3_BUCKET ?? 'onda-ci') : 'onda-e2e';
+  const s3 = shared
+    ? null
+    : run('s3rver', 'node', [path.join(root, 'infra/s3rver/run.mjs'), '--port', String(s3Port), '--dir', path.join(dataDir, 's3'), '--bucket', bucket]);
+  const s3Endpoint = shared ?? `http://127.0.0.1:${s3Port}`;
+  await waitFor('the S3-compatible server', async () => (await fetch(`${s3Endpoint}/`).catch(() => null)) !== null, 20_000);
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+    S3_ENDPOINT: s3Endpoint,
     S3_BUCKET: bucket,
     S3_ACCESS_KEY_ID: 'S3RVER',
     S3_SECRET_ACCESS_KEY: 'S3RVER',
@@ -110,7 +115,7 @@ export async function startScaleOut(): Promise<Platform> {
     return /listening for RTMP/.test(ingest.output()) && /waiting for jobs/.test(worker.output());
   }, 30_000);
   const token = await createAdmin(env);
-  const processes = { api, ingest, worker, s3 };
+  const processes: Record<string, Proc> = { api, ingest, worker, ...(s3 ? { s3 } : {}) };
   return {
     mode: 'scale-out',
     apiUrl,
@@ -122,7 +127,7 @@ export async function startScaleOut(): Promise<Platform> {
     async stop() {
       await Promise.all([worker.stop(), ingest.stop()]);
       await api.stop();
-      await s3.stop();
+      await s3?.stop();
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

@@ -1,0 +1,63 @@
+import { WorkerSessionViewSchema, type WorkerEvent, type WorkerSessionView } from '@onda/contracts';
+import { retry, type RetryOptions } from './retry.js';
+
+/** What the worker asks of the API (`/internal/worker/...`). */
+export interface WorkerApiClient {
+  /** Reports a lifecycle or health event of a live session. */
+  event(sessionId: string, e: WorkerEvent): Promise<void>;
+  /** The session as the API sees it: decides between restarting ffmpeg and finishing. */
+  session(sessionId: string): Promise<WorkerSessionView>;
+}
+
+/** An HTTP answer that will not get better by retrying (4xx). */
+export class WorkerApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkerApiError';
+  }
+}
+
+/** An HTTP answer worth retrying (5xx). */
+class RetryableHttpError extends Error {}
+
+/** The internal API over HTTP with the shared bearer token; network errors and 5xx are retried with backoff. */
+export function createHttpWorkerApiClient(baseUrl: string, internalToken: string, retryOptions?: Partial<RetryOptions>): WorkerApiClient {
+  const base = baseUrl.replace(/\/+$/, '');
+  const opts: RetryOptions = {
+    attempts: 6,
+    baseMs: 250,
+    maxMs: 4000,
+    ...retryOptions,
+    retryable: (err) => !(err instanceof WorkerApiError),
+  };
+
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    return retry(async () => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${internalToken}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const text = await res.text();
+      if (res.status >= 500) throw new RetryableHttpError(`${method} ${path}: HTTP ${res.status}`);
+      if (!res.ok) throw new WorkerApiError(res.status, `${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
+      return text.length > 0 ? JSON.parse(text) : null;
+    }, opts);
+  }
+
+  return {
+    async event(sessionId, e) {
+      await call('POST', `/internal/worker/sessions/${encodeURIComponent(sessionId)}/events`, e);
+    },
+    async session(sessionId) {
+      return WorkerSessionViewSchema.parse(await call('GET', `/internal/worker/sessions/${encodeURIComponent(sessionId)}`));
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LiveJob, WorkerEvent, WorkerSessionView } from '@onda/contracts';
+import { parseMediaPlaylist } from '@onda/media';
+import { MemoryStorage } from '../test/memory-storage.js';
+import type { WorkerApiClient } from './api-client.js';
+import { LiveSession } from './live.session.js';
+
+class FakeApi implements WorkerApiClient {
+  events: WorkerEvent[] = [];
+  constructor(public view: WorkerSessionView) {}
+  async event(_id: string, e: WorkerEvent): Promise<void> {
+    this.events.push(e);
+  }
+  async session(): Promise<WorkerSessionView> {
+    return { ...this.view };
+  }
+}
+
+async function waitFor(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe(LiveSession.name, () => {
+  let scratchDir: string;
+  beforeEach(async () => {
+    scratchDir = await mkdtemp(join(tmpdir(), 'onda-live-'));
+  });
+  afterEach(() => rm(scratchDir, { recursive: true, force: true }));
+
+  it('publishes, survives an ffmpeg crash with a discontinuity, and finishes with ENDLIST', { timeout: 90_000 }, async () => {
+    const sessionId = randomUUID();
+    const job: LiveJob = {
+      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 1,
+      storagePrefix: `live/${sessionId}`,
+      source: { width: 854, height: 480, fps: 25, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
+    };
+    const storage = new MemoryStorage();
+    const api = new FakeApi({ id: sessionId, state: 'live', publisherConnected: true });
+    const sut = new LiveSession({
+      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), healthIntervalMs: 1000,
+      // Real time like an encoder; the second run ends by itself after 3 s, like a publisher that stops.
+      input: (run) => ({
+        args: ['-re', '-f', 'lavfi'],
+        url: `testsrc2=size=854x480:rate=25${run > 0 ? ':duration=3' : ''}[out0];sine=frequency=440:sample_rate=48000${run > 0 ? ':duration=3' : ''}[out1]`,
+      }),
+    });
+    const done = sut.execute();
+    const key = (name: string): string => `live/${sessionId}/${name}`;
+
+    await waitFor('ready', () => api.events.some((e) => e.type === 'ready'));
+    expect(api.events.find((e) => e.type === 'ready')).toEqual({ type: 'ready', renditions: ['480p', '360p'] });
+    const master = storage.text(key('master.m3u8'))!;
+    expect(master.match(/#EXT-X-STREAM-INF/g)).toHaveLength(2);
+    expect(master).toContain('RESOLUTION=854x480,FRAME-RATE=25.000,CODECS="avc1.64001e,mp4a.40.2"\n480p/index.m3u8');
+    for (const r of ['480p', '360p']) {
+      const p = parseMediaPlaylist(storage.text(key(`${r}/index.m3u8`))!);
+      expect(p.segments.length).toBeGreaterThan(0);
+      // The master went up only after every rendition had a segment, and each segment before its playlist.
+      expect(storage.writes.indexOf(key(`${r}/${p.segments[0]!.uri}`))).toBeLessThan(storage.writes.indexOf(key('master.m3u8')));
+      expect(storage.writes.indexOf(key(`${r}/${p.segments[0]!.uri}`))).toBeLessThan(storage.writes.indexOf(key(`${r}/index.m3u8`)));
+    }
+
+    const pid = sut.ffmpegPid!;
+    process.kill(pid, 'SIGKILL');
+    await waitFor('restart', () => sut.ffmpegPid !== undefined && sut.ffmpegPid !== pid);
+    await waitFor('discontinuity', () => ['480p', '360p'].every((r) => /#EXT-X-DISCONTINUITY\n#EXTINF:[\d.]+,\nr1_00000\.ts/.test(storage.text(key(`${r}/index.m3u8`))!)));
+    api.view = { ...api.view, publisherConnected: false };
+
+    expect(await done).toBe('ended');
+    for (const r of ['480p', '360p']) {
+      const p = parseMediaPlaylist(storage.text(key(`${r}/index.m3u8`))!);
+      expect(p.endList).toBe(true);
+      expect(p.segments.filter((s) => s.discontinuity).map((s) => s.uri)).toEqual(['r1_00000.ts']);
+      for (const s of p.segments) expect(storage.objects.has(key(`${r}/${s.uri}`))).toBe(true);
+    }
+    const exits = api.events.filter((e) => e.type === 'ffmpeg-exit');
+    expect(exits).toEqual([
+      { type: 'ffmpeg-exit', run: 0, code: null, signal: 'SIGKILL', reason: 'ffmpeg was killed by SIGKILL', willRestart: true },
+      { type: 'ffmpeg-exit', run: 1, code: 0, signal: null, reason: null, willRestart: false },
+    ]);
+    expect(api.events.some((e) => e.type === 'health' && e.fps !== null)).toBe(true);
+    const ended = api.events.at(-1)!;
+    expect(ended.type).toBe('ended');
+    expect(ended.type === 'ended' && ended.mediaSeconds).toBeGreaterThan(3);
+    await expect(access(join(scratchDir, sessionId))).rejects.toThrow();
+  });
+
+  it('on shutdown stops ffmpeg, keeps what was published and leaves the session open', { timeout: 60_000 }, async () => {
+    const sessionId = randomUUID();
+    const job: LiveJob = {
+      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 1,
+      storagePrefix: `live/${sessionId}`,
+      source: { width: 640, height: 360, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null },
+    };
+    const storage = new MemoryStorage();
+    const api = new FakeApi({ id: sessionId, state: 'live', publisherConnected: true });
+    const shutdown = new AbortController();
+    const sut = new LiveSession({
+      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), signal: shutdown.signal,
+      input: () => ({ args: ['-re', '-f', 'lavfi'], url: 'testsrc2=size=640x360:rate=25' }),
+    });
+    const done = sut.execute();
+    await waitFor('ready', () => api.events.some((e) => e.type === 'ready'));
+    shutdown.abort();
+
+    expect(await done).toBe('interrupted');
+    const p = parseMediaPlaylist(storage.text(`live/${sessionId}/360p/index.m3u8`)!);
+    expect(p.endList).toBe(false);
+    expect(p.segments.length).toBeGreaterThan(0);
+    expect(api.events.map((e) => e.type)).not.toContain('ended');
+    expect(api.events.filter((e) => e.type === 'ffmpeg-exit')).toEqual([
+      { type: 'ffmpeg-exit', run: 0, code: 255, signal: null, reason: null, willRestart: false },
+    ]);
+  });
+});

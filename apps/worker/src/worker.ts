@@ -1,0 +1,69 @@
+import { warmUpFfmpeg } from '@onda/media';
+import type { JobQueue } from '@onda/queue';
+import type { ObjectStorage } from '@onda/storage';
+import type { WorkerApiClient } from './api-client.js';
+import { LiveSession, LiveSessionInterruptedError } from './live.session.js';
+import { defaultLogger, type Logger } from './logger.js';
+
+export interface WorkerConfig {
+  scratchDir: string;
+  ffmpegPath?: string;
+  /** Live broadcasts at once on this worker (default 1: one ladder keeps two cores busy). */
+  concurrency?: number;
+  logger?: Logger;
+}
+
+export interface WorkerDeps {
+  queue: JobQueue;
+  storage: ObjectStorage;
+  api: WorkerApiClient;
+  config: WorkerConfig;
+}
+
+/** A running worker: `stop()` interrupts live sessions (left for another worker) and stops consuming. */
+export interface RunningWorker {
+  stop(): Promise<void>;
+  active(): number;
+}
+
+/** Consumes `live` jobs, one LiveSession per broadcast. */
+export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  const logger = deps.config.logger ?? defaultLogger();
+  await warmUpFfmpeg(deps.config.ffmpegPath);
+  let active = 0;
+  const consumer = deps.queue.consume(
+    'live',
+    async (job) => {
+      const log = logger;
+      // A retried job for a session the API already closed has nothing left to do.
+      const view = await deps.api.session(job.payload.sessionId);
+      if (view.state === 'ended' || view.state === 'failed') {
+        log.info({ sessionId: job.payload.sessionId, state: view.state }, 'live job for a closed session, skipping');
+        return;
+      }
+      active++;
+      try {
+        const session = new LiveSession({
+          job: job.payload,
+          storage: deps.storage,
+          api: deps.api,
+          scratchDir: deps.config.scratchDir,
+          ffmpegPath: deps.config.ffmpegPath,
+          logger: log,
+          signal: job.signal,
+        });
+        const outcome = await session.execute();
+        log.info({ sessionId: job.payload.sessionId, outcome }, 'live session done');
+        // Failing the job on interruption makes the queue hand it to another worker, which resumes the playlists.
+        if (outcome === 'interrupted') throw new LiveSessionInterruptedError(job.payload.sessionId);
+      } finally {
+        active--;
+      }
+    },
+    { concurrency: deps.config.concurrency ?? 1 },
+  );
+  return {
+    stop: () => consumer.close(),
+    active: () => active,
+  };
+}

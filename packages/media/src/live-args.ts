@@ -1,0 +1,101 @@
+import type { Rendition, SourceInfo } from '@onda/contracts';
+import { encodingFor, MAXRATE_FACTOR } from './ladder.js';
+
+/** Input flags for a live RTMP pull: start fast, never hang on a dead ingest. */
+export const LIVE_INPUT_ARGS: readonly string[] = [
+  // Hand packets to the decoder as they arrive instead of buffering them for probing.
+  '-fflags', 'nobuffer',
+  // Probe at most 1 s / 500 kB: the ingest already knows the codecs and publish-to-playable must stay under 3 s.
+  '-analyzeduration', '1000000',
+  '-probesize', '500000',
+  // Give up (and exit, so the session can decide) after 10 s without data, in microseconds.
+  '-rw_timeout', '10000000',
+];
+
+export interface LiveArgsInput {
+  pullUrl: string;
+  outDir: string;
+  run: number;
+  renditions: Rendition[];
+  source: SourceInfo;
+  segmentSeconds: number;
+  /** Flags placed before `-i`; defaults to LIVE_INPUT_ARGS. Tests pass `-f lavfi` here. */
+  inputArgs?: readonly string[];
+  /** Also write a master playlist next to the renditions (the worker renders its own). */
+  masterPlaylistName?: string;
+}
+
+const kbps = (n: number): string => `${Math.round(n)}k`;
+
+/**
+ * Arguments for ONE ffmpeg that decodes the input once and `split`s it into every encoded rendition,
+ * writing `<outDir>/<name>/index.m3u8` and `<outDir>/<name>/r<run>_%05d.ts` per rendition.
+ */
+export function buildLiveArgs(input: LiveArgsInput): string[] {
+  const { renditions, source, segmentSeconds: seg } = input;
+  const encoded = renditions.map((r, i) => ({ r, i })).filter(({ r }) => !r.passthrough);
+  const args: string[] = [...(input.inputArgs ?? LIVE_INPUT_ARGS), '-i', input.pullUrl];
+
+  if (encoded.length > 0) {
+    // Decode once, scale per rung; format=yuv420p lets scale convert in the same pass (High profile needs 4:2:0).
+    const labels = encoded.map(({ i }) => `[s${i}]`).join('');
+    const chains = encoded.map(({ r, i }) => `[s${i}]scale=${r.width}:${r.height},format=yuv420p[v${i}]`);
+    args.push('-filter_complex', [`[0:v]split=${encoded.length}${labels}`, ...chains].join(';'));
+  }
+
+  // Output stream order = rendition order, so video stream i and audio stream i belong to rendition i.
+  for (const [i, r] of renditions.entries()) {
+    args.push('-map', r.passthrough ? '0:v:0' : `[v${i}]`);
+    if (source.hasAudio) args.push('-map', '0:a:0');
+  }
+
+  const gop = source.fps > 0 ? Math.round(source.fps * seg) : null;
+  for (const [i, r] of renditions.entries()) {
+    const v = `:v:${i}`;
+    if (r.passthrough) {
+      args.push(`-c${v}`, 'copy');
+      continue;
+    }
+    const enc = encodingFor(r, source.fps);
+    args.push(
+      `-c${v}`, 'libx264',
+      `-preset${v}`, 'veryfast',
+      // Explicit profile/level so the master playlist's CODECS matches the bitstream.
+      `-profile${v}`, enc.profile,
+      `-level${v}`, enc.level,
+      `-b${v}`, kbps(r.videoBitrateKbps),
+      `-maxrate${v}`, kbps(r.videoBitrateKbps * MAXRATE_FACTOR),
+      // One and a half seconds of VBV: smooth enough for veryfast, small enough for live.
+      `-bufsize${v}`, kbps(r.videoBitrateKbps * 1.5),
+      // No scene-cut keyframes: they would differ per rendition and break switching alignment.
+      `-sc_threshold${v}`, '0',
+      // A keyframe exactly on every segment boundary, identical across renditions (time-based, not frame-based).
+      `-force_key_frames${v}`, `expr:gte(t,n_forced*${seg})`,
+    );
+    if (gop !== null) args.push(`-g${v}`, String(gop), `-keyint_min${v}`, String(gop));
+  }
+
+  if (source.hasAudio) {
+    args.push('-c:a', 'aac', '-ar', '48000', '-ac', '2');
+    for (const [i, r] of renditions.entries()) args.push(`-b:a:${i}`, kbps(r.audioBitrateKbps));
+  }
+
+  const streamMap = renditions
+    .map((r, i) => (source.hasAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`))
+    .join(' ');
+  args.push(
+    '-f', 'hls',
+    '-hls_time', String(seg),
+    // Keep every segment in ffmpeg's local playlist; the worker publishes its own playlist model.
+    '-hls_list_size', '0',
+    '-hls_playlist_type', 'event',
+    // temp_file: a segment appears under its final name only once complete, so the watcher never uploads half a file.
+    '-hls_flags', 'independent_segments+temp_file',
+    '-hls_segment_type', 'mpegts',
+    // The run number keeps segment names unique across ffmpeg restarts of the same session.
+    '-hls_segment_filename', `${input.outDir}/%v/r${input.run}_%05d.ts`,
+  );
+  if (input.masterPlaylistName) args.push('-master_pl_name', input.masterPlaylistName);
+  args.push('-var_stream_map', streamMap, `${input.outDir}/%v/index.m3u8`);
+  return args;
+}

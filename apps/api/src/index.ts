@@ -9,6 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AppModule, type ApiDeps } from './app.module.js';
 import { setupOpenApi } from './openapi.setup.js';
 import { requestId } from './common/request-id.js';
+import { PinoNestLogger } from './common/logger.js';
 
 export type { ApiDeps } from './app.module.js';
 export type { ApiOptions } from './common/tokens.js';
@@ -37,13 +38,12 @@ function webApp(dist: string) {
 }
 
 /** Starts the REST API (and, when `webDist` is set, the web app) on host:port. */
-export async function startApi(deps: ApiDeps, listen: { host: string; port: number }): Promise<RunningApi> {
+export async function startApi(deps: ApiDeps, listen: { host: string; port: number; logLevel?: string }): Promise<RunningApi> {
   const server = express();
   server.disable('x-powered-by');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(deps), new ExpressAdapter(server), {
     bodyParser: false,
-    bufferLogs: false,
-    logger: ['log', 'warn', 'error'],
+    logger: new PinoNestLogger(listen.logLevel ?? 'info'),
   });
   app.use(requestId);
   // Small JSON bodies only: nothing in this API takes more than a few KB; larger bodies are refused with 413.
@@ -51,7 +51,6 @@ export async function startApi(deps: ApiDeps, listen: { host: string; port: numb
   const webDist = deps.options.webDist;
   if (webDist && existsSync(path.join(webDist, 'index.html'))) app.use(webApp(webDist));
   setupOpenApi(app);
-  app.enableShutdownHooks();
   await app.listen(listen.port, listen.host);
   const httpServer = app.getHttpServer() as Server;
   const port = (httpServer.address() as AddressInfo).port;

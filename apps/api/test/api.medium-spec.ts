@@ -36,7 +36,7 @@ describe('Onda API (real PostgreSQL)', () => {
         storage,
         options: { publicUrl: 'http://onda.test', mediaBaseUrl: 'http://onda.test/media', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: 'x'.repeat(40) },
       },
-      { host: '127.0.0.1', port: 0 },
+      { host: '127.0.0.1', port: 0, logLevel: 'warn' },
     );
     token = (await createAdminWithToken(db.prisma, 'owner@example.com')).token;
     const other = await createUser(db.prisma, { email: 'other@example.com', role: 'viewer' });

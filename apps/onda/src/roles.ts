@@ -59,7 +59,7 @@ export async function runApi(env: Env, opts: { internalToken?: string } = {}): P
       storage,
       options: { publicUrl: config.publicUrl, mediaBaseUrl, rtmpPublicUrl: config.rtmpPublicUrl, internalToken, secret, webDist: config.webDist ?? defaultWebDist },
     },
-    { host: config.host, port: config.port },
+    { host: config.host, port: config.port, logLevel: config.logLevel },
   );
   stops.unshift(() => api.close());
   return {

@@ -7,14 +7,14 @@ const source720: SourceInfo = { width: 1280, height: 720, fps: 30, hasAudio: tru
 const LIVE_INPUT = ['-fflags', 'nobuffer', '-analyzeduration', '1000000', '-probesize', '500000', '-rw_timeout', '10000000'];
 const PULL = 'rtmp://ingest:1935/live/abc?token=t';
 const HLS = (seg: string, run: number): string[] => [
-  '-f', 'hls', '-hls_time', seg, '-hls_list_size', '0', '-hls_playlist_type', 'event',
+  '-f', 'hls', '-hls_time', seg, '-hls_init_time', String(Number(seg) / 2), '-hls_list_size', '0', '-hls_playlist_type', 'event',
   '-hls_flags', 'independent_segments+temp_file', '-hls_segment_type', 'mpegts',
   '-hls_segment_filename', `/scratch/s1/%v/r${run}_%05d.ts`,
 ];
 const x264 = (i: number, kbps: number, max: number, buf: number, level: string, gop: number | null): string[] => [
   `-c:v:${i}`, 'libx264', `-preset:v:${i}`, 'veryfast', `-profile:v:${i}`, 'high', `-level:v:${i}`, level,
   `-b:v:${i}`, `${kbps}k`, `-maxrate:v:${i}`, `${max}k`, `-bufsize:v:${i}`, `${buf}k`,
-  `-sc_threshold:v:${i}`, '0', `-force_key_frames:v:${i}`, 'expr:gte(t,n_forced*2)',
+  `-sc_threshold:v:${i}`, '0', `-force_key_frames:v:${i}`, 'expr:if(eq(n_forced,0),1,gte(t,1+(n_forced-1)*2))',
   ...(gop === null ? [] : [`-g:v:${i}`, String(gop), `-keyint_min:v:${i}`, String(gop)]),
 ];
 
@@ -82,8 +82,8 @@ describe(buildLiveArgs.name, () => {
       '-map', '[v0]',
       '-c:v:0', 'libx264', '-preset:v:0', 'veryfast', '-profile:v:0', 'high', '-level:v:0', '3.0',
       '-b:v:0', '200k', '-maxrate:v:0', '220k', '-bufsize:v:0', '300k', '-sc_threshold:v:0', '0',
-      '-force_key_frames:v:0', 'expr:gte(t,n_forced*4)', '-g:v:0', '120', '-keyint_min:v:0', '120',
-      '-f', 'hls', '-hls_time', '4', '-hls_list_size', '0', '-hls_playlist_type', 'event',
+      '-force_key_frames:v:0', 'expr:if(eq(n_forced,0),1,gte(t,2+(n_forced-1)*4))', '-g:v:0', '120', '-keyint_min:v:0', '120',
+      '-f', 'hls', '-hls_time', '4', '-hls_init_time', '2', '-hls_list_size', '0', '-hls_playlist_type', 'event',
       '-hls_flags', 'independent_segments+temp_file', '-hls_segment_type', 'mpegts',
       '-hls_segment_filename', '/scratch/s1/%v/r0_%05d.ts',
       '-var_stream_map', 'v:0,name:180p', '/scratch/s1/%v/index.m3u8',

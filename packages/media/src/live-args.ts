@@ -27,6 +27,9 @@ export interface LiveArgsInput {
 
 const kbps = (n: number): string => `${Math.round(n)}k`;
 
+/** ffmpeg `-force_key_frames` expression: a keyframe at 0, at seg/2, then every `seg` seconds. */
+export const keyframeExpr = (seg: number): string => `expr:if(eq(n_forced,0),1,gte(t,${seg / 2}+(n_forced-1)*${seg}))`;
+
 /**
  * Arguments for ONE ffmpeg that decodes the input once and `split`s it into every encoded rendition,
  * writing `<outDir>/<name>/index.m3u8` and `<outDir>/<name>/r<run>_%05d.ts` per rendition.
@@ -69,8 +72,9 @@ export function buildLiveArgs(input: LiveArgsInput): string[] {
       `-bufsize${v}`, kbps(r.videoBitrateKbps * 1.5),
       // No scene-cut keyframes: they would differ per rendition and break switching alignment.
       `-sc_threshold${v}`, '0',
-      // A keyframe exactly on every segment boundary, identical across renditions (time-based, not frame-based).
-      `-force_key_frames${v}`, `expr:gte(t,n_forced*${seg})`,
+      // Keyframes on every segment boundary, identical across renditions (time-based, not frame-based):
+      // at 0, then seg/2 (the short first segment, see -hls_init_time), then every seg seconds.
+      `-force_key_frames${v}`, keyframeExpr(seg),
     );
     if (gop !== null) args.push(`-g${v}`, String(gop), `-keyint_min${v}`, String(gop));
   }
@@ -86,6 +90,8 @@ export function buildLiveArgs(input: LiveArgsInput): string[] {
   args.push(
     '-f', 'hls',
     '-hls_time', String(seg),
+    // The first segment is half as long, so the stream is playable about seg/2 seconds sooner after publish.
+    '-hls_init_time', String(seg / 2),
     // Keep every segment in ffmpeg's local playlist; the worker publishes its own playlist model.
     '-hls_list_size', '0',
     '-hls_playlist_type', 'event',

@@ -110,7 +110,7 @@ describe('Onda API (real PostgreSQL)', () => {
     const source = { width: 1280, height: 720, fps: 30, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' };
     await request(sut.url).post(`/internal/ingest/sessions/${sessionId}/started`).set(auth(INTERNAL)).send({ source, pullUrl: `rtmp://127.0.0.1:1935/live/${sessionId}?token=t` }).expect(204);
     await expect.poll(() => jobs.length).toBe(1);
-    expect(jobs[0]!.payload).toMatchObject({ sessionId, source, storagePrefix: `live/${sessionId}`, segmentSeconds: 2 });
+    expect(jobs[0]!.payload).toMatchObject({ sessionId, source, storagePrefix: `live/${sessionId}`, segmentSeconds: 2, passthrough: false });
 
     let channel = (await request(sut.url).get('/v1/channels/first-show').expect(200)).body;
     expect(channel.status).toBe('offline');
@@ -131,13 +131,26 @@ describe('Onda API (real PostgreSQL)', () => {
     expect((await request(sut.url).get('/v1/channels?live=true').expect(200)).body.items).toEqual([]);
   });
 
+  it("hands the channel's passthrough setting to the live job", async () => {
+    await request(sut.url).post('/v1/channels').set(auth(token)).send({ slug: 'studio-copy', title: 'Source quality', passthrough: true }).expect(201);
+    const { body: key } = await request(sut.url).get('/v1/channels/studio-copy/stream-key').set(auth(token)).expect(200);
+    const { body } = await request(sut.url).post('/internal/ingest/authorize').set(auth(INTERNAL)).send({ streamKey: key.streamKey, clientIp: '127.0.0.1', ingestId: 'test' }).expect(200);
+    const source = { width: 1920, height: 1080, fps: 30, hasAudio: false, videoCodec: 'h264', audioCodec: null };
+    await request(sut.url).post(`/internal/ingest/sessions/${body.sessionId}/started`).set(auth(INTERNAL)).send({ source, pullUrl: 'rtmp://127.0.0.1:1935/live/x' }).expect(204);
+    await expect.poll(() => jobs.find((j) => j.payload.sessionId === body.sessionId)?.payload.passthrough).toBe(true);
+    await request(sut.url).post(`/internal/worker/sessions/${body.sessionId}/events`).set(auth(INTERNAL)).send({ type: 'failed', reason: 'test over' }).expect(204);
+    expect((await request(sut.url).get('/v1/channels/studio-copy').expect(200)).body.liveSession).toBeNull();
+  });
+
   it('pages through channels with a cursor', async () => {
     for (const n of [1, 2, 3]) await request(sut.url).post('/v1/channels').set(auth(token)).send({ slug: `page-${n}`, title: `Page ${n}` }).expect(201);
     const first = (await request(sut.url).get('/v1/channels?limit=2').expect(200)).body;
     expect(first.items.map((c: { slug: string }) => c.slug)).toEqual(['page-3', 'page-2']);
     const second = (await request(sut.url).get(`/v1/channels?limit=2&cursor=${first.nextCursor}`).expect(200)).body;
-    expect(second.items.map((c: { slug: string }) => c.slug)).toEqual(['page-1', 'first-show']);
-    expect(second.nextCursor).toBeNull();
+    expect(second.items.map((c: { slug: string }) => c.slug)).toEqual(['page-1', 'studio-copy']);
+    const third = (await request(sut.url).get(`/v1/channels?limit=2&cursor=${second.nextCursor}`).expect(200)).body;
+    expect(third.items.map((c: { slug: string }) => c.slug)).toEqual(['first-show']);
+    expect(third.nextCursor).toBeNull();
   });
 
   it('serves HLS objects with their content types and cache headers', async () => {

@@ -20,6 +20,11 @@ export class LiveRepository {
     return this.prisma.liveSession.findUnique({ where: { id } });
   }
 
+  /** The channel settings a live transcode needs. */
+  async channelSettings(channelId: string): Promise<{ passthrough: boolean } | null> {
+    return this.prisma.channel.findUnique({ where: { id: channelId }, select: { passthrough: true } });
+  }
+
   /** Inserts a `starting` session; the partial unique index refuses a second active session per channel. */
   async createStarting(data: { id: string; channelId: string; ingestId: string; clientIp: string; storagePrefix: string }): Promise<LiveSession> {
     return this.prisma.liveSession.create({ data: { ...data, state: 'starting', publisherConnected: true } });

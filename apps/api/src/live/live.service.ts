@@ -49,6 +49,7 @@ export class LiveService {
   async started(sessionId: string, body: IngestStarted): Promise<void> {
     const session = await this.mustFind(sessionId);
     const updated = await this.repo.update(sessionId, { source: body.source });
+    const channel = await this.repo.channelSettings(session.channelId);
     await this.queue.enqueue(
       'live',
       {
@@ -57,7 +58,7 @@ export class LiveService {
         pullUrl: body.pullUrl,
         source: body.source,
         profile: 'default',
-        passthrough: false,
+        passthrough: channel?.passthrough ?? false,
         segmentSeconds: 2,
         storagePrefix: updated.storagePrefix,
       },

@@ -26,12 +26,14 @@ async function startOrphan(dataDir: string, port: number): Promise<number> {
   const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
   const script = `require('child_process').spawn(${JSON.stringify(postgres)}, ${JSON.stringify(args)}, { ...${JSON.stringify(ids)}, detached: true, stdio: 'ignore' }).unref();`;
   await new Promise((resolve, reject) => spawn(process.execPath, ['-e', script], { stdio: 'inherit' }).on('exit', resolve).on('error', reject));
-  for (let i = 0; i < 100; i++) {
-    const pidFile = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  // A loaded 2-core machine can take many seconds to start PostgreSQL: wait up to 45 s for "ready".
+  let pidFile = '';
+  for (let i = 0; i < 450; i++) {
+    pidFile = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
     if (pidFile.includes('ready')) return Number.parseInt(pidFile, 10);
     await new Promise((wait) => setTimeout(wait, 100));
   }
-  throw new Error('orphan did not start');
+  throw new Error(`orphan did not start; postmaster.pid: ${JSON.stringify(pidFile)}`);
 }
 
 async function canConnect(connectionString: string): Promise<boolean> {
@@ -102,7 +104,7 @@ describe(sut.name, () => {
 
   it.runIf(process.platform === 'linux' && process.arch === 'x64')(
     'stops a server orphaned by a killed process, then starts',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async () => {
       const orphan = await startOrphan(dataDir, 40000 + Math.floor(Math.random() * 10000));
 

@@ -12,7 +12,7 @@ const HLS = (seg: string, run: number): string[] => [
   '-hls_segment_filename', `/scratch/s1/%v/r${run}_%05d.ts`,
 ];
 const x264 = (i: number, kbps: number, max: number, buf: number, level: string, gop: number | null): string[] => [
-  `-c:v:${i}`, 'libx264', `-preset:v:${i}`, 'veryfast', `-profile:v:${i}`, 'high', `-level:v:${i}`, level,
+  `-c:v:${i}`, 'libx264', `-preset:v:${i}`, 'veryfast', `-tune:v:${i}`, 'zerolatency', `-profile:v:${i}`, 'high', `-level:v:${i}`, level,
   `-b:v:${i}`, `${kbps}k`, `-maxrate:v:${i}`, `${max}k`, `-bufsize:v:${i}`, `${buf}k`,
   `-sc_threshold:v:${i}`, '0', `-force_key_frames:v:${i}`, 'expr:if(eq(n_forced,0),1,gte(t,1+(n_forced-1)*2))',
   ...(gop === null ? [] : [`-g:v:${i}`, String(gop), `-keyint_min:v:${i}`, String(gop)]),
@@ -80,7 +80,7 @@ describe(buildLiveArgs.name, () => {
       '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30',
       '-filter_complex', '[0:v]split=1[s0];[s0]scale=320:180,format=yuv420p[v0]',
       '-map', '[v0]',
-      '-c:v:0', 'libx264', '-preset:v:0', 'veryfast', '-profile:v:0', 'high', '-level:v:0', '3.0',
+      '-c:v:0', 'libx264', '-preset:v:0', 'veryfast', '-tune:v:0', 'zerolatency', '-profile:v:0', 'high', '-level:v:0', '3.0',
       '-b:v:0', '200k', '-maxrate:v:0', '220k', '-bufsize:v:0', '300k', '-sc_threshold:v:0', '0',
       '-force_key_frames:v:0', 'expr:if(eq(n_forced,0),1,gte(t,2+(n_forced-1)*4))', '-g:v:0', '120', '-keyint_min:v:0', '120',
       '-f', 'hls', '-hls_time', '4', '-hls_init_time', '2', '-hls_list_size', '0', '-hls_playlist_type', 'event',

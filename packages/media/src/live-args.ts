@@ -63,6 +63,10 @@ export function buildLiveArgs(input: LiveArgsInput): string[] {
     args.push(
       `-c${v}`, 'libx264',
       `-preset${v}`, 'veryfast',
+      // No lookahead, B-frames or frame-thread pipeline: about 1 s less before the first segment and
+      // on every frame's way to viewers, for ~15-20% more bits at equal quality. Replays get the
+      // efficient encode from the VOD job.
+      `-tune${v}`, 'zerolatency',
       // Explicit profile/level so the master playlist's CODECS matches the bitstream.
       `-profile${v}`, enc.profile,
       `-level${v}`, enc.level,

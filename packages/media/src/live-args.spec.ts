@@ -12,7 +12,7 @@ const HLS = (seg: string, run: number): string[] => [
   '-hls_segment_filename', `/scratch/s1/%v/r${run}_%05d.ts`,
 ];
 const x264 = (i: number, kbps: number, max: number, buf: number, level: string, gop: number | null): string[] => [
-  `-c:v:${i}`, 'libx264', `-preset:v:${i}`, 'veryfast', `-tune:v:${i}`, 'zerolatency', `-profile:v:${i}`, 'high', `-level:v:${i}`, level,
+  `-c:v:${i}`, 'libx264', `-preset:v:${i}`, 'superfast', `-tune:v:${i}`, 'zerolatency', `-profile:v:${i}`, 'high', `-level:v:${i}`, level,
   `-b:v:${i}`, `${kbps}k`, `-maxrate:v:${i}`, `${max}k`, `-bufsize:v:${i}`, `${buf}k`,
   `-sc_threshold:v:${i}`, '0', `-force_key_frames:v:${i}`, 'expr:if(eq(n_forced,0),1,gte(t,1+(n_forced-1)*2))',
   ...(gop === null ? [] : [`-g:v:${i}`, String(gop), `-keyint_min:v:${i}`, String(gop)]),
@@ -25,7 +25,7 @@ describe(buildLiveArgs.name, () => {
     expect(sut).toEqual([
       ...LIVE_INPUT, '-i', PULL,
       '-filter_complex',
-      '[0:v]split=3[s0][s1][s2];[s0]scale=1280:720,format=yuv420p[v0];[s1]scale=854:480,format=yuv420p[v1];[s2]scale=640:360,format=yuv420p[v2]',
+      '[0:v]scale=1280:720:flags=bilinear,format=yuv420p,split=2[v0][t0];[t0]scale=854:480:flags=bilinear,split=2[v1][t1];[t1]scale=640:360:flags=bilinear[v2]',
       '-map', '[v0]', '-map', '0:a:0', '-map', '[v1]', '-map', '0:a:0', '-map', '[v2]', '-map', '0:a:0',
       ...x264(0, 2800, 3080, 4200, '3.1', 60),
       ...x264(1, 1400, 1540, 2100, '3.1', 60),
@@ -42,7 +42,7 @@ describe(buildLiveArgs.name, () => {
     const sut = buildLiveArgs({ pullUrl: PULL, outDir: '/scratch/s1', run: 3, renditions, source, segmentSeconds: 2 });
     expect(sut).toEqual([
       ...LIVE_INPUT, '-i', PULL,
-      '-filter_complex', '[0:v]split=2[s0][s1];[s0]scale=854:480,format=yuv420p[v0];[s1]scale=640:360,format=yuv420p[v1]',
+      '-filter_complex', '[0:v]scale=854:480:flags=bilinear,format=yuv420p,split=2[v0][t0];[t0]scale=640:360:flags=bilinear[v1]',
       '-map', '[v0]', '-map', '[v1]',
       ...x264(0, 1400, 1540, 2100, '3.1', null),
       ...x264(1, 800, 880, 1200, '3.1', null),
@@ -59,7 +59,7 @@ describe(buildLiveArgs.name, () => {
     });
     expect(sut).toEqual([
       ...LIVE_INPUT, '-i', PULL,
-      '-filter_complex', '[0:v]split=1[s1];[s1]scale=640:360,format=yuv420p[v1]',
+      '-filter_complex', '[0:v]scale=640:360:flags=bilinear,format=yuv420p[v1]',
       '-map', '0:v:0', '-map', '0:a:0', '-map', '[v1]', '-map', '0:a:0',
       '-c:v:0', 'copy',
       ...x264(1, 800, 880, 1200, '3.0', 50),
@@ -78,9 +78,9 @@ describe(buildLiveArgs.name, () => {
     });
     expect(sut).toEqual([
       '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30',
-      '-filter_complex', '[0:v]split=1[s0];[s0]scale=320:180,format=yuv420p[v0]',
+      '-filter_complex', '[0:v]scale=320:180:flags=bilinear,format=yuv420p[v0]',
       '-map', '[v0]',
-      '-c:v:0', 'libx264', '-preset:v:0', 'veryfast', '-tune:v:0', 'zerolatency', '-profile:v:0', 'high', '-level:v:0', '3.0',
+      '-c:v:0', 'libx264', '-preset:v:0', 'superfast', '-tune:v:0', 'zerolatency', '-profile:v:0', 'high', '-level:v:0', '3.0',
       '-b:v:0', '200k', '-maxrate:v:0', '220k', '-bufsize:v:0', '300k', '-sc_threshold:v:0', '0',
       '-force_key_frames:v:0', 'expr:if(eq(n_forced,0),1,gte(t,2+(n_forced-1)*4))', '-g:v:0', '120', '-keyint_min:v:0', '120',
       '-f', 'hls', '-hls_time', '4', '-hls_init_time', '2', '-hls_list_size', '0', '-hls_playlist_type', 'event',

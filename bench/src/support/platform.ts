@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { atExit, freePort, run, waitFor, type Proc } from './process.js';
+
+/** The repository root (bench/dist/support -> ../../..). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const onda = path.join(repoRoot, 'apps/onda/dist/main.js');
+
+/** What the API answers for GET /v1/channels/:slug (the fields the benchmarks read). */
+export interface ChannelBody {
+  slug: string;
+  status: 'offline' | 'live';
+  liveSession: { id: string; state: string; playbackUrl: string | null; renditions: string[] } | null;
+}
+
+/** A running embedded Onda (`onda all`) with an admin token. */
+export interface Platform {
+  apiUrl: string;
+  rtmpUrl: string;
+  proc: Proc;
+  api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
+  /** Creates a channel and returns the full RTMP publish URL (ingest URL + stream key). */
+  createChannel(slug: string): Promise<string>;
+  channel(slug: string): Promise<ChannelBody>;
+  stop(): Promise<void>;
+}
+
+/** Starts `onda all` exactly as `npm start` runs it, on free ports with a throwaway data folder. */
+export async function startPlatform(): Promise<Platform> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'onda-bench-'));
+  const [apiPort, rtmpPort] = [await freePort(), await freePort()];
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const rtmpUrl = `rtmp://127.0.0.1:${rtmpPort}/live`;
+  const env = { DATA_DIR: dataDir, API_PORT: String(apiPort), RTMP_PORT: String(rtmpPort), PUBLIC_URL: apiUrl, RTMP_PUBLIC_URL: rtmpUrl, DATABASE_URL: '', REDIS_URL: '', S3_BUCKET: '' };
+  const removeDataDir = (): void => rmSync(dataDir, { recursive: true, force: true });
+  const unregister = atExit(removeDataDir);
+  const proc = run('onda', 'node', [onda, 'all'], env);
+  const stop = async (): Promise<void> => {
+    await proc.stop();
+    removeDataDir();
+    unregister();
+  };
+  try {
+    await waitFor('the API to be ready', async () => {
+      if (proc.child.exitCode !== null) throw new Error(`onda exited early:\n${proc.output().slice(-5000)}`);
+      return (await fetch(`${apiUrl}/readyz`)).ok;
+    }, 90_000, 250);
+    const cli = run('create-admin', 'node', [onda, 'create-admin', '--email', 'bench@example.com'], env);
+    const code = await cli.exited;
+    const token = /\n\s+(onda_[A-Za-z0-9_-]+)\s*\n/.exec(cli.output())?.[1];
+    if (code !== 0 || !token) throw new Error(`create-admin failed (${code}):\n${cli.output()}`);
+
+    const api = async <T>(p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
+      const res = await fetch(`${apiUrl}${p}`, {
+        ...init,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
+      });
+      return { status: res.status, body: (await res.json().catch(() => null)) as T };
+    };
+    return {
+      apiUrl,
+      rtmpUrl,
+      proc,
+      api,
+      async createChannel(slug) {
+        const created = await api(`/v1/channels`, { method: 'POST', body: JSON.stringify({ slug, title: `Bench ${slug}` }) });
+        if (created.status !== 201) throw new Error(`POST /v1/channels: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+        const key = await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`);
+        return `${key.body.rtmpUrl}/${key.body.streamKey}`;
+      },
+      async channel(slug) {
+        const res = await api<ChannelBody>(`/v1/channels/${slug}`);
+        if (res.status !== 200) throw new Error(`GET /v1/channels/${slug}: HTTP ${res.status}`);
+        return res.body;
+      },
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Waits until the channel has no active session (the previous broadcast is fully ended). */
+export async function waitOffline(platform: Platform, slug: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(`${slug} to go offline`, async () => (await platform.channel(slug)).status === 'offline', timeoutMs, 200);
+}

@@ -1,4 +1,6 @@
-import { WorkerSessionViewSchema, type WorkerEvent, type WorkerSessionView } from '@onda/contracts';
+import {
+  WorkerSessionViewSchema, type WorkerArchiveReport, type WorkerEvent, type WorkerSessionView, type WorkerVodProgress, type WorkerVodResult,
+} from '@onda/contracts';
 import { retry, type RetryOptions } from './retry.js';
 
 /** What the worker asks of the API (`/internal/worker/...`). */
@@ -7,6 +9,12 @@ export interface WorkerApiClient {
   event(sessionId: string, e: WorkerEvent): Promise<void>;
   /** The session as the API sees it: decides between restarting ffmpeg and finishing. */
   session(sessionId: string): Promise<WorkerSessionView>;
+  /** Reports the joined archive of a recorded broadcast (stored and checked, or failed). */
+  vodArchive(vodId: string, r: WorkerArchiveReport): Promise<void>;
+  /** Reports VOD encode progress. */
+  vodProgress(vodId: string, p: WorkerVodProgress): Promise<void>;
+  /** Reports how a VOD encode ended. */
+  vodResult(vodId: string, r: WorkerVodResult): Promise<void>;
 }
 
 /** An HTTP answer that will not get better by retrying (4xx). */
@@ -58,6 +66,15 @@ export function createHttpWorkerApiClient(baseUrl: string, internalToken: string
     },
     async session(sessionId) {
       return WorkerSessionViewSchema.parse(await call('GET', `/internal/worker/sessions/${encodeURIComponent(sessionId)}`));
+    },
+    async vodArchive(vodId, r) {
+      await call('POST', `/internal/worker/vods/${encodeURIComponent(vodId)}/archive`, r);
+    },
+    async vodProgress(vodId, p) {
+      await call('POST', `/internal/worker/vods/${encodeURIComponent(vodId)}/progress`, p);
+    },
+    async vodResult(vodId, r) {
+      await call('POST', `/internal/worker/vods/${encodeURIComponent(vodId)}/result`, r);
     },
   };
 }

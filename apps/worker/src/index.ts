@@ -3,3 +3,5 @@ export { createHttpWorkerApiClient, WorkerApiError, type WorkerApiClient } from 
 export { LiveSession, LiveSessionInterruptedError, type LiveSessionOptions, type LiveSessionOutcome } from './live.session.js';
 export { PlaylistPublisher } from './playlist-publisher.js';
 export type { Logger } from './logger.js';
+export { runVodEncode, VodInputError, archiveTolerance, type VodEncodeOptions } from './vod-encode.job.js';
+export { ArchiveRecorder, sortChunks, chunkOrder } from './archive-recorder.js';

@@ -20,6 +20,9 @@ class FakeApi implements WorkerApiClient {
   async session(): Promise<WorkerSessionView> {
     return { ...this.view };
   }
+  async vodArchive(): Promise<void> {}
+  async vodProgress(): Promise<void> {}
+  async vodResult(): Promise<void> {}
 }
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {

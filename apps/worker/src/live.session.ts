@@ -9,6 +9,7 @@ import {
 } from '@onda/media';
 import type { ObjectStorage } from '@onda/storage';
 import type { WorkerApiClient } from './api-client.js';
+import { ArchiveRecorder } from './archive-recorder.js';
 import type { Logger } from './logger.js';
 import { PLAYLIST_CACHE, PLAYLIST_TYPE, PlaylistPublisher } from './playlist-publisher.js';
 import { retry, type RetryOptions } from './retry.js';
@@ -33,6 +34,10 @@ export interface LiveSessionOptions {
   /** Interval of health events (default 5 s). */
   healthIntervalMs?: number;
   uploadRetry?: Partial<RetryOptions>;
+  /** Length of the archive's MP4 chunks when the job records (default 10 s): what a lost scratch disk can cost. */
+  archiveChunkSeconds?: number;
+  /** How often a running ffmpeg checks with the API that the publisher is still there (default 1 s). */
+  publisherPollMs?: number;
 }
 
 /** How a session ended: finished (ENDLIST written), failed, or interrupted (left for another worker). */
@@ -47,6 +52,7 @@ export class LiveSessionInterruptedError extends Error {
 }
 
 const POLL_MS = 150;
+const ARCHIVE_UPLOAD_MS = 2000;
 const RECONNECT_POLL_MS = 1000;
 
 /**
@@ -65,11 +71,15 @@ export class LiveSession {
   private scanLoop: Promise<void> | null = null;
   private rescan = false;
   private segmentsThisRun = 0;
+  private readonly archive: ArchiveRecorder | null;
 
   constructor(private readonly o: LiveSessionOptions) {
     const { job } = o;
     this.renditions = planLadder(job.source, { profile: job.profile, passthrough: job.passthrough });
     this.dir = join(o.scratchDir, job.sessionId);
+    this.archive = job.recording
+      ? new ArchiveRecorder({ storage: o.storage, dir: join(this.dir, 'archive'), keyPrefix: `vod/${job.sessionId}/archive`, logger: o.logger, retry: o.uploadRetry })
+      : null;
     for (const r of this.renditions) {
       this.publishers.set(r.name, new PlaylistPublisher({
         storage: o.storage,
@@ -97,7 +107,7 @@ export class LiveSession {
       for (;;) {
         const started = Date.now();
         const exit = await this.runFfmpeg();
-        await this.scanAll();
+        await Promise.all([this.scanAll(), this.archive?.upload(null)]);
         const quick = Date.now() - started < (this.o.quickFailureMs ?? 10_000) && this.segmentsThisRun === 0;
         quickFailures = quick ? quickFailures + 1 : 0;
         logger.info({ sessionId: job.sessionId, run: this.run, ...exit, quickFailures }, 'ffmpeg exited');
@@ -152,10 +162,12 @@ export class LiveSession {
       // The previous run's local playlist is already published; do not let the watcher read it again.
       await rm(join(d, 'index.m3u8'), { force: true });
     }
+    if (this.archive) await mkdir(join(this.dir, 'archive'), { recursive: true });
     const input = this.o.input?.(this.run) ?? { url: job.pullUrl, args: LIVE_INPUT_ARGS };
     const args = buildLiveArgs({
       pullUrl: input.url, inputArgs: input.args, outDir: this.dir, run: this.run,
       renditions: this.renditions, source: job.source, segmentSeconds: job.segmentSeconds,
+      archive: this.archive ? { pattern: this.archive.pattern(this.run), chunkSeconds: this.o.archiveChunkSeconds ?? 10 } : undefined,
     });
     this.segmentsThisRun = 0;
     const proc = FfmpegProcess.start(args, { ffmpegPath: this.o.ffmpegPath });
@@ -167,6 +179,19 @@ export class LiveSession {
     // fs.watch is fast but can miss events (renames, network filesystems); the poll is the safety net.
     const watchers: FSWatcher[] = this.renditions.map((r) => watch(join(this.dir, r.name), () => void this.scanAll()));
     const poll = setInterval(() => void this.scanAll(), POLL_MS);
+    const run = this.run;
+    const archiving = this.archive ? setInterval(() => void this.archive?.upload(run), ARCHIVE_UPLOAD_MS) : null;
+    // The ingest's EOF to our pull can lag the publisher's departure by up to -rw_timeout (10 s); a
+    // publisher back within that time would be missed by this run (its pull is dead) and the next (not
+    // started yet). So once the publisher has left and come back, this run stops. Not as soon as it
+    // leaves: a loaded ffmpeg may still be encoding buffered input that a stop would drop.
+    let left = false;
+    const watching = setInterval(() => {
+      this.o.api.session(job.sessionId).then((v) => {
+        if (v.state === 'reconnecting' && !v.publisherConnected) left = true;
+        else if (left && v.publisherConnected) void proc.stop();
+      }, () => undefined);
+    }, this.o.publisherPollMs ?? 1000);
     const health = setInterval(() => {
       const p = proc.lastProgress;
       if (p) void this.report({ type: 'health', fps: p.fps, bitrateKbps: p.bitrateKbps, speed: p.speed, droppedFrames: p.dropFrames });
@@ -176,6 +201,8 @@ export class LiveSession {
     } finally {
       clearInterval(poll);
       clearInterval(health);
+      if (archiving) clearInterval(archiving);
+      clearInterval(watching);
       for (const w of watchers) w.close();
       this.o.signal?.removeEventListener('abort', onAbort);
       this.proc = null;
@@ -283,12 +310,14 @@ export class LiveSession {
         this.o.logger.warn({ err, name }, 'ignoring an unreadable published playlist');
       }
     }
+    if (this.archive) this.run = Math.max(this.run, await this.archive.recover());
     if (this.run > 0) this.o.logger.info({ sessionId: this.o.job.sessionId, run: this.run }, 'resuming published playlists');
   }
 
   /** Waits for queued uploads (and the master) without finalising: another worker may continue. */
   private async drain(): Promise<void> {
     await Promise.all([...this.publishers.values()].map((p) => p.idle()));
+    await this.archive?.upload(null);
     await this.readyPromise;
   }
 

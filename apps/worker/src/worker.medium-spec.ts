@@ -44,6 +44,9 @@ describe(startWorker.name, () => {
     const api: WorkerApiClient = {
       event: async (_id, e) => void events.push(e),
       session: async (id) => views[id]!,
+      vodArchive: async () => undefined,
+      vodProgress: async () => undefined,
+      vodResult: async () => undefined,
     };
     const sut = await startWorker({ queue, storage: new MemoryStorage(), api, config: { scratchDir, logger: pino({ level: 'silent' }) } });
 

@@ -1,15 +1,23 @@
+import { VOD_ENCODE_ATTEMPTS } from '@onda/contracts';
 import { warmUpFfmpeg } from '@onda/media';
 import type { JobQueue } from '@onda/queue';
 import type { ObjectStorage } from '@onda/storage';
 import type { WorkerApiClient } from './api-client.js';
 import { LiveSession, LiveSessionInterruptedError } from './live.session.js';
 import { defaultLogger, type Logger } from './logger.js';
+import { runVodEncode } from './vod-encode.job.js';
 
 export interface WorkerConfig {
   scratchDir: string;
   ffmpegPath?: string;
   /** Live broadcasts at once on this worker (default 1: one ladder keeps two cores busy). */
   concurrency?: number;
+  /** VOD encodes at once on this worker (default 1). */
+  vodConcurrency?: number;
+  /** x264 preset of VOD encodes (default `faster`). */
+  vodPreset?: string;
+  /** Archive chunk length of recorded broadcasts (default 10 s). */
+  archiveChunkSeconds?: number;
   logger?: Logger;
 }
 
@@ -51,6 +59,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
           ffmpegPath: deps.config.ffmpegPath,
           logger: log,
           signal: job.signal,
+          archiveChunkSeconds: deps.config.archiveChunkSeconds,
         });
         const outcome = await session.execute();
         log.info({ sessionId: job.payload.sessionId, outcome }, 'live session done');
@@ -62,8 +71,32 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     },
     { concurrency: deps.config.concurrency ?? 1 },
   );
+  const vods = deps.queue.consume(
+    'vod-encode',
+    async (job) => {
+      active++;
+      try {
+        await runVodEncode({
+          job: job.payload, storage: deps.storage, api: deps.api, scratchDir: deps.config.scratchDir, logger,
+          ffmpegPath: deps.config.ffmpegPath, signal: job.signal, preset: deps.config.vodPreset,
+        });
+      } catch (err) {
+        logger.error({ err, vodId: job.payload.vodId, attempt: job.attempt }, 'VOD encode attempt failed');
+        // The queue retries a crash or a failed attempt; after the last one the VOD is failed for good.
+        if (job.attempt >= VOD_ENCODE_ATTEMPTS && !job.signal.aborted) {
+          await deps.api.vodResult(job.payload.vodId, { status: 'failed', reason: String((err as Error).message ?? err).slice(0, 2000) }).catch(() => undefined);
+        }
+        throw err;
+      } finally {
+        active--;
+      }
+    },
+    { concurrency: deps.config.vodConcurrency ?? 1 },
+  );
   return {
-    stop: () => consumer.close(),
+    stop: async () => {
+      await Promise.all([consumer.close(), vods.close()]);
+    },
     active: () => active,
   };
 }

@@ -5,3 +5,4 @@ export * from './m3u8.js';
 export * from './ffmpeg-errors.js';
 export * from './ffmpeg-process.js';
 export * from './probe.js';
+export * from './vod-args.js';

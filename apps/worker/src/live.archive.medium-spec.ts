@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveJob, WorkerEvent, WorkerSessionView } from '@onda/contracts';
+import { archiveOutputArgs, probe } from '@onda/media';
+import { MemoryStorage } from '../test/memory-storage.js';
+import type { WorkerApiClient } from './api-client.js';
+import { LiveSession } from './live.session.js';
+
+const exec = promisify(execFile);
+
+class FakeApi implements WorkerApiClient {
+  events: WorkerEvent[] = [];
+  constructor(public view: WorkerSessionView) {}
+  async event(_id: string, e: WorkerEvent): Promise<void> {
+    this.events.push(e);
+  }
+  async session(): Promise<WorkerSessionView> {
+    return { ...this.view };
+  }
+  async vodArchive(): Promise<void> {}
+  async vodProgress(): Promise<void> {}
+  async vodResult(): Promise<void> {}
+}
+
+let dir: string;
+let source: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'onda-archive-'));
+  source = join(dir, 'encoder.flv');
+  // What an encoder sends: H.264 + AAC with a keyframe every second.
+  await exec('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=4', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=4',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-c:a', 'aac', '-shortest', source]);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const seconds = async (file: string): Promise<number> => Number((await probe(file)).format.duration);
+
+describe(`${LiveSession.name} recording`, () => {
+  it('uploads the archive in chunks, including what an interrupted worker left on disk', { timeout: 90_000 }, async () => {
+    const sessionId = randomUUID();
+    const scratchDir = join(dir, 'scratch');
+    // A worker killed mid-broadcast left run 0's chunks on disk, the last one cut short mid-write.
+    const leftovers = join(scratchDir, sessionId, 'archive');
+    await mkdir(leftovers, { recursive: true });
+    await exec('ffmpeg', ['-v', 'error', '-i', source, ...archiveOutputArgs({ pattern: join(leftovers, 'r0_%05d.mp4'), chunkSeconds: 2 })]);
+    const cut = join(leftovers, 'r0_00001.mp4');
+    await truncate(cut, Math.floor((await stat(cut)).size * 0.6));
+
+    const job: LiveJob = {
+      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 1,
+      storagePrefix: `live/${sessionId}`, recording: true,
+      source: { width: 640, height: 360, fps: 25, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
+    };
+    const storage = new MemoryStorage();
+    // The publisher leaves when the 4 s input ends, so the session finishes after one run.
+    const api = new FakeApi({ id: sessionId, state: 'live', publisherConnected: false });
+    const sut = new LiveSession({
+      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), archiveChunkSeconds: 2,
+      input: () => ({ args: ['-re'], url: source }),
+    });
+    expect(await sut.execute()).toBe('ended');
+
+    const keys = [...storage.objects.keys()].filter((k) => k.startsWith(`vod/${sessionId}/archive/`)).sort();
+    expect(keys.map((k) => k.split('/').at(-1))).toEqual(['r0_00000.mp4', 'r0_00001.mp4', 'r1_00000.mp4', 'r1_00001.mp4']);
+    let total = 0;
+    for (const k of keys) {
+      const file = join(dir, k.replaceAll('/', '_'));
+      await writeFile(file, storage.objects.get(k)!.body);
+      const info = await probe(file);
+      expect(info.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
+      total += await seconds(file);
+    }
+    // 4 s recorded by the new run plus the interrupted run's 2 s and the readable part of its cut chunk.
+    expect(total).toBeGreaterThan(6.5);
+    expect(total).toBeLessThan(8.5);
+    expect(api.events.at(-1)?.type).toBe('ended');
+  });
+});

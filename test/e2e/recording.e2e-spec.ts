@@ -1,0 +1,146 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.js';
+import { text } from './support/hls.js';
+import { startEmbedded, type Platform } from './support/platform.js';
+import { publish, waitFor } from './support/process.js';
+
+const exec = promisify(execFile);
+const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
+
+interface VodBody {
+  id: string;
+  status: string;
+  durationSeconds: number | null;
+  renditions: string[];
+  progressPercent: number;
+  failureReason: string | null;
+  playbackUrl: string | null;
+  posterUrl: string | null;
+  storyboardUrl: string | null;
+}
+
+/**
+ * Recording end to end in embedded mode: a broadcast with an encoder drop inside the reconnect window
+ * is one live session, one archive and one VOD, replayable at once and encoded to an HLS ladder.
+ */
+describe('recording and VOD', () => {
+  let platform: Platform;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    platform = await startEmbedded();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  const api = async <T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${platform.apiUrl}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
+    });
+    return { status: res.status, body: (await res.json().catch(() => null)) as T };
+  };
+
+  it('records 20 s + 10 s around a 5 s encoder drop as one VOD of 30 s that plays at every rendition', { timeout: 300_000 }, async () => {
+    try {
+      const slug = 'rec-e2e';
+      // A short window keeps the test quick: the session ends 8 s after the last publisher leaves.
+      expect((await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: '녹화 방송', reconnectWindowSeconds: 8 }) })).status).toBe(201);
+      const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
+      const url = `${key.rtmpUrl}/${key.streamKey}`;
+      type ChannelBody = { status: string; liveSession: { id: string; playbackUrl: string | null } | null };
+
+      const first = publish(url, { seconds: 20 });
+      const live = await waitFor('live', async () => {
+        const { body } = await api<ChannelBody>(`/v1/channels/${slug}`);
+        return body.liveSession?.playbackUrl ? body.liveSession : null;
+      }, 30_000, 100);
+      expect(await first.exited).toBe(0);
+      await sleep(5000);
+      const second = publish(url, { seconds: 10 });
+      expect(await second.exited).toBe(0);
+      // Same session, same URL: the live playlists carry a discontinuity where the encoder dropped.
+      const { body: during } = await api<ChannelBody>(`/v1/channels/${slug}`);
+      expect(during.liveSession?.id).toBe(live.id);
+      const media = new URL('720p/index.m3u8', live.playbackUrl!).toString();
+      expect(await text(media)).toContain('#EXT-X-DISCONTINUITY');
+
+      // Instant replay: the VOD appears when the session ends, playing the finalised live HLS.
+      const vodId = live.id;
+      const replay = await waitFor('the VOD to appear', async () => {
+        const { status, body } = await api<VodBody>(`/v1/vods/${vodId}`);
+        return status === 200 ? body : null;
+      }, 60_000, 250);
+      if (replay.status === 'processing') {
+        expect(replay.playbackUrl).toBe(live.playbackUrl);
+        expect(await text(media)).toContain('#EXT-X-ENDLIST');
+      }
+      const { body: vods } = await api<{ items: VodBody[] }>(`/v1/vods?channel=${slug}`);
+      expect(vods.items.map((v) => v.id)).toEqual([vodId]);
+
+      const ready = await waitFor('the VOD encode', async () => {
+        const { body } = await api<VodBody>(`/v1/vods/${vodId}`);
+        if (body.status === 'failed') throw new Error(`VOD failed: ${body.failureReason}`);
+        return body.status === 'ready' ? body : null;
+      }, 180_000, 500);
+      expect(ready.durationSeconds).toBeGreaterThan(28);
+      expect(ready.durationSeconds).toBeLessThan(32);
+      expect(ready.renditions).toEqual(['720p', '480p']);
+      expect(ready.progressPercent).toBe(100);
+
+      // The joined archive in storage is a valid MP4 of the whole broadcast.
+      const { stdout } = await exec('ffprobe', ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', `${platform.apiUrl}/media/vod/${vodId}/source.mp4`]);
+      const probe = JSON.parse(stdout) as { streams: { codec_name: string }[]; format: { duration: string; format_name: string } };
+      expect(probe.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+      expect(probe.format.format_name).toContain('mp4');
+      expect(Math.abs(Number(probe.format.duration) - 30)).toBeLessThan(2);
+      expect((await fetch(ready.posterUrl!)).headers.get('content-type')).toMatch(/image\/jpeg/);
+      expect(await text(ready.storyboardUrl!)).toMatch(/^WEBVTT\n\n00:00:00.000 --> /);
+
+      // Every rendition plays in Chromium (hls.js pinned to the level).
+      const page = await browser.newPage();
+      await page.goto(`${platform.apiUrl}/`);
+      await page.addScriptTag({ path: hlsJs });
+      for (let level = 0; level < ready.renditions.length; level++) {
+        const want = Number(ready.renditions[level]!.replace('p', ''));
+        const height = await page.evaluate(async ({ src, want }) => {
+          type HlsLike = {
+            loadSource(u: string): void; attachMedia(v: HTMLVideoElement): void; on(e: string, f: () => void): void;
+            currentLevel: number; levels: { height: number }[]; destroy(): void;
+          };
+          const Hls = (window as unknown as { Hls: { new (c: object): HlsLike; Events: Record<string, string> } }).Hls;
+          const video = document.createElement('video');
+          video.muted = true;
+          document.body.appendChild(video);
+          const hls = new Hls({});
+          hls.on(Hls.Events.MANIFEST_PARSED!, () => {
+            // hls.js orders levels by bitrate, lowest first: pick the rendition by its height.
+            hls.currentLevel = hls.levels.findIndex((l) => l.height === want);
+            void video.play();
+          });
+          hls.loadSource(src);
+          hls.attachMedia(video);
+          const deadline = Date.now() + 30_000;
+          while (video.currentTime < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+          const h = video.currentTime >= 3 ? video.videoHeight : -1;
+          hls.destroy();
+          video.remove();
+          return h;
+        }, { src: ready.playbackUrl!, want });
+        expect(height, `rendition ${ready.renditions[level]}`).toBe(want);
+      }
+      await page.close();
+    } catch (error) {
+      console.error(`platform logs:\n${platform.logs().slice(-30_000)}`);
+      throw error;
+    }
+  });
+});

@@ -4,18 +4,31 @@ import { I18nextProvider } from 'react-i18next';
 import { Route, Routes } from 'react-router';
 import { ApiProvider } from './api/api-context';
 import type { ViewerApi } from './api/client';
+import type { ConsoleApi } from './api/console-client';
+import { ConsoleApiProvider } from './api/console-context';
 import { Layout } from './components/layout';
 import { HomePage } from './pages/home-page';
-import { ConsolePage, NotFoundPage } from './pages/simple-pages';
+import { NotFoundPage } from './pages/simple-pages';
+import { ChannelDetailPage } from './console/channel-detail-page';
+import { ChannelEditPage, ChannelNewPage } from './console/channel-edit-page';
+import { ChannelListPage } from './console/channel-list-page';
+import { ConsoleLayout } from './console/console-layout';
+import { DeliveriesPage } from './console/deliveries-page';
+import { SessionsPage } from './console/sessions-page';
+import { SignInPage } from './console/sign-in-page';
+import { TokensPage } from './console/tokens-page';
+import { WebhooksPage } from './console/webhooks-page';
 
 // The player page pulls in hls.js (~500 kB); load it only when someone opens a channel.
 const ChannelPage = lazy(() => import('./pages/channel-page').then((module) => ({ default: module.ChannelPage })));
 
-/** Everything a page needs from above: translations and the API client. */
-export function AppProviders({ api, i18n, children }: { api: ViewerApi; i18n: I18n; children: ReactNode }) {
+/** Everything a page needs from above: translations and the API clients (the console's is optional). */
+export function AppProviders({ api, consoleApi, i18n, children }: { api: ViewerApi; consoleApi?: ConsoleApi; i18n: I18n; children: ReactNode }) {
   return (
     <I18nextProvider i18n={i18n}>
-      <ApiProvider api={api}>{children}</ApiProvider>
+      <ApiProvider api={api}>
+        <ConsoleApiProvider api={consoleApi}>{children}</ConsoleApiProvider>
+      </ApiProvider>
     </I18nextProvider>
   );
 }
@@ -34,7 +47,18 @@ export function AppRoutes() {
             </Suspense>
           }
         />
-        <Route path="console" element={<ConsolePage />} />
+        <Route path="console/sign-in" element={<SignInPage />} />
+        {/* Everything under ConsoleLayout needs a signed-in session (401 redirects to sign-in). */}
+        <Route path="console" element={<ConsoleLayout />}>
+          <Route index element={<ChannelListPage />} />
+          <Route path="channels/new" element={<ChannelNewPage />} />
+          <Route path="channels/:slug" element={<ChannelDetailPage />} />
+          <Route path="channels/:slug/edit" element={<ChannelEditPage />} />
+          <Route path="sessions" element={<SessionsPage />} />
+          <Route path="tokens" element={<TokensPage />} />
+          <Route path="webhooks" element={<WebhooksPage />} />
+          <Route path="webhooks/:id" element={<DeliveriesPage />} />
+        </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -1,11 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
-import { ApiClient } from './api/client';
+import { ConsoleClient } from './api/console-client';
 import { AppProviders, AppRoutes } from './app';
 import { browserLanguage, createI18n, persistLanguage } from './i18n/i18n';
 import './styles.css';
 
+// One client serves both the viewer pages and the console (it extends the viewer client).
+const api = new ConsoleClient();
 const i18n = createI18n(browserLanguage());
 persistLanguage(i18n);
 
@@ -14,7 +16,7 @@ if (!root) throw new Error('index.html has no #root element');
 
 createRoot(root).render(
   <StrictMode>
-    <AppProviders api={new ApiClient()} i18n={i18n}>
+    <AppProviders api={api} consoleApi={api} i18n={i18n}>
       <BrowserRouter>
         <AppRoutes />
       </BrowserRouter>

@@ -29,7 +29,8 @@ export interface ViewerApi {
 
 const ChannelPageSchema = PageSchema(ChannelSchema);
 
-interface ParseSchema<T> {
+/** Anything with zod's safeParse (a schema for a response body). */
+export interface ParseSchema<T> {
   safeParse(data: unknown): { success: true; data: T } | { success: false; error: { message: string } };
 }
 
@@ -48,17 +49,35 @@ export class ApiClient implements ViewerApi {
     return this.get(`/v1/channels/${encodeURIComponent(idOrSlug)}`, ChannelSchema, signal);
   }
 
-  private async get<T>(path: string, schema: ParseSchema<T>, signal?: AbortSignal): Promise<T> {
+  private get<T>(path: string, schema: ParseSchema<T>, signal?: AbortSignal): Promise<T> {
+    return this.request('GET', path, schema, { signal });
+  }
+
+  /**
+   * One JSON request with the session cookie (same origin); `schema: null` for bodiless answers (204).
+   * Protected so feature clients (the console's) share the error handling without a second fetch.
+   */
+  protected async request<T>(method: string, path: string, schema: ParseSchema<T> | null, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+    const { body, signal } = options;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await this.fetchFn(this.baseUrl + path, { headers: { accept: 'application/json' }, signal });
+      response = await this.fetchFn(this.baseUrl + path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        signal,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new ApiError('network', 0, error instanceof Error ? error.message : String(error));
     }
-    const body = await readJson(response);
-    if (!response.ok) throw toApiError(response.status, body);
-    const parsed = schema.safeParse(body);
+    const json = await readJson(response);
+    if (!response.ok) throw toApiError(response.status, json);
+    if (schema === null) return undefined as T;
+    const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ApiError('bad_response', response.status, parsed.error.message);
     return parsed.data;
   }

@@ -1,0 +1,152 @@
+import {
+  ApiTokenSchema,
+  ChannelSchema,
+  CreatedApiTokenSchema,
+  CreatedWebhookSchema,
+  LiveSessionDetailSchema,
+  MeSchema,
+  PageSchema,
+  StreamKeySchema,
+  WebhookDeliverySchema,
+  WebhookSchema,
+  type ApiToken,
+  type Channel,
+  type CreateApiToken,
+  type CreateChannel,
+  type CreatedApiToken,
+  type CreatedWebhook,
+  type CreateWebhook,
+  type LiveSessionDetail,
+  type LiveSessionState,
+  type Me,
+  type StreamKey,
+  type UpdateChannel,
+  type Webhook,
+  type WebhookDelivery,
+} from '@onda/contracts';
+import { ApiClient, type Page, type ParseSchema, type ViewerApi } from './client';
+
+/** Filters of the live-session list. */
+export interface LiveSessionQuery {
+  channelId?: string;
+  state?: LiveSessionState;
+  cursor?: string;
+}
+
+/** What the admin console needs from the API (session cookie auth); pages depend on this, tests fake it. */
+export interface ConsoleApi extends ViewerApi {
+  setupNeeded(): Promise<boolean>;
+  setup(email: string, password: string): Promise<void>;
+  signIn(email: string, password: string): Promise<void>;
+  signOut(): Promise<void>;
+  me(signal?: AbortSignal): Promise<Me>;
+  listMyChannels(signal?: AbortSignal): Promise<Page<Channel>>;
+  createChannel(body: CreateChannel): Promise<Channel>;
+  updateChannel(idOrSlug: string, body: UpdateChannel): Promise<Channel>;
+  getStreamKey(idOrSlug: string, signal?: AbortSignal): Promise<StreamKey>;
+  rotateStreamKey(idOrSlug: string): Promise<StreamKey>;
+  listLiveSessions(query: LiveSessionQuery, signal?: AbortSignal): Promise<Page<LiveSessionDetail>>;
+  listTokens(signal?: AbortSignal): Promise<ApiToken[]>;
+  createToken(body: CreateApiToken): Promise<CreatedApiToken>;
+  revokeToken(id: string): Promise<ApiToken>;
+  listWebhooks(signal?: AbortSignal): Promise<Webhook[]>;
+  createWebhook(body: CreateWebhook): Promise<CreatedWebhook>;
+  listDeliveries(webhookId: string, cursor?: string, signal?: AbortSignal): Promise<Page<WebhookDelivery>>;
+  resendDelivery(deliveryId: string): Promise<WebhookDelivery>;
+}
+
+const ChannelPageSchema = PageSchema(ChannelSchema);
+const SessionPageSchema = PageSchema(LiveSessionDetailSchema);
+const DeliveryPageSchema = PageSchema(WebhookDeliverySchema);
+// The unpaginated lists answer `{ items }` only.
+const TokenListSchema = PageSchema(ApiTokenSchema).pick({ items: true });
+const WebhookListSchema = PageSchema(WebhookSchema).pick({ items: true });
+const SetupStatusSchema: ParseSchema<{ needed: boolean }> = {
+  safeParse: (data) =>
+    typeof (data as { needed?: unknown } | undefined)?.needed === 'boolean'
+      ? { success: true, data: data as { needed: boolean } }
+      : { success: false, error: { message: 'expected { needed: boolean }' } },
+};
+
+const enc = encodeURIComponent;
+
+/** The API client with the console's routes; the browser sends the httpOnly session cookie by itself. */
+export class ConsoleClient extends ApiClient implements ConsoleApi {
+  async setupNeeded(): Promise<boolean> {
+    return (await this.request('GET', '/v1/auth/setup', SetupStatusSchema)).needed;
+  }
+
+  async setup(email: string, password: string): Promise<void> {
+    await this.request('POST', '/v1/auth/setup', null, { body: { email, password } });
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    await this.request('POST', '/v1/auth/sign-in', null, { body: { email, password } });
+  }
+
+  signOut(): Promise<void> {
+    return this.request('POST', '/v1/auth/sign-out', null);
+  }
+
+  me(signal?: AbortSignal): Promise<Me> {
+    return this.request('GET', '/v1/auth/me', MeSchema, { signal });
+  }
+
+  listMyChannels(signal?: AbortSignal): Promise<Page<Channel>> {
+    return this.request('GET', '/v1/channels?owner=me&limit=100', ChannelPageSchema, { signal });
+  }
+
+  createChannel(body: CreateChannel): Promise<Channel> {
+    return this.request('POST', '/v1/channels', ChannelSchema, { body });
+  }
+
+  updateChannel(idOrSlug: string, body: UpdateChannel): Promise<Channel> {
+    return this.request('PATCH', `/v1/channels/${enc(idOrSlug)}`, ChannelSchema, { body });
+  }
+
+  getStreamKey(idOrSlug: string, signal?: AbortSignal): Promise<StreamKey> {
+    return this.request('GET', `/v1/channels/${enc(idOrSlug)}/stream-key`, StreamKeySchema, { signal });
+  }
+
+  rotateStreamKey(idOrSlug: string): Promise<StreamKey> {
+    return this.request('POST', `/v1/channels/${enc(idOrSlug)}/stream-key/rotate`, StreamKeySchema);
+  }
+
+  listLiveSessions(query: LiveSessionQuery, signal?: AbortSignal): Promise<Page<LiveSessionDetail>> {
+    const params = new URLSearchParams({ limit: '50' });
+    if (query.channelId) params.set('channelId', query.channelId);
+    if (query.state) params.set('state', query.state);
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.request('GET', `/v1/live-sessions?${params}`, SessionPageSchema, { signal });
+  }
+
+  async listTokens(signal?: AbortSignal): Promise<ApiToken[]> {
+    return (await this.request('GET', '/v1/tokens', TokenListSchema, { signal })).items;
+  }
+
+  createToken(body: CreateApiToken): Promise<CreatedApiToken> {
+    return this.request('POST', '/v1/tokens', CreatedApiTokenSchema, { body });
+  }
+
+  revokeToken(id: string): Promise<ApiToken> {
+    return this.request('DELETE', `/v1/tokens/${enc(id)}`, ApiTokenSchema);
+  }
+
+  async listWebhooks(signal?: AbortSignal): Promise<Webhook[]> {
+    return (await this.request('GET', '/v1/webhooks', WebhookListSchema, { signal })).items;
+  }
+
+  createWebhook(body: CreateWebhook): Promise<CreatedWebhook> {
+    return this.request('POST', '/v1/webhooks', CreatedWebhookSchema, { body });
+  }
+
+  listDeliveries(webhookId: string, cursor?: string, signal?: AbortSignal): Promise<Page<WebhookDelivery>> {
+    const params = new URLSearchParams({ limit: '50' });
+    if (cursor) params.set('cursor', cursor);
+    return this.request('GET', `/v1/webhooks/${enc(webhookId)}/deliveries?${params}`, DeliveryPageSchema, { signal });
+  }
+
+  resendDelivery(deliveryId: string): Promise<WebhookDelivery> {
+    return this.request('POST', `/v1/webhooks/deliveries/${enc(deliveryId)}/resend`, WebhookDeliverySchema);
+  }
+}

@@ -1,0 +1,83 @@
+import { ChannelVisibilities, LatencyModes, type Channel, type ChannelVisibility, type CreateChannel } from '@onda/contracts';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CheckField, FormError, SelectField, TextField } from './fields';
+
+type LatencyMode = (typeof LatencyModes)[number];
+
+interface ChannelFormProps {
+  /** The channel being edited; absent when creating (then the slug is asked for). */
+  channel?: Channel;
+  busy: boolean;
+  error: string | null;
+  onSubmit(body: CreateChannel): void;
+}
+
+/** The channel settings form, shared by create and edit. */
+export function ChannelForm({ channel, busy, error, onSubmit }: ChannelFormProps) {
+  const { t } = useTranslation();
+  const [slug, setSlug] = useState(channel?.slug ?? '');
+  const [title, setTitle] = useState(channel?.title ?? '');
+  const [description, setDescription] = useState(channel?.description ?? '');
+  const [visibility, setVisibility] = useState<ChannelVisibility>(channel?.visibility ?? 'public');
+  const [recording, setRecording] = useState(channel?.recording ?? true);
+  const [reconnect, setReconnect] = useState(String(channel?.reconnectWindowSeconds ?? 30));
+  const [latency, setLatency] = useState<LatencyMode>(channel?.latencyMode ?? 'normal');
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit({
+      slug: slug.trim(),
+      title: title.trim(),
+      description,
+      visibility,
+      recording,
+      reconnectWindowSeconds: Number(reconnect),
+      latencyMode: latency,
+    });
+  };
+
+  return (
+    <form className="form" onSubmit={submit} data-testid="channel-form">
+      {!channel && (
+        <TextField name="slug" label={t('console.channelForm.slug')} hint={t('console.channelForm.slugHint')} value={slug} onChange={setSlug} required pattern="[a-z0-9][a-z0-9\-]*[a-z0-9]" />
+      )}
+      <TextField name="title" label={t('console.channelForm.title')} value={title} onChange={setTitle} required />
+      <TextField name="description" label={t('console.channelForm.description')} value={description} onChange={setDescription} multiline />
+      <div className="form__row">
+        <SelectField<ChannelVisibility>
+          name="visibility"
+          label={t('console.channelForm.visibility')}
+          value={visibility}
+          onChange={setVisibility}
+          options={ChannelVisibilities.map((value) => ({ value, label: t(`console.visibility.${value}`) }))}
+        />
+        <SelectField<LatencyMode>
+          name="latencyMode"
+          label={t('console.channelForm.latency')}
+          value={latency}
+          onChange={setLatency}
+          options={LatencyModes.map((value) => ({ value, label: t(`console.latency.${value}`) }))}
+        />
+        <TextField
+          name="reconnectWindowSeconds"
+          type="number"
+          min={0}
+          max={600}
+          label={t('console.channelForm.reconnect')}
+          hint={t('console.channelForm.reconnectHint')}
+          value={reconnect}
+          onChange={setReconnect}
+          required
+        />
+      </div>
+      <CheckField name="recording" label={t('console.channelForm.recording')} checked={recording} onChange={setRecording} />
+      <FormError message={error} />
+      <div className="form__actions">
+        <button type="submit" className="button button--accent" disabled={busy} data-testid="channel-submit">
+          {channel ? t('console.channelForm.save') : t('console.channelForm.create')}
+        </button>
+      </div>
+    </form>
+  );
+}

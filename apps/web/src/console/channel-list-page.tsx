@@ -1,0 +1,62 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useConsoleApi } from '../api/console-context';
+import { StatePanel } from '../components/state-panel';
+import { formatDateTime } from '../i18n/format';
+import { errorText } from './format';
+import { useLoad } from './use-load';
+
+/** `/console`: the admin's channels with their live/offline status. */
+export function ChannelListPage() {
+  const { t, i18n } = useTranslation();
+  const api = useConsoleApi();
+  const channels = useLoad('channels', (signal) => api.listMyChannels(signal));
+
+  return (
+    <div className="page">
+      <div className="page__head console-head">
+        <h1 className="page__title">{t('console.channels.title')}</h1>
+        <Link to="/console/channels/new" className="button button--accent" data-testid="new-channel">
+          {t('console.channels.new')}
+        </Link>
+      </div>
+      {channels.error ? (
+        <StatePanel icon="!" tone="error" title={errorText(t, channels.error)} testId="error-state" />
+      ) : !channels.data ? (
+        <div className="spinner console-spinner" />
+      ) : channels.data.items.length === 0 ? (
+        <StatePanel icon="+" title={t('console.channels.empty')} hint={t('console.channels.emptyHint')} testId="channels-empty" />
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="channel-table">
+            <thead>
+              <tr>
+                <th>{t('console.channels.columns.channel')}</th>
+                <th>{t('console.channels.columns.status')}</th>
+                <th>{t('console.channels.columns.visibility')}</th>
+                <th>{t('console.channels.columns.created')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {channels.data.items.map((channel) => (
+                <tr key={channel.id} data-testid={`channel-row-${channel.slug}`}>
+                  <td>
+                    <Link to={`/console/channels/${channel.slug}`} className="table__primary">
+                      {channel.title}
+                    </Link>
+                    <div className="table__secondary">{channel.slug}</div>
+                  </td>
+                  <td>
+                    <span className={`badge badge--${channel.status}`}>{t(`status.${channel.status}`)}</span>
+                  </td>
+                  <td>{t(`console.visibility.${channel.visibility}`)}</td>
+                  <td>{formatDateTime(channel.createdAt, i18n.language)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+
+interface ConfirmDialogProps {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  busy?: boolean;
+  onConfirm(): void;
+  onCancel(): void;
+}
+
+/** A modal yes/no question for destructive actions; Escape or the backdrop cancels. */
+export function ConfirmDialog({ title, body, confirmLabel, busy, onConfirm, onCancel }: ConfirmDialogProps) {
+  const { t } = useTranslation();
+  const cancelRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    // Focus the safe choice first, so a stray Enter does not destroy anything.
+    cancelRef.current?.focus();
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && onCancel();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onCancel]);
+
+  return (
+    <div className="modal" onClick={(e) => e.target === e.currentTarget && onCancel()}>
+      <div className="modal__box" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-body" data-testid="confirm-dialog">
+        <h2 id="confirm-title" className="modal__title">
+          {title}
+        </h2>
+        <p id="confirm-body" className="modal__body">
+          {body}
+        </p>
+        <div className="modal__actions">
+          <button ref={cancelRef} type="button" className="button" onClick={onCancel}>
+            {t('console.cancel')}
+          </button>
+          <button type="button" className="button button--danger" disabled={busy} onClick={onConfirm} data-testid="confirm-yes">
+            {confirmLabel}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import { LiveSessionStates, type LiveSessionDetail, type LiveSessionState } from '@onda/contracts';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { useConsoleApi } from '../api/console-context';
+import { StatePanel } from '../components/state-panel';
+import { formatDateTime } from '../i18n/format';
+import { SelectField } from './fields';
+import { errorText, formatDuration } from './format';
+import { useLoad } from './use-load';
+
+const BADGE: Record<LiveSessionState, string> = { starting: 'pending', live: 'live', reconnecting: 'pending', ended: 'offline', failed: 'failed' };
+
+/** `/console/sessions`: broadcasts past and present, filtered by channel and state, newest first. */
+export function SessionsPage() {
+  const { t, i18n } = useTranslation();
+  const api = useConsoleApi();
+  const [params, setParams] = useSearchParams();
+  const channelId = params.get('channel') ?? '';
+  const state = (params.get('state') ?? '') as LiveSessionState | '';
+  const channels = useLoad('channels', (signal) => api.listMyChannels(signal));
+  const [more, setMore] = useState<{ key: string; items: LiveSessionDetail[]; cursor: string | null } | null>(null);
+  const key = `${channelId}|${state}`;
+  const sessions = useLoad(key, (signal) => api.listLiveSessions({ ...(channelId ? { channelId } : {}), ...(state ? { state } : {}) }, signal));
+
+  const extra = more?.key === key ? more : null;
+  const items = [...(sessions.data?.items ?? []), ...(extra?.items ?? [])];
+  const cursor = extra ? extra.cursor : (sessions.data?.nextCursor ?? null);
+  const slugOf = (id: string) => channels.data?.items.find((c) => c.id === id)?.slug ?? id.slice(0, 8);
+
+  const loadMore = async () => {
+    if (!cursor) return;
+    const page = await api.listLiveSessions({ ...(channelId ? { channelId } : {}), ...(state ? { state } : {}), cursor });
+    setMore({ key, items: [...(extra?.items ?? []), ...page.items], cursor: page.nextCursor });
+  };
+  const setFilter = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+
+  return (
+    <div className="page">
+      <div className="page__head">
+        <h1 className="page__title">{t('console.sessions.title')}</h1>
+      </div>
+      <div className="filters">
+        <SelectField
+          name="channel"
+          label={t('console.sessions.channel')}
+          value={channelId}
+          onChange={(v) => setFilter('channel', v)}
+          options={[{ value: '', label: t('console.sessions.all') }, ...(channels.data?.items ?? []).map((c) => ({ value: c.id, label: c.title }))]}
+        />
+        <SelectField
+          name="state"
+          label={t('console.sessions.state')}
+          value={state}
+          onChange={(v) => setFilter('state', v)}
+          options={[{ value: '' as const, label: t('console.sessions.all') }, ...LiveSessionStates.map((s) => ({ value: s, label: t(`console.sessionState.${s}`) }))]}
+        />
+      </div>
+      {sessions.error ? (
+        <StatePanel icon="!" tone="error" title={errorText(t, sessions.error)} testId="error-state" />
+      ) : !sessions.data ? (
+        <div className="spinner console-spinner" />
+      ) : items.length === 0 ? (
+        <StatePanel icon="○" title={t('console.sessions.empty')} hint={t('console.sessions.emptyHint')} testId="sessions-empty" />
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="session-table">
+            <thead>
+              <tr>
+                <th>{t('console.sessions.channel')}</th>
+                <th>{t('console.sessions.state')}</th>
+                <th>{t('console.sessions.started')}</th>
+                <th>{t('console.sessions.ended')}</th>
+                <th>{t('console.sessions.duration')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((s) => (
+                <tr key={s.id}>
+                  <td className="table__primary">{slugOf(s.channelId)}</td>
+                  <td>
+                    <span className={`badge badge--${BADGE[s.state]}`}>{t(`console.sessionState.${s.state}`)}</span>
+                    {s.endReason && <div className="table__secondary">{s.endReason}</div>}
+                  </td>
+                  <td>{s.startedAt ? formatDateTime(s.startedAt, i18n.language) : '—'}</td>
+                  <td>{s.endedAt ? formatDateTime(s.endedAt, i18n.language) : '—'}</td>
+                  <td>{s.startedAt ? formatDuration(s.startedAt, s.endedAt, i18n.language) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cursor && (
+        <div className="form__actions">
+          <button type="button" className="button" onClick={() => void loadMore()}>
+            {t('console.loadMore')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

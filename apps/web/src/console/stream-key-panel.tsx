@@ -1,0 +1,102 @@
+import type { StreamKey } from '@onda/contracts';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useConsoleApi } from '../api/console-context';
+import { ConfirmDialog } from './confirm-dialog';
+import { CopyButton } from './copy-button';
+import { errorText } from './format';
+import { useLoad } from './use-load';
+
+const MASK = '•'.repeat(24);
+
+/** The broadcaster's settings: server URL and stream key (masked until revealed), copy, rotate, OBS steps. */
+export function StreamKeyPanel({ slug }: { slug: string }) {
+  const { t } = useTranslation();
+  const api = useConsoleApi();
+  const loaded = useLoad(`key:${slug}`, (signal) => api.getStreamKey(slug, signal));
+  const [rotated, setRotated] = useState<StreamKey | null>(null);
+  const [revealed, setRevealed] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const key = rotated ?? loaded.data;
+
+  const rotate = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setRotated(await api.rotateStreamKey(slug));
+    } catch (caught) {
+      setError(errorText(t, caught));
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  };
+
+  if (loaded.error && !key) return <p className="form-error">{errorText(t, loaded.error)}</p>;
+  if (!key) return <div className="spinner console-spinner" />;
+  return (
+    <section className="panel key-panel" aria-labelledby="key-title" data-testid="stream-key-panel">
+      <h2 id="key-title" className="panel__title">
+        {t('console.key.title')}
+      </h2>
+      <dl className="kv">
+        <dt>{t('console.key.server')}</dt>
+        <dd className="kv__row">
+          <code className="secret" data-testid="rtmp-url">
+            {key.rtmpUrl}
+          </code>
+          <CopyButton text={key.rtmpUrl} testId="copy-server" />
+        </dd>
+        <dt>{t('console.key.streamKey')}</dt>
+        <dd className="kv__row">
+          {key.streamKey === null ? (
+            <span className="muted" data-testid="key-revoked">
+              {t('console.key.revoked')}
+            </span>
+          ) : (
+            <>
+              <code className="secret" data-testid="stream-key" data-masked={!revealed}>
+                {revealed ? key.streamKey : MASK}
+              </code>
+              <button type="button" className="button" aria-pressed={revealed} onClick={() => setRevealed(!revealed)} data-testid="reveal-key">
+                {revealed ? t('console.key.hide') : t('console.key.reveal')}
+              </button>
+              <CopyButton text={key.streamKey} testId="copy-key" />
+            </>
+          )}
+        </dd>
+      </dl>
+      <p className="muted small">{t('console.key.secretHint')}</p>
+      <div className="form__actions">
+        <button type="button" className="button button--danger" onClick={() => setConfirming(true)} data-testid="rotate-key">
+          {t('console.key.rotate')}
+        </button>
+      </div>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <h3 className="panel__subtitle">{t('console.key.obsTitle')}</h3>
+      <ol className="steps">
+        <li>{t('console.key.obs1')}</li>
+        <li>{t('console.key.obs2')}</li>
+        <li>{t('console.key.obs3', { server: key.rtmpUrl })}</li>
+        <li>{t('console.key.obs4')}</li>
+        <li>{t('console.key.obs5')}</li>
+      </ol>
+      {confirming && (
+        <ConfirmDialog
+          title={t('console.key.rotateTitle')}
+          body={t('console.key.rotateBody')}
+          confirmLabel={t('console.key.rotateConfirm')}
+          busy={busy}
+          onConfirm={() => void rotate()}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
+    </section>
+  );
+}

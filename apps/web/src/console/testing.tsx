@@ -1,0 +1,104 @@
+import type { ApiToken, Channel, CreateApiToken, CreateChannel, CreatedApiToken, CreatedWebhook, CreateWebhook, LiveSessionDetail, Me, StreamKey, UpdateChannel, Webhook, WebhookDelivery } from '@onda/contracts';
+import { render } from '@testing-library/react';
+import { MemoryRouter } from 'react-router';
+import { ApiError, type Page } from '../api/client';
+import type { ConsoleApi } from '../api/console-client';
+import { AppProviders, AppRoutes } from '../app';
+import { createI18n, type Language } from '../i18n/i18n';
+import { FakeViewerApi, makeChannel } from '../test/fixtures';
+
+/** An in-memory ConsoleApi for component tests: one admin, channels by slug, a counter-based key. */
+export class FakeConsoleApi extends FakeViewerApi implements ConsoleApi {
+  signedIn = true;
+  needsSetup = false;
+  keys = new Map<string, StreamKey>();
+  calls: string[] = [];
+  private keySerial = 0;
+
+  async setupNeeded(): Promise<boolean> {
+    return this.needsSetup;
+  }
+  async setup(): Promise<void> {
+    this.needsSetup = false;
+    this.signedIn = true;
+  }
+  async signIn(email: string, password: string): Promise<void> {
+    this.calls.push(`signIn ${email}`);
+    if (password !== 'correct horse battery') throw new ApiError('unauthenticated', 401, 'wrong');
+    this.signedIn = true;
+  }
+  async signOut(): Promise<void> {
+    this.signedIn = false;
+  }
+  async me(): Promise<Me> {
+    if (!this.signedIn) throw new ApiError('unauthenticated', 401, 'sign in');
+    return { id: '00000000-0000-4000-8000-0000000000aa', email: 'admin@example.com', displayName: 'Admin', role: 'admin', scopes: ['*'], via: 'session' };
+  }
+  async listMyChannels(): Promise<Page<Channel>> {
+    return { items: [...this.channels.values()], nextCursor: null };
+  }
+  async createChannel(body: CreateChannel): Promise<Channel> {
+    this.calls.push(`createChannel ${JSON.stringify(body)}`);
+    const channel = makeChannel({ ...body, description: body.description ?? '' });
+    this.channels.set(channel.slug, channel);
+    return channel;
+  }
+  async updateChannel(slug: string, body: UpdateChannel): Promise<Channel> {
+    const channel = { ...(await this.getChannel(slug)), ...body };
+    this.channels.set(slug, channel);
+    return channel;
+  }
+  async getStreamKey(slug: string): Promise<StreamKey> {
+    await this.getChannel(slug);
+    if (!this.keys.has(slug)) this.keys.set(slug, this.newKey());
+    return this.keys.get(slug)!;
+  }
+  async rotateStreamKey(slug: string): Promise<StreamKey> {
+    this.calls.push(`rotate ${slug}`);
+    const key = this.newKey();
+    this.keys.set(slug, key);
+    return key;
+  }
+  async listLiveSessions(): Promise<Page<LiveSessionDetail>> {
+    return { items: [], nextCursor: null };
+  }
+  async listTokens(): Promise<ApiToken[]> {
+    return [];
+  }
+  async createToken(body: CreateApiToken): Promise<CreatedApiToken> {
+    return { id: '00000000-0000-4000-8000-0000000000bb', name: body.name, prefix: 'onda_abc', scopes: body.scopes, createdAt: new Date().toISOString(), lastUsedAt: null, expiresAt: null, revokedAt: null, token: 'onda_abc_secret' };
+  }
+  async revokeToken(): Promise<ApiToken> {
+    throw new ApiError('not_found', 404, 'no token');
+  }
+  async listWebhooks(): Promise<Webhook[]> {
+    return [];
+  }
+  async createWebhook(body: CreateWebhook): Promise<CreatedWebhook> {
+    return { id: '00000000-0000-4000-8000-0000000000cc', url: body.url, eventTypes: body.eventTypes, enabled: true, createdAt: new Date().toISOString(), secret: 'whsec_x' };
+  }
+  async listDeliveries(): Promise<Page<WebhookDelivery>> {
+    return { items: [], nextCursor: null };
+  }
+  async resendDelivery(): Promise<WebhookDelivery> {
+    throw new ApiError('not_found', 404, 'no delivery');
+  }
+
+  private newKey(): StreamKey {
+    this.keySerial += 1;
+    return { streamKey: `sk_test_${this.keySerial}_${'x'.repeat(20)}`, rtmpUrl: 'rtmp://127.0.0.1:1935/live', createdAt: '2026-01-01T00:00:00.000Z' };
+  }
+}
+
+/** Renders the app at `path` with a fake console API, as a browser would after navigation. */
+export function renderConsole(path: string, api: FakeConsoleApi, language: Language = 'en') {
+  const i18n = createI18n(language);
+  const result = render(
+    <AppProviders api={api} consoleApi={api} i18n={i18n}>
+      <MemoryRouter initialEntries={[path]}>
+        <AppRoutes />
+      </MemoryRouter>
+    </AppProviders>,
+  );
+  return { ...result, i18n };
+}

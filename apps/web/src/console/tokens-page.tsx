@@ -1,0 +1,135 @@
+import { Scopes, type ApiToken, type CreatedApiToken, type Scope } from '@onda/contracts';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useConsoleApi } from '../api/console-context';
+import { StatePanel } from '../components/state-panel';
+import { formatDateTime } from '../i18n/format';
+import { ConfirmDialog } from './confirm-dialog';
+import { CheckField, FormError, TextField } from './fields';
+import { errorText } from './format';
+import { SecretOnce } from './secret-once';
+import { useLoad } from './use-load';
+
+type Choice = Scope | '*';
+
+/** `/console/tokens`: API tokens for automation; each token is shown once when created. */
+export function TokensPage() {
+  const { t, i18n } = useTranslation();
+  const api = useConsoleApi();
+  const tokens = useLoad('tokens', (signal) => api.listTokens(signal));
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<Choice[]>(['channels:read']);
+  const [created, setCreated] = useState<CreatedApiToken | null>(null);
+  const [revoking, setRevoking] = useState<ApiToken | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      tokens.reload();
+    } catch (caught) {
+      setError(errorText(t, caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const create = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      setCreated(await api.createToken({ name: name.trim(), scopes }));
+      setName('');
+    });
+  };
+  const toggle = (scope: Choice, on: boolean) => setScopes((current) => (on ? [...current, scope] : current.filter((s) => s !== scope)));
+
+  return (
+    <div className="page">
+      <div className="page__head">
+        <h1 className="page__title">{t('console.tokens.title')}</h1>
+        <p className="page__subtitle">{t('console.tokens.subtitle')}</p>
+      </div>
+      {created && <SecretOnce title={t('console.tokens.created', { name: created.name })} value={created.token} onDone={() => setCreated(null)} testId="new-token" />}
+      <form className="form panel" onSubmit={create} data-testid="token-form">
+        <h2 className="panel__title">{t('console.tokens.new')}</h2>
+        <TextField name="name" label={t('console.tokens.name')} value={name} onChange={setName} required />
+        <fieldset className="fieldset">
+          <legend className="field__label">{t('console.tokens.scopes')}</legend>
+          <div className="checks">
+            {(['*', ...Scopes] as Choice[]).map((scope) => (
+              <CheckField key={scope} name="scope" label={scope === '*' ? t('console.tokens.allScopes') : <code>{scope}</code>} checked={scopes.includes(scope)} onChange={(on) => toggle(scope, on)} />
+            ))}
+          </div>
+        </fieldset>
+        <FormError message={error} />
+        <div className="form__actions">
+          <button type="submit" className="button button--accent" disabled={busy || scopes.length === 0}>
+            {t('console.tokens.create')}
+          </button>
+        </div>
+      </form>
+      {tokens.error ? (
+        <StatePanel icon="!" tone="error" title={errorText(t, tokens.error)} testId="error-state" />
+      ) : !tokens.data ? (
+        <div className="spinner console-spinner" />
+      ) : tokens.data.length === 0 ? (
+        <StatePanel icon="○" title={t('console.tokens.empty')} />
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="token-table">
+            <thead>
+              <tr>
+                <th>{t('console.tokens.name')}</th>
+                <th>{t('console.tokens.prefix')}</th>
+                <th>{t('console.tokens.scopes')}</th>
+                <th>{t('console.tokens.lastUsed')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.map((token) => (
+                <tr key={token.id} className={token.revokedAt ? 'table__row--muted' : undefined}>
+                  <td className="table__primary">{token.name}</td>
+                  <td>
+                    <code>{token.prefix}…</code>
+                  </td>
+                  <td>
+                    <ul className="chips">
+                      {token.scopes.map((s) => (
+                        <li key={s} className="chip">
+                          {s}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt, i18n.language) : t('console.tokens.never')}</td>
+                  <td className="table__actions">
+                    {token.revokedAt ? (
+                      <span className="muted">{t('console.tokens.revoked')}</span>
+                    ) : (
+                      <button type="button" className="button button--small button--danger" onClick={() => setRevoking(token)}>
+                        {t('console.tokens.revoke')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {revoking && (
+        <ConfirmDialog
+          title={t('console.tokens.revokeTitle', { name: revoking.name })}
+          body={t('console.tokens.revokeBody')}
+          confirmLabel={t('console.tokens.revoke')}
+          busy={busy}
+          onConfirm={() => void run(() => api.revokeToken(revoking.id).then(() => setRevoking(null)))}
+          onCancel={() => setRevoking(null)}
+        />
+      )}
+    </div>
+  );
+}

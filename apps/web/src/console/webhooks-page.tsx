@@ -1,0 +1,110 @@
+import { WebhookEventTypes, type CreatedWebhook, type WebhookEventType } from '@onda/contracts';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useConsoleApi } from '../api/console-context';
+import { StatePanel } from '../components/state-panel';
+import { formatDateTime } from '../i18n/format';
+import { CheckField, FormError, TextField } from './fields';
+import { errorText } from './format';
+import { SecretOnce } from './secret-once';
+import { useLoad } from './use-load';
+
+/** `/console/webhooks`: endpoints that receive stream and VOD events; the signing secret is shown once. */
+export function WebhooksPage() {
+  const { t, i18n } = useTranslation();
+  const api = useConsoleApi();
+  const hooks = useLoad('webhooks', (signal) => api.listWebhooks(signal));
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState<WebhookEventType[]>(['stream.started', 'stream.ended']);
+  const [created, setCreated] = useState<CreatedWebhook | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      setCreated(await api.createWebhook({ url: url.trim(), eventTypes: events }));
+      setUrl('');
+      hooks.reload();
+    } catch (caught) {
+      setError(errorText(t, caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const toggle = (type: WebhookEventType, on: boolean) => setEvents((current) => (on ? [...current, type] : current.filter((e) => e !== type)));
+
+  return (
+    <div className="page">
+      <div className="page__head">
+        <h1 className="page__title">{t('console.webhooks.title')}</h1>
+        <p className="page__subtitle">{t('console.webhooks.subtitle')}</p>
+      </div>
+      {created && <SecretOnce title={t('console.webhooks.created')} value={created.secret} onDone={() => setCreated(null)} testId="new-secret" />}
+      <form className="form panel" onSubmit={(e) => void create(e)} data-testid="webhook-form">
+        <h2 className="panel__title">{t('console.webhooks.new')}</h2>
+        <TextField name="url" type="url" label={t('console.webhooks.url')} value={url} onChange={setUrl} required />
+        <fieldset className="fieldset">
+          <legend className="field__label">{t('console.webhooks.events')}</legend>
+          <div className="checks">
+            {WebhookEventTypes.map((type) => (
+              <CheckField key={type} name="event" label={<code>{type}</code>} checked={events.includes(type)} onChange={(on) => toggle(type, on)} />
+            ))}
+          </div>
+        </fieldset>
+        <FormError message={error} />
+        <div className="form__actions">
+          <button type="submit" className="button button--accent" disabled={busy || events.length === 0}>
+            {t('console.webhooks.create')}
+          </button>
+        </div>
+      </form>
+      {hooks.error ? (
+        <StatePanel icon="!" tone="error" title={errorText(t, hooks.error)} testId="error-state" />
+      ) : !hooks.data ? (
+        <div className="spinner console-spinner" />
+      ) : hooks.data.length === 0 ? (
+        <StatePanel icon="○" title={t('console.webhooks.empty')} />
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="webhook-table">
+            <thead>
+              <tr>
+                <th>{t('console.webhooks.url')}</th>
+                <th>{t('console.webhooks.events')}</th>
+                <th>{t('console.channels.columns.status')}</th>
+                <th>{t('console.channels.columns.created')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {hooks.data.map((hook) => (
+                <tr key={hook.id}>
+                  <td>
+                    <Link to={`/console/webhooks/${hook.id}`} className="table__primary">
+                      {hook.url}
+                    </Link>
+                    <div className="table__secondary">{t('console.webhooks.viewLog')}</div>
+                  </td>
+                  <td>
+                    <ul className="chips">
+                      {hook.eventTypes.map((e) => (
+                        <li key={e} className="chip">
+                          {e}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td>{hook.enabled ? t('console.on') : t('console.off')}</td>
+                  <td>{formatDateTime(hook.createdAt, i18n.language)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

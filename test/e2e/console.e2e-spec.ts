@@ -1,0 +1,140 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './support/browser.js';
+import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
+
+// Set CONSOLE_SHOTS_DIR to also save a screenshot of every console page in English and Korean.
+const shotsDir = process.env.CONSOLE_SHOTS_DIR;
+
+describe('admin console', () => {
+  let platform: Platform;
+  let browser: Browser;
+  const slug = 'e2e-console';
+
+  beforeAll(async () => {
+    platform = await startEmbedded();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  async function apiKey(): Promise<string> {
+    const res = await fetch(`${platform.apiUrl}/v1/channels/${slug}/stream-key`, { headers: { authorization: `Bearer ${platform.token}` } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { streamKey: string }).streamKey;
+  }
+
+  async function newContext(language: 'en' | 'ko'): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
+    // 127.0.0.1 is a secure context, so the async clipboard API exists; headless needs the permissions granted.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.apiUrl });
+    await context.addInitScript((lang) => window.localStorage.setItem('onda.lang', lang), language);
+    return context;
+  }
+
+  async function signIn(page: Page, labels: { email: string; password: string; submit: string }): Promise<void> {
+    await page.goto(`${platform.apiUrl}/console`);
+    await page.waitForURL(/\/console\/sign-in$/);
+    await page.getByLabel(labels.email).fill(E2E_ADMIN.email);
+    await page.getByLabel(labels.password).fill(E2E_ADMIN.password);
+    await page.getByRole('button', { name: labels.submit }).click();
+    await page.waitForURL(/\/console$/);
+  }
+
+  it('signs in, creates a channel through the form, copies its stream key and rotates it', async () => {
+    const context = await newContext('en');
+    const page = await context.newPage();
+    try {
+      await page.goto(`${platform.apiUrl}/console/channels/${slug}`);
+      await page.waitForURL(/\/console\/sign-in$/);
+      await shot(page, 'en-sign-in');
+      await signIn(page, { email: 'Email', password: 'Password', submit: 'Sign in' });
+
+      await page.getByTestId('new-channel').click();
+      await page.getByLabel('Address (slug)').fill(slug);
+      await page.getByLabel('Title').fill('E2E 콘솔 채널');
+      await page.getByLabel('Description').fill('Created by the console browser test');
+      await shot(page, 'en-channel-new');
+      await page.getByTestId('channel-submit').click();
+
+      await page.waitForURL(new RegExp(`/console/channels/${slug}$`));
+      const masked = page.getByTestId('stream-key');
+      await expect.poll(() => masked.getAttribute('data-masked')).toBe('true');
+      const key = await apiKey();
+      expect(await masked.textContent()).not.toContain(key);
+      expect(await page.getByTestId('rtmp-url').textContent()).toBe(platform.rtmpUrl);
+
+      await page.getByTestId('copy-key').click();
+      await expect.poll(() => page.getByTestId('copy-key').getAttribute('data-state')).toBe('copied');
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+
+      await page.getByTestId('reveal-key').click();
+      expect(await masked.textContent()).toBe(key);
+      await shot(page, 'en-channel-detail');
+
+      await page.getByTestId('rotate-key').click();
+      await page.getByTestId('confirm-dialog').waitFor();
+      await shot(page, 'en-rotate-confirm');
+      await page.getByTestId('confirm-yes').click();
+      await expect.poll(() => masked.textContent()).not.toBe(key);
+      const rotated = await apiKey();
+      expect(rotated).not.toBe(key);
+      expect(await masked.textContent()).toBe(rotated);
+
+      if (shotsDir) await tourPages(page, 'en');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.runIf(shotsDir)('renders every console page in Korean', async () => {
+    const context = await newContext('ko');
+    const page = await context.newPage();
+    try {
+      await page.goto(`${platform.apiUrl}/console/sign-in`);
+      await page.getByTestId('sign-in-form').waitFor();
+      await shot(page, 'ko-sign-in');
+      await signIn(page, { email: '이메일', password: '비밀번호', submit: '로그인' });
+      await tourPages(page, 'ko');
+    } finally {
+      await context.close();
+    }
+  });
+
+  /** Visits each console page (with some data behind it) and saves a full-page screenshot. */
+  async function tourPages(page: Page, language: string): Promise<void> {
+    const auth = { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json' };
+    const hooks = (await (await fetch(`${platform.apiUrl}/v1/webhooks`, { headers: auth })).json()) as { items: Array<{ id: string }> };
+    let hookId = hooks.items[0]?.id;
+    if (!hookId) {
+      const created = await fetch(`${platform.apiUrl}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: 'http://127.0.0.1:9/hook', eventTypes: ['stream.started', 'stream.ended'] }) });
+      hookId = ((await created.json()) as { id: string }).id;
+    }
+    const pages: Array<[string, string, string]> = [
+      ['channels', '/console', 'channel-table'],
+      ['channel-detail', `/console/channels/${slug}`, 'stream-key-panel'],
+      ['channel-edit', `/console/channels/${slug}/edit`, 'channel-form'],
+      ['channel-new', '/console/channels/new', 'channel-form'],
+      ['sessions', '/console/sessions', 'sessions-empty'],
+      ['tokens', '/console/tokens', 'token-table'],
+      ['webhooks', '/console/webhooks', 'webhook-table'],
+      ['deliveries', `/console/webhooks/${hookId}`, 'delivery-table'],
+    ];
+    for (const [name, url, testId] of pages) {
+      await page.goto(platform.apiUrl + url);
+      await page.getByTestId(testId).or(page.locator('.state')).first().waitFor();
+      await shot(page, `${language}-${name}`);
+    }
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    if (!shotsDir) return;
+    mkdirSync(shotsDir, { recursive: true });
+    await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true });
+  }
+});

@@ -45,7 +45,8 @@ describe.each([
   it('refuses a wrong stream key at publish and plays a real broadcast in Chromium', async () => {
     try {
       const slug = `e2e-${platform.mode}`;
-      const created = await api<ChannelBody>('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: `E2E ${platform.mode} 방송` }) });
+      // A short reconnect window: the end of the broadcast below is not an encoder drop to wait out.
+      const created = await api<ChannelBody>('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: `E2E ${platform.mode} 방송`, reconnectWindowSeconds: 10 }) });
       expect(created.status).toBe(201);
       const key = await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`);
       expect(key.body.rtmpUrl).toBe(platform.rtmpUrl);
@@ -106,7 +107,8 @@ describe.each([
 
       // Aligned keyframes: identical keyframe times in every rendition (the player switches cleanly).
       const times = await Promise.all(ladder.map((v) => keyframeTimes(v.uri)));
-      expect(times[0]!.length).toBeGreaterThanOrEqual(8);
+      // ~20 s of media minus what the ffmpeg restart skipped: at least 10 s, i.e. 5 keyframes.
+      expect(times[0]!.length).toBeGreaterThanOrEqual(5);
       expect(times[1]).toEqual(times[0]);
       expect(times[2]).toEqual(times[0]);
       await page.close();

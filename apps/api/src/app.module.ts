@@ -4,23 +4,44 @@ import type { PrismaClient } from '@onda/db';
 import type { JobQueue } from '@onda/queue';
 import type { ObjectStorage } from '@onda/storage';
 import { AuthRepository } from './auth/auth.repository.js';
-import { InternalGuard, UserGuard } from './auth/auth.guard.js';
+import { InternalGuard, ScopeGuard } from './auth/auth.guard.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthService } from './auth/auth.service.js';
+import { ChannelAccessController } from './channels/channel-access.controller.js';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { IdempotencyRepository } from './common/idempotency.repository.js';
+import { MemoryRateLimiter, type RateLimiter } from './common/rate-limit.js';
+import { LiveSessionsController } from './live/live-sessions.controller.js';
+import { MediaAccessService } from './playback/media-access.service.js';
+import { PlaybackRepository } from './playback/playback.repository.js';
+import { TokensController } from './tokens/tokens.controller.js';
+import { TokensRepository } from './tokens/tokens.repository.js';
+import { TokensService } from './tokens/tokens.service.js';
+import { WebhookDispatcher } from './webhooks/webhook.dispatcher.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { WebhooksRepository } from './webhooks/webhooks.repository.js';
+import { WebhookService } from './webhooks/webhooks.service.js';
 import { ChannelsController } from './channels/channels.controller.js';
 import { ChannelsRepository } from './channels/channels.repository.js';
 import { ChannelsService } from './channels/channels.service.js';
 import { ProblemFilter } from './common/problem.filter.js';
-import { API_OPTIONS, PRISMA, QUEUE, STORAGE, type ApiOptions } from './common/tokens.js';
+import { API_OPTIONS, PRISMA, QUEUE, RATE_LIMITER, STORAGE, type ApiOptions } from './common/tokens.js';
 import { HealthController } from './health.controller.js';
 import { IngestInternalController, WorkerInternalController } from './live/internal.controller.js';
 import { LiveRepository } from './live/live.repository.js';
 import { LiveService } from './live/live.service.js';
 import { MediaController } from './media/media.controller.js';
+import { VodsController, VodsInternalController } from './vods/vods.controller.js';
+import { VodsRepository } from './vods/vods.repository.js';
+import { VodsService } from './vods/vods.service.js';
 
 export interface ApiDeps {
   prisma: PrismaClient;
   queue: JobQueue;
   storage: ObjectStorage;
   options: ApiOptions;
+  /** Per-token rate limiter; default: in-process sliding window (use RedisRateLimiter with several API nodes). */
+  rateLimiter?: RateLimiter;
 }
 
 /** The API's one module: collaborators (database, queue, storage) come from the composition root. */
@@ -29,7 +50,20 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, ChannelsController, IngestInternalController, WorkerInternalController, MediaController],
+      controllers: [
+        HealthController,
+        ChannelsController,
+        IngestInternalController,
+        WorkerInternalController,
+        MediaController,
+        AuthController,
+        ChannelAccessController,
+        TokensController,
+        LiveSessionsController,
+        WebhooksController,
+        VodsController,
+        VodsInternalController,
+      ],
       providers: [
         { provide: PRISMA, useValue: deps.prisma },
         { provide: QUEUE, useValue: deps.queue },
@@ -37,12 +71,25 @@ export class AppModule {
         { provide: API_OPTIONS, useValue: deps.options },
         { provide: APP_FILTER, useClass: ProblemFilter },
         AuthRepository,
-        UserGuard,
+        ScopeGuard,
         InternalGuard,
+        { provide: RATE_LIMITER, useValue: deps.rateLimiter ?? new MemoryRateLimiter(deps.options.rateLimit ?? { limit: 600, windowMs: 60_000 }) },
+        AuthService,
+        IdempotencyRepository,
+        IdempotencyInterceptor,
+        TokensRepository,
+        TokensService,
+        WebhooksRepository,
+        WebhookService,
+        WebhookDispatcher,
+        PlaybackRepository,
+        MediaAccessService,
         ChannelsRepository,
         ChannelsService,
         LiveRepository,
         LiveService,
+        VodsRepository,
+        VodsService,
       ],
     };
   }

@@ -9,11 +9,17 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AppModule, type ApiDeps } from './app.module.js';
 import { setupOpenApi } from './openapi.setup.js';
 import { requestId } from './common/request-id.js';
+import { requireJsonBodies } from './common/content-type.js';
+import { RedisRateLimiter } from './common/rate-limit.js';
+import { Redis } from 'ioredis';
 import { PinoNestLogger } from './common/logger.js';
 
 export type { ApiDeps } from './app.module.js';
 export type { ApiOptions } from './common/tokens.js';
 export { createAdminWithToken } from './auth/admin.service.js';
+export { WebhookService, type WebhookEvent } from './webhooks/webhooks.service.js';
+export { verifyWebhook, signWebhook } from './webhooks/webhook-signature.js';
+export { MemoryRateLimiter, RedisRateLimiter, type RateLimiter, type RedisEval } from './common/rate-limit.js';
 
 export interface RunningApi {
   url: string;
@@ -41,11 +47,14 @@ function webApp(dist: string) {
 export async function startApi(deps: ApiDeps, listen: { host: string; port: number; logLevel?: string }): Promise<RunningApi> {
   const server = express();
   server.disable('x-powered-by');
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(deps), new ExpressAdapter(server), {
+  const redis = deps.options.redisUrl && !deps.rateLimiter ? new Redis(deps.options.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  const rateLimiter = deps.rateLimiter ?? (redis ? new RedisRateLimiter(redis, deps.options.rateLimit ?? { limit: 600, windowMs: 60_000 }) : undefined);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ ...deps, ...(rateLimiter ? { rateLimiter } : {}) }), new ExpressAdapter(server), {
     bodyParser: false,
     logger: new PinoNestLogger(listen.logLevel ?? 'info'),
   });
   app.use(requestId);
+  app.use(requireJsonBodies);
   // Small JSON bodies only: nothing in this API takes more than a few KB; larger bodies are refused with 413.
   app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));
   const webDist = deps.options.webDist;
@@ -59,6 +68,9 @@ export async function startApi(deps: ApiDeps, listen: { host: string; port: numb
     url: `http://${host}:${port}`,
     port,
     app,
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await redis?.quit();
+    },
   };
 }

@@ -124,7 +124,8 @@ describe('Onda API (real PostgreSQL)', () => {
     expect(live.items.map((c: { slug: string }) => c.slug)).toEqual(['first-show']);
 
     await request(sut.url).post(`/internal/ingest/sessions/${sessionId}/disconnected`).set(auth(INTERNAL)).send({ reason: 'socket closed' }).expect(204);
-    expect((await request(sut.url).get(`/internal/worker/sessions/${sessionId}`).set(auth(INTERNAL)).expect(200)).body).toEqual({ id: sessionId, state: 'live', publisherConnected: false });
+    // The session waits for the publisher through the channel's reconnect window.
+    expect((await request(sut.url).get(`/internal/worker/sessions/${sessionId}`).set(auth(INTERNAL)).expect(200)).body).toEqual({ id: sessionId, state: 'reconnecting', publisherConnected: false });
     await request(sut.url).post(`/internal/worker/sessions/${sessionId}/events`).set(auth(INTERNAL)).send({ type: 'ended', mediaSeconds: 20 }).expect(204);
     channel = (await request(sut.url).get('/v1/channels/first-show').expect(200)).body;
     expect(channel).toMatchObject({ status: 'offline', liveSession: null });

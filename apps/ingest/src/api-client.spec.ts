@@ -78,6 +78,15 @@ describe(createHttpIngestApiClient.name, () => {
     expect(seen[2]!.body).toEqual({ source, pullUrl: `rtmp://ingest/live/${id}?token=ab` });
   });
 
+  it("reads the API's decision about a running publish", async () => {
+    const id = randomUUID();
+    answer = { id, state: 'ended', disconnect: true };
+    expect(await sut.session(id)).toEqual({ id, state: 'ended', disconnect: true });
+    expect(seen[0]).toMatchObject({ method: 'GET', url: `/internal/ingest/sessions/${id}`, auth: 'Bearer tok' });
+    answer = { nonsense: true };
+    await expect(sut.session(id)).rejects.toBeInstanceOf(IngestApiError);
+  });
+
   it('gives up after the bounded attempts and does not retry a 4xx', async () => {
     statuses = [500];
     await expect(sut.disconnected('s1', 'encoder disconnected')).rejects.toMatchObject({ status: 500 });

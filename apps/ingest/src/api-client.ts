@@ -2,9 +2,11 @@ import {
   IngestAuthorizeResultSchema,
   IngestAuthorizeSchema,
   IngestDisconnectedSchema,
+  IngestSessionViewSchema,
   IngestStartedSchema,
   type IngestAuthorize,
   type IngestAuthorizeResult,
+  type IngestSessionView,
   type IngestStarted,
 } from '@onda/contracts';
 
@@ -16,6 +18,8 @@ export interface IngestApiClient {
   started(sessionId: string, body: IngestStarted): Promise<void>;
   /** Reports that the encoder's connection closed. */
   disconnected(sessionId: string, reason: string): Promise<void>;
+  /** What the API wants for a running publish; `disconnect` means close it now (e.g. force-ended). */
+  session(sessionId: string): Promise<IngestSessionView>;
 }
 
 /** Failure of an internal API call; `retryable` for network errors, timeouts, 5xx, 408 and 429. */
@@ -98,5 +102,21 @@ export function createHttpIngestApiClient(apiUrl: string, internalToken: string,
     started: (sessionId, body) => postWithRetries(sessionPath(sessionId, 'started'), IngestStartedSchema.parse(body)),
     disconnected: (sessionId, reason) =>
       postWithRetries(sessionPath(sessionId, 'disconnected'), IngestDisconnectedSchema.parse({ reason: reason.slice(0, 200) })),
+    async session(sessionId) {
+      const path = `/internal/ingest/sessions/${encodeURIComponent(sessionId)}`;
+      let res: Response;
+      try {
+        res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${internalToken}` }, signal: AbortSignal.timeout(timeoutMs) });
+      } catch (e) {
+        throw new IngestApiError(`GET ${path} failed: ${(e as Error).message}`, null, true);
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new IngestApiError(`GET ${path} answered ${res.status}`, res.status, res.status >= 500);
+      }
+      const parsed = IngestSessionViewSchema.safeParse(await res.json().catch(() => undefined));
+      if (!parsed.success) throw new IngestApiError(`GET ${path} answered an invalid body`, res.status, false);
+      return parsed.data;
+    },
   };
 }

@@ -41,7 +41,7 @@ describe(startIngest.name, () => {
   const start = (metadataTimeoutMs: number) =>
     startIngest({
       api,
-      config: { rtmpPort: 0, bind: '127.0.0.1', internalToken: INTERNAL_TOKEN, ingestId: 'ingest-test', dataDir: join(tmpdir(), 'onda-ingest-test'), metadataTimeoutMs },
+      config: { rtmpPort: 0, bind: '127.0.0.1', internalToken: INTERNAL_TOKEN, ingestId: 'ingest-test', dataDir: join(tmpdir(), 'onda-ingest-test'), metadataTimeoutMs, controlPollMs: 200 },
       logger,
     });
 
@@ -134,6 +134,22 @@ describe(startIngest.name, () => {
     expect(api.disconnectedCalls[0]!.at - encoderExit.at).toBeLessThan(1_000);
     expect(playerExit.signal).toBeNull();
     expect(playerExit.at - encoderExit.at).toBeLessThan(5_000);
+    expect(sut.activePublishers()).toBe(0);
+  });
+
+  it('closes the encoder when the API ends the session (force-end)', async () => {
+    const encoder = publish(publishUrl(KEY), { seconds: 30 });
+    await api.waitFor(() => api.startedCalls.length === 1);
+    // While the API keeps the session, the publish stays up across several control polls.
+    await api.waitFor(() => api.sessionCalls >= 3);
+    expect(sut.activePublishers()).toBe(1);
+
+    api.ended.add(sessionId);
+    const exit = await encoder.exited;
+    await api.waitFor(() => api.disconnectedCalls.length === 1);
+
+    expect(exit.code).not.toBe(0);
+    expect(api.disconnectedCalls[0]).toMatchObject({ sessionId, reason: 'ended by the API' });
     expect(sut.activePublishers()).toBe(0);
   });
 

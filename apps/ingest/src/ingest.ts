@@ -23,6 +23,8 @@ export interface IngestServerConfig {
   dataDir: string;
   /** Longest wait for metadata/sequence headers before reporting `started` with what is known. */
   metadataTimeoutMs?: number;
+  /** How often each publish asks the API whether to keep it (a force-end closes it); default 3 s. */
+  controlPollMs?: number;
 }
 
 /** A running ingest. */
@@ -308,11 +310,27 @@ class RtmpIngest {
       if (metadataComplete || (videoHeader && audioHeader)) report();
     };
 
+    // The API may end a broadcast on its own (force-end from the REST API): ask it now and then.
+    let endedByApi = false;
+    const control = setInterval(() => {
+      this.api
+        .session(sessionId)
+        .then((view) => {
+          if (!view.disconnect) return;
+          this.log.info('API ended the session, closing the encoder', { sessionId, state: view.state });
+          endedByApi = true;
+          session.socket.destroy();
+        })
+        .catch((e: Error) => this.log.warn('could not ask the API about the session', { sessionId, error: e.message }));
+    }, this.config.controlPollMs ?? 3_000);
+    control.unref();
+
     session.socket.once('close', (hadError: boolean) => {
       done = true;
       clearTimeout(timer);
+      clearInterval(control);
       this.publishers.delete(session);
-      const reason = !this.running ? 'ingest stopping' : hadError ? 'connection error' : 'encoder disconnected';
+      const reason = endedByApi ? 'ended by the API' : !this.running ? 'ingest stopping' : hadError ? 'connection error' : 'encoder disconnected';
       this.log.info('publisher disconnected', { sessionId, reason });
       // Snapshot now: these players watched this publish (a reconnect may attach new ones meanwhile).
       this.reportDisconnected(sessionId, reason, [...session.broadcast.subscribers.values()]);

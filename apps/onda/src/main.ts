@@ -13,7 +13,9 @@ const USAGE = `Usage: onda [command]
 Commands:
   all (default)            every role in one process (embedded mode unless DATABASE_URL/REDIS_URL/S3_* are set)
   api | ingest | worker    one role as its own process (scale-out; needs ONDA_INTERNAL_TOKEN, REDIS_URL for queue)
-  create-admin --email E   create (or promote) an admin and print a new API token once
+  create-admin --email E [--password P]
+                           create (or promote) an admin and print a new API token once; with
+                           --password (or ONDA_ADMIN_PASSWORD) the admin can sign in to the console
 `;
 
 const env = process.env;
@@ -55,14 +57,18 @@ async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
 }
 
 async function createAdmin(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });
   if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) throw new Error('create-admin needs --email <address>');
+  // The console password: --password, or ONDA_ADMIN_PASSWORD (keeps it out of shell history and `ps`).
+  const password = values.password ?? env.ONDA_ADMIN_PASSWORD;
+  if (password !== undefined && password.length < 12) throw new Error('The admin password needs at least 12 characters');
   await withDatabase(async (url) => {
     await migrate(url);
     const prisma = createPrismaClient(url);
     try {
-      const { token } = await createAdminWithToken(prisma, values.email!, values.name);
+      const { token } = await createAdminWithToken(prisma, values.email!, values.name, password);
       console.log(`Admin ${values.email} is ready. API token (shown once, keep it secret):\n\n  ${token}\n`);
+      if (password !== undefined) console.log(`Console sign-in (POST ${loadApiConfig(env).publicUrl}/v1/auth/sign-in) works with ${values.email} and that password.`);
       console.log(`Try: curl -H "Authorization: Bearer ${token.slice(0, 9)}…" ${loadApiConfig(env).publicUrl}/v1/channels`);
     } finally {
       await prisma.$disconnect();

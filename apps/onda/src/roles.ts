@@ -45,7 +45,7 @@ export async function runApi(env: Env, opts: { internalToken?: string } = {}): P
   await migrate(databaseUrl);
   const prisma: PrismaClient = createPrismaClient(databaseUrl);
   stops.unshift(() => prisma.$disconnect());
-  const queue = createQueue(config.redisUrl ? { redisUrl: config.redisUrl } : {});
+  const queue = createQueue(config.redisUrl ? { redisUrl: config.redisUrl, prefix: config.queuePrefix } : {});
   stops.unshift(() => queue.close());
   const storage = storageFor(config);
   stops.unshift(() => storage.close());
@@ -57,7 +57,7 @@ export async function runApi(env: Env, opts: { internalToken?: string } = {}): P
       prisma,
       queue,
       storage,
-      options: { publicUrl: config.publicUrl, mediaBaseUrl, rtmpPublicUrl: config.rtmpPublicUrl, internalToken, secret, webDist: config.webDist ?? defaultWebDist },
+      options: { publicUrl: config.publicUrl, mediaBaseUrl, rtmpPublicUrl: config.rtmpPublicUrl, internalToken, secret, webDist: config.webDist ?? defaultWebDist, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) },
     },
     { host: config.host, port: config.port, logLevel: config.logLevel },
   );
@@ -97,7 +97,7 @@ export async function runIngest(env: Env, opts: { apiUrl?: string; internalToken
 export async function runWorker(env: Env, opts: { apiUrl?: string; internalToken?: string; queue?: JobQueue; storage?: ObjectStorage } = {}): Promise<Stoppable> {
   const config = loadWorkerConfig(env);
   const internalToken = opts.internalToken ?? requireInternalToken(config, 'worker');
-  const queue = opts.queue ?? createQueue(config.redisUrl ? { redisUrl: config.redisUrl } : {});
+  const queue = opts.queue ?? createQueue(config.redisUrl ? { redisUrl: config.redisUrl, prefix: config.queuePrefix } : {});
   const storage = opts.storage ?? storageFor(config);
   if (!opts.queue && queue.driver === 'memory') {
     throw new Error('A worker process on its own needs REDIS_URL: the in-process queue only works when every role runs in one process (`onda all`)');

@@ -17,6 +17,7 @@ const common = {
   DATA_DIR: z.string().default('./data'),
   LOG_LEVEL: logLevel,
   REDIS_URL: optionalUrl,
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - (1-40)').default('onda'),
   ONDA_INTERNAL_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(24, 'at least 24 characters').optional()),
   ...s3Fields,
 };
@@ -78,6 +79,7 @@ const WorkerEnvSchema = z.object({
 
 export interface ApiConfig {
   dataDir: string;
+  queuePrefix: string;
   logLevel: string;
   host: string;
   port: number;
@@ -105,6 +107,7 @@ export interface IngestConfig {
 
 export interface WorkerConfig {
   dataDir: string;
+  queuePrefix: string;
   logLevel: string;
   apiUrl: string;
   redisUrl?: string;
@@ -122,7 +125,7 @@ export function loadApiConfig(env: Env = process.env): Readonly<ApiConfig> {
   const e = parseEnv(ApiEnvSchema, env, [s3Credentials]);
   return Object.freeze(defined({
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
-    databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, s3: s3From(e), internalToken: e.ONDA_INTERNAL_TOKEN, secret: e.ONDA_SECRET,
+    queuePrefix: e.QUEUE_PREFIX, databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, s3: s3From(e), internalToken: e.ONDA_INTERNAL_TOKEN, secret: e.ONDA_SECRET,
     mediaPublicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/$/, ''), rtmpPublicUrl: e.RTMP_PUBLIC_URL.replace(/\/$/, ''), webDist: e.WEB_DIST,
   }));
 }
@@ -140,7 +143,7 @@ export function loadIngestConfig(env: Env = process.env): Readonly<IngestConfig>
 export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig> {
   const e = parseEnv(WorkerEnvSchema, env, [s3Credentials]);
   return Object.freeze(defined({
-    dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, apiUrl: e.API_URL.replace(/\/$/, ''), redisUrl: e.REDIS_URL, s3: s3From(e),
+    dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, apiUrl: e.API_URL.replace(/\/$/, ''), redisUrl: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX, s3: s3From(e),
     internalToken: e.ONDA_INTERNAL_TOKEN, concurrency: e.WORKER_CONCURRENCY, ffmpegPath: e.FFMPEG_PATH,
     scratchDir: e.SCRATCH_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/scratch`,
   }));

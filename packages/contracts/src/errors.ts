@@ -7,6 +7,7 @@ export const ErrorCodes = [
   'forbidden',
   'not_found',
   'conflict',
+  'unprocessable',
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',

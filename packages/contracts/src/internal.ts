@@ -62,3 +62,11 @@ export const WorkerSessionViewSchema = z.object({
   publisherConnected: z.boolean(),
 });
 export type WorkerSessionView = z.infer<typeof WorkerSessionViewSchema>;
+
+/** API -> ingest (polled every few seconds per publisher): `disconnect` = close the RTMP session now. */
+export const IngestSessionViewSchema = z.object({
+  id: z.string().uuid(),
+  state: z.enum(['starting', 'live', 'reconnecting', 'ended', 'failed']),
+  disconnect: z.boolean(),
+});
+export type IngestSessionView = z.infer<typeof IngestSessionViewSchema>;

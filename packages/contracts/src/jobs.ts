@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LadderProfiles, SourceInfoSchema } from './media.js';
+import { VodEncodeJobSchema } from './vod.js';
 
 /** A live broadcast to transcode: one ffmpeg pulls `pullUrl` and writes the HLS ladder under `storagePrefix`. */
 export const LiveJobSchema = z.object({
@@ -11,12 +12,15 @@ export const LiveJobSchema = z.object({
   passthrough: z.boolean(),
   segmentSeconds: z.number().positive().default(2),
   storagePrefix: z.string().regex(/^[a-z0-9/_-]+$/),
+  /** Also record the source; chunks go to `vod/<sessionId>/archive/` (absent = off). */
+  recording: z.boolean().optional(),
 });
 export type LiveJob = z.infer<typeof LiveJobSchema>;
 
 /** Every job the queue knows, by name. Add a job here and both drivers carry it. */
 export const JobSchemas = {
   live: LiveJobSchema,
+  'vod-encode': VodEncodeJobSchema,
 } as const;
 export type JobName = keyof typeof JobSchemas;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobSchemas)[N]>;

@@ -1,12 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient } from './client.js';
 import { startEmbeddedPostgres as sut, type EmbeddedPostgresHandle } from './embedded.js';
-import { migrate } from './migrate.js';
+import { defaultMigrationsDir, migrate } from './migrate.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -70,7 +70,9 @@ describe(sut.name, () => {
     expect(first.connectionString).toMatch(/^postgresql:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/onda$/);
     expect(await readFile(join(dataDir, 'PG_VERSION'), 'utf8')).toMatch(/^\d+/);
 
-    expect((await migrate(first.connectionString)).applied).toHaveLength(1);
+    // A fresh cluster gets every migration folder, in order.
+    const folders = (await readdir(defaultMigrationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    expect((await migrate(first.connectionString)).applied).toEqual(folders);
     const prisma = createPrismaClient(first.connectionString);
     const user = await prisma.user.create({ data: { email: 'embedded@example.test', displayName: 'Embedded' } });
     await prisma.$disconnect();

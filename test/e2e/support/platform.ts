@@ -20,8 +20,11 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
+/** The admin every launcher creates; the password lets browser tests sign in to the console. */
+export const E2E_ADMIN = { email: 'e2e@example.com', password: 'e2e console passphrase' } as const;
+
 async function createAdmin(env: Record<string, string>): Promise<string> {
-  const cli = run('create-admin', 'node', [onda, 'create-admin', '--email', 'e2e@example.com'], env);
+  const cli = run('create-admin', 'node', [onda, 'create-admin', '--email', E2E_ADMIN.email], { ...env, ONDA_ADMIN_PASSWORD: E2E_ADMIN.password });
   const code = await cli.exited;
   const match = /\n\s+(onda_[A-Za-z0-9_-]+)\s*\n/.exec(cli.output());
   if (code !== 0 || !match) throw new Error(`create-admin failed (${code}):\n${cli.output()}`);
@@ -91,6 +94,8 @@ export async function startScaleOut(): Promise<Platform> {
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    // Each platform its own queue namespace: jobs left by an earlier run never reach this one.
+    QUEUE_PREFIX: `onda-e2e-${randomBytes(4).toString('hex')}`,
     S3_ENDPOINT: s3Endpoint,
     S3_BUCKET: bucket,
     S3_ACCESS_KEY_ID: 'S3RVER',

@@ -1,42 +1,82 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { User } from '@onda/db';
+import type { Scope } from '@onda/contracts';
 import { AppError } from '../common/app-error.js';
-import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
+import type { RateLimiter } from '../common/rate-limit.js';
+import { API_OPTIONS, RATE_LIMITER, type ApiOptions } from '../common/tokens.js';
 import { AuthRepository } from './auth.repository.js';
+import { OPTIONAL_KEY, SCOPES_KEY, SESSION_COOKIE, hasScope, type AuthedRequest, type Principal } from './auth.context.js';
 import { safeEqual, sha256Hex } from './token-crypto.js';
 
-type AuthedRequest = Request & { user?: User; scopes?: string[] };
-
-function bearer(req: Request): string | null {
+export function bearer(req: Request): string | null {
   const header = req.header('authorization');
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   return match?.[1] ?? null;
 }
 
-/** Requires a valid, unrevoked API token (`Authorization: Bearer onda_...`); the token's user becomes `req.user`. */
+export function cookie(req: Request, name: string): string | null {
+  for (const part of (req.header('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+// Console sessions act for a person in the browser: admins may do everything, moderators only read and moderate.
+const SESSION_SCOPES: Record<string, string[]> = {
+  admin: ['*'],
+  moderator: ['channels:read', 'sessions:read', 'chat:moderate'],
+  viewer: [],
+};
+
+/** Authenticates a bearer API token or the console session cookie, checks scopes and the per-caller rate limit. */
 @Injectable()
-export class UserGuard implements CanActivate {
+export class ScopeGuard implements CanActivate {
   private readonly lastTouched = new Map<string, number>();
 
-  constructor(private readonly repo: AuthRepository) {}
+  constructor(
+    private readonly repo: AuthRepository,
+    private readonly reflector: Reflector,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
-    const token = bearer(req);
-    if (!token) throw new AppError('unauthenticated', 'Send an API token as "Authorization: Bearer <token>"');
-    const owner = await this.repo.findActiveToken(sha256Hex(token));
-    if (!owner) throw new AppError('unauthenticated', 'The API token is unknown, expired or revoked');
-    req.user = owner.user;
-    req.scopes = owner.scopes;
-    // last-used time is informative: write it at most once a minute per token, not on every request.
-    const now = Date.now();
-    if ((this.lastTouched.get(owner.tokenId) ?? 0) < now - 60_000) {
-      this.lastTouched.set(owner.tokenId, now);
-      await this.repo.touchToken(owner.tokenId);
+    const optional = this.reflector.getAllAndOverride<boolean | undefined>(OPTIONAL_KEY, [context.getHandler(), context.getClass()]) ?? false;
+    const scopes = this.reflector.getAllAndOverride<Scope[] | undefined>(SCOPES_KEY, [context.getHandler(), context.getClass()]) ?? [];
+    const principal = await this.authenticate(req);
+    if (!principal) {
+      if (optional) return true;
+      throw new AppError('unauthenticated', 'Send an API token as "Authorization: Bearer <token>" or sign in');
     }
+    const verdict = await this.limiter.hit(principal.id);
+    if (!verdict.allowed) throw new AppError('rate_limited', `Too many requests; retry in ${verdict.retryAfterSeconds} s`, [{ path: 'retryAfter', message: String(verdict.retryAfterSeconds) }]);
+    const missing = scopes.filter((s) => !hasScope(principal, s));
+    if (missing.length) throw new AppError('forbidden', `This credential lacks the scope ${missing.join(', ')}`);
+    req.principal = principal;
     return true;
+  }
+
+  private async authenticate(req: AuthedRequest): Promise<Principal | null> {
+    const token = bearer(req);
+    if (token) {
+      const owner = await this.repo.findActiveToken(sha256Hex(token));
+      if (!owner) throw new AppError('unauthenticated', 'The API token is unknown, expired or revoked');
+      // last-used time is informative: write it at most once a minute per token, not on every request.
+      const now = Date.now();
+      if ((this.lastTouched.get(owner.tokenId) ?? 0) < now - 60_000) {
+        this.lastTouched.set(owner.tokenId, now);
+        await this.repo.touchToken(owner.tokenId);
+      }
+      return { user: owner.user, scopes: owner.scopes, via: 'token', id: owner.tokenId };
+    }
+    const sessionValue = cookie(req, SESSION_COOKIE);
+    if (!sessionValue) return null;
+    const session = await this.repo.findActiveSession(sha256Hex(sessionValue));
+    if (!session) return null;
+    return { user: session.user, scopes: SESSION_SCOPES[session.user.role] ?? [], via: 'session', id: session.sessionId };
   }
 }
 
@@ -53,10 +93,3 @@ export class InternalGuard implements CanActivate {
     return true;
   }
 }
-
-/** The authenticated user of a route guarded by UserGuard. */
-export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): User => {
-  const user = context.switchToHttp().getRequest<AuthedRequest>().user;
-  if (!user) throw new AppError('unauthenticated', 'Authentication required');
-  return user;
-});

@@ -3,6 +3,7 @@ export const PRISMA = Symbol('PRISMA');
 export const QUEUE = Symbol('QUEUE');
 export const STORAGE = Symbol('STORAGE');
 export const API_OPTIONS = Symbol('API_OPTIONS');
+export const RATE_LIMITER = Symbol('RATE_LIMITER');
 
 /** What the API needs to know about its deployment, resolved by the composition root. */
 export interface ApiOptions {
@@ -14,4 +15,12 @@ export interface ApiOptions {
   /** Server secret that encrypts stream keys at rest (at least 32 characters). */
   secret: string;
   webDist?: string;
+  /** Requests per token (or console session) per window; default 600 a minute. */
+  rateLimit?: { limit: number; windowMs: number };
+  /** Webhook poller: how often to look for due deliveries (default 1000 ms, 0 = no poller) and the retry delays. */
+  webhooks?: { pollMs?: number; retryDelaysMs?: number[]; timeoutMs?: number };
+  /** With several API nodes: rate-limit windows shared through this Redis. */
+  redisUrl?: string;
+  /** Lifetime of a signed private playback URL (default 6 h). */
+  playbackTtlSeconds?: number;
 }

@@ -7,6 +7,7 @@ import {
   WorkerEventSchema,
   type IngestAuthorize,
   type IngestAuthorizeResult,
+  type IngestSessionView,
   type IngestStarted,
   type WorkerEvent,
   type WorkerSessionView,
@@ -29,6 +30,11 @@ export class IngestInternalController {
   @HttpCode(200)
   authorize(@Body(new ZodPipe(IngestAuthorizeSchema)) body: IngestAuthorize): Promise<IngestAuthorizeResult> {
     return this.live.authorize(body);
+  }
+
+  @Get('sessions/:id')
+  session(@Param('id', uuid) id: string): Promise<IngestSessionView> {
+    return this.live.ingestView(id);
   }
 
   @Post('sessions/:id/started')

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LiveSession, Prisma, PrismaClient, StreamKey } from '@onda/db';
+import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
 
 const ACTIVE = ['starting', 'live', 'reconnecting'] as const;
@@ -21,8 +22,17 @@ export class LiveRepository {
   }
 
   /** The channel settings a live transcode needs. */
-  async channelSettings(channelId: string): Promise<{ passthrough: boolean } | null> {
-    return this.prisma.channel.findUnique({ where: { id: channelId }, select: { passthrough: true } });
+  async channelSettings(channelId: string): Promise<{ passthrough: boolean; recording: boolean; reconnectWindowSeconds: number } | null> {
+    return this.prisma.channel.findUnique({ where: { id: channelId }, select: { passthrough: true, recording: true, reconnectWindowSeconds: true } });
+  }
+
+  /** Takes a `reconnecting` session back for a returning publisher; false when it ended meanwhile. */
+  async resume(id: string, state: 'starting' | 'live', ingestId: string, clientIp: string): Promise<boolean> {
+    const { count } = await this.prisma.liveSession.updateMany({
+      where: { id, state: 'reconnecting' },
+      data: { state, publisherConnected: true, disconnectedAt: null, ingestId, clientIp },
+    });
+    return count === 1;
   }
 
   /** Inserts a `starting` session; the partial unique index refuses a second active session per channel. */
@@ -41,5 +51,28 @@ export class LiveRepository {
       data: { state, endReason, endedAt: new Date(), publisherConnected: false },
     });
     return count === 1;
+  }
+
+  /** The account a channel belongs to (webhook events go to it). */
+  async channelOwner(channelId: string): Promise<string | null> {
+    return (await this.prisma.channel.findUnique({ where: { id: channelId }, select: { ownerId: true } }))?.ownerId ?? null;
+  }
+
+  /** Sessions of the owner's channels, newest first. */
+  async listForOwner(opts: { ownerId: string; channelId?: string; state?: LiveSession['state']; limit: number; after?: CursorPosition }): Promise<LiveSession[]> {
+    return this.prisma.liveSession.findMany({
+      where: {
+        channel: { ownerId: opts.ownerId },
+        ...(opts.channelId ? { channelId: opts.channelId } : {}),
+        ...(opts.state ? { state: opts.state } : {}),
+        ...afterCursor(opts.after),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: opts.limit,
+    });
+  }
+
+  async findForOwner(ownerId: string, id: string): Promise<LiveSession | null> {
+    return this.prisma.liveSession.findFirst({ where: { id, channel: { ownerId } } });
   }
 }

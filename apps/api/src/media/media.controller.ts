@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ObjectStorage } from '@onda/storage';
 import { AppError } from '../common/app-error.js';
 import { STORAGE } from '../common/tokens.js';
+import { MediaAccessService } from '../playback/media-access.service.js';
 
 const TYPES: Record<string, string> = {
   m3u8: 'application/vnd.apple.mpegurl',
@@ -32,11 +33,28 @@ const KEY = /^(live|vod)\/[A-Za-z0-9/_.-]+$/;
 @ApiExcludeController()
 @Controller('media')
 export class MediaController {
-  constructor(@Inject(STORAGE) private readonly storage: ObjectStorage) {}
+  constructor(
+    @Inject(STORAGE) private readonly storage: ObjectStorage,
+    private readonly access: MediaAccessService,
+  ) {}
+
+  /** Private channels' objects: `/media/s/<exp>.<sig>/live/<session>/...` (see PlaybackSigner). */
+  @Get('s/:token/*key')
+  async signed(@Param('token') token: string, @Param('key') keyParam: string | string[], @Res() res: Response): Promise<void> {
+    const key = Array.isArray(keyParam) ? keyParam.join('/') : keyParam;
+    if (!this.access.verifySigned(token, key)) throw new AppError('forbidden', 'The playback signature is invalid or expired');
+    // Signed URLs differ per viewer and expire: keep them out of shared caches.
+    await this.serve(key, res, 'private, max-age=1');
+  }
 
   @Get('*key')
   async get(@Param('key') keyParam: string | string[], @Res() res: Response): Promise<void> {
     const key = Array.isArray(keyParam) ? keyParam.join('/') : keyParam;
+    if (!(await this.access.unsignedAllowed(key))) throw new AppError('forbidden', 'This channel is private: use the signed playback URL');
+    await this.serve(key, res);
+  }
+
+  private async serve(key: string, res: Response, cacheOverride?: string): Promise<void> {
     if (!KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.' || part === '')) {
       throw new AppError('not_found', 'No such media object');
     }
@@ -45,7 +63,7 @@ export class MediaController {
     const ext = key.slice(key.lastIndexOf('.') + 1);
     res.status(200);
     res.setHeader('Content-Type', TYPES[ext] ?? object.contentType ?? 'application/octet-stream');
-    res.setHeader('Cache-Control', object.cacheControl ?? cacheControlFor(key));
+    res.setHeader('Cache-Control', cacheOverride ?? object.cacheControl ?? cacheControlFor(key));
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Content-Length', String(object.size));
     if (object.etag) res.setHeader('ETag', object.etag);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { IngestAuthorize, IngestAuthorizeResult, IngestStarted } from '@onda/contracts';
+import type { IngestAuthorize, IngestAuthorizeResult, IngestSessionView, IngestStarted } from '@onda/contracts';
 import type { IngestApiClient } from '../api-client.js';
 import type { IngestLogger } from '../ingest.js';
 
@@ -12,6 +12,9 @@ export class FakeIngestApi implements IngestApiClient {
   readonly disconnectedCalls: Array<{ sessionId: string; reason: string; at: number }> = [];
   delayMs = 0;
   failWith: Error | null = null;
+  /** Session ids the API has force-ended: `session()` answers disconnect for them. */
+  readonly ended = new Set<string>();
+  sessionCalls = 0;
   private waiters: Array<() => void> = [];
 
   constructor(readonly keys: Map<string, IngestAuthorizeResult>) {}
@@ -31,6 +34,12 @@ export class FakeIngestApi implements IngestApiClient {
   async disconnected(sessionId: string, reason: string): Promise<void> {
     this.disconnectedCalls.push({ sessionId, reason, at: Date.now() });
     this.notify();
+  }
+
+  async session(sessionId: string): Promise<IngestSessionView> {
+    this.sessionCalls++;
+    const ended = this.ended.has(sessionId);
+    return { id: sessionId, state: ended ? 'ended' : 'live', disconnect: ended };
   }
 
   /** Resolves once `predicate` holds, checked after every call; rejects after `timeoutMs`. */

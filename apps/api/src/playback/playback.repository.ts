@@ -1,0 +1,14 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PrismaClient } from '@onda/db';
+import { PRISMA } from '../common/tokens.js';
+
+@Injectable()
+export class PlaybackRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  /** Visibility of the channel whose live session stores under `live/<sessionId>`; null when unknown. */
+  async sessionVisibility(sessionId: string): Promise<string | null> {
+    const row = await this.prisma.liveSession.findUnique({ where: { id: sessionId }, select: { channel: { select: { visibility: true } } } });
+    return row?.channel.visibility ?? null;
+  }
+}

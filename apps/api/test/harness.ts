@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@onda/db';
+import { createQueue, type JobQueue } from '@onda/queue';
+import { createStorage, type ObjectStorage } from '@onda/storage';
+import { startApi, type ApiOptions, type RunningApi } from '../src/index.js';
+
+export const INTERNAL = 'internal-token-for-tests-0123456789';
+
+export interface Harness {
+  db: TestDatabase;
+  queue: JobQueue;
+  storage: ObjectStorage;
+  sut: RunningApi;
+  close(): Promise<void>;
+}
+
+/** A real API over a fresh PostgreSQL database, local-disk storage and the in-process queue. */
+export async function startHarness(options: Partial<ApiOptions> = {}, db?: TestDatabase): Promise<Harness> {
+  const database = db ?? (await createTestDatabase());
+  const dir = mkdtempSync(path.join(tmpdir(), 'onda-api-'));
+  const queue = createQueue({});
+  queue.consume('live', async () => undefined);
+  const storage = createStorage({ localDir: dir });
+  const sut = await startApi(
+    {
+      prisma: database.prisma,
+      queue,
+      storage,
+      options: { publicUrl: 'http://onda.test', mediaBaseUrl: 'http://onda.test/media', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: 'x'.repeat(40), ...options },
+    },
+    { host: '127.0.0.1', port: 0, logLevel: 'error' },
+  );
+  return {
+    db: database,
+    queue,
+    storage,
+    sut,
+    close: async () => {
+      await sut.close();
+      await queue.close();
+      if (!db) await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -154,7 +154,8 @@ async function joinArchive(o: VodEncodeOptions, dir: string, output: string): Pr
 
 /** Runs ffmpeg to completion; with a duration, reports progress (percent and ETA) to the API. */
 async function ffmpeg(o: VodEncodeOptions, args: string[], duration?: number): Promise<void> {
-  const proc = FfmpegProcess.start(args, { ffmpegPath: o.ffmpegPath });
+  // Nice 10: a replay can wait, a live broadcast on the same machine cannot.
+  const proc = FfmpegProcess.start(args, { ffmpegPath: o.ffmpegPath, niceness: 10 });
   const onAbort = (): void => void proc.stop();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   const started = Date.now();

@@ -65,7 +65,9 @@ export async function startPlatform(): Promise<Platform> {
       proc,
       api,
       async createChannel(slug) {
-        const created = await api(`/v1/channels`, { method: 'POST', body: JSON.stringify({ slug, title: `Bench ${slug}` }) });
+        // No reconnect window: a broadcast ends as soon as its encoder stops, so runs follow each other quickly.
+        // Recording off: these benches measure the live path, not a VOD encode of the previous run.
+        const created = await api(`/v1/channels`, { method: 'POST', body: JSON.stringify({ slug, title: `Bench ${slug}`, reconnectWindowSeconds: 0, recording: false }) });
         if (created.status !== 201) throw new Error(`POST /v1/channels: HTTP ${created.status} ${JSON.stringify(created.body)}`);
         const key = await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`);
         return `${key.body.rtmpUrl}/${key.body.streamKey}`;

@@ -76,3 +76,18 @@ describe('splitArgs', () => {
     expect(() => splitArgs(['-version'])).toThrow(/-i <input>/);
   });
 });
+
+describe('FfmpegProcess niceness', () => {
+  it('runs ffmpeg at the requested niceness', async () => {
+    const sut = FfmpegProcess.start(['-re', '-f', 'lavfi', '-i', 'nullsrc=size=64x64:rate=10', '-t', '3', '-f', 'null', '-'], { niceness: 10 });
+    let pid: number | undefined;
+    for (let i = 0; i < 50 && pid === undefined; i++) {
+      pid = sut.pid;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // /proc/<pid>/stat field 19 is the nice value.
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(10);
+    await sut.stop();
+  });
+});

@@ -30,6 +30,8 @@ export interface FfmpegProcessOptions {
   stopGraceMs?: number;
   /** stderr lines kept for diagnosis (default 200). */
   stderrLines?: number;
+  /** Scheduling niceness (0-19): background work such as VOD encodes yields the CPU to live ladders. */
+  niceness?: number;
 }
 
 // Flags every run gets: machine-readable progress on stdout instead of the \r-rewritten stats line on stderr.
@@ -133,7 +135,7 @@ export class FfmpegProcess extends EventEmitter<{ progress: [FfmpegProgress]; st
     const bin = opts.ffmpegPath ?? 'ffmpeg';
     const { inputs, output } = splitArgs([...COMMON_ARGS, ...args]);
     // stdoutLines: 1 because stdout carries -progress blocks, which we parse from the stream ourselves.
-    const command = ffmpeg({ stdoutLines: 1 }).setFfmpegPath(bin);
+    const command = ffmpeg({ stdoutLines: 1, ...(opts.niceness ? { niceness: opts.niceness } : {}) }).setFfmpegPath(bin);
     for (const input of inputs) {
       command.input(input.source);
       // Several arguments at once: fluent-ffmpeg passes them through verbatim (no splitting on spaces).

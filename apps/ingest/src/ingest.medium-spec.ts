@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startIngest, type IngestHandle } from './ingest.js';
 import { playToken } from './source-info.js';
@@ -151,6 +153,19 @@ describe(startIngest.name, () => {
     expect(exit.code).not.toBe(0);
     expect(api.disconnectedCalls[0]).toMatchObject({ sessionId, reason: 'ended by the API' });
     expect(sut.activePublishers()).toBe(0);
+  });
+
+  it('gives a transcoder that attaches seconds late every frame since the publish began', async () => {
+    const encoder = publish(publishUrl(KEY), { seconds: 12 });
+    await api.waitFor(() => api.startedCalls.length === 1);
+    // Attach well after several keyframes (the test encoder sends one a second).
+    await new Promise((r) => setTimeout(r, 3_500));
+    const { stdout } = await promisify(execFile)('/usr/bin/ffprobe', ['-v', 'error', '-rw_timeout', '5000000', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-read_intervals', '%+#3', '-of', 'csv=p=0', api.startedCalls[0]!.body.pullUrl], { timeout: 15_000 });
+    const times = stdout.split('\n').map((l) => Number.parseFloat(l)).filter((n) => Number.isFinite(n));
+    encoder.stop();
+    await encoder.exited;
+    // NMS alone would start this player at the last keyframe, about 3 s in.
+    expect(times[0]).toBeLessThan(0.5);
   });
 
   it('still accepts the publish when the API answers slowly', async () => {

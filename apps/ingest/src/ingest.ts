@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 import type { IngestApiClient } from './api-client.js';
-import { nms, type NmsInvokeMessage, type NmsPacket, type NmsRtmp, type NmsRtmpSession } from './nms.js';
+import { nms, type NmsBroadcast, type NmsInvokeMessage, type NmsPacket, type NmsRtmp, type NmsRtmpSession } from './nms.js';
 import { avcHeaderSize, playToken, redactKey, toSourceInfo, verifyPlayToken, type ObservedSource } from './source-info.js';
 
 /** Structured logger; pino fits through a small adapter (see logger.ts). */
@@ -264,6 +264,7 @@ class RtmpIngest {
     // NMS would keep a gone publisher for 30 s; the API owns reconnect windows, so end it at once
     // (a reconnect gets a fresh broadcast without stale headers or GOP cache).
     session.broadcast.publishGraceMs = 0;
+    keepStartOfPublish(session.broadcast);
     session.socket.setTimeout(PUBLISHER_IDLE_MS, () => {
       this.log.warn('publisher idle, closing', { sessionId });
       session.socket.destroy();
@@ -385,4 +386,26 @@ function withStreamId(rtmp: NmsRtmp, streamId: number, fn: () => void): void {
 function loopbackHost(bind: string | undefined): string {
   if (!bind || bind === '0.0.0.0' || bind === '::') return '127.0.0.1';
   return bind.includes(':') ? `[${bind}]` : bind;
+}
+
+/** How much of the start of a publish a transcoder that attaches late still receives. */
+const START_BUFFER_MS = 10_000;
+
+/**
+ * NMS replays to a new player only the frames since the last keyframe. The worker attaches a moment
+ * after each publish (and, after an encoder reconnect, after stopping its previous ffmpeg), so
+ * everything before that keyframe would be missing from the live playlists and the recording. For
+ * the first seconds of a publish the cache keeps every frame since the publish began instead.
+ */
+function keepStartOfPublish(broadcast: NmsBroadcast): void {
+  const b = broadcast as NmsBroadcast & { broadcastMessage: (packet: NmsPacket) => void; rtmpGopCache: Set<Buffer> | null };
+  const forward = b.broadcastMessage;
+  const until = Date.now() + START_BUFFER_MS;
+  b.broadcastMessage = (packet) => {
+    // On a keyframe NMS clears its cache and starts a new one holding only that frame: copy the
+    // earlier frames first and put them back in front.
+    const kept = packet.flags === 3 && b.rtmpGopCache && Date.now() < until ? [...b.rtmpGopCache] : null;
+    forward(packet);
+    if (kept) b.rtmpGopCache = new Set([...kept, ...(b.rtmpGopCache ?? [])]);
+  };
 }

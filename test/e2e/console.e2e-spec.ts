@@ -112,7 +112,7 @@ describe('admin console', () => {
     const hooks = (await (await fetch(`${platform.apiUrl}/v1/webhooks`, { headers: auth })).json()) as { items: Array<{ id: string }> };
     let hookId = hooks.items[0]?.id;
     if (!hookId) {
-      const created = await fetch(`${platform.apiUrl}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: 'http://127.0.0.1:9/hook', eventTypes: ['stream.started', 'stream.ended'] }) });
+      const created = await fetch(`${platform.apiUrl}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: 'https://hooks.example.com/onda', eventTypes: ['stream.started', 'stream.ended'] }) });
       hookId = ((await created.json()) as { id: string }).id;
     }
     const pages: Array<[string, string, string]> = [

@@ -17,6 +17,7 @@ import { PinoNestLogger } from './common/logger.js';
 export type { ApiDeps } from './app.module.js';
 export type { ApiOptions } from './common/tokens.js';
 export { createAdminWithToken } from './auth/admin.service.js';
+export { seedDevelopmentData, type SeedOptions, type SeedResult } from './seed/seed.js';
 export { WebhookService, type WebhookEvent } from './webhooks/webhooks.service.js';
 export { verifyWebhook, signWebhook } from './webhooks/webhook-signature.js';
 export { MemoryRateLimiter, RedisRateLimiter, type RateLimiter, type RedisEval } from './common/rate-limit.js';

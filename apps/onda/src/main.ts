@@ -3,10 +3,11 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createAdminWithToken } from '@onda/api';
+import { createAdminWithToken, seedDevelopmentData } from '@onda/api';
 import { ConfigError, loadApiConfig } from '@onda/config';
 import { createPrismaClient, migrate, startEmbeddedPostgres } from '@onda/db';
 import { runAll, runApi, runIngest, runWorker, type Stoppable } from './roles.js';
+import { readOrCreateSecret } from './secrets.js';
 
 const USAGE = `Usage: onda [command]
 
@@ -16,6 +17,7 @@ Commands:
   create-admin --email E [--password P]
                            create (or promote) an admin and print a new API token once; with
                            --password (or ONDA_ADMIN_PASSWORD) the admin can sign in to the console
+  seed [--password P]      development data (idempotent): a demo admin, a moderator and three channels
 `;
 
 const env = process.env;
@@ -70,6 +72,27 @@ async function createAdmin(args: string[]): Promise<void> {
       console.log(`Admin ${values.email} is ready. API token (shown once, keep it secret):\n\n  ${token}\n`);
       if (password !== undefined) console.log(`Console sign-in (POST ${loadApiConfig(env).publicUrl}/v1/auth/sign-in) works with ${values.email} and that password.`);
       console.log(`Try: curl -H "Authorization: Bearer ${token.slice(0, 9)}…" ${loadApiConfig(env).publicUrl}/v1/channels`);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+}
+
+async function seed(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { password: { type: 'string' } } });
+  const password = values.password ?? env.ONDA_ADMIN_PASSWORD;
+  const config = loadApiConfig(env);
+  // The same secret the API will use, so the seeded stream keys are readable through it.
+  const secret = config.secret ?? readOrCreateSecret(path.resolve(config.dataDir), 'secret.key');
+  await withDatabase(async (url) => {
+    await migrate(url);
+    const prisma = createPrismaClient(url);
+    try {
+      const result = await seedDevelopmentData(prisma, { secret, ...(password !== undefined ? { adminPassword: password } : {}) });
+      console.log(`Seeded. Admin: ${result.adminEmail}; moderator: ${result.moderatorEmail}.`);
+      console.log(result.adminPasswordSet ? 'The admin can sign in to the console with the given password.' : 'No admin password was set (--password or ONDA_ADMIN_PASSWORD): the admin cannot sign in to the console yet.');
+      for (const c of result.channels) console.log(`  ${c.visibility.padEnd(8)} ${c.slug}  ${c.title}`);
+      console.log(`\nOBS server URL: ${config.rtmpPublicUrl}\nStream keys are not printed: read one in the console or with\n  curl -H "Authorization: Bearer <token>" ${config.publicUrl}/v1/channels/<slug>/stream-key\n(a token comes from: npm run onda -- create-admin --email ${result.adminEmail})`);
     } finally {
       await prisma.$disconnect();
     }
@@ -135,6 +158,7 @@ async function main(): Promise<void> {
     return;
   }
   if (command === 'create-admin') return createAdmin(rest);
+  if (command === 'seed') return seed(rest);
   return serve(command);
 }
 

@@ -57,7 +57,7 @@ export async function runApi(env: Env, opts: { internalToken?: string } = {}): P
       prisma,
       queue,
       storage,
-      options: { publicUrl: config.publicUrl, mediaBaseUrl, rtmpPublicUrl: config.rtmpPublicUrl, internalToken, secret, webDist: config.webDist ?? defaultWebDist, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) },
+      options: { publicUrl: config.publicUrl, mediaBaseUrl, rtmpPublicUrl: config.rtmpPublicUrl, internalToken, secret, webDist: config.webDist ?? defaultWebDist, webhooks: { allowPrivate: config.webhooksAllowPrivate }, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) },
     },
     { host: config.host, port: config.port, logLevel: config.logLevel },
   );

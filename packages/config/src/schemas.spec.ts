@@ -10,6 +10,11 @@ describe('loadApiConfig', () => {
     expect(Object.isFrozen(sut)).toBe(true);
   });
 
+  it('refuses private webhook targets unless WEBHOOKS_ALLOW_PRIVATE is set', () => {
+    expect(loadApiConfig({}).webhooksAllowPrivate).toBe(false);
+    expect(loadApiConfig({ WEBHOOKS_ALLOW_PRIVATE: 'true' }).webhooksAllowPrivate).toBe(true);
+  });
+
   it('lists every invalid variable at once', () => {
     const attempt = () => loadApiConfig({ API_PORT: 'abc', DATABASE_URL: 'not a url', S3_BUCKET: 'b', ONDA_SECRET: 'short' });
     expect(attempt).toThrow(ConfigError);

@@ -58,6 +58,7 @@ const ApiEnvSchema = z.object({
     MEDIA_PUBLIC_URL: optionalUrl,
     RTMP_PUBLIC_URL: z.string().default('rtmp://localhost:1935/live'),
     WEB_DIST: optionalString,
+    WEBHOOKS_ALLOW_PRIVATE: bool(false),
   });
 
 const IngestEnvSchema = z.object({
@@ -92,6 +93,8 @@ export interface ApiConfig {
   mediaPublicUrl?: string;
   rtmpPublicUrl: string;
   webDist?: string;
+  /** Let webhook endpoints reach loopback/private addresses (off: they are refused, against SSRF). */
+  webhooksAllowPrivate: boolean;
 }
 
 export interface IngestConfig {
@@ -127,6 +130,7 @@ export function loadApiConfig(env: Env = process.env): Readonly<ApiConfig> {
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
     queuePrefix: e.QUEUE_PREFIX, databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, s3: s3From(e), internalToken: e.ONDA_INTERNAL_TOKEN, secret: e.ONDA_SECRET,
     mediaPublicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/$/, ''), rtmpPublicUrl: e.RTMP_PUBLIC_URL.replace(/\/$/, ''), webDist: e.WEB_DIST,
+    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE,
   }));
 }
 

@@ -17,8 +17,11 @@ export interface ApiOptions {
   webDist?: string;
   /** Requests per token (or console session) per window; default 600 a minute. */
   rateLimit?: { limit: number; windowMs: number };
-  /** Webhook poller: how often to look for due deliveries (default 1000 ms, 0 = no poller) and the retry delays. */
-  webhooks?: { pollMs?: number; retryDelaysMs?: number[]; timeoutMs?: number };
+  /**
+   * Webhook poller: how often to look for due deliveries (default 1000 ms, 0 = no poller) and the retry
+   * delays; `allowPrivate` lets endpoints reach loopback/private addresses (WEBHOOKS_ALLOW_PRIVATE).
+   */
+  webhooks?: { pollMs?: number; retryDelaysMs?: number[]; timeoutMs?: number; allowPrivate?: boolean };
   /** With several API nodes: rate-limit windows shared through this Redis. */
   redisUrl?: string;
   /** Lifetime of a signed private playback URL (default 6 h). */

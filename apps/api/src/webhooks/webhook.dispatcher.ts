@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
 import { signWebhook } from './webhook-signature.js';
+import { resolvesToPrivate } from './webhook-url.js';
 import { WebhooksRepository, type DueDelivery } from './webhooks.repository.js';
 import { WebhookService } from './webhooks.service.js';
 
@@ -55,6 +56,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
+      // Registration refused private literals; a name may still resolve to one (or be re-pointed later).
+      const blocked = this.options.webhooks?.allowPrivate ? null : await resolvesToPrivate(delivery.endpoint.url);
+      if (blocked) {
+        await this.repo.recordAttempt(delivery.id, { status: 'failed', statusCode: null, error: `Not sent: ${blocked} is a private or loopback address (set WEBHOOKS_ALLOW_PRIVATE=true to allow)`, nextAttemptAt: null });
+        return;
+      }
       const res = await fetch(delivery.endpoint.url, {
         method: 'POST',
         headers: {

@@ -9,6 +9,7 @@ import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { SecretBox } from '../common/secret-box.js';
 import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
 import { WebhooksRepository } from './webhooks.repository.js';
+import { webhookUrlProblem } from './webhook-url.js';
 
 /** The JSON body every delivery carries. */
 export interface WebhookEvent<T = unknown> {
@@ -23,12 +24,14 @@ export interface WebhookEvent<T = unknown> {
 export class WebhookService {
   private readonly logger = new Logger('Webhooks');
   readonly secrets: SecretBox;
+  private readonly allowPrivate: boolean;
 
   constructor(
     private readonly repo: WebhooksRepository,
     @Inject(API_OPTIONS) options: ApiOptions,
   ) {
     this.secrets = new SecretBox(options.secret, 'webhook-secret');
+    this.allowPrivate = options.webhooks?.allowPrivate ?? false;
   }
 
   /**
@@ -45,6 +48,7 @@ export class WebhookService {
   }
 
   async create(principal: Principal, body: CreateWebhook): Promise<CreatedWebhook> {
+    this.checkUrl(body.url);
     const secret = randomSecret('whsec_', 24);
     const row = await this.repo.createEndpoint({ userId: principal.user.id, url: body.url, secretCiphertext: this.secrets.encrypt(secret), eventTypes: [...new Set(body.eventTypes)], enabled: body.enabled ?? true });
     return { ...endpointDto(row), secret };
@@ -55,6 +59,7 @@ export class WebhookService {
   }
 
   async update(principal: Principal, id: string, body: UpdateWebhook): Promise<Webhook> {
+    if (body.url !== undefined) this.checkUrl(body.url);
     await this.mustFind(principal, id);
     return endpointDto(await this.repo.updateEndpoint(id, { ...body, ...(body.eventTypes ? { eventTypes: [...new Set(body.eventTypes)] } : {}) }));
   }
@@ -74,6 +79,11 @@ export class WebhookService {
     const delivery = await this.repo.findDelivery(principal.user.id, deliveryId);
     if (!delivery) throw new AppError('not_found', `No webhook delivery ${deliveryId}`);
     return deliveryDto(await this.repo.copyDelivery(delivery));
+  }
+
+  private checkUrl(url: string): void {
+    const problem = webhookUrlProblem(url, this.allowPrivate);
+    if (problem) throw new AppError('validation_failed', problem, [{ path: 'url', message: problem }]);
   }
 
   private async mustFind(principal: Principal, id: string): Promise<WebhookEndpoint> {

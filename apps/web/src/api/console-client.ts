@@ -5,6 +5,7 @@ import {
   CreatedWebhookSchema,
   LiveSessionDetailSchema,
   MeSchema,
+  ModeratorSchema,
   PageSchema,
   StreamKeySchema,
   WebhookDeliverySchema,
@@ -19,6 +20,7 @@ import {
   type LiveSessionDetail,
   type LiveSessionState,
   type Me,
+  type Moderator,
   type StreamKey,
   type UpdateChannel,
   type Webhook,
@@ -45,6 +47,11 @@ export interface ConsoleApi extends ViewerApi {
   updateChannel(idOrSlug: string, body: UpdateChannel): Promise<Channel>;
   getStreamKey(idOrSlug: string, signal?: AbortSignal): Promise<StreamKey>;
   rotateStreamKey(idOrSlug: string): Promise<StreamKey>;
+  revokeStreamKey(idOrSlug: string): Promise<void>;
+  deleteChannel(idOrSlug: string): Promise<void>;
+  listModerators(idOrSlug: string, signal?: AbortSignal): Promise<Moderator[]>;
+  addModerator(idOrSlug: string, email: string): Promise<Moderator>;
+  removeModerator(idOrSlug: string, userId: string): Promise<void>;
   listLiveSessions(query: LiveSessionQuery, signal?: AbortSignal): Promise<Page<LiveSessionDetail>>;
   listTokens(signal?: AbortSignal): Promise<ApiToken[]>;
   createToken(body: CreateApiToken): Promise<CreatedApiToken>;
@@ -61,6 +68,7 @@ const DeliveryPageSchema = PageSchema(WebhookDeliverySchema);
 // The unpaginated lists answer `{ items }` only.
 const TokenListSchema = PageSchema(ApiTokenSchema).pick({ items: true });
 const WebhookListSchema = PageSchema(WebhookSchema).pick({ items: true });
+const ModeratorListSchema = PageSchema(ModeratorSchema).pick({ items: true });
 const SetupStatusSchema: ParseSchema<{ needed: boolean }> = {
   safeParse: (data) =>
     typeof (data as { needed?: unknown } | undefined)?.needed === 'boolean'
@@ -110,6 +118,26 @@ export class ConsoleClient extends ApiClient implements ConsoleApi {
 
   rotateStreamKey(idOrSlug: string): Promise<StreamKey> {
     return this.request('POST', `/v1/channels/${enc(idOrSlug)}/stream-key/rotate`, StreamKeySchema);
+  }
+
+  revokeStreamKey(idOrSlug: string): Promise<void> {
+    return this.request('DELETE', `/v1/channels/${enc(idOrSlug)}/stream-key`, null);
+  }
+
+  deleteChannel(idOrSlug: string): Promise<void> {
+    return this.request('DELETE', `/v1/channels/${enc(idOrSlug)}`, null);
+  }
+
+  async listModerators(idOrSlug: string, signal?: AbortSignal): Promise<Moderator[]> {
+    return (await this.request('GET', `/v1/channels/${enc(idOrSlug)}/moderators`, ModeratorListSchema, { signal })).items;
+  }
+
+  addModerator(idOrSlug: string, email: string): Promise<Moderator> {
+    return this.request('POST', `/v1/channels/${enc(idOrSlug)}/moderators`, ModeratorSchema, { body: { email } });
+  }
+
+  removeModerator(idOrSlug: string, userId: string): Promise<void> {
+    return this.request('DELETE', `/v1/channels/${enc(idOrSlug)}/moderators/${enc(userId)}`, null);
   }
 
   listLiveSessions(query: LiveSessionQuery, signal?: AbortSignal): Promise<Page<LiveSessionDetail>> {

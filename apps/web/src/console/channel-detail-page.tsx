@@ -1,9 +1,13 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError } from '../api/client';
 import { useConsoleApi } from '../api/console-context';
 import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
+import { ConfirmDialog } from './confirm-dialog';
 import { errorText } from './format';
+import { ModeratorsPanel } from './moderators-panel';
 import { StreamKeyPanel } from './stream-key-panel';
 import { useLoad } from './use-load';
 
@@ -13,6 +17,24 @@ export function ChannelDetailPage() {
   const { slug = '' } = useParams();
   const api = useConsoleApi();
   const channel = useLoad(slug, (signal) => api.getChannel(slug, signal));
+  const navigate = useNavigate();
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+
+  const remove = async () => {
+    setDeleting(true);
+    setDeleteError(null);
+    try {
+      await api.deleteChannel(slug);
+      void navigate('/console');
+    } catch (caught) {
+      // 409: the API keeps a live channel; say what to do rather than echo the server's wording.
+      setDeleteError(caught instanceof ApiError && caught.status === 409 ? t('console.channels.deleteLive') : errorText(t, caught));
+      setDeleting(false);
+      setConfirmingDelete(false);
+    }
+  };
 
   if (channel.error) {
     return (
@@ -46,8 +68,26 @@ export function ChannelDetailPage() {
           <Link to={`/console/channels/${c.slug}/edit`} className="button" data-testid="edit-channel">
             {t('console.channels.edit')}
           </Link>
+          <button type="button" className="button button--danger" onClick={() => setConfirmingDelete(true)} data-testid="delete-channel">
+            {t('console.channels.delete')}
+          </button>
         </div>
       </div>
+      {deleteError && (
+        <p className="form-error" role="alert" data-testid="delete-error">
+          {deleteError}
+        </p>
+      )}
+      {confirmingDelete && (
+        <ConfirmDialog
+          title={t('console.channels.deleteTitle', { title: c.title })}
+          body={t('console.channels.deleteBody')}
+          confirmLabel={t('console.channels.deleteConfirm')}
+          busy={deleting}
+          onConfirm={() => void remove()}
+          onCancel={() => setConfirmingDelete(false)}
+        />
+      )}
       <div className="detail">
         <StreamKeyPanel slug={c.slug} />
         <div className="detail__side">
@@ -76,6 +116,7 @@ export function ChannelDetailPage() {
             </dl>
             {c.description && <p className="detail__description">{c.description}</p>}
           </section>
+          <ModeratorsPanel slug={c.slug} />
         </div>
       </div>
     </div>

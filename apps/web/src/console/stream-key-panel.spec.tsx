@@ -81,4 +81,24 @@ describe(StreamKeyPanel.name, () => {
     expect(after).toBe(api.keys.get('show')!.streamKey);
     expect(after).not.toBe(before);
   });
+
+  it('revokes only after confirmation, then shows that no key works', async () => {
+    renderConsole('/console/channels/show', api);
+    await screen.findByTestId('stream-key');
+
+    fireEvent.click(screen.getByTestId('revoke-key'));
+    fireEvent.click(within(screen.getByTestId('confirm-dialog')).getByText('Cancel'));
+    expect(api.calls).not.toContain('revoke show');
+    expect(screen.getByTestId('stream-key')).toBeTruthy();
+
+    fireEvent.click(screen.getByTestId('revoke-key'));
+    expect(screen.getByTestId('confirm-dialog').textContent).toContain('Revoke the stream key?');
+    fireEvent.click(screen.getByTestId('confirm-yes'));
+
+    expect(await screen.findByTestId('key-revoked')).toBeTruthy();
+    expect(api.calls).toContain('revoke show');
+    expect(api.keys.get('show')!.streamKey).toBeNull();
+    expect(screen.queryByTestId('copy-key')).toBeNull();
+    expect(screen.queryByTestId('revoke-key')).toBeNull();
+  });
 });

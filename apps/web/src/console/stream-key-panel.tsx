@@ -16,21 +16,26 @@ export function StreamKeyPanel({ slug }: { slug: string }) {
   const loaded = useLoad(`key:${slug}`, (signal) => api.getStreamKey(slug, signal));
   const [rotated, setRotated] = useState<StreamKey | null>(null);
   const [revealed, setRevealed] = useState(false);
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'rotate' | 'revoke' | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const key = rotated ?? loaded.data;
 
-  const rotate = async () => {
+  const run = async (action: 'rotate' | 'revoke') => {
     setBusy(true);
     setError(null);
     try {
-      setRotated(await api.rotateStreamKey(slug));
+      if (action === 'rotate') setRotated(await api.rotateStreamKey(slug));
+      else if (key) {
+        await api.revokeStreamKey(slug);
+        setRotated({ ...key, streamKey: null });
+        setRevealed(false);
+      }
     } catch (caught) {
       setError(errorText(t, caught));
     } finally {
       setBusy(false);
-      setConfirming(false);
+      setConfirming(null);
     }
   };
 
@@ -70,9 +75,14 @@ export function StreamKeyPanel({ slug }: { slug: string }) {
       </dl>
       <p className="muted small">{t('console.key.secretHint')}</p>
       <div className="form__actions">
-        <button type="button" className="button button--danger" onClick={() => setConfirming(true)} data-testid="rotate-key">
+        <button type="button" className="button button--danger" onClick={() => setConfirming('rotate')} data-testid="rotate-key">
           {t('console.key.rotate')}
         </button>
+        {key.streamKey !== null && (
+          <button type="button" className="button button--danger" onClick={() => setConfirming('revoke')} data-testid="revoke-key">
+            {t('console.key.revoke')}
+          </button>
+        )}
       </div>
       {error && (
         <p className="form-error" role="alert">
@@ -89,12 +99,12 @@ export function StreamKeyPanel({ slug }: { slug: string }) {
       </ol>
       {confirming && (
         <ConfirmDialog
-          title={t('console.key.rotateTitle')}
-          body={t('console.key.rotateBody')}
-          confirmLabel={t('console.key.rotateConfirm')}
+          title={t(`console.key.${confirming}Title`)}
+          body={t(`console.key.${confirming}Body`)}
+          confirmLabel={t(`console.key.${confirming}Confirm`)}
           busy={busy}
-          onConfirm={() => void rotate()}
-          onCancel={() => setConfirming(false)}
+          onConfirm={() => void run(confirming)}
+          onCancel={() => setConfirming(null)}
         />
       )}
     </section>

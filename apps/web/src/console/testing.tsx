@@ -1,4 +1,4 @@
-import type { ApiToken, Channel, CreateApiToken, CreateChannel, CreatedApiToken, CreatedWebhook, CreateWebhook, LiveSessionDetail, Me, StreamKey, UpdateChannel, Webhook, WebhookDelivery } from '@onda/contracts';
+import type { ApiToken, Channel, CreateApiToken, CreateChannel, CreatedApiToken, CreatedWebhook, CreateWebhook, LiveSessionDetail, Me, Moderator, StreamKey, UpdateChannel, Webhook, WebhookDelivery } from '@onda/contracts';
 import { render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { ApiError, type Page } from '../api/client';
@@ -12,6 +12,9 @@ export class FakeConsoleApi extends FakeViewerApi implements ConsoleApi {
   signedIn = true;
   needsSetup = false;
   keys = new Map<string, StreamKey>();
+  /** Moderators by channel slug; `users` are the accounts addModerator can find by email. */
+  moderators = new Map<string, Moderator[]>();
+  users = new Map<string, string>([['mod@example.com', '00000000-0000-4000-8000-0000000000dd']]);
   calls: string[] = [];
   private keySerial = 0;
 
@@ -58,6 +61,32 @@ export class FakeConsoleApi extends FakeViewerApi implements ConsoleApi {
     const key = this.newKey();
     this.keys.set(slug, key);
     return key;
+  }
+  async revokeStreamKey(slug: string): Promise<void> {
+    this.calls.push(`revoke ${slug}`);
+    this.keys.set(slug, { ...(await this.getStreamKey(slug)), streamKey: null });
+  }
+  async deleteChannel(slug: string): Promise<void> {
+    this.calls.push(`deleteChannel ${slug}`);
+    // What the API answers while a broadcast runs (ChannelsService.remove).
+    if ((await this.getChannel(slug)).status === 'live') throw new ApiError('conflict', 409, 'The channel is live; end its session first');
+    this.channels.delete(slug);
+  }
+  async listModerators(slug: string): Promise<Moderator[]> {
+    await this.getChannel(slug);
+    return this.moderators.get(slug) ?? [];
+  }
+  async addModerator(slug: string, email: string): Promise<Moderator> {
+    this.calls.push(`addModerator ${slug} ${email}`);
+    const userId = this.users.get(email);
+    if (!userId) throw new ApiError('not_found', 404, `No user with the email ${email}`);
+    const moderator = { userId, email, displayName: email.split('@')[0]!, createdAt: '2026-01-01T00:00:00.000Z' };
+    this.moderators.set(slug, [...(this.moderators.get(slug) ?? []).filter((m) => m.userId !== userId), moderator]);
+    return moderator;
+  }
+  async removeModerator(slug: string, userId: string): Promise<void> {
+    this.calls.push(`removeModerator ${slug} ${userId}`);
+    this.moderators.set(slug, (this.moderators.get(slug) ?? []).filter((m) => m.userId !== userId));
   }
   async listLiveSessions(): Promise<Page<LiveSessionDetail>> {
     return { items: [], nextCursor: null };

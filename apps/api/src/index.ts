@@ -3,12 +3,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AppModule, type ApiDeps } from './app.module.js';
 import { setupOpenApi } from './openapi.setup.js';
-import { requestId } from './common/request-id.js';
+import { accessLog, requestId } from './common/request-id.js';
 import { requireJsonBodies } from './common/content-type.js';
 import { RedisRateLimiter } from './common/rate-limit.js';
 import { Redis } from 'ioredis';
@@ -55,6 +56,7 @@ export async function startApi(deps: ApiDeps, listen: { host: string; port: numb
     logger: new PinoNestLogger(listen.logLevel ?? 'info'),
   });
   app.use(requestId);
+  app.use(accessLog(new Logger()));
   app.use(requireJsonBodies);
   // Small JSON bodies only: nothing in this API takes more than a few KB; larger bodies are refused with 413.
   app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));

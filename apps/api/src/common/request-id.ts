@@ -10,3 +10,25 @@ export function requestId(req: Request & { id?: string }, res: Response, next: N
   res.setHeader('X-Request-Id', req.id);
   next();
 }
+
+export interface AccessLogger {
+  log(message: string, context?: string): void;
+  debug(message: string, context?: string): void;
+}
+
+/**
+ * One log line per request with its id, method, path, status and duration. HLS fetches (`/media`)
+ * go at debug level: every viewer asks for a playlist each second and a segment every two.
+ */
+export function accessLog(logger: AccessLogger) {
+  return (req: Request & { id?: string }, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const line = JSON.stringify({ requestId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
+      if (req.path.startsWith('/media/')) logger.debug(line, 'Http');
+      else logger.log(line, 'Http');
+    });
+    next();
+  };
+}

@@ -29,6 +29,11 @@ describe('loadApiConfig', () => {
     }
   });
 
+  it('derives the OBS server URL from RTMP_PORT unless RTMP_PUBLIC_URL is set', () => {
+    expect(loadApiConfig({ RTMP_PORT: '11935' }).rtmpPublicUrl).toBe('rtmp://localhost:11935/live');
+    expect(loadApiConfig({ RTMP_PORT: '11935', RTMP_PUBLIC_URL: 'rtmp://live.example.com/live/' }).rtmpPublicUrl).toBe('rtmp://live.example.com/live');
+  });
+
   it('builds an S3 config when a bucket is set', () => {
     const sut = loadApiConfig({ S3_BUCKET: 'onda-media', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b', S3_FORCE_PATH_STYLE: 'false' });
     expect(sut.s3).toEqual({ endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', bucket: 'onda-media', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: false });

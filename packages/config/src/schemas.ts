@@ -56,7 +56,8 @@ const ApiEnvSchema = z.object({
     DATABASE_URL: optionalUrl,
     ONDA_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'at least 32 characters').optional()),
     MEDIA_PUBLIC_URL: optionalUrl,
-    RTMP_PUBLIC_URL: z.string().default('rtmp://localhost:1935/live'),
+    RTMP_PUBLIC_URL: optionalString,
+    RTMP_PORT: port(1935),
     WEB_DIST: optionalString,
     WEBHOOKS_ALLOW_PRIVATE: bool(false),
   });
@@ -129,7 +130,7 @@ export function loadApiConfig(env: Env = process.env): Readonly<ApiConfig> {
   return Object.freeze(defined({
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
     queuePrefix: e.QUEUE_PREFIX, databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, s3: s3From(e), internalToken: e.ONDA_INTERNAL_TOKEN, secret: e.ONDA_SECRET,
-    mediaPublicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/$/, ''), rtmpPublicUrl: e.RTMP_PUBLIC_URL.replace(/\/$/, ''), webDist: e.WEB_DIST,
+    mediaPublicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/$/, ''), rtmpPublicUrl: (e.RTMP_PUBLIC_URL ?? `rtmp://localhost:${e.RTMP_PORT}/live`).replace(/\/$/, ''), webDist: e.WEB_DIST,
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE,
   }));
 }

@@ -112,16 +112,8 @@ export class S3Storage implements ObjectStorage {
     assertValidKey(key);
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return {
-        key,
-        size: out.ContentLength ?? 0,
-        lastModified: out.LastModified ?? new Date(0),
-        etag: out.ETag,
-        contentType: out.ContentType,
-        cacheControl: out.CacheControl,
-        // In Node the SDK body is an http.IncomingMessage (a Readable) with helper mixins.
-        body: out.Body as Readable,
-      };
+      // In Node the SDK body is an http.IncomingMessage (a Readable) with helper mixins.
+      return { ...objectInfo(key, out), body: out.Body as Readable };
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
@@ -132,14 +124,7 @@ export class S3Storage implements ObjectStorage {
     assertValidKey(key);
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return {
-        key,
-        size: out.ContentLength ?? 0,
-        lastModified: out.LastModified ?? new Date(0),
-        etag: out.ETag,
-        contentType: out.ContentType,
-        cacheControl: out.CacheControl,
-      };
+      return objectInfo(key, out);
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
@@ -255,4 +240,19 @@ function isNotImplemented(err: unknown): boolean {
 function isFileError(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException)?.code;
   return code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR';
+}
+
+/** The object metadata GetObject and HeadObject both answer with. */
+function objectInfo(
+  key: string,
+  out: { ContentLength?: number; LastModified?: Date; ETag?: string; ContentType?: string; CacheControl?: string },
+): ObjectInfo {
+  return {
+    key,
+    size: out.ContentLength ?? 0,
+    lastModified: out.LastModified ?? new Date(0),
+    etag: out.ETag,
+    contentType: out.ContentType,
+    cacheControl: out.CacheControl,
+  };
 }

@@ -5,3 +5,4 @@ export * from './jobs.js';
 export * from './internal.js';
 export * from './account.js';
 export * from './vod.js';
+export * from './chat.js';

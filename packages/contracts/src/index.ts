@@ -6,3 +6,4 @@ export * from './internal.js';
 export * from './account.js';
 export * from './vod.js';
 export * from './chat.js';
+export * from './stats.js';

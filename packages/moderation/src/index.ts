@@ -1,0 +1,13 @@
+export * from './outcome.js';
+export * from './pipeline.js';
+export * from './settings.js';
+export * from './recent.js';
+export { BlockedPatterns, PATTERN_INPUT_MAX, validateBlockedPattern, type PatternVerdict } from './patterns.js';
+export { compileBlockedWords, parseBlockedWord, validateBlockedWord } from './blocked-words.js';
+export { callClassifier, type ClassifierReply, type ClassifierRequest, type ClassifierSettings } from './classifier.js';
+export { containsLink, foldForLinks } from './links.js';
+export { findProfanity } from './profanity.js';
+export { maskSpans, mergeSpans, type Span } from './mask.js';
+export { normalise, skeletonOf, type NormalisedText, type Unit } from './normalise.js';
+export { WordMatcher, type MatchMode, type Term, type WordMatch } from './matcher.js';
+export { DEFAULT_REPEAT_RULE, fingerprint, isRepetitive, type RepeatRule } from './flood.js';

@@ -23,6 +23,20 @@ export class MemoryStorage implements ObjectStorage {
     await this.put(key, await readFile(filePath), options);
   }
 
+  async putStream(key: string, body: Readable, options?: PutOptions): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+    await this.put(key, Buffer.concat(chunks), options);
+  }
+
+  async presignPut(): Promise<null> {
+    return null;
+  }
+
+  async presignGet(): Promise<null> {
+    return null;
+  }
+
   text(key: string): string | undefined {
     return this.objects.get(key)?.body.toString('utf8');
   }

@@ -23,6 +23,11 @@ export const VodSchema = z.object({
   playbackUrl: z.string().nullable(),
   posterUrl: z.string().nullable(),
   storyboardUrl: z.string().nullable(),
+  /**
+   * The source file (upload or joined recording) as a download: for the channel owner only (null for
+   * everyone else, and until a source is stored). A presigned storage URL or a signed /media URL; expires.
+   */
+  downloadUrl: z.string().nullable(),
   createdAt: z.string(),
   readyAt: z.string().nullable(),
 });
@@ -39,6 +44,11 @@ export const CreateVodUploadSchema = z
     /** Declared size; larger than the server's limit is refused up front. */
     bytes: z.number().int().positive().optional(),
     contentType: z.string().max(100).optional(),
+    /**
+     * true (default): a presigned URL straight to the object store when it has one (S3); false, or a
+     * store that cannot presign (local disk): `PUT /v1/vods/:id/source` through the API.
+     */
+    direct: z.boolean().optional(),
   })
   .strict();
 export type CreateVodUpload = z.infer<typeof CreateVodUploadSchema>;
@@ -47,9 +57,13 @@ export const VodUploadTicketSchema = z.object({
   vod: VodSchema,
   uploadUrl: z.string(),
   method: z.literal('PUT'),
-  /** Headers the PUT must carry (e.g. the API token for API uploads; none for presigned S3 URLs). */
+  /**
+   * Headers the PUT must carry (Content-Type, which a presigned URL signs); credentials are not included:
+   * a PUT to the API authenticates like any other call (API token or console session).
+   */
   headers: z.record(z.string(), z.string()),
   maxBytes: z.number().int(),
+  /** When a presigned `uploadUrl` stops working (null for uploads through the API). */
   expiresAt: z.string().nullable(),
 });
 export type VodUploadTicket = z.infer<typeof VodUploadTicketSchema>;
@@ -105,7 +119,10 @@ export type WorkerVodResult = z.infer<typeof WorkerVodResultSchema>;
 /** Storage layout of a VOD, relative to its prefix `vod/<id>`. */
 export const VOD_FILES = {
   archiveChunks: 'archive',
+  /** A recording's joined archive. */
   source: 'source.mp4',
+  /** An uploaded file, as the uploader sent it (any video container). */
+  upload: 'upload',
   master: 'hls/master.m3u8',
   poster: 'poster.jpg',
   storyboardVtt: 'storyboard.vtt',

@@ -55,3 +55,13 @@ const CONTENT_TYPES: Record<string, string> = {
 export function contentTypeForKey(key: string): string {
   return CONTENT_TYPES[extname(key).toLowerCase()] ?? 'application/octet-stream';
 }
+
+/**
+ * `Content-Disposition: attachment` for a download name: an ASCII fallback for old clients plus the
+ * RFC 5987 UTF-8 form (Korean titles survive), with quotes, slashes and control characters removed.
+ */
+export function attachmentDisposition(name: string): string {
+  const clean = [...name].filter((c) => c.charCodeAt(0) >= 0x20 && c !== '\u007f' && !'"\\/'.includes(c)).join('').trim().slice(0, 200) || 'download';
+  const ascii = clean.replace(/[^\x20-\x7e]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(clean).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, posix, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { assertValidKey, assertValidPrefix, contentTypeForKey } from './keys.js';
 import type { ObjectInfo, ObjectStorage, PutOptions, StoredObject } from './storage.js';
 
@@ -42,6 +43,43 @@ export class LocalDiskStorage implements ObjectStorage {
     const target = this.pathFor(key);
     await this.writeMeta(key, options);
     await this.atomically(target, (tmp) => copyFile(filePath, tmp));
+  }
+
+  async putStream(key: string, body: Readable, options?: PutOptions): Promise<void> {
+    const target = this.pathFor(key);
+    // Open the temp file first (retrying a folder pruned under us): a stream cannot be replayed, so the
+    // retry must happen before any byte is read. Then stream into it and rename, as `atomically` does.
+    const dir = dirname(target);
+    const tmp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
+    let handle;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await mkdir(dir, { recursive: true });
+        handle = await open(tmp, 'wx');
+        break;
+      } catch (err) {
+        if (attempt < 3 && isMissing(err)) continue;
+        body.destroy();
+        throw err;
+      }
+    }
+    try {
+      await pipeline(body, handle.createWriteStream());
+      await this.writeMeta(key, options);
+      await rename(tmp, target);
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async presignPut(): Promise<null> {
+    // Nothing to sign for: in embedded mode uploads go through the API.
+    return null;
+  }
+
+  async presignGet(): Promise<null> {
+    return null;
   }
 
   async get(key: string): Promise<StoredObject | null> {

@@ -14,8 +14,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { assertValidKey, assertValidPrefix, contentTypeForKey } from './keys.js';
-import type { ObjectInfo, ObjectStorage, PutOptions, StoredObject } from './storage.js';
+import { assertValidKey, assertValidPrefix, attachmentDisposition, contentTypeForKey } from './keys.js';
+import type { ObjectInfo, ObjectStorage, PresignGetOptions, PresignPutOptions, PutOptions, StoredObject } from './storage.js';
 
 /** Connection settings of an S3-compatible store (AWS, s3rver, R2, ...). */
 export interface S3StorageConfig {
@@ -108,6 +108,45 @@ export class S3Storage implements ObjectStorage {
     }
   }
 
+  async putStream(key: string, body: Readable, options?: PutOptions): Promise<void> {
+    assertValidKey(key);
+    // A stream can be read once: no outer restart as in putFile, but each part still gets the client's
+    // retries. Memory stays at about partSize x queueSize whatever the length; a failed stream aborts the
+    // multipart upload, so no half object appears.
+    const upload = new Upload({
+      client: this.client,
+      partSize: PART_SIZE,
+      queueSize: QUEUE_SIZE,
+      leavePartsOnError: false,
+      params: {
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: options?.contentType ?? contentTypeForKey(key),
+        CacheControl: options?.cacheControl,
+      },
+    });
+    const failed = new Promise<never>((_, reject) => body.once('error', reject));
+    failed.catch(() => undefined);
+    try {
+      // The SDK reads the stream through an iterator; race its error too so a destroyed stream cannot leave done() waiting.
+      await Promise.race([upload.done(), failed]);
+    } catch (err) {
+      await upload.abort().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async presignPut(key: string, options: PresignPutOptions): Promise<string> {
+    assertValidKey(key);
+    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: options.contentType });
+    // Signing Content-Type makes the store refuse a PUT that declares another type.
+    return getSignedUrl(this.client, command, {
+      expiresIn: options.expiresInSeconds,
+      ...(options.contentType ? { signableHeaders: new Set(['content-type']) } : {}),
+    });
+  }
+
   async get(key: string): Promise<StoredObject | null> {
     assertValidKey(key);
     try {
@@ -171,11 +210,14 @@ export class S3Storage implements ObjectStorage {
   }
 
   /** A time-limited GET URL for a key (private playback, downloads). */
-  async presignGet(key: string, expiresInSeconds: number): Promise<string> {
+  async presignGet(key: string, options: PresignGetOptions): Promise<string> {
     assertValidKey(key);
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-      expiresIn: expiresInSeconds,
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ...(options.downloadName ? { ResponseContentDisposition: attachmentDisposition(options.downloadName) } : {}),
     });
+    return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
   }
 
   /** Creates the bucket when it does not exist (dev and CI; production buckets are provisioned). */

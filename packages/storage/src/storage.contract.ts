@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidKeyError } from './keys.js';
 import type { ObjectInfo, ObjectStorage } from './storage.js';
@@ -64,6 +64,53 @@ export function describeStorageContract(create: () => Promise<ObjectStorage>): v
       expect(info?.contentType).toBe('video/mp4');
       expect(sha256(await readAll((await sut.get('vod/archive.mp4'))!.body))).toBe(sha256(data));
     }, 60_000);
+
+    it('streams 20 MiB of unknown length with putStream (multipart on S3) intact', async () => {
+      const parts = Array.from({ length: 20 }, () => randomBytes(1024 * 1024));
+      // Uneven chunks, as a socket delivers them.
+      async function* chunks(): AsyncGenerator<Buffer> {
+        for (const part of parts) {
+          yield part.subarray(0, 1000);
+          yield part.subarray(1000);
+        }
+      }
+      await sut.putStream('vod/stream/upload', Readable.from(chunks()), { contentType: 'video/mp4' });
+      const info = await sut.head('vod/stream/upload');
+      expect(info).toMatchObject({ size: 20 * 1024 * 1024, contentType: 'video/mp4' });
+      expect(sha256(await readAll((await sut.get('vod/stream/upload'))!.body))).toBe(sha256(Buffer.concat(parts)));
+    }, 60_000);
+
+    it('putStream leaves no object (and an older one untouched) when the stream fails', async () => {
+      async function* failing(): AsyncGenerator<Buffer> {
+        yield randomBytes(64 * 1024);
+        throw new Error('client went away');
+      }
+      await expect(sut.putStream('vod/broken/upload', Readable.from(failing()))).rejects.toThrow(/client went away/);
+      expect(await sut.head('vod/broken/upload')).toBeNull();
+      expect(await collect(sut.list('vod/broken/'))).toEqual([]);
+
+      await sut.put('vod/broken/kept.mp4', 'old');
+      await expect(sut.putStream('vod/broken/kept.mp4', Readable.from(failing()))).rejects.toThrow(/client went away/);
+      expect((await readAll((await sut.get('vod/broken/kept.mp4'))!.body)).toString()).toBe('old');
+    });
+
+    it('presigns a PUT and a download GET that work, or answers null where it cannot (local disk)', async () => {
+      const put = await sut.presignPut('up/clip/upload', { contentType: 'video/mp4', expiresInSeconds: 300 });
+      const get = await sut.presignGet('up/clip/upload', { expiresInSeconds: 300, downloadName: '아침 방송 "1".mp4' });
+      if (sut.driver === 'local') {
+        expect(put).toBeNull();
+        expect(get).toBeNull();
+        return;
+      }
+      const data = randomBytes(256 * 1024);
+      const res = await fetch(put!, { method: 'PUT', body: data, headers: { 'Content-Type': 'video/mp4' } });
+      expect(res.status).toBe(200);
+      expect(await sut.head('up/clip/upload')).toMatchObject({ size: data.length, contentType: 'video/mp4' });
+      const down = await fetch(get!);
+      expect(down.status).toBe(200);
+      expect(down.headers.get('content-disposition')).toBe(`attachment; filename="__ __ 1.mp4"; filename*=UTF-8''%EC%95%84%EC%B9%A8%20%EB%B0%A9%EC%86%A1%201.mp4`);
+      expect(Buffer.from(await down.arrayBuffer()).equals(data)).toBe(true);
+    });
 
     it('putFile rejects a missing source file', async () => {
       await expect(sut.putFile('vod/missing.mp4', join(scratch, 'nope.mp4'))).rejects.toThrow(/ENOENT|no such file/);

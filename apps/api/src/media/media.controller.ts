@@ -1,11 +1,11 @@
-import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import type { ObjectStorage } from '@onda/storage';
+import { attachmentDisposition, type ObjectStorage } from '@onda/storage';
 import { AppError } from '../common/app-error.js';
 import { STORAGE } from '../common/tokens.js';
-import { MediaAccessService } from '../playback/media-access.service.js';
+import { MediaAccessService, VOD_SOURCE_FILES } from '../playback/media-access.service.js';
 
 const TYPES: Record<string, string> = {
   m3u8: 'application/vnd.apple.mpegurl',
@@ -38,11 +38,20 @@ export class MediaController {
     private readonly access: MediaAccessService,
   ) {}
 
-  /** Private channels' objects: `/media/s/<exp>.<sig>/live/<session>/...` (see PlaybackSigner). */
+  /**
+   * Private channels' objects: `/media/s/<exp>.<sig>/live/<session>/...` or `.../vod/<id>/...` (see
+   * PlaybackSigner), and VOD source downloads (`vod/<id>/upload`, `vod/<id>/source.mp4`, `?name=` the
+   * file name to save as) for any channel.
+   */
   @Get('s/:token/*key')
-  async signed(@Param('token') token: string, @Param('key') keyParam: string | string[], @Res() res: Response): Promise<void> {
+  async signed(@Param('token') token: string, @Param('key') keyParam: string | string[], @Query('name') name: unknown, @Res() res: Response): Promise<void> {
     const key = Array.isArray(keyParam) ? keyParam.join('/') : keyParam;
     if (!this.access.verifySigned(token, key)) throw new AppError('forbidden', 'The playback signature is invalid or expired');
+    const parts = key.split('/');
+    if (parts.length === 3 && parts[0] === 'vod' && VOD_SOURCE_FILES.has(parts[2]!)) {
+      const fallback = parts[2] === 'upload' ? parts[1]! : `${parts[1]}.mp4`;
+      res.setHeader('Content-Disposition', attachmentDisposition(typeof name === 'string' && name.trim() ? name : fallback));
+    }
     // Signed URLs differ per viewer and expire: keep them out of shared caches.
     await this.serve(key, res, 'private, max-age=1');
   }
@@ -50,7 +59,7 @@ export class MediaController {
   @Get('*key')
   async get(@Param('key') keyParam: string | string[], @Res() res: Response): Promise<void> {
     const key = Array.isArray(keyParam) ? keyParam.join('/') : keyParam;
-    if (!(await this.access.unsignedAllowed(key))) throw new AppError('forbidden', 'This channel is private: use the signed playback URL');
+    if (!(await this.access.unsignedAllowed(key))) throw new AppError('forbidden', 'This object is private: use the signed URL the API gives its owner');
     await this.serve(key, res);
   }
 

@@ -11,4 +11,10 @@ export class PlaybackRepository {
     const row = await this.prisma.liveSession.findUnique({ where: { id: sessionId }, select: { channel: { select: { visibility: true } } } });
     return row?.channel.visibility ?? null;
   }
+
+  /** Visibility of the channel whose VOD stores under `vod/<vodId>`; null when unknown. */
+  async vodVisibility(vodId: string): Promise<string | null> {
+    const row = await this.prisma.vod.findUnique({ where: { id: vodId }, select: { channel: { select: { visibility: true } } } });
+    return row?.channel.visibility ?? null;
+  }
 }

@@ -1,7 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma, PrismaClient, Vod } from '@onda/db';
+import type { Prisma, PrismaClient, Vod, VodStatus } from '@onda/db';
 import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
+
+/** A VOD with what decides who sees what of it: its channel's owner and visibility. */
+export type VodWithChannel = Vod & { channel: { ownerId: string; visibility: string } };
+const withChannel = { channel: { select: { ownerId: true, visibility: true } } } as const;
 
 @Injectable()
 export class VodsRepository {
@@ -11,8 +15,12 @@ export class VodsRepository {
     return this.prisma.vod.findUnique({ where: { id } });
   }
 
-  async findForOwner(ownerId: string, id: string): Promise<Vod | null> {
-    return this.prisma.vod.findFirst({ where: { id, channel: { ownerId } } });
+  async findWithChannel(id: string): Promise<VodWithChannel | null> {
+    return this.prisma.vod.findUnique({ where: { id }, include: withChannel });
+  }
+
+  async findForOwner(ownerId: string, id: string): Promise<VodWithChannel | null> {
+    return this.prisma.vod.findFirst({ where: { id, channel: { ownerId } }, include: withChannel });
   }
 
   /** Creates the VOD of a recording once (id = live session id); returns null when it already exists. */
@@ -28,8 +36,14 @@ export class VodsRepository {
     return this.prisma.vod.create({ data });
   }
 
-  async update(id: string, data: Prisma.VodUpdateInput): Promise<Vod> {
-    return this.prisma.vod.update({ where: { id }, data });
+  async update(id: string, data: Prisma.VodUpdateInput): Promise<VodWithChannel> {
+    return this.prisma.vod.update({ where: { id }, data, include: withChannel });
+  }
+
+  /** Moves the VOD from one status to the next only if it is still in `from`; false when another request got there first. */
+  async transition(id: string, from: VodStatus, data: Prisma.VodUpdateManyMutationInput): Promise<boolean> {
+    const { count } = await this.prisma.vod.updateMany({ where: { id, status: from }, data });
+    return count === 1;
   }
 
   /** Updates only while the VOD is still processing (a late progress report must not undo `ready`). */
@@ -42,7 +56,7 @@ export class VodsRepository {
     await this.prisma.vod.delete({ where: { id } });
   }
 
-  async list(opts: { ownerId?: string; channelId?: string; publicOnly: boolean; limit: number; after?: CursorPosition }): Promise<Vod[]> {
+  async list(opts: { ownerId?: string; channelId?: string; publicOnly: boolean; limit: number; after?: CursorPosition }): Promise<VodWithChannel[]> {
     return this.prisma.vod.findMany({
       where: {
         ...(opts.channelId ? { channelId: opts.channelId } : {}),
@@ -52,6 +66,7 @@ export class VodsRepository {
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: opts.limit,
+      include: withChannel,
     });
   }
 

@@ -9,8 +9,9 @@ import type { Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { API_OPTIONS, QUEUE, STORAGE, type ApiOptions } from '../common/tokens.js';
+import { PlaybackSigner } from '../playback/playback-signer.js';
 import { WebhookService } from '../webhooks/webhooks.service.js';
-import { VodsRepository } from './vods.repository.js';
+import { VodsRepository, type VodWithChannel } from './vods.repository.js';
 
 /** Archive duration may differ from the live media time by this much (last segment, AAC priming). */
 const tolerance = (mediaSeconds: number): number => Math.max(2, mediaSeconds * 0.02);
@@ -19,6 +20,7 @@ const tolerance = (mediaSeconds: number): number => Math.max(2, mediaSeconds * 0
 @Injectable()
 export class VodsService {
   private readonly logger = new Logger('Vods');
+  private readonly signer: PlaybackSigner;
 
   constructor(
     private readonly repo: VodsRepository,
@@ -26,7 +28,9 @@ export class VodsService {
     @Inject(QUEUE) private readonly queue: JobQueue,
     @Inject(STORAGE) private readonly storage: ObjectStorage,
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
-  ) {}
+  ) {
+    this.signer = new PlaybackSigner(options.secret);
+  }
 
   /**
    * A broadcast is over: its VOD (id = session id) appears at once with the live HLS as instant replay,
@@ -38,13 +42,21 @@ export class VodsService {
     const title = `${channel.title} · ${session.createdAt.toISOString().slice(0, 16).replace('T', ' ')}`;
     const vod = await this.repo.createForRecording({ id: session.id, channelId: session.channelId, title, replayPrefix: session.storagePrefix });
     if (!vod) return;
-    const prefix = `vod/${vod.id}`;
+    await this.queueEncode(vod.id, VOD_FILES.source, mediaSeconds);
+    this.logger.log(`VOD ${vod.id} created from the broadcast; encode queued`);
+  }
+
+  /**
+   * Queues the VOD's encode from `vod/<id>/<sourceFile>` (recordings and uploads alike). The jobId makes a
+   * repeated call a no-op while the job exists.
+   */
+  async queueEncode(vodId: string, sourceFile: string, expectedSeconds?: number): Promise<void> {
+    const prefix = `vod/${vodId}`;
     await this.queue.enqueue(
       'vod-encode',
-      { vodId: vod.id, sourceKey: `${prefix}/${VOD_FILES.source}`, storagePrefix: prefix, ...(mediaSeconds === undefined ? {} : { expectedSeconds: mediaSeconds }) },
-      { jobId: `vod-${vod.id}`, attempts: VOD_ENCODE_ATTEMPTS, backoffMs: 2000 },
+      { vodId, sourceKey: `${prefix}/${sourceFile}`, storagePrefix: prefix, ...(expectedSeconds === undefined ? {} : { expectedSeconds }) },
+      { jobId: `vod-${vodId}`, attempts: VOD_ENCODE_ATTEMPTS, backoffMs: 2000 },
     );
-    this.logger.log(`VOD ${vod.id} created from the broadcast; encode queued`);
   }
 
   async archive(id: string, r: WorkerArchiveReport): Promise<void> {
@@ -76,7 +88,9 @@ export class VodsService {
       progressPercent: 100, etaSeconds: 0, failureReason: null, readyAt: new Date(),
     });
     this.logger.log(`VOD ${id} ready (${r.renditions.join(', ')}, ${r.durationSeconds.toFixed(1)} s)`);
-    await this.emit(vod, 'vod.ready', { status: 'ready', durationSeconds: r.durationSeconds, playbackUrl: this.dto(ready).playbackUrl });
+    // The webhook goes to the channel owner: a private channel's playback URL comes signed.
+    const { playbackUrl } = await this.dto(ready, ready.channel.ownerId);
+    await this.emit(vod, 'vod.ready', { status: 'ready', durationSeconds: r.durationSeconds, playbackUrl });
   }
 
   async list(principal: Principal | null, q: { limit: number; cursor?: string; channel?: string; owner?: 'me' }): Promise<Page<VodDto>> {
@@ -91,21 +105,20 @@ export class VodsService {
     const rows = await this.repo.list({
       ownerId: mine ? principal!.user.id : undefined, channelId, publicOnly: !mine, limit: q.limit + 1, after: q.cursor ? decodeCursor(q.cursor) : undefined,
     });
-    return toPage(rows, q.limit, (v) => this.dto(v));
+    const page = toPage(rows, q.limit, (v) => v);
+    return { items: await Promise.all(page.items.map((v) => this.dto(v, principal?.user.id ?? null))), nextCursor: page.nextCursor };
   }
 
   async read(principal: Principal | null, id: string): Promise<VodDto> {
-    const vod = await this.repo.find(id);
-    if (vod) {
-      const channel = await this.repo.channel(vod.channelId);
-      if (channel && (channel.visibility !== 'private' || channel.ownerId === principal?.user.id)) return this.dto(vod);
-    }
+    const vod = await this.repo.findWithChannel(id);
+    const viewer = principal?.user.id ?? null;
+    if (vod && (vod.channel.visibility !== 'private' || vod.channel.ownerId === viewer)) return this.dto(vod, viewer);
     throw new AppError('not_found', `No VOD ${id}`);
   }
 
   async update(principal: Principal, id: string, body: UpdateVod): Promise<VodDto> {
     await this.mustOwn(principal, id);
-    return this.dto(await this.repo.update(id, { title: body.title }));
+    return this.dto(await this.repo.update(id, { title: body.title }), principal.user.id);
   }
 
   /** Deletes the VOD and everything it owns in storage (archive, source, ladder, poster, storyboard). */
@@ -115,22 +128,46 @@ export class VodsService {
     await this.repo.delete(id);
   }
 
-  /** The VOD as the REST API shows it. */
-  dto(v: Vod): VodDto {
-    const base = `${this.options.mediaBaseUrl}/vod/${v.id}`;
+  /**
+   * The VOD as the REST API shows it to `viewerId` (a user id, or null for anonymous viewers). The channel
+   * owner gets signed media URLs for a private channel (the same `/media/s/<exp>.<sig>/<prefix>/...` scheme
+   * as live playback; public and unlisted stay unsigned) and a download URL of the source.
+   */
+  async dto(v: VodWithChannel, viewerId: string | null): Promise<VodDto> {
+    const owner = viewerId !== null && viewerId === v.channel.ownerId;
+    const sign = owner && v.channel.visibility === 'private';
+    const exp = Math.floor(Date.now() / 1000) + (this.options.playbackTtlSeconds ?? 6 * 3600);
+    const media = (prefix: string, path: string): string =>
+      sign ? `${this.options.mediaBaseUrl}/s/${this.signer.token(prefix, exp)}/${prefix}/${path}` : `${this.options.mediaBaseUrl}/${prefix}/${path}`;
+    const prefix = `vod/${v.id}`;
     const ready = v.status === 'ready';
     return {
       id: v.id, channelId: v.channelId, liveSessionId: v.liveSessionId, origin: v.origin, title: v.title, status: v.status,
       durationSeconds: v.durationSeconds, width: v.width, height: v.height, renditions: v.renditions,
       progressPercent: v.progressPercent, etaSeconds: v.etaSeconds, failureReason: v.failureReason,
-      playbackUrl: ready ? `${base}/${VOD_FILES.master}` : v.replayPrefix ? `${this.options.mediaBaseUrl}/${v.replayPrefix}/master.m3u8` : null,
-      posterUrl: ready ? `${base}/${VOD_FILES.poster}` : null,
-      storyboardUrl: ready ? `${base}/${VOD_FILES.storyboardVtt}` : null,
+      playbackUrl: ready ? media(prefix, VOD_FILES.master) : v.replayPrefix ? media(v.replayPrefix, 'master.m3u8') : null,
+      posterUrl: ready ? media(prefix, VOD_FILES.poster) : null,
+      storyboardUrl: ready ? media(prefix, VOD_FILES.storyboardVtt) : null,
+      downloadUrl: owner && v.sourceKey ? await this.downloadUrl(v, v.sourceKey, exp) : null,
       createdAt: v.createdAt.toISOString(), readyAt: v.readyAt?.toISOString() ?? null,
     };
   }
 
-  private async fail(id: string, reason: string): Promise<void> {
+  /**
+   * A presigned storage URL when the store can make one (S3), else a signed URL of the API's media route;
+   * either answers with `Content-Disposition: attachment`. An upload keeps the uploader's container, so its
+   * name gets no extension (browsers add one from the stored Content-Type).
+   */
+  private async downloadUrl(v: Vod, key: string, exp: number): Promise<string> {
+    const name = key.endsWith('.mp4') ? `${v.title}.mp4` : v.title;
+    const presigned = await this.storage.presignGet(key, { expiresInSeconds: exp - Math.floor(Date.now() / 1000), downloadName: name });
+    if (presigned) return presigned;
+    const token = this.signer.token(key.split('/').slice(0, 2).join('/'), exp);
+    return `${this.options.publicUrl}/media/s/${token}/${key}?name=${encodeURIComponent(name)}`;
+  }
+
+  /** Marks the VOD failed (once) and tells the owner's webhooks. */
+  async fail(id: string, reason: string): Promise<void> {
     const vod = await this.mustFind(id);
     if (vod.status === 'failed') return;
     await this.repo.update(id, { status: 'failed', failureReason: reason.slice(0, 2000), etaSeconds: null });
@@ -149,7 +186,8 @@ export class VodsService {
     return vod;
   }
 
-  private async mustOwn(principal: Principal, id: string): Promise<Vod> {
+  /** The caller's VOD, or 404 (another account's VOD is none of the caller's business). */
+  async mustOwn(principal: Principal, id: string): Promise<VodWithChannel> {
     const vod = await this.repo.findForOwner(principal.user.id, id);
     if (!vod) throw new AppError('not_found', `No VOD ${id}`);
     return vod;

@@ -1,4 +1,4 @@
-import { ChannelSchema, PageSchema, ProblemSchema, type Channel, type ErrorCode } from '@onda/contracts';
+import { ChannelSchema, PageSchema, ProblemSchema, VodSchema, type Channel, type ErrorCode, type Vod } from '@onda/contracts';
 
 /** Why a request failed: an Onda error code from problem+json, or a transport/shape failure. */
 export type ApiErrorCode = ErrorCode | 'network' | 'bad_response';
@@ -25,9 +25,16 @@ export interface Page<T> {
 export interface ViewerApi {
   listLiveChannels(signal?: AbortSignal): Promise<Page<Channel>>;
   getChannel(idOrSlug: string, signal?: AbortSignal): Promise<Channel>;
+  /** One VOD (public and unlisted for anyone; private ones for their owner). */
+  getVod(id: string, signal?: AbortSignal): Promise<Vod>;
+  /** A channel's VODs, newest first (ready ones only, unless the caller owns the channel). */
+  listChannelVods(idOrSlug: string, limit: number, signal?: AbortSignal): Promise<Page<Vod>>;
+  /** The text of a VOD's storyboard WebVTT (a media URL, not an API route). */
+  getStoryboard(url: string, signal?: AbortSignal): Promise<string>;
 }
 
 const ChannelPageSchema = PageSchema(ChannelSchema);
+const VodPageSchema = PageSchema(VodSchema);
 
 /** Anything with zod's safeParse (a schema for a response body). */
 export interface ParseSchema<T> {
@@ -47,6 +54,27 @@ export class ApiClient implements ViewerApi {
 
   getChannel(idOrSlug: string, signal?: AbortSignal): Promise<Channel> {
     return this.get(`/v1/channels/${encodeURIComponent(idOrSlug)}`, ChannelSchema, signal);
+  }
+
+  getVod(id: string, signal?: AbortSignal): Promise<Vod> {
+    return this.get(`/v1/vods/${encodeURIComponent(id)}`, VodSchema, signal);
+  }
+
+  listChannelVods(idOrSlug: string, limit: number, signal?: AbortSignal): Promise<Page<Vod>> {
+    const params = new URLSearchParams({ channel: idOrSlug, limit: String(limit) });
+    return this.get(`/v1/vods?${params}`, VodPageSchema, signal);
+  }
+
+  async getStoryboard(url: string, signal?: AbortSignal): Promise<string> {
+    let response: Response;
+    try {
+      response = await this.fetchFn(url, { credentials: 'same-origin', signal });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new ApiError('network', 0, error instanceof Error ? error.message : String(error));
+    }
+    if (!response.ok) throw toApiError(response.status, undefined);
+    return response.text();
   }
 
   private get<T>(path: string, schema: ParseSchema<T>, signal?: AbortSignal): Promise<T> {
@@ -80,6 +108,50 @@ export class ApiClient implements ViewerApi {
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ApiError('bad_response', response.status, parsed.error.message);
     return parsed.data;
+  }
+
+  /**
+   * Sends a file body with upload progress (fetch cannot report it), the way `request` would:
+   * problem+json answers become an ApiError, a dropped connection a network error.
+   * `url` may be absolute (a presigned storage URL) or a path of this API.
+   */
+  protected sendFile(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: Blob,
+    onProgress: (loaded: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const target = /^[a-z][a-z0-9+.-]*:/i.test(url) ? url : this.baseUrl + url;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const xhr = this.createXhr();
+      xhr.open(method, target);
+      // The console's session cookie authorises a PUT to the API (harmless for presigned URLs).
+      xhr.withCredentials = true;
+      for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+      xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : body.size);
+      xhr.onload = () => {
+        if (xhr.status >= 200 && xhr.status < 300) return resolve();
+        let json: unknown;
+        try {
+          json = xhr.responseText ? (JSON.parse(xhr.responseText) as unknown) : undefined;
+        } catch {
+          json = undefined;
+        }
+        reject(toApiError(xhr.status, json));
+      };
+      xhr.onerror = () => reject(new ApiError('network', 0, 'the upload connection failed'));
+      xhr.onabort = () => reject(signal?.reason ?? new DOMException('The upload was aborted', 'AbortError'));
+      signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      xhr.send(body);
+    });
+  }
+
+  /** The XMLHttpRequest behind `sendFile`; tests replace it. */
+  protected createXhr(): XMLHttpRequest {
+    return new XMLHttpRequest();
   }
 }
 

@@ -8,6 +8,8 @@ import {
   ModeratorSchema,
   PageSchema,
   StreamKeySchema,
+  VodSchema,
+  VodUploadTicketSchema,
   WebhookDeliverySchema,
   WebhookSchema,
   type ApiToken,
@@ -23,6 +25,10 @@ import {
   type Moderator,
   type StreamKey,
   type UpdateChannel,
+  type CreateVodUpload,
+  type UpdateVod,
+  type Vod,
+  type VodUploadTicket,
   type Webhook,
   type WebhookDelivery,
 } from '@onda/contracts';
@@ -34,6 +40,17 @@ export interface LiveSessionQuery {
   state?: LiveSessionState;
   cursor?: string;
 }
+
+/** Filters of the console's VOD library (always the signed-in owner's VODs). */
+export interface VodQuery {
+  /** Channel id or slug. */
+  channel?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** Body of `POST /v1/vods/uploads`; `direct: false` asks for an upload URL on the API itself. */
+export type CreateVodUploadBody = CreateVodUpload & { direct?: boolean };
 
 /** What the admin console needs from the API (session cookie auth); pages depend on this, tests fake it. */
 export interface ConsoleApi extends ViewerApi {
@@ -60,11 +77,21 @@ export interface ConsoleApi extends ViewerApi {
   createWebhook(body: CreateWebhook): Promise<CreatedWebhook>;
   listDeliveries(webhookId: string, cursor?: string, signal?: AbortSignal): Promise<Page<WebhookDelivery>>;
   resendDelivery(deliveryId: string): Promise<WebhookDelivery>;
+  listMyVods(query: VodQuery, signal?: AbortSignal): Promise<Page<Vod>>;
+  updateVod(id: string, body: UpdateVod): Promise<Vod>;
+  deleteVod(id: string): Promise<void>;
+  /** Step 1 of an upload: creates the VOD (status `uploading`) and says where to PUT the file. */
+  createVodUpload(body: CreateVodUploadBody): Promise<VodUploadTicket>;
+  /** Step 2: PUTs the file as the ticket says, reporting bytes sent. */
+  uploadVodFile(ticket: VodUploadTicket, file: Blob, onProgress: (loaded: number, total: number) => void, signal?: AbortSignal): Promise<void>;
+  /** Step 3: the server checks the stored file and queues the encode (415 not a video, 413 too large). */
+  completeVodUpload(id: string): Promise<Vod>;
 }
 
 const ChannelPageSchema = PageSchema(ChannelSchema);
 const SessionPageSchema = PageSchema(LiveSessionDetailSchema);
 const DeliveryPageSchema = PageSchema(WebhookDeliverySchema);
+const VodPageSchema = PageSchema(VodSchema);
 // The unpaginated lists answer `{ items }` only.
 const TokenListSchema = PageSchema(ApiTokenSchema).pick({ items: true });
 const WebhookListSchema = PageSchema(WebhookSchema).pick({ items: true });
@@ -176,5 +203,32 @@ export class ConsoleClient extends ApiClient implements ConsoleApi {
 
   resendDelivery(deliveryId: string): Promise<WebhookDelivery> {
     return this.request('POST', `/v1/webhooks/deliveries/${enc(deliveryId)}/resend`, WebhookDeliverySchema);
+  }
+
+  listMyVods(query: VodQuery, signal?: AbortSignal): Promise<Page<Vod>> {
+    const params = new URLSearchParams({ owner: 'me', limit: String(query.limit ?? 50) });
+    if (query.channel) params.set('channel', query.channel);
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.request('GET', `/v1/vods?${params}`, VodPageSchema, { signal });
+  }
+
+  updateVod(id: string, body: UpdateVod): Promise<Vod> {
+    return this.request('PATCH', `/v1/vods/${enc(id)}`, VodSchema, { body });
+  }
+
+  deleteVod(id: string): Promise<void> {
+    return this.request('DELETE', `/v1/vods/${enc(id)}`, null);
+  }
+
+  createVodUpload(body: CreateVodUploadBody): Promise<VodUploadTicket> {
+    return this.request('POST', '/v1/vods/uploads', VodUploadTicketSchema, { body });
+  }
+
+  uploadVodFile(ticket: VodUploadTicket, file: Blob, onProgress: (loaded: number, total: number) => void, signal?: AbortSignal): Promise<void> {
+    return this.sendFile(ticket.method, ticket.uploadUrl, ticket.headers, file, onProgress, signal);
+  }
+
+  completeVodUpload(id: string): Promise<Vod> {
+    return this.request('POST', `/v1/vods/${enc(id)}/complete`, VodSchema);
   }
 }

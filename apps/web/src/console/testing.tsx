@@ -1,11 +1,11 @@
-import type { ApiToken, Channel, CreateApiToken, CreateChannel, CreatedApiToken, CreatedWebhook, CreateWebhook, LiveSessionDetail, Me, Moderator, StreamKey, UpdateChannel, Webhook, WebhookDelivery } from '@onda/contracts';
+import type { ApiToken, Channel, CreateApiToken, CreateChannel, CreatedApiToken, CreatedWebhook, CreateWebhook, LiveSessionDetail, Me, Moderator, StreamKey, UpdateChannel, UpdateVod, Vod, VodUploadTicket, Webhook, WebhookDelivery } from '@onda/contracts';
 import { render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { ApiError, type Page } from '../api/client';
-import type { ConsoleApi } from '../api/console-client';
+import type { ConsoleApi, CreateVodUploadBody, VodQuery } from '../api/console-client';
 import { AppProviders, AppRoutes } from '../app';
 import { createI18n, type Language } from '../i18n/i18n';
-import { FakeViewerApi, makeChannel } from '../test/fixtures';
+import { FakeViewerApi, makeChannel, makeVod } from '../test/fixtures';
 
 /** An in-memory ConsoleApi for component tests: one admin, channels by slug, a counter-based key. */
 export class FakeConsoleApi extends FakeViewerApi implements ConsoleApi {
@@ -16,6 +16,8 @@ export class FakeConsoleApi extends FakeViewerApi implements ConsoleApi {
   moderators = new Map<string, Moderator[]>();
   users = new Map<string, string>([['mod@example.com', '00000000-0000-4000-8000-0000000000dd']]);
   calls: string[] = [];
+  /** Failures to answer at each upload step (413/415 problems in the tests). */
+  uploadFailures: { create?: Error; put?: Error; complete?: Error } = {};
   private keySerial = 0;
 
   async setupNeeded(): Promise<boolean> {
@@ -111,6 +113,44 @@ export class FakeConsoleApi extends FakeViewerApi implements ConsoleApi {
   }
   async resendDelivery(): Promise<WebhookDelivery> {
     throw new ApiError('not_found', 404, 'no delivery');
+  }
+
+  async listMyVods(query: VodQuery): Promise<Page<Vod>> {
+    const channel = query.channel ? [...this.channels.values()].find((c) => c.slug === query.channel || c.id === query.channel) : undefined;
+    const items = [...this.vods.values()].filter((v) => !query.channel || v.channelId === channel?.id);
+    return { items, nextCursor: null };
+  }
+  async updateVod(id: string, body: UpdateVod): Promise<Vod> {
+    this.calls.push(`updateVod ${id} ${body.title}`);
+    const vod = { ...(await this.getVod(id)), ...body };
+    this.vods.set(id, vod);
+    return vod;
+  }
+  async deleteVod(id: string): Promise<void> {
+    this.calls.push(`deleteVod ${id}`);
+    await this.getVod(id);
+    this.vods.delete(id);
+  }
+  async createVodUpload(body: CreateVodUploadBody): Promise<VodUploadTicket> {
+    this.calls.push(`createVodUpload ${JSON.stringify(body)}`);
+    if (this.uploadFailures.create) throw this.uploadFailures.create;
+    const channel = await this.getChannel(body.channel);
+    const vod = makeVod(channel.id, { title: body.title, origin: 'upload', liveSessionId: null, status: 'uploading', progressPercent: 0, playbackUrl: null, posterUrl: null, storyboardUrl: null, durationSeconds: null, readyAt: null });
+    this.vods.set(vod.id, vod);
+    return { vod, uploadUrl: `/v1/vods/${vod.id}/source`, method: 'PUT', headers: {}, maxBytes: 1024 * 1024 * 1024, expiresAt: null };
+  }
+  async uploadVodFile(ticket: VodUploadTicket, file: Blob, onProgress: (loaded: number, total: number) => void): Promise<void> {
+    this.calls.push(`uploadVodFile ${ticket.vod.id} ${file.size}`);
+    onProgress(Math.floor(file.size / 2), file.size);
+    if (this.uploadFailures.put) throw this.uploadFailures.put;
+    onProgress(file.size, file.size);
+  }
+  async completeVodUpload(id: string): Promise<Vod> {
+    this.calls.push(`completeVodUpload ${id}`);
+    if (this.uploadFailures.complete) throw this.uploadFailures.complete;
+    const vod = { ...(await this.getVod(id)), status: 'processing' as const };
+    this.vods.set(id, vod);
+    return vod;
   }
 
   private newKey(): StreamKey {

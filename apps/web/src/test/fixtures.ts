@@ -1,4 +1,4 @@
-import type { Channel, LiveSession } from '@onda/contracts';
+import type { Channel, LiveSession, Vod } from '@onda/contracts';
 import { ApiError, type Page, type ViewerApi } from '../api/client';
 
 let counter = 0;
@@ -44,9 +44,39 @@ export function makeLiveSession(channelId: string, overrides: Partial<LiveSessio
   };
 }
 
+/** A ready VOD of `channelId` with playback, poster and storyboard URLs. */
+export function makeVod(channelId: string, overrides: Partial<Vod> = {}): Vod {
+  const id = uuid();
+  return {
+    id,
+    channelId,
+    liveSessionId: id,
+    origin: 'recording',
+    title: 'Test VOD',
+    status: 'ready',
+    durationSeconds: 30,
+    width: 1280,
+    height: 720,
+    renditions: ['720p', '480p'],
+    progressPercent: 100,
+    etaSeconds: 0,
+    failureReason: null,
+    playbackUrl: `/media/vod/${id}/hls/master.m3u8`,
+    posterUrl: `/media/vod/${id}/poster.jpg`,
+    storyboardUrl: `/media/vod/${id}/storyboard.vtt`,
+    downloadUrl: null,
+    createdAt: '2026-01-01T10:00:00.000Z',
+    readyAt: '2026-01-01T10:01:00.000Z',
+    ...overrides,
+  };
+}
+
 /** An in-memory ViewerApi whose answers tests change between polls. */
 export class FakeViewerApi implements ViewerApi {
   channels = new Map<string, Channel>();
+  vods = new Map<string, Vod>();
+  /** Storyboard WebVTT texts by URL. */
+  storyboards = new Map<string, string>();
   failWith: Error | null = null;
 
   async listLiveChannels(): Promise<Page<Channel>> {
@@ -59,5 +89,25 @@ export class FakeViewerApi implements ViewerApi {
     const channel = this.channels.get(slug);
     if (!channel) throw new ApiError('not_found', 404, `no channel ${slug}`);
     return channel;
+  }
+
+  async getVod(id: string): Promise<Vod> {
+    if (this.failWith) throw this.failWith;
+    const vod = this.vods.get(id);
+    if (!vod) throw new ApiError('not_found', 404, `no VOD ${id}`);
+    return vod;
+  }
+
+  async listChannelVods(idOrSlug: string, limit: number): Promise<Page<Vod>> {
+    const channel = [...this.channels.values()].find((c) => c.slug === idOrSlug || c.id === idOrSlug);
+    if (!channel) throw new ApiError('not_found', 404, `no channel ${idOrSlug}`);
+    const items = [...this.vods.values()].filter((v) => v.channelId === channel.id && v.status === 'ready');
+    return { items: items.slice(0, limit), nextCursor: null };
+  }
+
+  async getStoryboard(url: string): Promise<string> {
+    const text = this.storyboards.get(url);
+    if (text === undefined) throw new ApiError('not_found', 404, `no storyboard ${url}`);
+    return text;
   }
 }

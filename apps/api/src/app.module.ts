@@ -34,6 +34,9 @@ import { MediaController } from './media/media.controller.js';
 import { VodsController, VodsInternalController } from './vods/vods.controller.js';
 import { VodsRepository } from './vods/vods.repository.js';
 import { VodsService } from './vods/vods.service.js';
+import { VodUploadsService } from './vods/vod-uploads.service.js';
+import { chatControllers, chatProviders } from './chat/chat.providers.js';
+import type { ChatFilter } from './chat/chat-filter.js';
 
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -42,6 +45,8 @@ export interface ApiDeps {
   options: ApiOptions;
   /** Per-token rate limiter; default: in-process sliding window (use RedisRateLimiter with several API nodes). */
   rateLimiter?: RateLimiter;
+  /** Chat moderation pipeline (packages/moderation); default: deliver everything. */
+  chatFilter?: ChatFilter;
 }
 
 /** The API's one module: collaborators (database, queue, storage) come from the composition root. */
@@ -63,6 +68,7 @@ export class AppModule {
         WebhooksController,
         VodsController,
         VodsInternalController,
+        ...chatControllers,
       ],
       providers: [
         { provide: PRISMA, useValue: deps.prisma },
@@ -90,6 +96,8 @@ export class AppModule {
         LiveService,
         VodsRepository,
         VodsService,
+        VodUploadsService,
+        ...chatProviders(deps.options, deps.chatFilter),
       ],
     };
   }

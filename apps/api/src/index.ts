@@ -14,6 +14,7 @@ import { requireJsonBodies } from './common/content-type.js';
 import { RedisRateLimiter } from './common/rate-limit.js';
 import { Redis } from 'ioredis';
 import { PinoNestLogger } from './common/logger.js';
+import { ChatIoAdapter } from './chat/chat-io.adapter.js';
 
 export type { ApiDeps } from './app.module.js';
 export type { ApiOptions } from './common/tokens.js';
@@ -22,6 +23,8 @@ export { seedDevelopmentData, type SeedOptions, type SeedResult } from './seed/s
 export { WebhookService, type WebhookEvent } from './webhooks/webhooks.service.js';
 export { verifyWebhook, signWebhook } from './webhooks/webhook-signature.js';
 export { MemoryRateLimiter, RedisRateLimiter, type RateLimiter, type RedisEval } from './common/rate-limit.js';
+export type { ChatFilter, ChatFilterContext, ChatFilterResult } from './chat/chat-filter.js';
+export { DEFAULT_CHAT_OPTIONS, type ChatOptions } from './chat/chat.options.js';
 
 export interface RunningApi {
   url: string;
@@ -63,8 +66,12 @@ export async function startApi(deps: ApiDeps, listen: { host: string; port: numb
   const webDist = deps.options.webDist;
   if (webDist && existsSync(path.join(webDist, 'index.html'))) app.use(webApp(webDist));
   setupOpenApi(app);
+  app.useWebSocketAdapter(new ChatIoAdapter(app, { redisUrl: deps.options.redisUrl, prefix: deps.options.chat?.redisPrefix ?? 'onda' }));
   await app.listen(listen.port, listen.host);
   const httpServer = app.getHttpServer() as Server;
+  // Node ends a request still arriving after 5 minutes by default: a VOD upload through the API may stream
+  // for hours. Slow senders of headers are still cut off by headersTimeout.
+  httpServer.requestTimeout = 0;
   const port = (httpServer.address() as AddressInfo).port;
   const host = listen.host === '0.0.0.0' || listen.host === '::' ? '127.0.0.1' : listen.host;
   return {

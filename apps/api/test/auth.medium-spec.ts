@@ -95,7 +95,8 @@ describe('ScopeGuard (every /v1 route, real PostgreSQL)', () => {
     const secured = Object.entries(spec.paths).flatMap(([p, ops]) => Object.entries(ops).filter(([, op]) => op.security?.length).map(([m]) => `${m} ${p}`));
     const covered = new Set(routes().map(([m, p]) => `${m} ${p.replace(channelId, '{idOrSlug}').replace(sessionId, '{id}').replace(webhookId, '{id}').replace(deliveryId, '{id}').replace(/00000000-0000-4000-8000-000000000000/, (m === 'delete' && p.includes('moderators')) ? '{userId}' : '{id}')}`));
     // VOD routes (issue 4) land in parallel; their rows join this table when that work is merged.
-    const pending = (route: string) => / \/v1\/vods(\/|$)/.test(route);
+    // Chat moderation routes (issue 5) have their own table in chat-moderation.medium-spec.ts.
+    const pending = (route: string) => / \/v1\/vods(\/|$)/.test(route) || / \/v1\/channels\/\{idOrSlug\}\/chat\//.test(route);
     expect(secured.filter((r) => !pending(r)).length).toBeGreaterThanOrEqual(20);
     for (const route of secured.filter((r) => !pending(r))) expect(covered.has(route), `${route} has no row in the authorisation table`).toBe(true);
   });

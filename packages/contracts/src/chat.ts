@@ -104,18 +104,32 @@ export const ChatErrorSchema = z.object({
 export type ChatError = z.infer<typeof ChatErrorSchema>;
 export type ChatAck<T> = { ok: true; data: T } | { ok: false; error: ChatError };
 
+/**
+ * socket.io handshake `auth` of the `/chat` namespace. `deviceId`: a random id the browser keeps (anonymous viewers'
+ * fingerprint, hashed server-side with the IP into their author key); `token`: an API token (`onda_...`) for tools.
+ * The console session cookie is read from the handshake headers.
+ */
+export const ChatHandshakeAuthSchema = z.object({
+  deviceId: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/).optional(),
+  token: z.string().min(1).max(200).optional(),
+});
+export type ChatHandshakeAuth = z.infer<typeof ChatHandshakeAuthSchema>;
+
 /** client -> server `join`. Anonymous viewers give a nickname; signed-in users (cookie or token in the handshake) may omit it. */
 export const ChatJoinSchema = z
   .object({
     channel: z.string().min(1).max(64),
     nickname: NicknameSchema.optional(),
+    /** Reconnect replay: the id of the newest message the client has; `history` then holds only newer ones. */
+    since: z.string().min(1).max(64).optional(),
   })
   .strict();
 export type ChatJoin = z.infer<typeof ChatJoinSchema>;
 
 export const ChatJoinedSchema = z.object({
   channelId: z.string().uuid(),
-  you: ChatAuthorSchema.extend({ canModerate: z.boolean(), mutedUntil: z.string().nullable() }),
+  /** `mutedUntil`: end of a timeout; `banned`: a permanent ban (the viewer may read but not send). */
+  you: ChatAuthorSchema.extend({ canModerate: z.boolean(), mutedUntil: z.string().nullable(), banned: z.boolean().optional() }),
   history: z.array(ChatMessageSchema).max(CHAT_HISTORY_SIZE),
   pinned: ChatMessageSchema.nullable(),
   poll: PollSchema.nullable(),
@@ -141,6 +155,9 @@ export type ChatVote = z.infer<typeof ChatVoteSchema>;
 export const ChatEmotes = ['like', 'laugh', 'wow', 'clap', 'heart'] as const;
 export const ChatReactSchema = z.object({ messageId: z.string().min(1).max(64), emote: z.enum(ChatEmotes) }).strict();
 export type ChatReact = z.infer<typeof ChatReactSchema>;
+/** Ack data of `react`: the message's reaction counts after yours (the room sees them in the next frame). */
+export const ChatReactedSchema = z.object({ messageId: z.string(), reactions: z.record(z.string(), z.number().int()) });
+export type ChatReacted = z.infer<typeof ChatReactedSchema>;
 
 // ---- REST: /v1/channels/:id/chat/... ----
 

@@ -1,3 +1,5 @@
+import type { ChatOptions } from '../chat/chat.options.js';
+
 /** Injection tokens for the collaborators the composition root hands to the API. */
 export const PRISMA = Symbol('PRISMA');
 export const QUEUE = Symbol('QUEUE');
@@ -26,4 +28,8 @@ export interface ApiOptions {
   redisUrl?: string;
   /** Lifetime of a signed private playback URL (default 6 h). */
   playbackTtlSeconds?: number;
+  /** Largest VOD upload in bytes (UPLOAD_MAX_BYTES; default 20 GiB). */
+  uploadMaxBytes?: number;
+  /** Chat gateway tuning (connection limit per IP, ticks, rate limits, Redis prefix); see chat/chat.options.ts. */
+  chat?: Partial<ChatOptions>;
 }

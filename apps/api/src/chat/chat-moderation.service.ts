@@ -1,0 +1,181 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ChatBan, ChatMessage, ChatSettings, CreateChatBan, HeldMessage, UpdateChatSettings } from '@onda/contracts';
+import { validateModerationSettings } from '@onda/moderation';
+import type { Principal } from '../auth/auth.context.js';
+import { AppError } from '../common/app-error.js';
+import { decodeCursor, toPage, type Page } from '../common/cursor.js';
+import { banDto, heldDto, messageDto, messageRow, settingsDto } from './chat.mappers.js';
+import { ChatModerationRepository } from './chat-moderation.repository.js';
+import { ChatRepository } from './chat.repository.js';
+import { ChatRoomsService, type ModeratorAccess } from './chat-rooms.service.js';
+import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
+import { cleanText } from './chat-text.js';
+import { uuidv7 } from './uuid7.js';
+
+/** Moderation over REST: settings, deletes, the held queue, bans and timeouts, pins and announcements. Every action is audited. */
+@Injectable()
+export class ChatModerationService {
+  constructor(
+    @Inject(CHAT_RUNTIME) private readonly rt: ChatRuntime,
+    private readonly rooms: ChatRoomsService,
+    private readonly repo: ChatRepository,
+    private readonly modRepo: ChatModerationRepository,
+  ) {}
+
+  async settings(principal: Principal, idOrSlug: string): Promise<ChatSettings> {
+    const { channel } = await this.rooms.moderatorAccess(principal, idOrSlug);
+    return settingsDto(await this.repo.room(channel.id));
+  }
+
+  async updateSettings(principal: Principal, idOrSlug: string, patch: UpdateChatSettings): Promise<ChatSettings> {
+    const access = await this.rooms.moderatorAccess(principal, idOrSlug);
+    const issues = validateModerationSettings(patch);
+    if (issues.length) throw new AppError('validation_failed', issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    const id = access.channel.id;
+    const before = settingsDto(await this.repo.room(id));
+    const next: ChatSettings = { ...before, ...patch };
+    await this.repo.saveSettings(id, next);
+    await this.rooms.ensureLoaded(id);
+    await this.rt.store.setSettings(id, next);
+    if (next.slowModeSeconds !== before.slowModeSeconds || next.registeredOnly !== before.registeredOnly) {
+      this.rt.fanout.publish(id, [{ type: 'mode', mode: { slowModeSeconds: next.slowModeSeconds, registeredOnly: next.registeredOnly } }]);
+    }
+    await this.rooms.audit(id, access.actor, 'settings.update', null, { changed: Object.keys(patch) });
+    return next;
+  }
+
+  async messages(principal: Principal, idOrSlug: string, query: { limit: number; cursor?: string }): Promise<Page<ChatMessage>> {
+    const { channel } = await this.rooms.moderatorAccess(principal, idOrSlug);
+    await this.rt.fanout.flushEverywhere();
+    const rows = await this.repo.messagePage(channel.id, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
+    return toPage(rows, query.limit, messageDto);
+  }
+
+  async deleteMessage(principal: Principal, idOrSlug: string, messageId: string): Promise<void> {
+    const access = await this.rooms.moderatorAccess(principal, idOrSlug);
+    const id = access.channel.id;
+    await this.rooms.ensureLoaded(id);
+    const recent = await this.rt.store.findRecent(id, messageId);
+    const stored = recent ? null : (await this.rt.writer.flush(), await this.repo.findVisible(id, messageId));
+    if (!recent && !stored) throw new AppError('not_found', 'No such message in this chat');
+    const now = new Date();
+    await this.repo.markDeleted(id, [messageId], now);
+    await this.rt.store.removeRecent(id, [messageId]);
+    this.rt.fanout.publish(id, [{ type: 'delete', messageIds: [messageId] }]);
+    const message = recent ?? messageDto(stored!);
+    await this.rooms.audit(id, access.actor, 'message.delete', messageId, { authorKey: message.author.key, nickname: message.author.nickname, text: message.text });
+    if ((await this.rt.store.pinned(id))?.id === messageId) await this.setPinned(access, null);
+  }
+
+  async held(principal: Principal, idOrSlug: string): Promise<{ items: HeldMessage[] }> {
+    const { channel } = await this.rooms.moderatorAccess(principal, idOrSlug);
+    return { items: (await this.repo.held(channel.id, 200)).map(heldDto) };
+  }
+
+  async review(principal: Principal, idOrSlug: string, messageId: string, approve: boolean): Promise<ChatMessage> {
+    const access = await this.rooms.moderatorAccess(principal, idOrSlug);
+    const id = access.channel.id;
+    const row = await this.repo.review(id, messageId, approve, access.actor, new Date());
+    if (!row) throw new AppError('not_found', 'No such message waiting for review');
+    const message = messageDto(row);
+    if (approve) {
+      await this.rooms.ensureLoaded(id);
+      await this.rt.store.pushRecent(id, message);
+      this.rt.fanout.publish(id, [{ type: 'message', message }]);
+    }
+    await this.rooms.audit(id, access.actor, approve ? 'held.approve' : 'held.reject', messageId, { authorKey: message.author.key, reasons: row.hits });
+    return message;
+  }
+
+  async bans(principal: Principal, idOrSlug: string): Promise<{ items: ChatBan[] }> {
+    const { channel } = await this.rooms.moderatorAccess(principal, idOrSlug);
+    return { items: (await this.modRepo.activeBans(channel.id, new Date())).map(banDto) };
+  }
+
+  /** A timeout (durationSeconds) or a permanent ban; the author's messages leave every viewer's screen at once. */
+  async ban(principal: Principal, idOrSlug: string, body: CreateChatBan): Promise<ChatBan> {
+    const access = await this.rooms.moderatorAccess(principal, idOrSlug);
+    const id = access.channel.id;
+    if (!/^(u|a):[A-Za-z0-9_-]+$/.test(body.authorKey)) throw new AppError('validation_failed', 'authorKey: u:<userId> or a:<key> as chat messages carry it', [{ path: 'authorKey', message: 'unknown form' }]);
+    if (body.authorKey.startsWith('u:')) {
+      const role = await this.rooms.roleOf(access.channel, { id: body.authorKey.slice(2), role: 'viewer' });
+      if (role !== 'viewer') throw new AppError('unprocessable', 'The owner and moderators of a channel cannot be banned from its chat');
+    }
+    await this.rooms.ensureLoaded(id);
+    await this.rt.fanout.flushEverywhere();
+    const now = new Date();
+    const expiresAt = body.durationSeconds ? new Date(now.getTime() + body.durationSeconds * 1000) : null;
+    const nickname = await this.repo.lastNickname(id, body.authorKey);
+    const row = await this.modRepo.createBan({ channelId: id, authorKey: body.authorKey, nickname, reason: body.reason ?? null, expiresAt, createdBy: access.actor });
+    const effective = await this.modRepo.activeBanOf(id, body.authorKey, now);
+    await this.rt.store.setBan(id, body.authorKey, effective?.expiresAt?.getTime() ?? null);
+    await this.repo.purgeAuthor(id, body.authorKey, now);
+    await this.rt.store.purgeRecent(id, body.authorKey);
+    this.rt.fanout.publish(id, [{ type: 'purge', authorKey: body.authorKey }]);
+    await this.rooms.audit(id, access.actor, expiresAt ? 'timeout' : 'ban', body.authorKey, { banId: row.id, nickname, reason: body.reason ?? null, durationSeconds: body.durationSeconds ?? null });
+    if ((await this.rt.store.pinned(id))?.author.key === body.authorKey) await this.setPinned(access, null);
+    return banDto(row);
+  }
+
+  async unban(principal: Principal, idOrSlug: string, banId: string): Promise<void> {
+    const access = await this.rooms.moderatorAccess(principal, idOrSlug);
+    const id = access.channel.id;
+    const now = new Date();
+    const row = await this.modRepo.revokeBan(id, banId, now);
+    if (!row) throw new AppError('not_found', 'No such active ban');
+    // Another ban of the same author may still hold.
+    const remaining = await this.modRepo.activeBanOf(id, row.authorKey, now);
+    if (remaining) await this.rt.store.setBan(id, row.authorKey, remaining.expiresAt?.getTime() ?? null);
+    else await this.rt.store.clearBan(id, row.authorKey);
+    await this.rooms.audit(id, access.actor, 'unban', row.authorKey, { banId });
+  }
+
+  async pin(principal: Principal, idOrSlug: string, messageId: string | null): Promise<ChatMessage | null> {
+    const access = await this.rooms.moderatorAccess(principal, idOrSlug);
+    const id = access.channel.id;
+    await this.rooms.ensureLoaded(id);
+    let message: ChatMessage | null = null;
+    if (messageId) {
+      message = await this.rt.store.findRecent(id, messageId);
+      if (!message) {
+        await this.rt.writer.flush();
+        const row = await this.repo.findVisible(id, messageId);
+        if (!row) throw new AppError('not_found', 'No such message in this chat');
+        message = messageDto(row);
+      }
+    }
+    await this.setPinned(access, message);
+    return message;
+  }
+
+  async announce(principal: Principal, idOrSlug: string, text: string): Promise<ChatMessage> {
+    const access = await this.rooms.moderatorAccess(principal, idOrSlug);
+    const id = access.channel.id;
+    const clean = cleanText(text);
+    if (!clean) throw new AppError('validation_failed', 'text: empty', [{ path: 'text', message: 'empty' }]);
+    await this.rooms.ensureLoaded(id);
+    const now = Date.now();
+    const message: ChatMessage = {
+      id: uuidv7(now),
+      channelId: id,
+      kind: 'announcement',
+      author: { key: access.actor, nickname: access.user.displayName, role: access.role, registered: true },
+      text: clean,
+      masked: false,
+      createdAt: new Date(now).toISOString(),
+    };
+    await this.rt.store.pushRecent(id, message);
+    this.rt.fanout.publish(id, [{ type: 'message', message }]);
+    this.rt.writer.addMessage(messageRow(message, 'delivered', [], await this.rooms.liveSessionId(id)));
+    await this.rooms.audit(id, access.actor, 'announcement', message.id, { text: clean });
+    return message;
+  }
+
+  private async setPinned(access: ModeratorAccess, message: ChatMessage | null): Promise<void> {
+    const id = access.channel.id;
+    await this.repo.setPinned(id, message?.id ?? null);
+    await this.rt.store.setPinned(id, message);
+    this.rt.fanout.publish(id, [{ type: 'pin', message }]);
+    await this.rooms.audit(id, access.actor, message ? 'pin' : 'unpin', message?.id ?? null, message ? { authorKey: message.author.key, text: message.text } : {});
+  }
+}

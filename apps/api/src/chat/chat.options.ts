@@ -1,0 +1,65 @@
+import type { ChatSettings } from '@onda/contracts';
+
+/** Tuning of the chat gateway; every field has a default (ApiOptions.chat overrides any of them). */
+export interface ChatOptions {
+  /** Concurrent `/chat` connections one client IP may hold on one API node (CHAT_MAX_CONNECTIONS_PER_IP). */
+  maxConnectionsPerIp: number;
+  /** Frame interval of a small room; it grows linearly with the room's local size up to `maxTickMs` at `largeRoom` viewers. */
+  tickMs: number;
+  maxTickMs: number;
+  largeRoom: number;
+  /** A lone message after a quiet spell waits this long for company before its frame goes out. */
+  coalesceMs: number;
+  /** How often viewer counts are published (volatile) and peaks recorded. */
+  viewersIntervalMs: number;
+  /** How often accepted messages and votes are written to PostgreSQL (one createMany each). */
+  persistIntervalMs: number;
+  /** Messages per connection per window. */
+  perConnection: { limit: number; windowMs: number };
+  /** Messages per author key per window, across connections and API nodes. */
+  perAuthor: { limit: number; windowMs: number };
+  /** Joins, votes and reactions per connection per window. */
+  perConnectionEvents: { limit: number; windowMs: number };
+  /** A viewer whose engine.io write buffer holds more packets than this is disconnected instead of buffered. */
+  slowConsumerPackets: number;
+  /** Redis key prefix (several installations on one Redis): chat state and the socket.io adapter's channels. */
+  redisPrefix: string;
+}
+
+export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
+  maxConnectionsPerIp: 50,
+  tickMs: 100,
+  maxTickMs: 250,
+  largeRoom: 10_000,
+  coalesceMs: 15,
+  viewersIntervalMs: 2000,
+  persistIntervalMs: 250,
+  perConnection: { limit: 5, windowMs: 3000 },
+  perAuthor: { limit: 20, windowMs: 30_000 },
+  perConnectionEvents: { limit: 20, windowMs: 10_000 },
+  slowConsumerPackets: 256,
+  redisPrefix: 'onda',
+};
+
+export const resolveChatOptions = (overrides: Partial<ChatOptions> = {}): ChatOptions => ({ ...DEFAULT_CHAT_OPTIONS, ...overrides });
+
+/** Settings of a channel that never changed them. */
+export const DEFAULT_CHAT_SETTINGS: ChatSettings = Object.freeze({
+  slowModeSeconds: 0,
+  registeredOnly: false,
+  blockedWords: [],
+  blockedPatterns: [],
+  blockedWordsAction: 'mask',
+  profanity: 'mask',
+  linkPolicy: 'allow',
+  classifier: null,
+}) as ChatSettings;
+
+/** Messages kept per room for join history and reconnect replay (twice the history, so deletes still leave enough). */
+export const RECENT_SIZE = 100;
+
+/** Frame interval for a room with `size` local viewers. */
+export function tickFor(options: ChatOptions, size: number): number {
+  const share = Math.min(1, size / options.largeRoom);
+  return Math.round(options.tickMs + (options.maxTickMs - options.tickMs) * share);
+}

@@ -1,0 +1,60 @@
+import type { Provider, Type } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import type { ApiOptions } from '../common/tokens.js';
+import { ChatController } from './chat.controller.js';
+import { ChatFanout } from './chat.fanout.js';
+import { InMemoryRecentMessages } from '@onda/moderation';
+import type { ChatFilter } from './chat-filter.js';
+import { ChatGateway } from './chat.gateway.js';
+import { ChatIdentityService } from './chat-identity.service.js';
+import { ChatLiveUpdates } from './chat-live-updates.js';
+import { ChatModerationRepository } from './chat-moderation.repository.js';
+import { ChatModerationService } from './chat-moderation.service.js';
+import { resolveChatOptions } from './chat.options.js';
+import { ChatPollsController } from './chat-polls.controller.js';
+import { ChatPollsService } from './chat-polls.service.js';
+import { ChatPresence } from './chat-presence.js';
+import { ChatRepository } from './chat.repository.js';
+import { ChatRoomsService } from './chat-rooms.service.js';
+import { CHAT_RUNTIME, newNodeId, type ChatRuntime } from './chat.runtime.js';
+import { ChatService } from './chat.service.js';
+import { ChatWriter } from './chat.writer.js';
+import { MemoryChatStore } from './memory-chat.store.js';
+import { RedisChatStore } from './redis-chat.store.js';
+import { ModerationChatFilter, RedisRecentMessages } from './moderation.filter.js';
+
+export const chatControllers: Type[] = [ChatController, ChatPollsController];
+
+/** The chat feature: Redis-backed shared state with `redisUrl`, in-process state without (embedded mode). */
+export function chatProviders(options: ApiOptions, filter?: ChatFilter): Provider[] {
+  return [
+    ChatRepository,
+    ChatModerationRepository,
+    {
+      provide: CHAT_RUNTIME,
+      inject: [ChatRepository, ChatModerationRepository],
+      useFactory: (repo: ChatRepository, modRepo: ChatModerationRepository): ChatRuntime => {
+        const chat = resolveChatOptions(options.chat);
+        const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+        const store = redis ? new RedisChatStore(redis, chat.redisPrefix) : new MemoryChatStore();
+        return {
+          options: chat,
+          store,
+          fanout: new ChatFanout(chat),
+          writer: new ChatWriter({ insertMessages: (rows) => repo.insertMessages(rows), insertVotes: (rows) => modRepo.insertVotes(rows) }, chat.persistIntervalMs),
+          filter: filter ?? new ModerationChatFilter(redis ? new RedisRecentMessages(redis, chat.redisPrefix) : new InMemoryRecentMessages()),
+          clustered: !!options.redisUrl,
+          nodeId: newNodeId(),
+        };
+      },
+    },
+    ChatIdentityService,
+    ChatRoomsService,
+    ChatLiveUpdates,
+    ChatService,
+    ChatModerationService,
+    ChatPollsService,
+    ChatPresence,
+    ChatGateway,
+  ];
+}

@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ChatSettings } from '@onda/contracts';
+import { Prisma, type ChatMessage as MessageRow, type ChatRoom, type ChannelVisibility, type PrismaClient } from '@onda/db';
+import { afterCursor, type CursorPosition } from '../common/cursor.js';
+import { PRISMA } from '../common/tokens.js';
+
+export interface ChatChannel {
+  id: string;
+  ownerId: string;
+  visibility: ChannelVisibility;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ACTIVE = ['starting', 'live', 'reconnecting'] as const;
+
+/** Messages viewers may see: delivered, masked, or held and approved; never deleted. */
+const visible = (channelId: string): Prisma.ChatMessageWhereInput => ({
+  channelId,
+  deletedAt: null,
+  OR: [{ outcome: { in: ['delivered', 'masked'] } }, { outcome: 'held', approved: true }],
+});
+
+/** Channels, rooms and messages of the chat. */
+@Injectable()
+export class ChatRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  async findChannel(idOrSlug: string): Promise<ChatChannel | null> {
+    return this.prisma.channel.findFirst({ where: UUID.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug }, select: { id: true, ownerId: true, visibility: true } });
+  }
+
+  async activeSessionId(channelId: string): Promise<string | null> {
+    const session = await this.prisma.liveSession.findFirst({ where: { channelId, state: { in: [...ACTIVE] } }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+    return session?.id ?? null;
+  }
+
+  async sessionBelongs(channelId: string, sessionId: string): Promise<boolean> {
+    return (await this.prisma.liveSession.count({ where: { id: sessionId, channelId } })) === 1;
+  }
+
+  async isModerator(channelId: string, userId: string): Promise<boolean> {
+    return (await this.prisma.channelModerator.count({ where: { channelId, userId } })) > 0;
+  }
+
+  async room(channelId: string): Promise<ChatRoom | null> {
+    return this.prisma.chatRoom.findUnique({ where: { channelId } });
+  }
+
+  async saveSettings(channelId: string, s: ChatSettings): Promise<ChatRoom> {
+    const data = {
+      slowModeSeconds: s.slowModeSeconds,
+      registeredOnly: s.registeredOnly,
+      blockedWords: s.blockedWords,
+      blockedPatterns: s.blockedPatterns,
+      blockedWordsAction: s.blockedWordsAction,
+      profanity: s.profanity,
+      linkPolicy: s.linkPolicy,
+      classifier: s.classifier ?? Prisma.DbNull,
+    };
+    return this.prisma.chatRoom.upsert({ where: { channelId }, create: { channelId, ...data }, update: data });
+  }
+
+  async setPinned(channelId: string, messageId: string | null): Promise<void> {
+    await this.prisma.chatRoom.upsert({ where: { channelId }, create: { channelId, pinnedMessageId: messageId }, update: { pinnedMessageId: messageId } });
+  }
+
+  /** One statement for a whole batch; ids are made by the API, so a retried batch skips rows already written. */
+  async insertMessages(rows: Prisma.ChatMessageCreateManyInput[]): Promise<number> {
+    if (!rows.length) return 0;
+    return (await this.prisma.chatMessage.createMany({ data: rows, skipDuplicates: true })).count;
+  }
+
+  async recentVisible(channelId: string, limit: number): Promise<MessageRow[]> {
+    return this.prisma.chatMessage.findMany({ where: visible(channelId), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+  }
+
+  async messagePage(channelId: string, limit: number, after?: CursorPosition): Promise<MessageRow[]> {
+    return this.prisma.chatMessage.findMany({ where: { AND: [visible(channelId), afterCursor(after)] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+  }
+
+  async findVisible(channelId: string, id: string): Promise<MessageRow | null> {
+    return this.prisma.chatMessage.findFirst({ where: { ...visible(channelId), id } });
+  }
+
+  async markDeleted(channelId: string, ids: string[], at: Date): Promise<number> {
+    return (await this.prisma.chatMessage.updateMany({ where: { channelId, id: { in: ids }, deletedAt: null }, data: { deletedAt: at } })).count;
+  }
+
+  async purgeAuthor(channelId: string, authorKey: string, at: Date): Promise<number> {
+    return (await this.prisma.chatMessage.updateMany({ where: { channelId, authorKey, deletedAt: null }, data: { deletedAt: at } })).count;
+  }
+
+  /** Held messages still waiting for a moderator, oldest first. */
+  async held(channelId: string, limit: number): Promise<MessageRow[]> {
+    return this.prisma.chatMessage.findMany({ where: { channelId, outcome: 'held', reviewedAt: null, deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit });
+  }
+
+  /** Approves or rejects a held message once; null when there is no such pending message. */
+  async review(channelId: string, id: string, approved: boolean, by: string, at: Date): Promise<MessageRow | null> {
+    const { count } = await this.prisma.chatMessage.updateMany({ where: { channelId, id, outcome: 'held', reviewedAt: null, deletedAt: null }, data: { approved, reviewedBy: by, reviewedAt: at } });
+    return count === 1 ? this.prisma.chatMessage.findUnique({ where: { id } }) : null;
+  }
+
+  async lastNickname(channelId: string, authorKey: string): Promise<string | null> {
+    const row = await this.prisma.chatMessage.findFirst({ where: { channelId, authorKey }, orderBy: { createdAt: 'desc' }, select: { nickname: true } });
+    return row?.nickname ?? null;
+  }
+}

@@ -1,0 +1,210 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  CHAT_HISTORY_SIZE,
+  CHAT_MESSAGE_MAX_LENGTH,
+  ChatJoinSchema,
+  ChatReactSchema,
+  ChatSendSchema,
+  ChatVoteSchema,
+  type ChatAuthor,
+  type ChatJoined,
+  type ChatMessage,
+  type ChatReacted,
+  type ChatSent,
+  type Poll,
+} from '@onda/contracts';
+import type { z } from 'zod';
+import { AppError } from '../common/app-error.js';
+import { ChatRefusal } from './chat.errors.js';
+import type { ChatIdentity } from './chat-identity.service.js';
+import { ChatLiveUpdates } from './chat-live-updates.js';
+import { messageRow, pollDto } from './chat.mappers.js';
+import { ChatRoomsService } from './chat-rooms.service.js';
+import { CHAT_RUNTIME, slidingWindow, type ChatRuntime } from './chat.runtime.js';
+import type { GateVerdict } from './chat.store.js';
+import { anonymousKey, cleanText, codePoints, isReservedNickname } from './chat-text.js';
+import { uuidv7 } from './uuid7.js';
+import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
+import { ChatRepository } from './chat.repository.js';
+
+/** A viewer's connection: who they are and, once joined, where and as whom. */
+export interface ChatConnection {
+  identity: ChatIdentity;
+  joined: JoinedRoom | null;
+  /** Send times (per-connection rate limit) and vote/react times. */
+  sends: number[];
+  events: number[];
+  /** The connection's messages are handled one after another, so they reach the room in the order sent. */
+  queue?: Promise<unknown>;
+}
+
+export interface JoinedRoom {
+  channelId: string;
+  author: ChatAuthor;
+  canModerate: boolean;
+}
+
+const OUTCOME = { deliver: 'delivered', mask: 'masked', hold: 'held', drop: 'dropped' } as const;
+
+function parse<S extends z.ZodTypeAny>(schema: S, payload: unknown): z.infer<S> {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  throw new AppError('validation_failed', result.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; '));
+}
+
+function refuse(verdict: Exclude<GateVerdict, { ok: true }>): never {
+  switch (verdict.reason) {
+    case 'banned':
+      throw new ChatRefusal('forbidden', 'You are banned from this chat');
+    case 'timeout':
+      throw new ChatRefusal('forbidden', 'You are timed out', verdict.retryAfterMs);
+    case 'registered_only':
+      throw new ChatRefusal('forbidden', 'Only signed-in viewers may chat now');
+    case 'slow_mode':
+      throw new ChatRefusal('rate_limited', 'Slow mode is on; wait before your next message', verdict.retryAfterMs);
+    case 'rate_limited':
+      throw new ChatRefusal('rate_limited', 'You are sending messages too fast', verdict.retryAfterMs);
+    default:
+      throw new ChatRefusal('unavailable', 'The chat room is not ready; try again');
+  }
+}
+
+/** What viewers do over the socket: join, send, vote, react. */
+@Injectable()
+export class ChatService {
+  constructor(
+    @Inject(CHAT_RUNTIME) private readonly rt: ChatRuntime,
+    @Inject(API_OPTIONS) private readonly apiOptions: ApiOptions,
+    private readonly rooms: ChatRoomsService,
+    private readonly repo: ChatRepository,
+    private readonly live: ChatLiveUpdates,
+  ) {}
+
+  /** Resolves who the viewer is in the channel; the gateway then puts the socket in the room and calls `snapshot`. */
+  async join(conn: ChatConnection, payload: unknown): Promise<{ room: JoinedRoom; since: string | undefined }> {
+    const body = parse(ChatJoinSchema, payload);
+    this.eventLimit(conn);
+    const channel = await this.rooms.channel(body.channel);
+    const { user, scopes, deviceId, ip } = conn.identity;
+    const role = await this.rooms.roleOf(channel, user);
+    if (channel.visibility === 'private' && role === 'viewer') throw new AppError('not_found', `No channel "${body.channel}"`);
+    let author: ChatAuthor;
+    if (user) {
+      author = { key: `u:${user.id}`, nickname: user.displayName, role, registered: true };
+    } else {
+      if (!body.nickname) throw new AppError('validation_failed', 'nickname: anonymous viewers choose a nickname');
+      if (isReservedNickname(body.nickname)) throw new AppError('conflict', `The nickname "${body.nickname}" is reserved`);
+      author = { key: anonymousKey(this.apiOptions.secret, channel.id, deviceId, ip), nickname: body.nickname, role, registered: false };
+    }
+    const canModerate = role !== 'viewer' && (scopes.includes('*') || scopes.includes('chat:moderate'));
+    return { room: { channelId: channel.id, author, canModerate }, since: body.since };
+  }
+
+  /** The room as the viewer finds it; read after the socket joined the room, so nothing falls between history and frames. */
+  async snapshot(room: JoinedRoom, since: string | undefined, otherViewers: number, localViewers: number): Promise<ChatJoined> {
+    const now = Date.now();
+    let view = await this.rt.store.view(room.channelId, room.author.key, now);
+    if (!view) {
+      await this.rooms.ensureLoaded(room.channelId);
+      view = await this.rt.store.view(room.channelId, room.author.key, now);
+      if (!view) throw new ChatRefusal('unavailable', 'The chat room is not ready; try again');
+    }
+    const newest = view.recent.slice(0, CHAT_HISTORY_SIZE);
+    const history = (since ? newest.filter((m) => m.id > since) : newest).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const reactions = await this.rt.store.reactions(room.channelId, history.map((m) => m.id));
+    return {
+      channelId: room.channelId,
+      you: { ...room.author, canModerate: room.canModerate, mutedUntil: typeof view.ban === 'number' ? new Date(view.ban).toISOString() : null, banned: view.ban === null },
+      history: history.map((m) => (reactions.has(m.id) ? { ...m, reactions: reactions.get(m.id)! } : m)),
+      pinned: view.pinned,
+      poll: view.poll ? pollDto(view.poll, view.pollCounts) : null,
+      yourVote: view.vote,
+      mode: { slowModeSeconds: view.settings.slowModeSeconds, registeredOnly: view.settings.registeredOnly },
+      viewers: otherViewers + localViewers,
+    };
+  }
+
+  send(conn: ChatConnection, payload: unknown): Promise<ChatSent> {
+    const next = (conn.queue ?? Promise.resolve()).then(() => this.sendNow(conn, payload));
+    conn.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async sendNow(conn: ChatConnection, payload: unknown): Promise<ChatSent> {
+    const room = this.joined(conn);
+    const text = cleanText(parse(ChatSendSchema, payload).text);
+    if (!text) throw new AppError('validation_failed', 'text: empty');
+    if (codePoints(text) > CHAT_MESSAGE_MAX_LENGTH) throw new AppError('validation_failed', `text: at most ${CHAT_MESSAGE_MAX_LENGTH} characters`);
+    const now = Date.now();
+    const { perConnection, perAuthor } = this.rt.options;
+    const wait = slidingWindow(conn.sends, now, perConnection.limit, perConnection.windowMs);
+    if (wait > 0) throw new ChatRefusal('rate_limited', 'You are sending messages too fast', wait);
+    const { author } = room;
+    const request = { authorKey: author.key, registered: author.registered, moderator: room.canModerate, now, limit: perAuthor.limit, windowMs: perAuthor.windowMs };
+    let verdict = await this.rt.store.gate(room.channelId, request);
+    if (!verdict.ok && verdict.reason === 'unloaded') {
+      await this.rooms.ensureLoaded(room.channelId);
+      verdict = await this.rt.store.gate(room.channelId, request);
+    }
+    if (!verdict.ok) refuse(verdict);
+    const result = await this.rt.filter.check(text, { channelId: room.channelId, authorKey: author.key, role: author.role, registered: author.registered, settings: verdict.settings, now });
+    const outcome = OUTCOME[result.outcome];
+    const message: ChatMessage = {
+      id: uuidv7(now),
+      channelId: room.channelId,
+      kind: 'message',
+      author,
+      text: result.text,
+      masked: outcome === 'masked',
+      createdAt: new Date(now).toISOString(),
+    };
+    const row = messageRow(message, outcome, result.hits, await this.rooms.liveSessionId(room.channelId));
+    if (outcome === 'delivered' || outcome === 'masked') {
+      await this.rt.store.pushRecent(room.channelId, message);
+      this.rt.fanout.publish(room.channelId, [{ type: 'message', message }]);
+      this.rt.writer.addMessage(row);
+    } else if (outcome === 'held') {
+      // Rare, and a moderator must find it in the queue at once: written now rather than with the batch.
+      await this.repo.insertMessages([row]);
+    } else {
+      this.rt.writer.addMessage(row);
+    }
+    return { id: message.id, outcome };
+  }
+
+  async vote(conn: ChatConnection, payload: unknown): Promise<Poll> {
+    const room = this.joined(conn);
+    const body = parse(ChatVoteSchema, payload);
+    this.eventLimit(conn);
+    const poll = await this.rt.store.poll(room.channelId);
+    if (!poll || poll.id !== body.pollId) throw new AppError('not_found', 'That poll is not open');
+    const result = await this.rt.store.vote(room.channelId, poll.id, room.author.key, body.option, Date.now());
+    if (result.status === 'closed') throw new AppError('conflict', 'That poll is closed');
+    if (result.status === 'invalid') throw new AppError('validation_failed', `option: this poll has ${poll.options.length} options`);
+    if (result.status === 'duplicate') throw new AppError('conflict', 'You already voted in this poll');
+    this.rt.writer.addVote({ pollId: poll.id, voterKey: room.author.key, option: body.option });
+    this.live.pollChanged(room.channelId);
+    return pollDto(poll, result.counts);
+  }
+
+  async react(conn: ChatConnection, payload: unknown): Promise<ChatReacted> {
+    const room = this.joined(conn);
+    const body = parse(ChatReactSchema, payload);
+    this.eventLimit(conn);
+    const reactions = await this.rt.store.react(room.channelId, body.messageId, body.emote, room.author.key);
+    if (!reactions) throw new AppError('not_found', 'No such recent message');
+    this.live.reactionsChanged(room.channelId, body.messageId);
+    return { messageId: body.messageId, reactions };
+  }
+
+  private joined(conn: ChatConnection): JoinedRoom {
+    if (!conn.joined) throw new AppError('conflict', 'Join a channel first');
+    return conn.joined;
+  }
+
+  private eventLimit(conn: ChatConnection): void {
+    const { limit, windowMs } = this.rt.options.perConnectionEvents;
+    const wait = slidingWindow(conn.events, Date.now(), limit, windowMs);
+    if (wait > 0) throw new ChatRefusal('rate_limited', 'Too many joins, votes or reactions', wait);
+  }
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { Prisma } from '@onda/db';
+import { ChatWriter, type ChatWriterSink } from './chat.writer.js';
+
+const row = (id: string, authorKey = 'a:x', channelId = 'c1'): Prisma.ChatMessageCreateManyInput => ({
+  id,
+  channelId,
+  authorKey,
+  kind: 'message',
+  nickname: 'n',
+  role: 'viewer',
+  registered: false,
+  text: id,
+  outcome: 'delivered',
+  createdAt: new Date(0),
+});
+
+class FakeSink implements ChatWriterSink {
+  readonly messageBatches: Prisma.ChatMessageCreateManyInput[][] = [];
+  readonly voteBatches: Prisma.ChatPollVoteCreateManyInput[][] = [];
+  failBatchesOver = Infinity;
+  insertMessages(rows: Prisma.ChatMessageCreateManyInput[]): Promise<number> {
+    if (rows.length > this.failBatchesOver || rows.some((r) => r.text === 'poison')) return Promise.reject(new Error('constraint'));
+    this.messageBatches.push(rows.map((r) => ({ ...r })));
+    return Promise.resolve(rows.length);
+  }
+  insertVotes(rows: Prisma.ChatPollVoteCreateManyInput[]): Promise<number> {
+    this.voteBatches.push(rows);
+    return Promise.resolve(rows.length);
+  }
+}
+
+describe(ChatWriter.name, () => {
+  it('writes everything that arrived within an interval as one batch per kind', async () => {
+    const sink = new FakeSink();
+    const sut = new ChatWriter(sink, 60_000);
+    for (let i = 0; i < 100; i++) sut.addMessage(row(`m${i}`));
+    sut.addVote({ pollId: 'p', voterKey: 'a:1', option: 0 });
+    sut.addVote({ pollId: 'p', voterKey: 'a:2', option: 1 });
+    await sut.flush();
+    expect(sink.messageBatches.map((b) => b.length)).toEqual([100]);
+    expect(sink.voteBatches.map((b) => b.length)).toEqual([2]);
+    await sut.flush();
+    expect(sink.messageBatches).toHaveLength(1);
+  });
+
+  it('marks rows still waiting when their delete or purge overtakes them', async () => {
+    const sink = new FakeSink();
+    const sut = new ChatWriter(sink, 60_000);
+    sut.addMessage(row('keep', 'a:good'));
+    sut.addMessage(row('gone'));
+    sut.addMessage(row('troll-1', 'a:troll'));
+    sut.addMessage(row('troll-other-channel', 'a:troll', 'c2'));
+    const at = new Date(5);
+    sut.markDeleted(['gone'], at);
+    sut.markPurged('c1', 'a:troll', at);
+    await sut.close();
+    expect(sink.messageBatches[0]!.map((r) => [r.id, r.deletedAt ?? null])).toEqual([
+      ['keep', null],
+      ['gone', at],
+      ['troll-1', at],
+      ['troll-other-channel', null],
+    ]);
+  });
+
+  it('retries a failed batch row by row, so one bad row costs only itself', async () => {
+    const sink = new FakeSink();
+    const sut = new ChatWriter(sink, 60_000);
+    sut.addMessage(row('a'));
+    sut.addMessage({ ...row('b'), text: 'poison' });
+    sut.addMessage(row('c'));
+    await sut.flush();
+    expect(sink.messageBatches.map((b) => b.map((r) => r.id))).toEqual([['a'], ['c']]);
+  });
+
+  it('writes on its own after the interval', async () => {
+    const sink = new FakeSink();
+    const sut = new ChatWriter(sink, 5);
+    sut.addMessage(row('later'));
+    while (!sink.messageBatches.length) await new Promise((r) => setTimeout(r, 5));
+    expect(sink.messageBatches[0]![0]!.id).toBe('later');
+  });
+});

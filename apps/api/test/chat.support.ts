@@ -1,0 +1,130 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type { ChatAck, ChatFrame, ChatItem } from '@onda/contracts';
+import { createUser, type PrismaClient, type TestDatabase } from '@onda/db';
+import { createQueue } from '@onda/queue';
+import { createStorage } from '@onda/storage';
+import { startApi, type ApiOptions, type ChatFilter, type RunningApi } from '../src/index.js';
+import { INTERNAL } from './harness.js';
+
+/** Holds, masks or drops by marker words, so tests can drive every filter outcome. */
+export const markerFilter: ChatFilter = {
+  check: (text) => {
+    if (text.includes('HOLDME')) return Promise.resolve({ outcome: 'hold', text, hits: ['test.hold'] });
+    if (text.includes('DROPME')) return Promise.resolve({ outcome: 'drop', text, hits: ['test.drop', 'test.any'] });
+    if (text.includes('MASKME')) return Promise.resolve({ outcome: 'mask', text: text.replace(/MASKME/g, '******'), hits: ['test.mask', 'test.any'] });
+    return Promise.resolve({ outcome: 'deliver', text, hits: [] });
+  },
+};
+
+export const FAST_CHAT: NonNullable<ApiOptions['chat']> = { viewersIntervalMs: 150, persistIntervalMs: 100, tickMs: 60, maxTickMs: 120 };
+
+/** A real API on the given database, with chat options and the marker filter (null: the real moderation pipeline). */
+export async function startChatApi(db: TestDatabase, options: Partial<ApiOptions> = {}, filter: ChatFilter | null = markerFilter): Promise<{ sut: RunningApi; close(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'onda-chat-'));
+  const queue = createQueue({});
+  const sut = await startApi(
+    {
+      prisma: db.prisma,
+      queue,
+      storage: createStorage({ localDir: dir }),
+      ...(filter ? { chatFilter: filter } : {}),
+      options: { publicUrl: 'http://onda.test', mediaBaseUrl: 'http://onda.test/media', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: 'x'.repeat(40), ...options, chat: { ...FAST_CHAT, ...options.chat } },
+    },
+    { host: '127.0.0.1', port: 0, logLevel: 'error' },
+  );
+  return {
+    sut,
+    close: async () => {
+      await sut.close();
+      await queue.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A user with an API token of the given scopes. */
+export async function userWithToken(prisma: PrismaClient, role: 'admin' | 'moderator' | 'viewer', scopes: string[], displayName?: string): Promise<{ id: string; token: string }> {
+  const user = await createUser(prisma, { role, ...(displayName ? { displayName } : {}) });
+  const token = `onda_${randomBytes(24).toString('base64url')}`;
+  await prisma.apiToken.create({ data: { userId: user.id, name: 't', tokenHash: createHash('sha256').update(token).digest('hex'), prefix: token.slice(0, 8), scopes } });
+  return { id: user.id, token };
+}
+
+/** A socket.io client of `/chat` that records every frame item and viewer count. */
+export class ChatTestClient {
+  readonly frames: ChatFrame[] = [];
+  readonly viewers: number[] = [];
+  private waiters: Array<() => void> = [];
+
+  private constructor(readonly socket: Socket) {
+    socket.on('frame', (frame: ChatFrame) => {
+      this.frames.push(frame);
+      this.wake();
+    });
+    socket.on('viewers', (v: { count: number }) => {
+      this.viewers.push(v.count);
+      this.wake();
+    });
+  }
+
+  static async connect(url: string, auth: { deviceId?: string; token?: string; cookie?: string } = {}): Promise<ChatTestClient> {
+    const { cookie, ...handshake } = auth;
+    const socket = io(`${url}/chat`, {
+      transports: ['websocket'],
+      auth: { deviceId: randomBytes(16).toString('hex'), ...handshake },
+      reconnection: false,
+      forceNew: true,
+      ...(cookie ? { extraHeaders: { cookie } } : {}),
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (e) => reject(Object.assign(new Error(e.message), { data: (e as { data?: unknown }).data })));
+    });
+    return new ChatTestClient(socket);
+  }
+
+  get items(): ChatItem[] {
+    return this.frames.flatMap((f) => f.items);
+  }
+
+  messages(): string[] {
+    return this.items.flatMap((i) => (i.type === 'message' ? [i.message.text] : []));
+  }
+
+  emit<T = unknown>(event: string, payload?: unknown): Promise<ChatAck<T>> {
+    return this.socket.timeout(10_000).emitWithAck(event, payload) as Promise<ChatAck<T>>;
+  }
+
+  async ok<T = unknown>(event: string, payload?: unknown): Promise<T> {
+    const ack = await this.emit<T>(event, payload);
+    if (!ack.ok) throw new Error(`${event} failed: ${ack.error.code} ${ack.error.detail}`);
+    return ack.data;
+  }
+
+  /** Resolves once the recorded items (or viewer counts) satisfy `check`; the test timeout bounds the wait. */
+  async until<T>(check: () => T | undefined | false): Promise<T> {
+    for (;;) {
+      const value = check();
+      if (value) return value;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  untilItem<K extends ChatItem['type']>(type: K, match: (item: Extract<ChatItem, { type: K }>) => boolean = () => true): Promise<Extract<ChatItem, { type: K }>> {
+    return this.until(() => this.items.find((i): i is Extract<ChatItem, { type: K }> => i.type === type && match(i as Extract<ChatItem, { type: K }>)));
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}

@@ -17,10 +17,14 @@ import { DeliveriesPage } from './console/deliveries-page';
 import { SessionsPage } from './console/sessions-page';
 import { SignInPage } from './console/sign-in-page';
 import { TokensPage } from './console/tokens-page';
+import { VodsPage } from './console/vods-page';
 import { WebhooksPage } from './console/webhooks-page';
 
 // The player page pulls in hls.js (~500 kB); load it only when someone opens a channel.
 const ChannelPage = lazy(() => import('./pages/channel-page').then((module) => ({ default: module.ChannelPage })));
+const VodPage = lazy(() => import('./vods/vod-page').then((module) => ({ default: module.VodPage })));
+// The chat dashboard brings socket.io-client; only moderators need it.
+const ChatDashboardPage = lazy(() => import('./console/chat-dashboard-page').then((module) => ({ default: module.ChatDashboardPage })));
 
 /** Everything a page needs from above: translations and the API clients (the console's is optional). */
 export function AppProviders({ api, consoleApi, i18n, children }: { api: ViewerApi; consoleApi?: ConsoleApi; i18n: I18n; children: ReactNode }) {
@@ -47,6 +51,14 @@ export function AppRoutes() {
             </Suspense>
           }
         />
+        <Route
+          path="v/:id"
+          element={
+            <Suspense fallback={<div className="stage stage--placeholder" />}>
+              <VodPage />
+            </Suspense>
+          }
+        />
         <Route path="console/sign-in" element={<SignInPage />} />
         {/* Everything under ConsoleLayout needs a signed-in session (401 redirects to sign-in). */}
         <Route path="console" element={<ConsoleLayout />}>
@@ -54,7 +66,16 @@ export function AppRoutes() {
           <Route path="channels/new" element={<ChannelNewPage />} />
           <Route path="channels/:slug" element={<ChannelDetailPage />} />
           <Route path="channels/:slug/edit" element={<ChannelEditPage />} />
+          <Route
+            path="channels/:slug/chat"
+            element={
+              <Suspense fallback={<div className="spinner console-spinner" />}>
+                <ChatDashboardPage />
+              </Suspense>
+            }
+          />
           <Route path="sessions" element={<SessionsPage />} />
+          <Route path="vods" element={<VodsPage />} />
           <Route path="tokens" element={<TokensPage />} />
           <Route path="webhooks" element={<WebhooksPage />} />
           <Route path="webhooks/:id" element={<DeliveriesPage />} />

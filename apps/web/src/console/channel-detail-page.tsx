@@ -65,6 +65,9 @@ export function ChannelDetailPage() {
           <Link to={`/console/sessions?channel=${c.id}`} className="button">
             {t('console.nav.sessions')}
           </Link>
+          <Link to={`/console/channels/${c.slug}/chat`} className="button" data-testid="chat-moderation">
+            {t('console.channels.chat')}
+          </Link>
           <Link to={`/console/channels/${c.slug}/edit`} className="button" data-testid="edit-channel">
             {t('console.channels.edit')}
           </Link>

@@ -8,7 +8,9 @@ import { usePoll } from '../api/use-poll';
 import { AlertIcon, MoonIcon, SearchIcon, StopIcon } from '../components/icons';
 import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
+import { ChannelChat } from '../chat/channel-chat';
 import { HlsPlayer } from '../player/hls-player';
+import { RecentVods, useRecentVods } from '../vods/recent-vods';
 
 /** Poll cadence: quick while waiting for a broadcast, slower while one plays (only to see it end). */
 export const PollOfflineMs = 2000;
@@ -69,6 +71,7 @@ export function ChannelPage() {
           ? PollLiveMs
           : PollOfflineMs,
   );
+  const recentVods = useRecentVods(slug);
   // A 404 after the channel was seen means it was deleted; other errors keep the last good state.
   const visible = error instanceof ApiError && error.code === 'not_found' ? undefined : channel;
   const stage = channelStage(visible, error, current.sessionId, current.endedId);
@@ -121,21 +124,20 @@ export function ChannelPage() {
               <time dateTime={startedAt}>{t('channel.startedAt', { time: formatDateTime(startedAt, i18n.language) })}</time>
             )}
           </p>
-        </div>
-      </div>
-      <aside className="watch__side" aria-label={t('channel.about')}>
-        {stage.kind === 'playing' && session && session.renditions.length > 0 && (
-          <div className="panel">
-            <h2 className="panel__title">{t('channel.qualities')}</h2>
-            <ul className="chips">
+          {stage.kind === 'playing' && session && session.renditions.length > 0 && (
+            <ul className="chips watch__qualities" aria-label={t('channel.qualities')}>
               {session.renditions.map((name) => (
                 <li key={name} className="chip">
                   {name}
                 </li>
               ))}
             </ul>
-          </div>
-        )}
+          )}
+        </div>
+        <RecentVods vods={recentVods} />
+      </div>
+      <aside className="watch__side" aria-label={t('chat.title')}>
+        {visible && <ChannelChat channel={visible.slug} className="watch__chat" />}
       </aside>
     </div>
   );

@@ -1,0 +1,47 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { guardImeEnter } from '../console/ime';
+import type { ChatClient, ChatSnapshot } from './chat-client';
+
+/** Asks an anonymous viewer for a nickname (kept in localStorage for next time), checked with the contract's rules. */
+export function NicknameForm({ client, snapshot }: { client: ChatClient; snapshot: ChatSnapshot }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState('');
+  const id = useId();
+  const error = snapshot.nicknameError;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    client.chooseNickname(value);
+  };
+
+  return (
+    <form className="chat-nick" onSubmit={submit} data-testid="nickname-form" noValidate>
+      <label className="chat-nick__label" htmlFor={id}>
+        {t('chat.nickname.title')}
+      </label>
+      <div className="chat-input__row">
+        <input
+          id={id}
+          className="chat-input__field"
+          name="nickname"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          onKeyDown={guardImeEnter}
+          placeholder={t('chat.nickname.label')}
+          aria-invalid={error !== null}
+          aria-describedby={`${id}-hint`}
+          autoComplete="nickname"
+          maxLength={40}
+          data-testid="nickname-input"
+        />
+        <button type="submit" className="chat-input__send" disabled={!value.trim()} data-testid="nickname-submit">
+          {t('chat.nickname.submit')}
+        </button>
+      </div>
+      <p id={`${id}-hint`} className={error ? 'chat-nick__hint chat-nick__hint--error' : 'chat-nick__hint'} role={error ? 'alert' : undefined} data-testid="nickname-hint">
+        {error ? t(`chat.nickname.${error}`) : t('chat.nickname.hint')}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,110 @@
+import type { ChatBan } from '@onda/contracts';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { usePoll } from '../api/use-poll';
+import { useChatServices } from '../chat/chat-context';
+import { formatDateTime } from '../i18n/format';
+import { useActorNames } from './chat-actors';
+import { ConfirmDialog } from './confirm-dialog';
+import { errorText } from './format';
+
+/** Bans from the live feed show up here without a reload. */
+export const BansPollMs = 5000;
+
+/** Active bans and timeouts, each with a way to lift it. */
+export function ChatBansPanel({ slug }: { slug: string }) {
+  const { t, i18n } = useTranslation();
+  const { api } = useChatServices();
+  const actorName = useActorNames(slug);
+  const bans = usePoll(`bans:${slug}`, (signal) => api.listBans(slug, signal), () => BansPollMs);
+  const [lifted, setLifted] = useState<ReadonlySet<string>>(new Set());
+  const [lifting, setLifting] = useState<ChatBan | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const lift = async (ban: ChatBan) => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      await api.unban(slug, ban.id);
+      setLifted((previous) => new Set(previous).add(ban.id));
+    } catch (caught) {
+      setFailure(errorText(t, caught));
+    } finally {
+      setBusy(false);
+      setLifting(null);
+    }
+  };
+
+  if (!bans.data) return bans.error ? <p className="form-error">{errorText(t, bans.error)}</p> : <div className="spinner console-spinner" />;
+  const now = Date.now();
+  const active = bans.data.filter((ban) => !lifted.has(ban.id) && (ban.expiresAt === null || Date.parse(ban.expiresAt) > now));
+  return (
+    <section aria-label={t('console.chat.tabs.bans')} data-testid="bans-panel">
+      {failure && (
+        <p className="form-error" role="alert">
+          {failure}
+        </p>
+      )}
+      {active.length === 0 ? (
+        <p className="chat-dash__empty" data-testid="bans-empty">
+          {t('console.chat.bans.empty')}
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="ban-table">
+            <thead>
+              <tr>
+                <th>{t('console.chat.bans.user')}</th>
+                <th>{t('console.chat.bans.kind')}</th>
+                <th>{t('console.chat.bans.reason')}</th>
+                <th>{t('console.chat.bans.since')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {active.map((ban) => (
+                <tr key={ban.id} data-testid="ban-row">
+                  <td>
+                    <div className="table__primary">{ban.nickname ?? '—'}</div>
+                    <div className="table__secondary chat-dash__key">{ban.authorKey}</div>
+                  </td>
+                  <td>
+                    {ban.expiresAt === null ? (
+                      <span className="badge badge--failed">{t('console.chat.bans.ban')}</span>
+                    ) : (
+                      <>
+                        <span className="badge badge--pending">{t('console.chat.bans.timeout')}</span>
+                        <div className="table__secondary">{t('console.chat.bans.until', { time: formatDateTime(ban.expiresAt, i18n.language) })}</div>
+                      </>
+                    )}
+                  </td>
+                  <td>{ban.reason ?? <span className="muted">—</span>}</td>
+                  <td>
+                    {formatDateTime(ban.createdAt, i18n.language)}
+                    {ban.createdBy && <div className="table__secondary">{actorName(ban.createdBy)}</div>}
+                  </td>
+                  <td className="table__actions">
+                    <button type="button" className="button button--small" onClick={() => setLifting(ban)} data-testid="unban">
+                      {t('console.chat.bans.lift')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {lifting && (
+        <ConfirmDialog
+          title={t('console.chat.bans.liftTitle', { nickname: lifting.nickname ?? lifting.authorKey })}
+          body={t('console.chat.bans.liftBody')}
+          confirmLabel={t('console.chat.bans.lift')}
+          busy={busy}
+          onConfirm={() => void lift(lifting)}
+          onCancel={() => setLifting(null)}
+        />
+      )}
+    </section>
+  );
+}

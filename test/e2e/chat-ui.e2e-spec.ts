@@ -13,7 +13,8 @@ const wait = { timeout: 20_000, interval: 100 };
 /**
  * The chat UI through real parts: the built web app served by `onda all`, socket.io to the API's `/chat`
  * namespace, REST moderation from the console. Two anonymous viewers and the signed-in owner, each in
- * their own browser context.
+ * their own browser context; one viewer reads the room before picking a nickname. Then a viewer whose
+ * network drops gets exactly what it missed once back.
  */
 describe('live chat UI', () => {
   let platform: Platform;
@@ -22,15 +23,19 @@ describe('live chat UI', () => {
   const contexts: BrowserContext[] = [];
   const alerts: string[] = [];
 
-  beforeAll(async () => {
-    platform = await startEmbedded();
-    browser = await launchChromium();
+  async function createChannel(channelSlug: string, title: string): Promise<void> {
     const res = await fetch(`${platform.apiUrl}/v1/channels`, {
       method: 'POST',
       headers: { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ slug, title: 'E2E 채팅 채널' }),
+      body: JSON.stringify({ slug: channelSlug, title }),
     });
     expect(res.status).toBe(201);
+  }
+
+  beforeAll(async () => {
+    platform = await startEmbedded();
+    browser = await launchChromium();
+    await createChannel(slug, 'E2E 채팅 채널');
   });
 
   afterAll(async () => {
@@ -54,6 +59,11 @@ describe('live chat UI', () => {
 
   async function joinAs(page: Page, nickname: string): Promise<void> {
     await page.goto(`${platform.apiUrl}/c/${slug}`);
+    await pickNickname(page, nickname);
+  }
+
+  /** The nickname form in place of the input: the viewer is in the room already and stays there. */
+  async function pickNickname(page: Page, nickname: string): Promise<void> {
     const input = page.getByTestId('nickname-input');
     await input.fill(nickname);
     await input.press('Enter');
@@ -70,12 +80,21 @@ describe('live chat UI', () => {
     await expect.poll(() => input.inputValue(), wait).toBe('');
   }
 
-  it('viewers chat (Korean IME, hostile HTML as text); the owner deletes and bans from the console', async () => {
+  it('viewers chat (reading first, Korean IME, hostile HTML as text); the owner deletes and bans from the console', async () => {
     const viewer = await newPage('en');
     const other = await newPage('ko');
-    await joinAs(viewer, 'sky_viewer');
+    // The room shows before any nickname: the viewer reads along, the input area asks for a nickname to send.
+    await viewer.goto(`${platform.apiUrl}/c/${slug}`);
+    await viewer.getByTestId('nickname-form').waitFor(wait);
+    expect(await viewer.getByTestId('chat-panel').getAttribute('data-status')).toBe('joined');
+    expect(await viewer.getByTestId('chat-input').count()).toBe(0);
     await joinAs(other, '바다');
-    expect(await viewer.getByTestId('chat-viewers').textContent()).toMatch(/watching$/);
+    await send(other, '먼저 왔어요');
+    await rows(viewer, '먼저 왔어요').waitFor(wait);
+    await expect.poll(() => viewer.getByTestId('chat-viewers').textContent(), wait).toBe('2 watching');
+    await shot(viewer, 'channel-chat-reading-en');
+    await pickNickname(viewer, 'sky_viewer');
+    expect(await viewer.getByTestId('chat-text').allTextContents()).toEqual(['먼저 왔어요']);
 
     await send(viewer, 'hello from e2e');
     await rows(other, 'hello from e2e').waitFor(wait);
@@ -94,7 +113,7 @@ describe('live chat UI', () => {
     await input.press('Enter');
     await rows(other, '안녕하세요').waitFor(wait);
     // Sends are ordered on one socket: had the composing Enter sent, that message would be here before this one.
-    expect(await other.getByTestId('chat-text').allTextContents()).toEqual(['hello from e2e', '안녕하세요']);
+    expect(await other.getByTestId('chat-text').allTextContents()).toEqual(['먼저 왔어요', 'hello from e2e', '안녕하세요']);
 
     await send(viewer, HOSTILE);
     await rows(other, HOSTILE).waitFor(wait);
@@ -170,6 +189,67 @@ describe('live chat UI', () => {
     expect(alerts).toEqual([]);
   });
 
+  it('a viewer whose network drops gets exactly the messages it missed, once, in order', async () => {
+    const room = 'e2e-chat-reconnect';
+    await createChannel(room, 'E2E 재접속');
+    const reader = await newPage('en');
+    const talker = await newPage('ko');
+    // The talker's nickname is remembered from an earlier visit: it joins with it, no prompt.
+    await talker.context().addInitScript(() => window.localStorage.setItem('onda.chat.nickname', '수다쟁이'));
+
+    // What the reader's chat socket sends and is answered (over HTTP long-polling until it upgrades to a WebSocket).
+    const joins: Array<{ since?: string }> = [];
+    const histories: string[][] = [];
+    const sent = (payload: string | Buffer) => {
+      for (const packet of chatPackets(payload)) if (packet.kind === 'event' && packet.data[0] === 'join') joins.push(packet.data[1] as { since?: string });
+    };
+    const received = (payload: string | Buffer) => {
+      for (const packet of chatPackets(payload)) {
+        const answer = packet.kind === 'ack' ? (packet.data[0] as { data?: { history?: Array<{ text: string }> } }) : null;
+        if (answer?.data?.history) histories.push(answer.data.history.map((m) => m.text));
+      }
+    };
+    reader.on('websocket', (ws) => {
+      ws.on('framesent', ({ payload }) => sent(payload));
+      ws.on('framereceived', ({ payload }) => received(payload));
+    });
+    reader.on('request', (req) => {
+      if (req.url().includes('/socket.io/') && req.method() === 'POST') sent(req.postData() ?? '');
+    });
+    reader.on('response', (res) => {
+      if (res.url().includes('/socket.io/') && res.request().method() === 'GET') void res.text().then(received, () => undefined);
+    });
+
+    await reader.goto(`${platform.apiUrl}/c/${room}`);
+    await reader.getByTestId('nickname-form').waitFor(wait);
+    await talker.goto(`${platform.apiUrl}/c/${room}`);
+    await talker.getByTestId('chat-input').waitFor(wait);
+    expect(await talker.getByTestId('nickname-form').count()).toBe(0);
+    await send(talker, 'before the drop');
+    await rows(reader, 'before the drop').waitFor(wait);
+
+    // The network goes away under the reader (the browser fires 'offline'; socket.io closes the transport and retries).
+    await reader.context().setOffline(true);
+    await reader.getByTestId('chat-reconnecting').waitFor(wait);
+    await send(talker, 'missed 1');
+    await send(talker, 'missed 2');
+    await rows(talker, 'missed 2').waitFor(wait);
+    expect(await rows(reader, 'missed 1').count()).toBe(0);
+
+    await reader.context().setOffline(false);
+    await rows(reader, 'missed 2').waitFor(wait);
+    await expect.poll(() => reader.getByTestId('chat-panel').getAttribute('data-status'), wait).toBe('joined');
+    // The re-join asked for what came after the last message on screen; the answer held the missed messages only.
+    await expect.poll(() => joins.length, wait).toBe(2);
+    expect(joins[0]!.since).toBeUndefined();
+    expect(joins[1]!.since).toEqual(expect.any(String));
+    await expect.poll(() => histories, wait).toEqual([[], ['missed 1', 'missed 2']]);
+    await send(talker, 'after the drop');
+    await rows(reader, 'after the drop').waitFor(wait);
+    expect(await reader.getByTestId('chat-text').allTextContents()).toEqual(['before the drop', 'missed 1', 'missed 2', 'after the drop']);
+    expect(alerts).toEqual([]);
+  });
+
   /** Link review, a poll, an announcement, a pin and slow mode, each set in the dashboard and seen by a viewer. */
   async function moderateMore(owner: Page, viewer: Page): Promise<void> {
     await owner.getByTestId('chat-tab-settings').click();
@@ -230,6 +310,16 @@ describe('live chat UI', () => {
     await owner.getByTestId('chat-tab-stats').click();
     await owner.getByTestId('chat-stats').waitFor(wait);
     await shot(owner, 'chat-dashboard-stats');
+  }
+
+  /** The socket.io events (`42/chat,[...]`) and acknowledgements (`43/chat,<id>[...]`) of the chat namespace in a payload (polling joins packets with U+001E). */
+  function chatPackets(payload: string | Buffer): Array<{ kind: 'event' | 'ack'; data: unknown[] }> {
+    return String(payload)
+      .split('\x1e')
+      .flatMap((part) => {
+        const match = /^4([23])\/chat,\d*(\[[\s\S]*\])$/.exec(part);
+        return match ? [{ kind: match[1] === '2' ? ('event' as const) : ('ack' as const), data: JSON.parse(match[2]!) as unknown[] }] : [];
+      });
   }
 
   async function shot(page: Page, name: string): Promise<void> {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createAdminWithToken } from '../src/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHAT_MESSAGE_MAX_LENGTH, ChatJoinedSchema, type ChatJoined, type ChatMessage, type ChatReacted, type ChatSent } from '@onda/contracts';
+import { CHAT_MESSAGE_MAX_LENGTH, ChatJoinedSchema, type ChatAuthor, type ChatJoined, type ChatMessage, type ChatReacted, type ChatSent, type Poll } from '@onda/contracts';
 import { createChannel, createTestDatabase, createUser, type TestDatabase } from '@onda/db';
 import { ChatTestClient, startChatApi, userWithToken } from './chat.support.js';
 
@@ -53,11 +53,56 @@ describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
     expect(joined.you.key).toMatch(/^a:/);
   });
 
+  it('lets an anonymous viewer read, vote and react without a nickname, and send once they pick one', async () => {
+    const ch = await channel();
+    const { c: talker } = await joinAs(ch.slug, 'talker');
+    const hello = await talker.ok<ChatSent>('send', { text: 'hello lurkers' });
+    const poll = (await request(url).post(`/v1/channels/${ch.slug}/chat/polls`).set('Authorization', `Bearer ${owner.token}`).send({ question: 'Which?', options: ['a', 'b'] }).expect(201)).body as Poll;
+
+    const lurker = await connect({ deviceId: 'lurking-device' });
+    const joined = ChatJoinedSchema.parse(await lurker.ok<ChatJoined>('join', { channel: ch.slug }));
+    expect(joined).toMatchObject({ you: { nickname: null, role: 'viewer', registered: false, canModerate: false, banned: false }, poll: { id: poll.id }, viewers: 2 });
+    expect(joined.history.map((m) => m.text)).toEqual(['hello lurkers']);
+    expect(joined.you.key).toMatch(/^a:/);
+
+    // Reading, voting and reacting need no nickname; the room sees a lurker's vote and reaction like anyone's.
+    await talker.ok('send', { text: 'can you read this?' });
+    await lurker.until(() => lurker.messages().includes('can you read this?'));
+    expect(await lurker.ok<Poll>('vote', { pollId: poll.id, option: 1 })).toMatchObject({ totalVotes: 1 });
+    expect(await lurker.ok<ChatReacted>('react', { messageId: hello.id, emote: 'heart' })).toEqual({ messageId: hello.id, reactions: { heart: 1 } });
+    await talker.untilItem('reactions', (i) => i.messageId === hello.id);
+
+    // Sending needs a nickname: a clear refusal, and nothing reaches the room.
+    expect(await lurker.emit('send', { text: 'sneaky' })).toEqual({ ok: false, error: { code: 'unprocessable', detail: 'Pick a nickname to chat' } });
+    expect(await lurker.emit('nickname', { nickname: '운영자' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await lurker.emit('nickname', { nickname: 'x' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await lurker.emit('nickname', { nickname: 'ok name', extra: 1 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await lurker.emit('send', { text: 'still sneaky' })).toMatchObject({ ok: false, error: { code: 'unprocessable' } });
+
+    // Picking a nickname on the same socket: same person (key, vote), now able to send.
+    const named = await lurker.ok<ChatAuthor>('nickname', { nickname: '  조용한 관객 ' });
+    expect(named).toEqual({ key: joined.you.key, nickname: '조용한 관객', role: 'viewer', registered: false });
+    expect(await lurker.emit('vote', { pollId: poll.id, option: 0 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    await lurker.ok<ChatSent>('send', { text: 'hi, I was reading along' });
+    const said = await talker.untilItem('message', (i) => i.message.text === 'hi, I was reading along');
+    expect(said.message.author).toEqual(named);
+    expect(talker.messages()).not.toContain('sneaky');
+
+    // A later join (a reload) without a nickname reads again; with one it can send at once.
+    const again = await lurker.ok<ChatJoined>('join', { channel: ch.slug, nickname: 'renamed' });
+    expect(again.you).toMatchObject({ key: joined.you.key, nickname: 'renamed' });
+    expect((await lurker.ok<ChatJoined>('join', { channel: ch.slug })).you.nickname).toBeNull();
+
+    // Signed-in viewers chat with their account name.
+    const member = await connect({ token: owner.token });
+    await member.ok('join', { channel: ch.slug });
+    expect(await member.emit('nickname', { nickname: 'someone else' })).toMatchObject({ ok: false, error: { code: 'conflict', detail: 'Signed-in viewers chat with their account name' } });
+  });
+
   it('answers bad payloads with validation_failed acks and keeps serving the socket', async () => {
     const ch = await channel();
     const c = await connect();
     const cases: Array<[string, unknown, string]> = [
-      ['join', { channel: ch.slug }, 'validation_failed'],
       ['join', { channel: ch.slug, nickname: 'x' }, 'validation_failed'],
       ['join', { channel: ch.slug, nickname: '<b>bold</b>' }, 'validation_failed'],
       ['join', { channel: ch.slug, nickname: 'ok name', extra: 1 }, 'validation_failed'],
@@ -67,6 +112,7 @@ describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
       ['join', { channel: ch.slug, nickname: 'Admin' }, 'conflict'],
       ['join', { channel: 'no-such-channel', nickname: 'viewer' }, 'not_found'],
       ['send', { text: 'before joining' }, 'conflict'],
+      ['nickname', { nickname: 'before joining' }, 'conflict'],
     ];
     for (const [event, payload, code] of cases) {
       const ack = await c.emit(event, payload);
@@ -148,22 +194,37 @@ describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
     expect(rows.map((r) => r.text)).toEqual(payloads);
   });
 
-  it('replays what a reconnecting viewer missed (join with since)', async () => {
+  it('replays what a viewer missed while its connection was down (join with since)', async () => {
     const ch = await channel();
-    const deviceId = 'reconnecting-device';
-    const { c: viewer } = await joinAs(ch.slug, 'flaky', { deviceId });
+    const { c: viewer } = await joinAs(ch.slug, 'flaky', { deviceId: 'reconnecting-device' });
     const { c: talker } = await joinAs(ch.slug, 'talker');
     await talker.ok('send', { text: 'before' });
     await viewer.until(() => viewer.messages().includes('before'));
     const last = viewer.items.flatMap((i) => (i.type === 'message' ? [i.message.id] : [])).at(-1)!;
-    viewer.close();
+
+    // The transport drops under the socket (as a network loss does); the room goes on without it.
+    const dropped = new Promise<string>((resolve) => viewer.socket.once('disconnect', resolve));
+    viewer.socket.io.engine.transport.close();
+    expect(await dropped).toBe('transport close');
     await talker.ok('send', { text: 'missed 1' });
     await talker.ok('send', { text: 'missed 2' });
-    const back = await connect({ deviceId });
-    const joined = await back.ok<ChatJoined>('join', { channel: ch.slug, nickname: 'flaky', since: last });
+
+    // The same socket reconnects: a new server-side session (no connection-state recovery), so it re-joins with `since`.
+    const back = new Promise<void>((resolve) => viewer.socket.once('connect', () => resolve()));
+    viewer.socket.connect();
+    await back;
+    expect(viewer.socket.recovered).not.toBe(true);
+    expect(viewer.messages()).toEqual(['before']);
+    const joined = await viewer.ok<ChatJoined>('join', { channel: ch.slug, nickname: 'flaky', since: last });
     expect(joined.history.map((m) => m.text)).toEqual(['missed 1', 'missed 2']);
-    const full = await back.ok<ChatJoined>('join', { channel: ch.slug, nickname: 'flaky' });
-    expect(full.history.map((m) => m.text)).toEqual(['before', 'missed 1', 'missed 2']);
+    await talker.ok('send', { text: 'after' });
+    await viewer.until(() => viewer.messages().includes('after'));
+    // A message still in the room's pending batch at the re-join comes in a frame too; one copy per id is the whole room.
+    const copies = new Map([...viewer.items.flatMap((i) => (i.type === 'message' ? [i.message] : [])), ...joined.history].map((m) => [m.id, m.text]));
+    expect([...copies].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, text]) => text)).toEqual(['before', 'missed 1', 'missed 2', 'after']);
+
+    const full = await viewer.ok<ChatJoined>('join', { channel: ch.slug, nickname: 'flaky' });
+    expect(full.history.map((m) => m.text)).toEqual(['before', 'missed 1', 'missed 2', 'after']);
   });
 
   it('counts reactions once per emote and viewer and sends them to the room', async () => {

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { ErrorCodes } from './errors.js';
 
 /**
- * Live chat. Transport: socket.io namespace `/chat`, one room per channel. Viewers send with `join`, `send`,
- * `vote`, `react` (each acknowledged with a ChatAck); the server pushes `frame` (a batch of items, one per tick
+ * Live chat. Transport: socket.io namespace `/chat`, one room per channel. Viewers send with `join`, `nickname`,
+ * `send`, `vote`, `react` (each acknowledged with a ChatAck); the server pushes `frame` (a batch of items, one per tick
  * per room) and `viewers` (volatile, periodic). Moderation, polls, pins and announcements are REST objects under
  * `/v1/channels/:id/chat/...` so a producer's tools and the console drive them the same way; their effects
  * reach viewers as frame items.
@@ -13,7 +13,7 @@ export const CHAT_HISTORY_SIZE = 50;
 export const CHAT_MESSAGE_MAX_LENGTH = 300;
 
 /** Client -> server event names. */
-export const ChatClientEvents = { join: 'join', send: 'send', vote: 'vote', react: 'react' } as const;
+export const ChatClientEvents = { join: 'join', nickname: 'nickname', send: 'send', vote: 'vote', react: 'react' } as const;
 /** Server -> client event names. */
 export const ChatServerEvents = { frame: 'frame', viewers: 'viewers' } as const;
 
@@ -115,7 +115,11 @@ export const ChatHandshakeAuthSchema = z.object({
 });
 export type ChatHandshakeAuth = z.infer<typeof ChatHandshakeAuthSchema>;
 
-/** client -> server `join`. Anonymous viewers give a nickname; signed-in users (cookie or token in the handshake) may omit it. */
+/**
+ * client -> server `join`. Signed-in users (cookie or token in the handshake) chat with their account name. An anonymous
+ * viewer may join without a nickname and read the room (and vote and react); they pick one later with `nickname` (or
+ * another `join`) before they can send.
+ */
 export const ChatJoinSchema = z
   .object({
     channel: z.string().min(1).max(64),
@@ -126,10 +130,22 @@ export const ChatJoinSchema = z
   .strict();
 export type ChatJoin = z.infer<typeof ChatJoinSchema>;
 
+/**
+ * The viewer as the room knows them. `nickname` is null for an anonymous viewer who has not picked one yet (they read,
+ * vote and react; sending needs a nickname). `mutedUntil`: end of a timeout; `banned`: a permanent ban (the viewer may
+ * read but not send).
+ */
+export const ChatYouSchema = ChatAuthorSchema.extend({
+  nickname: z.string().nullable(),
+  canModerate: z.boolean(),
+  mutedUntil: z.string().nullable(),
+  banned: z.boolean().optional(),
+});
+export type ChatYou = z.infer<typeof ChatYouSchema>;
+
 export const ChatJoinedSchema = z.object({
   channelId: z.string().uuid(),
-  /** `mutedUntil`: end of a timeout; `banned`: a permanent ban (the viewer may read but not send). */
-  you: ChatAuthorSchema.extend({ canModerate: z.boolean(), mutedUntil: z.string().nullable(), banned: z.boolean().optional() }),
+  you: ChatYouSchema,
   history: z.array(ChatMessageSchema).max(CHAT_HISTORY_SIZE),
   pinned: ChatMessageSchema.nullable(),
   poll: PollSchema.nullable(),
@@ -139,6 +155,13 @@ export const ChatJoinedSchema = z.object({
   viewers: z.number().int().nonnegative(),
 });
 export type ChatJoined = z.infer<typeof ChatJoinedSchema>;
+
+/**
+ * client -> server `nickname`: an anonymous viewer in a room picks (or changes) their nickname without re-joining.
+ * Ack data: the author their messages will carry. Refused for signed-in users (they chat with their account name).
+ */
+export const ChatNicknameSchema = z.object({ nickname: NicknameSchema }).strict();
+export type ChatNickname = z.infer<typeof ChatNicknameSchema>;
 
 /** client -> server `send`. */
 export const ChatSendSchema = z.object({ text: z.string().min(1).max(CHAT_MESSAGE_MAX_LENGTH * 2) }).strict();

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import { ChatServerEvents, type ChatFrame, type ChatItem } from '@onda/contracts';
+import { noopChatMetrics, type ChatMetrics } from '@onda/observability';
 import { tickFor, type ChatOptions } from './chat.options.js';
 
 /** The socket.io room of a channel. */
@@ -37,7 +38,10 @@ export class ChatFanout {
   /** Counters for tests and benchmarks. */
   readonly counters = { frames: 0, items: 0, slowConsumers: 0 };
 
-  constructor(private readonly options: ChatOptions) {}
+  constructor(
+    private readonly options: ChatOptions,
+    private readonly metrics: ChatMetrics = noopChatMetrics,
+  ) {}
 
   attach(nsp: Namespace, clustered: boolean): void {
     this.nsp = nsp;
@@ -137,6 +141,7 @@ export class ChatFanout {
     nsp.local.to(name).emit(ChatServerEvents.frame, frame);
     this.counters.frames += 1;
     this.counters.items += items.length;
+    this.metrics.frameOut(items.length, ids.size);
   }
 
   private dropSlowConsumers(ids: Set<string>): void {

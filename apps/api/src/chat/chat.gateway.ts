@@ -3,6 +3,7 @@ import { WebSocketGateway, type OnGatewayConnection, type OnGatewayInit } from '
 import type { Namespace, Socket } from 'socket.io';
 import { CHAT_NAMESPACE, ChatClientEvents, type ChatAck, type ChatJoined } from '@onda/contracts';
 import { AppError } from '../common/app-error.js';
+import { API_METRICS, type ApiMetrics } from '../common/metrics.js';
 import { ChatRefusal, chatError } from './chat.errors.js';
 import { roomOf } from './chat.fanout.js';
 import { ChatIdentityService } from './chat-identity.service.js';
@@ -29,6 +30,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     private readonly identity: ChatIdentityService,
     private readonly chat: ChatService,
     private readonly presence: ChatPresence,
+    @Inject(API_METRICS) private readonly metrics: ApiMetrics,
   ) {}
 
   afterInit(nsp: Namespace): void {
@@ -46,7 +48,11 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     const conn = socket.data as Connection;
     socket.once('disconnect', conn.release);
     socket.on(ChatClientEvents.join, (...args: unknown[]) => this.answer(args, (payload) => this.join(socket, conn, payload)));
-    socket.on(ChatClientEvents.send, (...args: unknown[]) => this.answer(args, (payload) => this.chat.send(conn, payload)));
+    socket.on(ChatClientEvents.nickname, (...args: unknown[]) => this.answer(args, (payload) => Promise.resolve(this.chat.nickname(conn, payload))));
+    socket.on(ChatClientEvents.send, (...args: unknown[]) => {
+      this.metrics.chat.messageIn();
+      this.answer(args, (payload) => this.chat.send(conn, payload));
+    });
     socket.on(ChatClientEvents.vote, (...args: unknown[]) => this.answer(args, (payload) => this.chat.vote(conn, payload)));
     socket.on(ChatClientEvents.react, (...args: unknown[]) => this.answer(args, (payload) => this.chat.react(conn, payload)));
   }
@@ -59,9 +65,11 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     if (open >= max) throw new ChatRefusal('rate_limited', `At most ${max} chat connections per address`);
     this.perIp.set(ip, open + 1);
     let released = false;
+    this.metrics.chat.connectionOpened();
     const release = () => {
       if (released) return;
       released = true;
+      this.metrics.chat.connectionClosed();
       const left = (this.perIp.get(ip) ?? 1) - 1;
       if (left > 0) this.perIp.set(ip, left);
       else this.perIp.delete(ip);

@@ -1,5 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { API_METRICS, type ApiMetrics } from '../common/metrics.js';
 import type { ApiOptions } from '../common/tokens.js';
 import { ChatController } from './chat.controller.js';
 import { ChatFanout } from './chat.fanout.js';
@@ -25,6 +26,17 @@ import { ModerationChatFilter, RedisRecentMessages } from './moderation.filter.j
 
 export const chatControllers: Type[] = [ChatController, ChatPollsController];
 
+/** The filter, with every rule that matched a message counted by rule and outcome (onda_chat_filter_hits_total). */
+function countingHits(filter: ChatFilter, metrics: ApiMetrics): ChatFilter {
+  return {
+    async check(text, ctx) {
+      const result = await filter.check(text, ctx);
+      for (const rule of result.hits) metrics.chat.filterHit(rule, result.outcome);
+      return result;
+    },
+  };
+}
+
 /** The chat feature: Redis-backed shared state with `redisUrl`, in-process state without (embedded mode). */
 export function chatProviders(options: ApiOptions, filter?: ChatFilter): Provider[] {
   return [
@@ -32,17 +44,17 @@ export function chatProviders(options: ApiOptions, filter?: ChatFilter): Provide
     ChatModerationRepository,
     {
       provide: CHAT_RUNTIME,
-      inject: [ChatRepository, ChatModerationRepository],
-      useFactory: (repo: ChatRepository, modRepo: ChatModerationRepository): ChatRuntime => {
+      inject: [ChatRepository, ChatModerationRepository, API_METRICS],
+      useFactory: (repo: ChatRepository, modRepo: ChatModerationRepository, metrics: ApiMetrics): ChatRuntime => {
         const chat = resolveChatOptions(options.chat);
         const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2 }) : null;
         const store = redis ? new RedisChatStore(redis, chat.redisPrefix) : new MemoryChatStore();
         return {
           options: chat,
           store,
-          fanout: new ChatFanout(chat),
+          fanout: new ChatFanout(chat, metrics.chat),
           writer: new ChatWriter({ insertMessages: (rows) => repo.insertMessages(rows), insertVotes: (rows) => modRepo.insertVotes(rows) }, chat.persistIntervalMs),
-          filter: filter ?? new ModerationChatFilter(redis ? new RedisRecentMessages(redis, chat.redisPrefix) : new InMemoryRecentMessages()),
+          filter: countingHits(filter ?? new ModerationChatFilter(redis ? new RedisRecentMessages(redis, chat.redisPrefix) : new InMemoryRecentMessages()), metrics),
           clustered: !!options.redisUrl,
           nodeId: newNodeId(),
         };

@@ -3,6 +3,7 @@ import {
   CHAT_HISTORY_SIZE,
   CHAT_MESSAGE_MAX_LENGTH,
   ChatJoinSchema,
+  ChatNicknameSchema,
   ChatReactSchema,
   ChatSendSchema,
   ChatVoteSchema,
@@ -38,9 +39,12 @@ export interface ChatConnection {
   queue?: Promise<unknown>;
 }
 
+/** The viewer in a room; `nickname` is null for an anonymous viewer who only reads (and votes and reacts) so far. */
+export type RoomAuthor = Omit<ChatAuthor, 'nickname'> & { nickname: string | null };
+
 export interface JoinedRoom {
   channelId: string;
-  author: ChatAuthor;
+  author: RoomAuthor;
   canModerate: boolean;
 }
 
@@ -69,7 +73,11 @@ function refuse(verdict: Exclude<GateVerdict, { ok: true }>): never {
   }
 }
 
-/** What viewers do over the socket: join, send, vote, react. */
+function assertFreeNickname(nickname: string): void {
+  if (isReservedNickname(nickname)) throw new AppError('conflict', `The nickname "${nickname}" is reserved`);
+}
+
+/** What viewers do over the socket: join, pick a nickname, send, vote, react. */
 @Injectable()
 export class ChatService {
   constructor(
@@ -88,13 +96,13 @@ export class ChatService {
     const { user, scopes, deviceId, ip } = conn.identity;
     const role = await this.rooms.roleOf(channel, user);
     if (channel.visibility === 'private' && role === 'viewer') throw new AppError('not_found', `No channel "${body.channel}"`);
-    let author: ChatAuthor;
+    let author: RoomAuthor;
     if (user) {
       author = { key: `u:${user.id}`, nickname: user.displayName, role, registered: true };
     } else {
-      if (!body.nickname) throw new AppError('validation_failed', 'nickname: anonymous viewers choose a nickname');
-      if (isReservedNickname(body.nickname)) throw new AppError('conflict', `The nickname "${body.nickname}" is reserved`);
-      author = { key: anonymousKey(this.apiOptions.secret, channel.id, deviceId, ip), nickname: body.nickname, role, registered: false };
+      // Without a nickname an anonymous viewer reads the room; `nickname` (or another join) lets them send later.
+      if (body.nickname) assertFreeNickname(body.nickname);
+      author = { key: anonymousKey(this.apiOptions.secret, channel.id, deviceId, ip), nickname: body.nickname ?? null, role, registered: false };
     }
     const canModerate = role !== 'viewer' && (scopes.includes('*') || scopes.includes('chat:moderate'));
     return { room: { channelId: channel.id, author, canModerate }, since: body.since };
@@ -124,6 +132,18 @@ export class ChatService {
     };
   }
 
+  /** An anonymous viewer in a room picks or changes their nickname; the same person (author key) as before. */
+  nickname(conn: ChatConnection, payload: unknown): ChatAuthor {
+    const room = this.joined(conn);
+    const { nickname } = parse(ChatNicknameSchema, payload);
+    this.eventLimit(conn);
+    if (room.author.registered) throw new AppError('conflict', 'Signed-in viewers chat with their account name');
+    assertFreeNickname(nickname);
+    const author = { ...room.author, nickname };
+    conn.joined = { ...room, author };
+    return author;
+  }
+
   send(conn: ChatConnection, payload: unknown): Promise<ChatSent> {
     const next = (conn.queue ?? Promise.resolve()).then(() => this.sendNow(conn, payload));
     conn.queue = next.catch(() => undefined);
@@ -132,6 +152,8 @@ export class ChatService {
 
   private async sendNow(conn: ChatConnection, payload: unknown): Promise<ChatSent> {
     const room = this.joined(conn);
+    const { nickname } = room.author;
+    if (nickname === null) throw new AppError('unprocessable', 'Pick a nickname to chat');
     const text = cleanText(parse(ChatSendSchema, payload).text);
     if (!text) throw new AppError('validation_failed', 'text: empty');
     if (codePoints(text) > CHAT_MESSAGE_MAX_LENGTH) throw new AppError('validation_failed', `text: at most ${CHAT_MESSAGE_MAX_LENGTH} characters`);
@@ -139,7 +161,7 @@ export class ChatService {
     const { perConnection, perAuthor } = this.rt.options;
     const wait = slidingWindow(conn.sends, now, perConnection.limit, perConnection.windowMs);
     if (wait > 0) throw new ChatRefusal('rate_limited', 'You are sending messages too fast', wait);
-    const { author } = room;
+    const author: ChatAuthor = { ...room.author, nickname };
     const request = { authorKey: author.key, registered: author.registered, moderator: room.canModerate, now, limit: perAuthor.limit, windowMs: perAuthor.windowMs };
     let verdict = await this.rt.store.gate(room.channelId, request);
     if (!verdict.ok && verdict.reason === 'unloaded') {

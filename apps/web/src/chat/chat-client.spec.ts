@@ -11,35 +11,72 @@ function setup(options: { nickname?: string; joined?: ReturnType<typeof makeJoin
   const store = options.store ?? memoryStore();
   if (options.nickname) store.setItem(NicknameKey, options.nickname);
   const handshakes: string[] = [];
-  socket.respond.join = (payload) => {
-    const nickname = (payload as { nickname?: string }).nickname;
-    return nickname || options.joined ? ok(options.joined ?? makeJoined({ nickname })) : refused('validation_failed', 'nickname: Required');
-  };
+  // Like the server: an anonymous viewer without a nickname joins to read; `nickname` names them in place.
+  socket.respond.join = (payload) => ok(options.joined ?? makeJoined({ nickname: (payload as { nickname?: string }).nickname ?? null }));
+  socket.respond.nickname = (payload) => ok({ key: 'a:device1', nickname: (payload as { nickname: string }).nickname, role: 'viewer', registered: false });
   const sut = new ChatClient({ channel: 'show', store, now: () => NOW, connect: (deviceId) => (handshakes.push(deviceId), socket) });
   sut.start();
   return { sut, socket, store, handshakes };
 }
 
 describe(ChatClient.name, () => {
-  it('asks an anonymous viewer for a nickname, checks it with the contract rules, then joins and remembers it', async () => {
-    const { sut, socket, store, handshakes } = setup();
+  it('lets an anonymous viewer read at once, then names them over the same socket and remembers the nickname', async () => {
+    const { sut, socket, store, handshakes } = setup({ joined: makeJoined({ nickname: null, history: [makeMessage('hello readers')] }) });
     await Promise.resolve();
-    expect(sut.getSnapshot().status).toBe('needs-nickname');
+    expect(socket.emittedOf('join')).toEqual([{ channel: 'show' }]);
+    expect(sut.getSnapshot()).toMatchObject({ status: 'joined', you: { nickname: null } });
+    expect(sut.getSnapshot().messages.map((m) => m.text)).toEqual(['hello readers']);
     expect(handshakes[0]).toMatch(/^[a-f0-9]{32}$/);
     expect(store.getItem(DeviceIdKey)).toBe(handshakes[0]);
 
-    expect(sut.chooseNickname('a')).toBe(false);
+    expect(await sut.chooseNickname('a')).toBe(false);
     expect(sut.getSnapshot().nicknameError).toBe('tooShort');
-    expect(sut.chooseNickname('<script>')).toBe(false);
+    expect(await sut.chooseNickname('<script>')).toBe(false);
     expect(sut.getSnapshot().nicknameError).toBe('characters');
-    expect(sut.chooseNickname('x'.repeat(21))).toBe(false);
+    expect(await sut.chooseNickname('x'.repeat(21))).toBe(false);
     expect(sut.getSnapshot().nicknameError).toBe('tooLong');
+    expect(socket.emittedOf('nickname')).toEqual([]);
 
-    expect(sut.chooseNickname('  하늘 바다  ')).toBe(true);
-    await Promise.resolve();
-    expect(socket.emittedOf('join').at(-1)).toEqual({ channel: 'show', nickname: '하늘 바다' });
-    expect(sut.getSnapshot()).toMatchObject({ status: 'joined', nicknameError: null, you: { nickname: '하늘 바다' } });
+    socket.respond.nickname = () => refused('conflict', 'The nickname "Admin" is reserved');
+    expect(await sut.chooseNickname('Admin')).toBe(false);
+    expect(sut.getSnapshot()).toMatchObject({ nicknameError: 'taken', you: { nickname: null } });
+    socket.respond.nickname = () => refused('rate_limited', 'Too many joins, votes or reactions', 1000);
+    expect(await sut.chooseNickname('mina')).toBe(false);
+    expect(sut.getSnapshot().nicknameError).toBe('failed');
+
+    socket.respond.nickname = (payload) => ok({ key: 'a:device1', nickname: (payload as { nickname: string }).nickname, role: 'viewer', registered: false });
+    expect(await sut.chooseNickname('  하늘 바다  ')).toBe(true);
+    expect(socket.emittedOf('nickname').at(-1)).toEqual({ nickname: '하늘 바다' });
+    expect(socket.emittedOf('join')).toHaveLength(1);
+    expect(sut.getSnapshot()).toMatchObject({ status: 'joined', nicknameError: null, you: { key: 'a:device1', nickname: '하늘 바다', canModerate: false } });
+    expect(sut.getSnapshot().messages.map((m) => m.text)).toEqual(['hello readers']);
     expect(store.getItem(NicknameKey)).toBe('하늘 바다');
+  });
+
+  it('reads without a nickname when the remembered one is refused, and says why', async () => {
+    const { sut, socket } = setup({ nickname: 'Admin' });
+    socket.respond.join = (payload) => ((payload as { nickname?: string }).nickname ? refused('conflict', 'The nickname "Admin" is reserved') : ok(makeJoined({ nickname: null })));
+    sut.retry();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(socket.emittedOf('join').slice(-2)).toEqual([{ channel: 'show', nickname: 'Admin' }, { channel: 'show' }]);
+    expect(sut.getSnapshot()).toMatchObject({ status: 'joined', nicknameError: 'taken', you: { nickname: null } });
+  });
+
+  it('applies a nickname picked while the join is on its way', async () => {
+    const socket = new FakeSocket();
+    const sut = new ChatClient({ channel: 'show', store: memoryStore(), connect: () => socket });
+    sut.start();
+    expect(sut.getSnapshot().status).toBe('joining');
+    socket.respond.nickname = () => ok({ key: 'a:device1', nickname: 'mina', role: 'viewer', registered: false });
+    expect(await sut.chooseNickname('mina')).toBe(true);
+    expect(socket.emittedOf('nickname')).toEqual([]);
+
+    socket.pending.find((p) => p.event === 'join')!.ack(ok(makeJoined({ nickname: null })));
+    await Promise.resolve();
+    expect(socket.emittedOf('nickname')).toEqual([{ nickname: 'mina' }]);
+    await Promise.resolve();
+    expect(sut.getSnapshot().you?.nickname).toBe('mina');
   });
 
   it('joins at once with a remembered nickname and applies frames, dropping invalid items', async () => {
@@ -130,19 +167,39 @@ describe(ChatClient.name, () => {
     expect(await sut.send('lost?')).toBe(false);
     expect(sut.getSnapshot().feedback).toEqual({ kind: 'offline' });
 
-    const missed = makeMessage('while away');
-    socket.respond.join = () => ok(makeJoined({ nickname: 'mina', history: [missed] }));
+    // Back online: the join is answered after a frame already brought one of the missed messages and a newer one.
+    const [missed1, missed2, after] = [makeMessage('missed 1'), makeMessage('missed 2'), makeMessage('after')];
+    delete socket.respond.join;
+    socket.reconnect();
+    expect(socket.emittedOf('join').at(-1)).toEqual({ channel: 'show', nickname: 'mina', since: seen.id });
+    socket.serverEmit('frame', { items: [{ type: 'message', message: missed2 }, { type: 'message', message: after }] });
+    socket.pending.find((p) => p.event === 'join')!.ack(ok(makeJoined({ nickname: 'mina', history: [missed1, { ...missed2, reactions: { like: 2 } }] })));
+    await Promise.resolve();
+    expect(sut.getSnapshot().status).toBe('joined');
+    expect(sut.getSnapshot().messages.map((m) => m.text)).toEqual(['before', 'missed 1', 'missed 2', 'after']);
+    expect(sut.getSnapshot().messages[2]!.reactions).toEqual({ like: 2 });
+
+    // Every reconnect is a new server session (no connection-state recovery): it joins again, from the newest message.
+    socket.respond.join = () => ok(makeJoined({ nickname: 'mina', history: [] }));
+    socket.drop();
     socket.reconnect();
     await Promise.resolve();
-    expect(socket.emittedOf('join').at(-1)).toEqual({ channel: 'show', nickname: 'mina', since: seen.id });
-    expect(sut.getSnapshot().status).toBe('joined');
-    expect(sut.getSnapshot().messages.map((m) => m.text)).toEqual(['before', 'while away']);
+    expect(socket.emittedOf('join')).toHaveLength(3);
+    expect(socket.emittedOf('join').at(-1)).toEqual({ channel: 'show', nickname: 'mina', since: after.id });
+    expect(sut.getSnapshot()).toMatchObject({ status: 'joined' });
+    expect(sut.getSnapshot().messages).toHaveLength(4);
+  });
 
-    // A recovered session (socket.io connection state recovery) keeps its room: no second join.
+  it('re-joins a viewer without a nickname as a reader too', async () => {
+    const { sut, socket } = setup();
+    await Promise.resolve();
+    const seen = makeMessage('before');
+    socket.serverEmit('frame', { items: [{ type: 'message', message: seen }] });
     socket.drop();
-    socket.reconnect(true);
-    expect(socket.emittedOf('join')).toHaveLength(2);
-    expect(sut.getSnapshot().status).toBe('joined');
+    socket.reconnect();
+    await Promise.resolve();
+    expect(socket.emittedOf('join')).toEqual([{ channel: 'show' }, { channel: 'show', since: seen.id }]);
+    expect(sut.getSnapshot()).toMatchObject({ status: 'joined', you: { nickname: null } });
   });
 
   it('fails visibly when the server refuses the join, and retries on request', async () => {

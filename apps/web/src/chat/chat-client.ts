@@ -1,5 +1,6 @@
 import {
   CHAT_MESSAGE_MAX_LENGTH,
+  ChatAuthorSchema,
   ChatClientEvents,
   ChatErrorSchema,
   ChatItemSchema,
@@ -20,8 +21,6 @@ import { checkNickname, deviceId, storedNickname, storeNickname, type KeyValueSt
 /** The part of a socket.io client socket the chat uses (tests pass a fake). */
 export interface ChatSocket {
   readonly connected: boolean;
-  /** True when socket.io restored the previous session (rooms and missed packets) on reconnect. */
-  readonly recovered?: boolean;
   /** False once socket.io gave up reconnecting by itself (server-side disconnect or a refused handshake). */
   readonly active?: boolean;
   on(event: string, listener: (...args: never[]) => void): unknown;
@@ -37,8 +36,8 @@ export type ChatSocketFactory = (deviceId: string) => ChatSocket;
 export interface ChatSnapshot extends ChatState {
   /** The last thing to tell the viewer about sending (null: nothing). */
   feedback: SendFeedback | null;
-  /** Why the nickname prompt refused or the server rejected the last nickname. */
-  nicknameError: NicknameProblem | 'taken' | null;
+  /** Why the nickname prompt refused, or the server rejected (`taken`) or could not take (`failed`) the last nickname. */
+  nicknameError: NicknameProblem | 'taken' | 'failed' | null;
 }
 
 export interface ChatClientOptions {
@@ -57,6 +56,9 @@ const ServerKickRetryMs = [1000, 2000, 5000, 10_000, 30_000];
 /**
  * Owns one channel's chat socket: joins, sends, votes and reacts (acks mapped to UI feedback), folds server
  * frames into a bounded state and exposes it as a store (`subscribe` + `getSnapshot`). Components never emit.
+ * An anonymous viewer joins at once, without a nickname unless one is remembered, and reads the room; the nickname
+ * they pick later is applied over the same socket. Every (re)connect joins again, after a drop with `since` so only
+ * the missed messages come back (socket.io connection-state recovery is not used).
  */
 export class ChatClient {
   private socket: ChatSocket | null = null;
@@ -109,8 +111,11 @@ export class ChatClient {
     this.socket?.disconnect();
   }
 
-  /** Validates and remembers the nickname, then joins with it. False (with `nicknameError`) when refused. */
-  chooseNickname(raw: string): boolean {
+  /**
+   * Validates and remembers the nickname; in the room it takes effect at once over the socket (no re-join), otherwise
+   * the next join carries it. Resolves false (with `nicknameError`) when refused.
+   */
+  async chooseNickname(raw: string): Promise<boolean> {
     const checked = checkNickname(raw);
     if (!checked.ok) {
       this.update({ nicknameError: checked.problem });
@@ -119,8 +124,8 @@ export class ChatClient {
     this.nickname = checked.nickname;
     storeNickname(this.options.store, checked.nickname);
     this.update({ nicknameError: null });
-    if (this.socket?.connected) void this.join();
-    return true;
+    if (this.snapshot.status !== 'joined') return true;
+    return this.applyNickname(checked.nickname);
   }
 
   /** Sends a message; resolves true when the server took it (the input then clears). */
@@ -180,11 +185,7 @@ export class ChatClient {
 
   private onConnect(): void {
     this.kicks = 0;
-    // Recovered sessions keep their room and get the missed frames replayed: no re-join needed.
-    if (this.socket?.recovered && this.snapshot.you) {
-      this.update({ status: 'joined' });
-      return;
-    }
+    // A reconnected socket is a new session on the server, outside the room: join again (with `since`).
     void this.join();
   }
 
@@ -222,16 +223,13 @@ export class ChatClient {
     const ack = await this.request(ChatClientEvents.join, { channel: this.options.channel, ...(nickname ? { nickname } : {}), ...(since ? { since } : {}) });
     if (!ack.ok) {
       const { code, detail } = ack.error;
-      if (!nickname && (code === 'validation_failed' || code === 'unauthenticated')) {
-        // Anonymous viewers must pick a nickname; signed-in users join without one.
-        this.update({ status: 'needs-nickname' });
-      } else if (nickname && code === 'conflict') {
-        this.update({ status: 'needs-nickname', nicknameError: 'taken' });
-      } else if (nickname && code === 'validation_failed') {
-        this.update({ status: 'needs-nickname', nicknameError: 'characters' });
-      } else {
-        this.update({ status: 'failed', joinError: { code, detail } });
+      if (nickname && code === 'conflict') {
+        // The remembered nickname is reserved here: read the room without one, and say why on the nickname form.
+        this.nickname = null;
+        this.update({ nicknameError: 'taken' });
+        return this.join();
       }
+      this.update({ status: 'failed', joinError: { code, detail } });
       return;
     }
     const joined = ChatJoinedSchema.safeParse(ack.data);
@@ -239,7 +237,7 @@ export class ChatClient {
       this.update({ status: 'failed', joinError: { code: 'bad_response', detail: joined.error.message } });
       return;
     }
-    const next = joinedState(this.snapshot, joined.data, since !== undefined);
+    const next = joinedState(this.snapshot, joined.data, since);
     const { you } = joined.data;
     const mutedUntil = you.mutedUntil ? Date.parse(you.mutedUntil) : NaN;
     const feedback: SendFeedback | null = you.banned
@@ -249,7 +247,24 @@ export class ChatClient {
         : this.snapshot.feedback?.kind === 'banned'
           ? null
           : this.snapshot.feedback;
-    this.setState({ ...next, feedback, nicknameError: null });
+    this.setState({ ...next, feedback, nicknameError: you.nickname === null ? this.snapshot.nicknameError : null });
+    // A nickname picked while the join was on its way.
+    if (!you.registered && this.nickname && you.nickname !== this.nickname) void this.applyNickname(this.nickname);
+  }
+
+  private async applyNickname(nickname: string): Promise<boolean> {
+    const ack = await this.request(ChatClientEvents.nickname, { nickname });
+    const author = ack.ok ? ChatAuthorSchema.safeParse(ack.data) : null;
+    if (!author?.success) {
+      const taken = !ack.ok && (ack.error.code === 'conflict' || ack.error.code === 'validation_failed');
+      // A refused nickname is forgotten (the next join reads without it); one that did not get through is kept for it.
+      if (taken) this.nickname = null;
+      this.update({ nicknameError: taken ? 'taken' : 'failed' });
+      return false;
+    }
+    const { you } = this.snapshot;
+    if (you) this.update({ you: { ...you, ...author.data }, nicknameError: null });
+    return true;
   }
 
   private onFrame(frame: unknown): void {

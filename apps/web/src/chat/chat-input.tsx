@@ -61,7 +61,7 @@ export function ChatInput({ client, snapshot }: { client: ChatClient; snapshot: 
         </button>
       </div>
       <div className="chat-input__meta">
-        <span className="chat-input__who">{you && t('chat.chattingAs', { nickname: you.nickname })}</span>
+        <span className="chat-input__who">{you?.nickname && t('chat.chattingAs', { nickname: you.nickname })}</span>
         <span id={counterId} className={tooLong ? 'chat-input__counter chat-input__counter--over' : 'chat-input__counter'} data-testid="chat-counter">
           {formatNumber(length, i18n.language)}/{formatNumber(CHAT_MESSAGE_MAX_LENGTH, i18n.language)}
         </span>

@@ -18,7 +18,7 @@ function frame(socket: FakeSocket, ...items: unknown[]) {
 
 async function joinedPanel(joined = makeJoined({ nickname: 'mina' }), language: 'en' | 'ko' = 'en') {
   const services = fakeChatServices();
-  services.store.setItem('onda.chat.nickname', joined.you.nickname);
+  if (joined.you.nickname) services.store.setItem('onda.chat.nickname', joined.you.nickname);
   services.socket.respond.join = () => ok(joined);
   const view = renderWithChat(<ChannelChat channel="show" />, services, language);
   await screen.findByTestId('chat-input');
@@ -105,12 +105,26 @@ describe('ChatPanel', () => {
     expect(screen.getByTestId('chat-input').hasAttribute('disabled')).toBe(true);
   });
 
-  it('prompts an anonymous viewer for a nickname with a clear message', async () => {
+  it('shows the room to an anonymous viewer at once, lets them vote and react, and asks for a nickname to send', async () => {
     const services = fakeChatServices();
-    services.socket.respond.join = (payload) => ((payload as { nickname?: string }).nickname ? ok(makeJoined({ nickname: 'mina' })) : refused('validation_failed', 'nickname required'));
+    const poll = makePoll();
+    const hello = makeMessage('hello readers', { nickname: 'host', role: 'owner' });
+    services.socket.respond.join = () => ok(makeJoined({ nickname: null, history: [hello], poll }));
+    services.socket.respond.vote = () => ok({});
+    services.socket.respond.react = () => ok({ messageId: hello.id, reactions: { heart: 1 } });
+    services.socket.respond.nickname = () => ok({ key: 'a:device1', nickname: 'mina', role: 'viewer', registered: false });
     renderWithChat(<ChannelChat channel="show" />, services);
 
     const input = await screen.findByTestId('nickname-input');
+    expect(screen.getByTestId('chat-text').textContent).toBe('hello readers');
+    expect(screen.queryByTestId('chat-input')).toBeNull();
+    expect(screen.getByTestId('nickname-form').textContent).toContain('Pick a nickname to chat');
+    fireEvent.click(screen.getAllByTestId('poll-vote')[0]!);
+    await waitFor(() => expect(services.socket.emittedOf('vote')).toEqual([{ pollId: poll.id, option: 0 }]));
+    fireEvent.click(screen.getByRole('button', { name: 'React' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Heart' }));
+    await waitFor(() => expect(services.socket.emittedOf('react')).toEqual([{ messageId: hello.id, emote: 'heart' }]));
+
     fireEvent.change(input, { target: { value: 'x' } });
     fireEvent.submit(screen.getByTestId('nickname-form'));
     expect(screen.getByTestId('nickname-hint').textContent).toBe('Too short: use at least 2 characters.');
@@ -122,6 +136,9 @@ describe('ChatPanel', () => {
     fireEvent.submit(screen.getByTestId('nickname-form'));
     expect((await screen.findByTestId('chat-input')).getAttribute('placeholder')).toBe('Send a message');
     expect(screen.getByText('Chatting as mina')).toBeTruthy();
+    expect(services.socket.emittedOf('nickname')).toEqual([{ nickname: 'mina' }]);
+    expect(services.socket.emittedOf('join')).toEqual([{ channel: 'show' }]);
+    expect(services.store.getItem('onda.chat.nickname')).toBe('mina');
   });
 
   it('shows role badges, announcements, the pinned message and a poll with live percent results', async () => {

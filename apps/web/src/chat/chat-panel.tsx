@@ -17,7 +17,8 @@ export const InlineTimeoutSeconds = 600;
 
 /**
  * The chat beside the player (and the console's live feed): header with viewer count and connection state,
- * pinned message, poll, messages, and the input or the nickname prompt. Moderators get inline actions.
+ * pinned message, poll, messages, and the input or the nickname prompt. The room shows at once: an anonymous viewer
+ * reads, votes and reacts, and picks a nickname in place of the input to send. Moderators get inline actions.
  */
 export function ChatPanel({ client, className = '' }: { client: ChatClient; className?: string }) {
   const { t, i18n } = useTranslation();
@@ -28,6 +29,8 @@ export function ChatPanel({ client, className = '' }: { client: ChatClient; clas
   const { status, you, poll, pinned } = snapshot;
   const joined = status === 'joined';
   const canModerate = you?.canModerate ?? false;
+  // Without a nickname the input area asks for one, unless sending is out of reach anyway (banned, registered-only room).
+  const needsNickname = you !== null && you.nickname === null && !you.banned && !snapshot.mode.registeredOnly;
 
   const act = async (work: () => Promise<void>) => {
     setActionError(null);
@@ -103,7 +106,7 @@ export function ChatPanel({ client, className = '' }: { client: ChatClient; clas
       ) : (
         <MessageList
           messages={snapshot.messages}
-          emptyText={joined ? t('chat.empty') : status === 'needs-nickname' ? t('chat.nicknameFirst') : undefined}
+          emptyText={joined ? t('chat.empty') : undefined}
           onReact={joined ? react : undefined}
           onModerate={canModerate ? moderate : undefined}
         />
@@ -122,7 +125,7 @@ export function ChatPanel({ client, className = '' }: { client: ChatClient; clas
           </button>
         </p>
       )}
-      {status === 'needs-nickname' ? (
+      {status !== 'failed' && needsNickname ? (
         <NicknameForm client={client} snapshot={snapshot} />
       ) : (
         status !== 'failed' && <ChatInput client={client} snapshot={snapshot} />

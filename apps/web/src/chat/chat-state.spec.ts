@@ -96,7 +96,15 @@ describe(joinedState.name, () => {
     expect(fresh.messages.map((m) => m.text)).toEqual(['while away']);
     expect(fresh).toMatchObject({ status: 'joined', viewers: 7 });
 
-    const resumed = joinedState(seen, makeJoined({ history: [missed] }), true);
+    const resumed = joinedState(seen, makeJoined({ history: [missed] }), seen.messages.at(-1)!.id);
     expect(resumed.messages.map((m) => m.text)).toEqual(['before the drop', 'while away']);
+  });
+
+  it('merges a resumed join with frames that arrived first: one copy each, in id order, the server copy winning', () => {
+    const [before, missed1, missed2, after] = ['before', 'missed 1', 'missed 2', 'after'].map((text) => makeMessage(text));
+    const onScreen = applyItems(initialChatState, [before!, missed2!, after!].map((message) => ({ type: 'message' as const, message })));
+    const resumed = joinedState(onScreen, makeJoined({ history: [missed1!, { ...missed2!, reactions: { clap: 1 } }] }), before!.id);
+    expect(resumed.messages.map((m) => m.text)).toEqual(['before', 'missed 1', 'missed 2', 'after']);
+    expect(resumed.messages[2]!.reactions).toEqual({ clap: 1 });
   });
 });

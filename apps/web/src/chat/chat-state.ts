@@ -1,4 +1,4 @@
-import type { ChatItem, ChatJoined, ChatMessage, ChatMode, Poll } from '@onda/contracts';
+import type { ChatItem, ChatJoined, ChatMessage, ChatMode, ChatYou, Poll } from '@onda/contracts';
 
 /** How many messages the panel keeps; older ones fall off the top (the server keeps the history). */
 export const CHAT_KEEP_MESSAGES = 200;
@@ -7,16 +7,13 @@ export const CHAT_KEEP_MESSAGES = 200;
 export type ChatStatus =
   /** Opening the socket for the first time. */
   | 'connecting'
-  /** Connected, but an anonymous viewer has to pick a nickname before joining. */
-  | 'needs-nickname'
   | 'joining'
+  /** In the room. An anonymous viewer without a nickname (`you.nickname` null) reads, votes and reacts; sending needs one. */
   | 'joined'
   /** The socket dropped; socket.io is retrying. Messages shown are kept. */
   | 'reconnecting'
   /** The server refused the join (unknown channel, registered-only...); `joinError` says why. */
   | 'failed';
-
-export type ChatYou = ChatJoined['you'];
 
 /** Everything the chat UI renders; replaced (never mutated) on every change. */
 export interface ChatState {
@@ -47,11 +44,11 @@ export const initialChatState: ChatState = {
 };
 
 /**
- * The state right after a successful join: the server's snapshot wins. After a re-join with `since`
- * (`resumed`), `history` holds only the messages missed while away, so they are appended instead.
+ * The state right after a successful join: the server's snapshot wins. After a re-join with `since` (the newest
+ * message on screen before the drop), `history` holds only the messages newer than it, so they are merged in instead.
  */
-export function joinedState(state: ChatState, joined: ChatJoined, resumed = false): ChatState {
-  const messages = resumed ? applyItems(state, joined.history.map((message) => ({ type: 'message' as const, message }))).messages : joined.history;
+export function joinedState(state: ChatState, joined: ChatJoined, since?: string): ChatState {
+  const messages = since === undefined ? joined.history : resumedMessages(state.messages, joined.history, since);
   return {
     ...state,
     status: 'joined',
@@ -65,6 +62,19 @@ export function joinedState(state: ChatState, joined: ChatJoined, resumed = fals
     mode: joined.mode,
     viewers: joined.viewers,
   };
+}
+
+/**
+ * The messages on screen up to `since` stay as they are; everything newer (the missed `history`, and frames that reached
+ * the re-joined socket before the join's answer, which may repeat part of it) is one copy per id in id order (ids are
+ * time-ordered), the server's copy winning since its reaction counts are current.
+ */
+function resumedMessages(onScreen: readonly ChatMessage[], history: readonly ChatMessage[], since: string): ChatMessage[] {
+  const newer = new Map<string, ChatMessage>();
+  for (const message of onScreen) if (message.id > since) newer.set(message.id, message);
+  for (const message of history) newer.set(message.id, message);
+  const kept = onScreen.filter((message) => !newer.has(message.id));
+  return [...kept, ...[...newer.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))];
 }
 
 /** Applies one frame's items in order; returns the same object when nothing changed. */

@@ -3,7 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { guardImeEnter } from '../console/ime';
 import type { ChatClient, ChatSnapshot } from './chat-client';
 
-/** Asks an anonymous viewer for a nickname (kept in localStorage for next time), checked with the contract's rules. */
+/**
+ * Asks an anonymous viewer who is reading the room for a nickname to send with (kept in localStorage, so the next
+ * visit joins with it at once), checked with the contract's rules.
+ */
 export function NicknameForm({ client, snapshot }: { client: ChatClient; snapshot: ChatSnapshot }) {
   const { t } = useTranslation();
   const [value, setValue] = useState('');
@@ -12,7 +15,7 @@ export function NicknameForm({ client, snapshot }: { client: ChatClient; snapsho
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    client.chooseNickname(value);
+    void client.chooseNickname(value);
   };
 
   return (

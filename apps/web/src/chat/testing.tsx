@@ -17,7 +17,8 @@ export function makeMessage(text: string, overrides: Partial<ChatMessage> & { ni
   serial += 1;
   const { nickname = 'viewer1', role = 'viewer', ...rest } = overrides;
   return {
-    id: `m${serial}`,
+    // Time-ordered like the server's UUIDv7 ids: later messages sort after earlier ones.
+    id: `m${String(serial).padStart(6, '0')}`,
     channelId: CHANNEL_ID,
     kind: 'message',
     author: { key: `a:${nickname}`, nickname, role, registered: role !== 'viewer' },
@@ -46,12 +47,12 @@ export function makePoll(overrides: Partial<Poll> = {}): Poll {
   };
 }
 
-/** What a join answers for an anonymous viewer (or a moderator with `canModerate`). */
-export function makeJoined(overrides: Partial<ChatJoined> & { canModerate?: boolean; nickname?: string } = {}): ChatJoined {
+/** What a join answers for an anonymous viewer (`nickname: null`: one who has not picked a nickname yet), or a moderator with `canModerate`. */
+export function makeJoined(overrides: Partial<ChatJoined> & { canModerate?: boolean; nickname?: string | null } = {}): ChatJoined {
   const { canModerate = false, nickname = 'viewer1', ...rest } = overrides;
   return {
     channelId: CHANNEL_ID,
-    you: { key: `a:${nickname}`, nickname, role: canModerate ? 'owner' : 'viewer', registered: canModerate, canModerate, mutedUntil: null },
+    you: { key: `a:${nickname ?? 'device1'}`, nickname, role: canModerate ? 'owner' : 'viewer', registered: canModerate, canModerate, mutedUntil: null },
     history: [],
     pinned: null,
     poll: null,
@@ -71,7 +72,6 @@ type Responder = (payload: unknown) => unknown;
  */
 export class FakeSocket implements ChatSocket {
   connected = false;
-  recovered = false;
   active = true;
   readonly emitted: Array<{ event: string; payload: unknown }> = [];
   readonly pending: Array<{ event: string; payload: unknown; ack: (response: unknown) => void }> = [];
@@ -117,10 +117,9 @@ export class FakeSocket implements ChatSocket {
     this.fire('disconnect', reason);
   }
 
-  /** socket.io got the connection back. */
-  reconnect(recovered = false): void {
+  /** socket.io got the connection back (a new session on the server: the client has to join again). */
+  reconnect(): void {
     this.connected = true;
-    this.recovered = recovered;
     this.fire('connect');
   }
 

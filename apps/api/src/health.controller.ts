@@ -1,26 +1,26 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { PrismaClient } from '@onda/db';
+import { readinessBody, type ReadyBody } from '@onda/observability';
 import { AppError } from './common/app-error.js';
-import { PRISMA } from './common/tokens.js';
+import { HealthService } from './health.service.js';
 
+/** Probes for orchestrators and load balancers; open to anyone, and they reveal no hosts or errors. */
 @ApiExcludeController()
 @Controller()
 export class HealthController {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(private readonly health: HealthService) {}
 
+  /** The process answers. */
   @Get('healthz')
-  health(): { status: 'ok' } {
+  healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
+  /** The database, Redis (when configured) and storage answer; otherwise a 503 problem naming which do not. */
   @Get('readyz')
-  async ready(): Promise<{ status: 'ready' }> {
-    try {
-      await this.prisma.$queryRaw`SELECT 1`;
-    } catch {
-      throw new AppError('unavailable', 'The database is not reachable');
-    }
-    return { status: 'ready' };
+  async readyz(): Promise<ReadyBody> {
+    const answer = readinessBody(await this.health.readiness());
+    if (answer.status === 503) throw new AppError('unavailable', answer.body.detail, answer.body.errors);
+    return answer.body;
   }
 }

@@ -11,6 +11,20 @@ export interface IngestLogger {
   error(msg: string, ctx?: Record<string, unknown>): void;
 }
 
+/** What the ingest tells its metrics (see packages/observability ingestMetrics). */
+export interface IngestMetricsHooks {
+  publish(result: 'accepted' | 'refused' | 'failed'): void;
+}
+
+/** A publisher as the metrics see it. */
+export interface IngestPublisherStats {
+  liveSessionId: string;
+  /** Bytes received from the encoder so far. */
+  bytesRead: number;
+  /** When the publish was accepted (ms since the epoch). */
+  startedAt: number;
+}
+
 /** Settings of one ingest server. */
 export interface IngestServerConfig {
   rtmpPort: number;
@@ -32,6 +46,8 @@ export interface IngestHandle {
   port: number;
   stop(): Promise<void>;
   activePublishers(): number;
+  /** Every publisher with its live session id and bytes received (for the bitrate gauge). */
+  publisherStats(): IngestPublisherStats[];
 }
 
 const LIVE_APP = 'live';
@@ -85,12 +101,12 @@ function installHooks(): void {
 }
 
 /** Starts the RTMP ingest. Only one per process (NMS state is module-global); stop() allows starting another. */
-export async function startIngest(deps: { api: IngestApiClient; config: IngestServerConfig; logger?: IngestLogger }): Promise<IngestHandle> {
+export async function startIngest(deps: { api: IngestApiClient; config: IngestServerConfig; logger?: IngestLogger; metrics?: IngestMetricsHooks }): Promise<IngestHandle> {
   if (active) throw new Error('an ingest is already running in this process (node-media-server state is process-wide)');
   installHooks();
   // NMS logs every session at info/debug; keep only its warnings and errors.
   nms.logger.level = 'warn';
-  const ingest = new RtmpIngest(deps.api, deps.config, deps.logger ?? consoleLogger);
+  const ingest = new RtmpIngest(deps.api, deps.config, deps.logger ?? consoleLogger, deps.metrics);
   active = ingest;
   try {
     await ingest.listen();
@@ -98,12 +114,13 @@ export async function startIngest(deps: { api: IngestApiClient; config: IngestSe
     active = null;
     throw e;
   }
-  return { port: ingest.port, stop: () => ingest.stop(), activePublishers: () => ingest.publishers.size };
+  return { port: ingest.port, stop: () => ingest.stop(), activePublishers: () => ingest.publishers.size, publisherStats: () => ingest.publisherStats() };
 }
 
 class RtmpIngest {
   port = 0;
   readonly publishers = new Set<NmsRtmpSession>();
+  private readonly publisherInfo = new WeakMap<NmsRtmpSession, { liveSessionId: string; startedAt: number }>();
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly sessionsByRtmp = new WeakMap<NmsRtmp, NmsRtmpSession>();
@@ -116,8 +133,16 @@ class RtmpIngest {
     private readonly api: IngestApiClient,
     private readonly config: IngestServerConfig,
     private readonly log: IngestLogger,
+    private readonly metrics?: IngestMetricsHooks,
   ) {
     this.server = createServer(this.onConnection);
+  }
+
+  publisherStats(): IngestPublisherStats[] {
+    return [...this.publishers].flatMap((s) => {
+      const info = this.publisherInfo.get(s);
+      return info ? [{ ...info, bytesRead: s.socket.bytesRead }] : [];
+    });
   }
 
   async listen(): Promise<void> {
@@ -178,6 +203,7 @@ class RtmpIngest {
     const keyLabel = redactKey(key);
     if (rtmp.streamApp !== LIVE_APP || key === '' || key.length > MAX_KEY_LENGTH || this.pending.has(session) || session.isPublisher) {
       this.log.warn('publish refused: bad app or stream name', { app: rtmp.streamApp, key: keyLabel, ip: session.socket.remoteAddress });
+      this.metrics?.publish('refused');
       this.refuse(session, streamId, 'NetStream.Publish.BadName', 'Invalid stream key');
       return;
     }
@@ -189,9 +215,13 @@ class RtmpIngest {
       const clientIp = (session.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
       const result = await this.api.authorize({ streamKey: key, clientIp, ingestId: this.config.ingestId });
       sessionId = result?.sessionId ?? null;
-      if (!sessionId) this.log.warn('publish refused: unknown stream key', { key: keyLabel, ip: session.socket.remoteAddress });
+      if (!sessionId) {
+        this.log.warn('publish refused: unknown stream key', { key: keyLabel, ip: session.socket.remoteAddress });
+        this.metrics?.publish('refused');
+      }
     } catch (e) {
       this.log.error('publish refused: stream key check failed', { key: keyLabel, error: (e as Error).message });
+      this.metrics?.publish('failed');
     } finally {
       this.pending.delete(session);
     }
@@ -211,12 +241,14 @@ class RtmpIngest {
       withStreamId(rtmp, streamId, () => original.call(rtmp, msg));
       if (!session.isPublisher) {
         // NMS refused (the path already has a publisher) and closed the socket; the live one is untouched.
-        this.log.warn('publish refused: session already has a publisher', { sessionId });
+        this.log.warn('publish refused: session already has a publisher', { liveSessionId: sessionId });
+        this.metrics?.publish('refused');
         return;
       }
       this.trackPublisher(session, sessionId, packets);
+      this.metrics?.publish('accepted');
     } catch (e) {
-      this.log.error('publish failed', { sessionId, error: (e as Error).message });
+      this.log.error('publish failed', { liveSessionId: sessionId, error: (e as Error).message });
       session.socket.destroy();
     }
   }
@@ -261,12 +293,13 @@ class RtmpIngest {
     let audioHeader = false;
     let done = false;
     this.publishers.add(session);
+    this.publisherInfo.set(session, { liveSessionId: sessionId, startedAt: Date.now() });
     // NMS would keep a gone publisher for 30 s; the API owns reconnect windows, so end it at once
     // (a reconnect gets a fresh broadcast without stale headers or GOP cache).
     session.broadcast.publishGraceMs = 0;
     keepStartOfPublish(session.broadcast);
     session.socket.setTimeout(PUBLISHER_IDLE_MS, () => {
-      this.log.warn('publisher idle, closing', { sessionId });
+      this.log.warn('publisher idle, closing', { liveSessionId: sessionId });
       session.socket.destroy();
     });
 
@@ -284,10 +317,10 @@ class RtmpIngest {
         ...seen,
       });
       const pullUrl = `${this.pullBaseUrl}/${sessionId}?token=${playToken(this.config.internalToken, sessionId)}`;
-      this.log.info('publish started', { sessionId, source });
+      this.log.info('publish started', { liveSessionId: sessionId, source });
       this.api.started(sessionId, { source, pullUrl }).catch((e: Error) => {
         // Without `started` no worker ever pulls: drop the encoder so it reconnects and tries again.
-        this.log.error('could not report publish start, closing encoder', { sessionId, error: e.message });
+        this.log.error('could not report publish start, closing encoder', { liveSessionId: sessionId, error: e.message });
         session.socket.destroy();
       });
     };
@@ -318,11 +351,11 @@ class RtmpIngest {
         .session(sessionId)
         .then((view) => {
           if (!view.disconnect) return;
-          this.log.info('API ended the session, closing the encoder', { sessionId, state: view.state });
+          this.log.info('API ended the session, closing the encoder', { liveSessionId: sessionId, state: view.state });
           endedByApi = true;
           session.socket.destroy();
         })
-        .catch((e: Error) => this.log.warn('could not ask the API about the session', { sessionId, error: e.message }));
+        .catch((e: Error) => this.log.warn('could not ask the API about the session', { liveSessionId: sessionId, error: e.message }));
     }, this.config.controlPollMs ?? 3_000);
     control.unref();
 
@@ -332,7 +365,7 @@ class RtmpIngest {
       clearInterval(control);
       this.publishers.delete(session);
       const reason = endedByApi ? 'ended by the API' : !this.running ? 'ingest stopping' : hadError ? 'connection error' : 'encoder disconnected';
-      this.log.info('publisher disconnected', { sessionId, reason });
+      this.log.info('publisher disconnected', { liveSessionId: sessionId, reason });
       // Snapshot now: these players watched this publish (a reconnect may attach new ones meanwhile).
       this.reportDisconnected(sessionId, reason, [...session.broadcast.subscribers.values()]);
     });
@@ -343,7 +376,7 @@ class RtmpIngest {
   /** Tells the API, then closes the publish's players so the worker's ffmpeg sees EOF and finalises. */
   private reportDisconnected(sessionId: string, reason: string, subscribers: Array<{ close(): void }>): void {
     const told = this.api.disconnected(sessionId, reason).catch((e: Error) => {
-      this.log.error('could not report disconnect', { sessionId, error: e.message });
+      this.log.error('could not report disconnect', { liveSessionId: sessionId, error: e.message });
     });
     const report = Promise.race([told, new Promise<void>((r) => setTimeout(r, DISCONNECT_REPORT_WAIT_MS).unref())]).then(() => {
       for (const subscriber of subscribers) subscriber.close();

@@ -120,13 +120,15 @@ async function serve(command: string): Promise<void> {
     case 'ingest': {
       const ingest = await runIngest(env);
       running = ingest;
-      console.log(`Onda ingest listening for RTMP on port ${ingest.port}`);
+      console.log(`Onda ingest listening for RTMP on port ${ingest.port}${ingest.metricsUrl ? `; metrics at ${ingest.metricsUrl}/metrics` : ''}`);
       break;
     }
-    case 'worker':
-      running = await runWorker(env);
-      console.log('Onda worker waiting for jobs');
+    case 'worker': {
+      const worker = await runWorker(env);
+      running = worker;
+      console.log(`Onda worker waiting for jobs${worker.metricsUrl ? `; metrics at ${worker.metricsUrl}/metrics` : ''}`);
       break;
+    }
     default:
       console.error(USAGE);
       process.exit(2);

@@ -4,11 +4,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApi, type RunningApi } from '@onda/api';
 import { loadApiConfig, loadIngestConfig, loadWorkerConfig, requireInternalToken, type ApiConfig, type Env } from '@onda/config';
+import { JobSchemas } from '@onda/contracts';
 import { createPrismaClient, migrate, startEmbeddedPostgres, type PrismaClient } from '@onda/db';
-import { createHttpIngestApiClient, createIngestLogger, startIngest } from '@onda/ingest';
-import { createQueue, type JobQueue } from '@onda/queue';
+import { createHttpIngestApiClient, createIngestLogger, startIngest, type IngestHandle } from '@onda/ingest';
+import {
+  createMetricsRegistry, httpCheck, ingestMetrics, jobMetrics, liveTranscodeMetrics, queueDepthMetrics, startOpsServer, storageCheck,
+  type ReadinessCheck, type Registry,
+} from '@onda/observability';
+import { createQueue, observeJobs, type JobQueue } from '@onda/queue';
 import { createStorage, type ObjectStorage } from '@onda/storage';
-import { createHttpWorkerApiClient, startWorker } from '@onda/worker';
+import { createHttpWorkerApiClient, createWorkerLogger, startWorker } from '@onda/worker';
 import { readOrCreateSecret } from './secrets.js';
 
 export interface Stoppable {
@@ -22,6 +27,31 @@ function storageFor(config: { s3?: ApiConfig['s3']; dataDir: string }): ObjectSt
   return createStorage(config.s3 ? { s3: config.s3 } : { localDir: path.resolve(config.dataDir, 'media') });
 }
 
+/**
+ * /metrics, /healthz and /readyz of a role without an HTTP server of its own (ingest, worker), on
+ * METRICS_HOST:METRICS_PORT unless METRICS_PORT=off. Failed readiness checks are logged with their cause.
+ * A port already taken (two workers on one host with the default port) is logged, not fatal: the role
+ * still does its work, only unobserved.
+ */
+async function opsServer(role: string, metrics: { host: string; port: number | null; token?: string }, registry: Registry, readiness: ReadinessCheck[]): Promise<{ url?: string; stop(): Promise<void> }> {
+  const log = (level: 'warn' | 'error', msg: string, fields: Record<string, unknown>) => console[level](JSON.stringify({ level, name: `onda-${role}`, msg, ...fields }));
+  if (metrics.port === null) return { stop: async () => undefined };
+  try {
+    const server = await startOpsServer({
+      host: metrics.host, port: metrics.port, registry, token: metrics.token, readiness,
+      onNotReady: (report) => {
+        for (const c of report.checks.filter((r) => !r.ok)) log('warn', 'not ready', { check: c.name, reason: c.reason, error: String((c.error as Error)?.message ?? c.error) });
+      },
+    });
+    return { url: server.url, stop: () => server.close() };
+  } catch (error) {
+    log('error', `no /metrics, /healthz or /readyz: cannot listen on ${metrics.host}:${metrics.port} (set METRICS_PORT to a free port, or off)`, { error: (error as Error).message });
+    return { stop: async () => undefined };
+  }
+}
+
+const roleRegistry = (role: string): Registry => createMetricsRegistry({ labels: { role } });
+
 interface ApiRole extends Stoppable {
   api: RunningApi;
   /** Set when this process started its own PostgreSQL (embedded mode). */
@@ -32,7 +62,7 @@ interface ApiRole extends Stoppable {
 }
 
 /** The API role: database (external or embedded), migrations, queue producer, storage, HTTP. */
-export async function runApi(env: Env, opts: { internalToken?: string } = {}): Promise<ApiRole> {
+export async function runApi(env: Env, opts: { internalToken?: string; metrics?: Registry } = {}): Promise<ApiRole> {
   const config = loadApiConfig(env);
   const dataDir = path.resolve(config.dataDir);
   const stops: Array<() => Promise<unknown>> = [];
@@ -57,7 +87,8 @@ export async function runApi(env: Env, opts: { internalToken?: string } = {}): P
       prisma,
       queue,
       storage,
-      options: { publicUrl: config.publicUrl, mediaBaseUrl, rtmpPublicUrl: config.rtmpPublicUrl, internalToken, secret, webDist: config.webDist ?? defaultWebDist, webhooks: { allowPrivate: config.webhooksAllowPrivate }, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) },
+      metrics: opts.metrics ?? roleRegistry('api'),
+      options: { metricsToken: config.metricsToken, publicUrl: config.publicUrl, mediaBaseUrl, rtmpPublicUrl: config.rtmpPublicUrl, internalToken, secret, webDist: config.webDist ?? defaultWebDist, webhooks: { allowPrivate: config.webhooksAllowPrivate }, uploadMaxBytes: config.uploadMaxBytes, chat: { maxConnectionsPerIp: config.chatMaxConnectionsPerIp, redisPrefix: config.queuePrefix }, stats: { rawRetentionDays: config.statsRawRetentionDays, beaconsPerIpPerMinute: config.statsBeaconsPerIpPerMinute, ...(config.statsCountryHeader ? { countryHeader: config.statsCountryHeader } : {}) }, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) },
     },
     { host: config.host, port: config.port, logLevel: config.logLevel },
   );
@@ -74,13 +105,22 @@ export async function runApi(env: Env, opts: { internalToken?: string } = {}): P
   };
 }
 
-/** The ingest role: RTMP on RTMP_PORT, asking the API at API_URL. */
-export async function runIngest(env: Env, opts: { apiUrl?: string; internalToken?: string } = {}): Promise<Stoppable & { port: number }> {
+/**
+ * The ingest role: RTMP on RTMP_PORT, asking the API at API_URL. Its metrics go to `opts.metrics` (the
+ * process registry in `onda all`, served by the API) or to its own /metrics server.
+ */
+export async function runIngest(env: Env, opts: { apiUrl?: string; internalToken?: string; metrics?: Registry } = {}): Promise<Stoppable & { port: number; metricsUrl?: string }> {
   const config = loadIngestConfig(env);
   const internalToken = opts.internalToken ?? requireInternalToken(config, 'ingest');
+  const apiUrl = opts.apiUrl ?? config.apiUrl;
+  const registry = opts.metrics ?? roleRegistry('ingest');
+  // The gauges read the publishers of the ingest started below.
+  const started: { ingest?: IngestHandle } = {};
+  const metrics = ingestMetrics(registry, () => started.ingest?.publisherStats() ?? []);
   const ingest = await startIngest({
-    api: createHttpIngestApiClient(opts.apiUrl ?? config.apiUrl, internalToken),
+    api: createHttpIngestApiClient(apiUrl, internalToken),
     logger: createIngestLogger(config.logLevel),
+    metrics,
     config: {
       rtmpPort: config.rtmpPort,
       bind: config.bind,
@@ -90,26 +130,49 @@ export async function runIngest(env: Env, opts: { apiUrl?: string; internalToken
       ...(config.pullBaseUrl ? { pullBaseUrl: config.pullBaseUrl } : {}),
     },
   });
-  return { port: ingest.port, stop: () => ingest.stop() };
+  started.ingest = ingest;
+  const ops = opts.metrics ? null : await opsServer('ingest', config.metrics, registry, [httpCheck('api', `${apiUrl}/healthz`)]);
+  return {
+    port: ingest.port,
+    ...(ops?.url ? { metricsUrl: ops.url } : {}),
+    stop: async () => {
+      await ops?.stop();
+      await ingest.stop();
+    },
+  };
 }
 
-/** The worker role: consumes live jobs, runs ffmpeg, writes to storage, reports to the API. */
-export async function runWorker(env: Env, opts: { apiUrl?: string; internalToken?: string; queue?: JobQueue; storage?: ObjectStorage } = {}): Promise<Stoppable> {
+/** The worker role: consumes live jobs, runs ffmpeg, writes to storage, reports to the API; metrics as for the ingest. */
+export async function runWorker(env: Env, opts: { apiUrl?: string; internalToken?: string; queue?: JobQueue; storage?: ObjectStorage; metrics?: Registry } = {}): Promise<Stoppable & { metricsUrl?: string }> {
   const config = loadWorkerConfig(env);
   const internalToken = opts.internalToken ?? requireInternalToken(config, 'worker');
-  const queue = opts.queue ?? createQueue(config.redisUrl ? { redisUrl: config.redisUrl, prefix: config.queuePrefix } : {});
+  const queue = opts.queue ?? createQueue(config.redisUrl ? {
+    redisUrl: config.redisUrl, prefix: config.queuePrefix, lockDurationMs: config.queueLockDurationMs, stalledIntervalMs: config.queueStalledIntervalMs,
+  } : {});
   const storage = opts.storage ?? storageFor(config);
   if (!opts.queue && queue.driver === 'memory') {
     throw new Error('A worker process on its own needs REDIS_URL: the in-process queue only works when every role runs in one process (`onda all`)');
   }
+  const apiUrl = opts.apiUrl ?? config.apiUrl;
+  const registry = opts.metrics ?? roleRegistry('worker');
+  queueDepthMetrics(registry, queue, Object.keys(JobSchemas));
   const worker = await startWorker({
-    queue,
+    queue: observeJobs(queue, jobMetrics(registry)),
     storage,
-    api: createHttpWorkerApiClient(opts.apiUrl ?? config.apiUrl, internalToken),
-    config: { scratchDir: path.resolve(config.scratchDir), ffmpegPath: config.ffmpegPath, concurrency: config.concurrency },
+    api: createHttpWorkerApiClient(apiUrl, internalToken),
+    config: { scratchDir: path.resolve(config.scratchDir), ffmpegPath: config.ffmpegPath, concurrency: config.concurrency, logger: createWorkerLogger(config.logLevel) },
+    metrics: liveTranscodeMetrics(registry),
   });
+  const readiness = [
+    httpCheck('api', `${apiUrl}/healthz`),
+    ...(queue.driver === 'bullmq' ? [{ name: 'redis', check: () => queue.counts('live') }] : []),
+    storageCheck(storage),
+  ];
+  const ops = opts.metrics ? null : await opsServer('worker', config.metrics, registry, readiness);
   return {
+    ...(ops?.url ? { metricsUrl: ops.url } : {}),
     stop: async () => {
+      await ops?.stop();
       await worker.stop();
       if (!opts.queue) await queue.close();
       if (!opts.storage) await storage.close();
@@ -123,10 +186,12 @@ export async function runWorker(env: Env, opts: { apiUrl?: string; internalToken
  */
 export async function runAll(env: Env): Promise<Stoppable & { apiUrl: string; rtmpPort: number; embeddedDatabaseUrl?: string }> {
   const internalToken = loadApiConfig(env).internalToken ?? randomBytes(32).toString('base64url');
-  const api = await runApi(env, { internalToken });
+  // One registry for the whole process, served at the API's /metrics (the ingest and worker start no metrics server).
+  const metrics = roleRegistry('all');
+  const api = await runApi(env, { internalToken, metrics });
   const apiUrl = api.api.url;
-  const ingest = await runIngest(env, { apiUrl, internalToken });
-  const worker = await runWorker(env, { apiUrl, internalToken, queue: api.queue, storage: api.storage });
+  const ingest = await runIngest(env, { apiUrl, internalToken, metrics });
+  const worker = await runWorker(env, { apiUrl, internalToken, queue: api.queue, storage: api.storage, metrics });
   return {
     apiUrl,
     rtmpPort: ingest.port,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadApiConfig, loadWorkerConfig } from './index.js';
+import { ConfigError, loadApiConfig, loadIngestConfig, loadWorkerConfig } from './index.js';
 
 describe('loadApiConfig', () => {
   it('gives embedded defaults for an empty environment', () => {
@@ -13,6 +13,19 @@ describe('loadApiConfig', () => {
   it('refuses private webhook targets unless WEBHOOKS_ALLOW_PRIVATE is set', () => {
     expect(loadApiConfig({}).webhooksAllowPrivate).toBe(false);
     expect(loadApiConfig({ WEBHOOKS_ALLOW_PRIVATE: 'true' }).webhooksAllowPrivate).toBe(true);
+  });
+
+  it('limits VOD uploads to 20 GiB unless UPLOAD_MAX_BYTES says otherwise', () => {
+    expect(loadApiConfig({}).uploadMaxBytes).toBe(21_474_836_480);
+    expect(loadApiConfig({ UPLOAD_MAX_BYTES: '1048576' }).uploadMaxBytes).toBe(1_048_576);
+    expect(() => loadApiConfig({ UPLOAD_MAX_BYTES: '-1' })).toThrow(/UPLOAD_MAX_BYTES/);
+    expect(() => loadApiConfig({ UPLOAD_MAX_BYTES: '20GB' })).toThrow(/UPLOAD_MAX_BYTES/);
+  });
+
+  it('allows 50 chat connections per IP unless CHAT_MAX_CONNECTIONS_PER_IP says otherwise', () => {
+    expect(loadApiConfig({}).chatMaxConnectionsPerIp).toBe(50);
+    expect(loadApiConfig({ CHAT_MAX_CONNECTIONS_PER_IP: '20000' }).chatMaxConnectionsPerIp).toBe(20_000);
+    expect(() => loadApiConfig({ CHAT_MAX_CONNECTIONS_PER_IP: '0' })).toThrow(/CHAT_MAX_CONNECTIONS_PER_IP/);
   });
 
   it('lists every invalid variable at once', () => {
@@ -43,5 +56,31 @@ describe('loadApiConfig', () => {
 describe('loadWorkerConfig', () => {
   it('derives the scratch folder from DATA_DIR', () => {
     expect(loadWorkerConfig({ DATA_DIR: '/var/onda/' }).scratchDir).toBe('/var/onda/scratch');
+  });
+
+  it('reads how fast a dead worker\'s jobs go to another worker, leaving the driver defaults when unset', () => {
+    expect(loadWorkerConfig({ QUEUE_LOCK_DURATION_MS: '5000', QUEUE_STALLED_INTERVAL_MS: '1000' })).toMatchObject({ queueLockDurationMs: 5000, queueStalledIntervalMs: 1000 });
+    expect(loadWorkerConfig({}).queueLockDurationMs).toBeUndefined();
+    expect(() => loadWorkerConfig({ QUEUE_LOCK_DURATION_MS: '10' })).toThrow(/QUEUE_LOCK_DURATION_MS/);
+  });
+});
+
+describe('metrics settings', () => {
+  it('give the ingest and the worker their own metrics port, on the role\'s host, or none with off', () => {
+    expect(loadIngestConfig({}).metrics).toEqual({ host: '0.0.0.0', port: 9465 });
+    expect(loadIngestConfig({ RTMP_BIND: '10.0.0.5' }).metrics.host).toBe('10.0.0.5');
+    expect(loadIngestConfig({ METRICS_HOST: '127.0.0.1', METRICS_PORT: '0' }).metrics).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(loadWorkerConfig({}).metrics).toEqual({ host: '0.0.0.0', port: 9466 });
+    expect(loadWorkerConfig({ METRICS_PORT: 'off' }).metrics.port).toBeNull();
+    expect(() => loadWorkerConfig({ METRICS_PORT: 'ninety' })).toThrow(/METRICS_PORT/);
+  });
+
+  it('read METRICS_TOKEN for every role', () => {
+    const env = { METRICS_TOKEN: 'a-scrape-token-0123' };
+    expect(loadApiConfig(env).metricsToken).toBe('a-scrape-token-0123');
+    expect(loadIngestConfig(env).metrics.token).toBe('a-scrape-token-0123');
+    expect(loadWorkerConfig(env).metrics.token).toBe('a-scrape-token-0123');
+    expect(loadApiConfig({}).metricsToken).toBeUndefined();
+    expect(() => loadApiConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
   });
 });

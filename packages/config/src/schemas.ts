@@ -19,8 +19,14 @@ const common = {
   REDIS_URL: optionalUrl,
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - (1-40)').default('onda'),
   ONDA_INTERNAL_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(24, 'at least 24 characters').optional()),
+  // Bearer token Prometheus must send to /metrics; unset = open (bind the metrics port privately then).
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'at least 16 characters').optional()),
   ...s3Fields,
 };
+
+/** Port of a role's own /metrics, /healthz and /readyz server: a number (0 = any free port), or `off`. */
+const metricsPort = (fallback: number) =>
+  z.preprocess((v) => (v === undefined || v === '' ? fallback : String(v).toLowerCase() === 'off' ? null : v), z.coerce.number().int().min(0).max(65535).nullable());
 
 export interface S3Config {
   endpoint?: string;
@@ -48,6 +54,9 @@ const s3Credentials = (env: Env): string[] =>
     ? ['S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required with S3_BUCKET']
     : [];
 
+/** Largest VOD upload the API accepts by default: 20 GiB. */
+export const UPLOAD_MAX_BYTES_DEFAULT = 20 * 1024 ** 3;
+
 const ApiEnvSchema = z.object({
     ...common,
     API_HOST: z.string().default('0.0.0.0'),
@@ -60,6 +69,11 @@ const ApiEnvSchema = z.object({
     RTMP_PORT: port(1935),
     WEB_DIST: optionalString,
     WEBHOOKS_ALLOW_PRIVATE: bool(false),
+    UPLOAD_MAX_BYTES: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(UPLOAD_MAX_BYTES_DEFAULT)),
+    CHAT_MAX_CONNECTIONS_PER_IP: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(1_000_000).default(50)),
+    STATS_RAW_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0.01).max(3650).default(7)),
+    STATS_BEACONS_PER_IP_PER_MINUTE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(100_000_000).default(3000)),
+    STATS_COUNTRY_HEADER: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an HTTP header name').optional()),
   });
 
 const IngestEnvSchema = z.object({
@@ -69,6 +83,8 @@ const IngestEnvSchema = z.object({
   RTMP_BIND: z.string().default('0.0.0.0'),
   INGEST_PULL_URL: optionalString,
   INGEST_ID: optionalString,
+  METRICS_HOST: optionalString,
+  METRICS_PORT: metricsPort(9465),
 });
 
 const WorkerEnvSchema = z.object({
@@ -77,6 +93,12 @@ const WorkerEnvSchema = z.object({
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     FFMPEG_PATH: z.string().default('ffmpeg'),
     SCRATCH_DIR: optionalString,
+    METRICS_HOST: z.string().default('0.0.0.0'),
+    METRICS_PORT: metricsPort(9466),
+    // How fast the jobs of a dead worker go to another one: a job whose lock was not renewed for
+    // QUEUE_LOCK_DURATION_MS is found by the next check (every QUEUE_STALLED_INTERVAL_MS) and retried.
+    QUEUE_LOCK_DURATION_MS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1000).max(600_000).optional()),
+    QUEUE_STALLED_INTERVAL_MS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(500).max(600_000).optional()),
   });
 
 export interface ApiConfig {
@@ -96,6 +118,26 @@ export interface ApiConfig {
   webDist?: string;
   /** Let webhook endpoints reach loopback/private addresses (off: they are refused, against SSRF). */
   webhooksAllowPrivate: boolean;
+  /** Largest VOD upload in bytes (UPLOAD_MAX_BYTES). */
+  uploadMaxBytes: number;
+  /** Concurrent chat connections per client IP per API node (CHAT_MAX_CONNECTIONS_PER_IP). */
+  chatMaxConnectionsPerIp: number;
+  /** Bearer token required by GET /metrics (METRICS_TOKEN); open when unset. */
+  metricsToken?: string;
+  /** Raw player beacons are deleted after this many days (STATS_RAW_RETENTION_DAYS); aggregates are kept. */
+  statsRawRetentionDays: number;
+  /** Beacons per client address per minute per API node (STATS_BEACONS_PER_IP_PER_MINUTE). */
+  statsBeaconsPerIpPerMinute: number;
+  /** Header with the viewer's country code set by a CDN/proxy (STATS_COUNTRY_HEADER, e.g. cf-ipcountry); unset = no countries. */
+  statsCountryHeader?: string;
+}
+
+/** The small HTTP server of a role without its own (ingest, worker): /metrics, /healthz, /readyz. */
+export interface MetricsServerConfig {
+  host: string;
+  /** null = no server (METRICS_PORT=off). */
+  port: number | null;
+  token?: string;
 }
 
 export interface IngestConfig {
@@ -107,6 +149,7 @@ export interface IngestConfig {
   pullBaseUrl?: string;
   ingestId?: string;
   internalToken?: string;
+  metrics: MetricsServerConfig;
 }
 
 export interface WorkerConfig {
@@ -120,6 +163,11 @@ export interface WorkerConfig {
   concurrency: number;
   ffmpegPath: string;
   scratchDir: string;
+  /** BullMQ job lock of this worker's jobs (driver default 30 s when unset). */
+  queueLockDurationMs?: number;
+  /** How often this worker looks for jobs of dead workers (driver default 30 s when unset). */
+  queueStalledIntervalMs?: number;
+  metrics: MetricsServerConfig;
 }
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -131,7 +179,9 @@ export function loadApiConfig(env: Env = process.env): Readonly<ApiConfig> {
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
     queuePrefix: e.QUEUE_PREFIX, databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, s3: s3From(e), internalToken: e.ONDA_INTERNAL_TOKEN, secret: e.ONDA_SECRET,
     mediaPublicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/$/, ''), rtmpPublicUrl: (e.RTMP_PUBLIC_URL ?? `rtmp://localhost:${e.RTMP_PORT}/live`).replace(/\/$/, ''), webDist: e.WEB_DIST,
-    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE,
+    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE, uploadMaxBytes: e.UPLOAD_MAX_BYTES, chatMaxConnectionsPerIp: e.CHAT_MAX_CONNECTIONS_PER_IP,
+    metricsToken: e.METRICS_TOKEN,
+    statsRawRetentionDays: e.STATS_RAW_RETENTION_DAYS, statsBeaconsPerIpPerMinute: e.STATS_BEACONS_PER_IP_PER_MINUTE, statsCountryHeader: e.STATS_COUNTRY_HEADER,
   }));
 }
 
@@ -141,6 +191,8 @@ export function loadIngestConfig(env: Env = process.env): Readonly<IngestConfig>
   return Object.freeze(defined({
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, apiUrl: e.API_URL.replace(/\/$/, ''), rtmpPort: e.RTMP_PORT, bind: e.RTMP_BIND,
     pullBaseUrl: e.INGEST_PULL_URL, ingestId: e.INGEST_ID, internalToken: e.ONDA_INTERNAL_TOKEN,
+    // Bound like the RTMP listener unless told otherwise.
+    metrics: defined({ host: e.METRICS_HOST ?? e.RTMP_BIND, port: e.METRICS_PORT, token: e.METRICS_TOKEN }),
   }));
 }
 
@@ -151,6 +203,8 @@ export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig>
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, apiUrl: e.API_URL.replace(/\/$/, ''), redisUrl: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX, s3: s3From(e),
     internalToken: e.ONDA_INTERNAL_TOKEN, concurrency: e.WORKER_CONCURRENCY, ffmpegPath: e.FFMPEG_PATH,
     scratchDir: e.SCRATCH_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/scratch`,
+    queueLockDurationMs: e.QUEUE_LOCK_DURATION_MS, queueStalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS,
+    metrics: defined({ host: e.METRICS_HOST, port: e.METRICS_PORT, token: e.METRICS_TOKEN }),
   }));
 }
 

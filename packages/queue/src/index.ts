@@ -3,3 +3,4 @@ export { JobPayloadError, parseJobPayload } from './validate.js';
 export { MemoryQueue, type MemoryQueueOptions } from './memory.queue.js';
 export { BullMqQueue, type BullMqQueueOptions } from './bullmq.queue.js';
 export { createQueue, type QueueConfig } from './create-queue.js';
+export { observeJobs, type JobObserver } from './observe.js';

@@ -1,0 +1,5 @@
+export * from './registry.js';
+export * from './metrics.js';
+export * from './health.js';
+export * from './http.js';
+export * from './parse.js';

@@ -23,6 +23,9 @@ import { WebhooksPage } from './console/webhooks-page';
 // The player page pulls in hls.js (~500 kB); load it only when someone opens a channel.
 const ChannelPage = lazy(() => import('./pages/channel-page').then((module) => ({ default: module.ChannelPage })));
 const VodPage = lazy(() => import('./vods/vod-page').then((module) => ({ default: module.VodPage })));
+// The statistics pages bring the chart library; load it only when someone opens them.
+const StatsSessionPage = lazy(() => import('./console/stats-session-page').then((module) => ({ default: module.StatsSessionPage })));
+const StatsVodPage = lazy(() => import('./console/stats-vod-page').then((module) => ({ default: module.StatsVodPage })));
 // The chat dashboard brings socket.io-client; only moderators need it.
 const ChatDashboardPage = lazy(() => import('./console/chat-dashboard-page').then((module) => ({ default: module.ChatDashboardPage })));
 
@@ -75,6 +78,22 @@ export function AppRoutes() {
             }
           />
           <Route path="sessions" element={<SessionsPage />} />
+          <Route
+            path="sessions/:id/stats"
+            element={
+              <Suspense fallback={<div className="spinner console-spinner" />}>
+                <StatsSessionPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="vods/:id/stats"
+            element={
+              <Suspense fallback={<div className="spinner console-spinner" />}>
+                <StatsVodPage />
+              </Suspense>
+            }
+          />
           <Route path="vods" element={<VodsPage />} />
           <Route path="tokens" element={<TokensPage />} />
           <Route path="webhooks" element={<WebhooksPage />} />

@@ -65,6 +65,11 @@ export function ChannelDetailPage() {
           <Link to={`/console/sessions?channel=${c.id}`} className="button">
             {t('console.nav.sessions')}
           </Link>
+          {c.liveSession && (
+            <Link to={`/console/sessions/${c.liveSession.id}/stats`} className="button" data-testid="live-stats">
+              {t('stats.live.link')}
+            </Link>
+          )}
           <Link to={`/console/channels/${c.slug}/chat`} className="button" data-testid="chat-moderation">
             {t('console.channels.chat')}
           </Link>

@@ -1,7 +1,7 @@
 import { LiveSessionStates, type LiveSessionDetail, type LiveSessionState } from '@onda/contracts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
@@ -77,6 +77,9 @@ export function SessionsPage() {
                 <th>{t('console.sessions.started')}</th>
                 <th>{t('console.sessions.ended')}</th>
                 <th>{t('console.sessions.duration')}</th>
+                <th className="table__actions">
+                  <span className="visually-hidden">{t('stats.live.link')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -90,6 +93,11 @@ export function SessionsPage() {
                   <td>{s.startedAt ? formatDateTime(s.startedAt, i18n.language) : '—'}</td>
                   <td>{s.endedAt ? formatDateTime(s.endedAt, i18n.language) : '—'}</td>
                   <td>{s.startedAt ? formatDuration(s.startedAt, s.endedAt, i18n.language) : '—'}</td>
+                  <td className="table__actions">
+                    <Link to={`/console/sessions/${s.id}/stats`} className="button button--small" data-testid="open-session-stats">
+                      {t('stats.live.link')}
+                    </Link>
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -166,6 +166,9 @@ function VodRow({ vod, channel, onRename, onDelete }: { vod: Vod; channel: Chann
               {t('console.vods.watch')}
             </Link>
           )}
+          <Link to={`/console/vods/${vod.id}/stats`} className="button button--small" data-testid="open-vod-stats">
+            {t('stats.vod.link')}
+          </Link>
           <button type="button" className="button button--small" onClick={() => setDraft(vod.title)} disabled={draft !== null} data-testid="vod-rename">
             {t('console.vods.rename')}
           </button>

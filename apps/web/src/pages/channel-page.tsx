@@ -103,6 +103,7 @@ export function ChannelPage() {
             <HlsPlayer
               key={stage.src}
               src={stage.src}
+              beacon={session ? { liveSessionId: session.id, startedAt: session.startedAt } : undefined}
               onEnded={() => setPlayed({ slug, sessionId: session?.id ?? null, endedId: session?.id ?? null })}
             />
           ) : (

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MutedIcon, PlayIcon, VolumeIcon } from '../components/icons';
+import { attachBeacons } from './beacon-attach';
 import { LivePlayback, type PlaybackSnapshot } from './live-playback';
 import { QualityMenu } from './quality-menu';
 
@@ -9,34 +10,49 @@ interface HlsPlayerProps {
   src: string;
   /** Called once the stream's last segment has played (the playlist got #EXT-X-ENDLIST). */
   onEnded?: () => void;
+  /** The live session being watched: playback beacons report on it (none without). */
+  beacon?: { liveSessionId: string; startedAt: string | null };
 }
 
 const initial: PlaybackSnapshot = { phase: 'loading', levels: [], selectedLevel: -1, activeLevel: -1, muted: true };
 
 /** A live video player: muted autoplay, unmute button, quality menu, recovery from errors. */
-export function HlsPlayer({ src, onEnded }: HlsPlayerProps) {
+export function HlsPlayer({ src, onEnded, beacon }: HlsPlayerProps) {
   const { t } = useTranslation();
   const videoRef = useRef<HTMLVideoElement>(null);
   const playbackRef = useRef<LivePlayback | null>(null);
   const [snapshot, setSnapshot] = useState<PlaybackSnapshot>(initial);
   const onEndedRef = useRef(onEnded);
   onEndedRef.current = onEnded;
+  const beaconSession = beacon?.liveSessionId ?? null;
+  // Read when the playback starts: a later poll must not restart the video.
+  const beaconStartRef = useRef<string | null>(null);
+  beaconStartRef.current = beacon?.startedAt ?? null;
 
   useEffect(() => {
     const video = videoRef.current;
     if (!video) return;
-    const playback = new LivePlayback(video, src, (next) => {
-      setSnapshot(next);
-      if (next.phase === 'ended') onEndedRef.current?.();
-    });
+    // Before the playback starts, so the startup clock starts with the load.
+    const beacons = beaconSession ? attachBeacons(video, { target: { liveSessionId: beaconSession }, startedAt: beaconStartRef.current }) : null;
+    const playback = new LivePlayback(
+      video,
+      src,
+      (next) => {
+        setSnapshot(next);
+        if (next.phase === 'paused') beacons?.paused();
+        if (next.phase === 'ended') onEndedRef.current?.();
+      },
+      beacons?.attachHls,
+    );
     playbackRef.current = playback;
     setSnapshot(initial);
     playback.start();
     return () => {
+      beacons?.stop();
       playback.destroy();
       playbackRef.current = null;
     };
-  }, [src]);
+  }, [src, beaconSession]);
 
   const { phase, muted } = snapshot;
   const overlay =

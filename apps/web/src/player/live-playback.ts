@@ -52,6 +52,8 @@ export class LivePlayback {
     private readonly video: HTMLVideoElement,
     private readonly src: string,
     private readonly onChange: (snapshot: PlaybackSnapshot) => void,
+    /** Called with every hls.js instance this playback creates (playback beacons follow it). */
+    private readonly onHls?: (hls: Hls) => void,
   ) {
     this.snapshot = { phase: 'loading', levels: [], selectedLevel: -1, activeLevel: -1, muted: true };
     this.detachVideo = this.listenToVideo();
@@ -113,6 +115,7 @@ export class LivePlayback {
       this.retries = 0;
     });
     hls.on(Events.ERROR, (_event, data) => this.onError(data));
+    this.onHls?.(hls);
     hls.attachMedia(this.video);
     hls.loadSource(this.src);
   }

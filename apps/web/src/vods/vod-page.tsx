@@ -9,6 +9,7 @@ import { AlertIcon, SearchIcon } from '../components/icons';
 import { StatePanel } from '../components/state-panel';
 import { useLoad } from '../console/use-load';
 import { formatDateTime } from '../i18n/format';
+import { ChatReplayPanel, PlayheadClock } from '../stats/chat-replay-panel';
 import { formatPercent, formatSpan, isInProgress, parseStartTime } from './format';
 import { ProgressBar } from './progress-bar';
 import { parseStoryboardVtt, type StoryboardCue } from './storyboard';
@@ -47,6 +48,7 @@ export function VodPage() {
   // The source being played: kept when the encode finishes mid-replay, so the video does not restart.
   const [source, setSource] = useState<{ id: string; url: string; startAt: number | null } | null>(null);
   const timeRef = useRef(0);
+  const [clock] = useState(() => new PlayheadClock());
   const current = source?.id === id ? source : null;
   if (!current && vod?.playbackUrl) setSource({ id, url: vod.playbackUrl, startAt });
 
@@ -75,7 +77,11 @@ export function VodPage() {
               startAt={current.startAt}
               cues={storyboard.data ?? noCues}
               durationHint={vod.durationSeconds}
-              onTime={(seconds) => (timeRef.current = seconds)}
+              onTime={(seconds) => {
+                timeRef.current = seconds;
+                clock.set(seconds);
+              }}
+              vodId={vod.id}
             />
           ) : (
             <StageMessage vod={vod} error={poll.error} />
@@ -111,6 +117,9 @@ export function VodPage() {
         )}
       </div>
       <aside className="watch__side" aria-label={t('vod.about')}>
+        {vod && vod.origin === 'recording' && vod.liveSessionId && current && (
+          <ChatReplayPanel vodId={vod.id} clock={clock} durationSeconds={vod.durationSeconds} className="vod-chat-replay" />
+        )}
         {vod && vod.renditions.length > 0 && (
           <div className="panel">
             <h2 className="panel__title">{t('channel.qualities')}</h2>

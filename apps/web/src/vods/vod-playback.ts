@@ -40,6 +40,8 @@ export class VodPlayback {
     private readonly src: string,
     private readonly startAt: number | null,
     private readonly onChange: (snapshot: VodSnapshot) => void,
+    /** Called with the hls.js instance once created (playback beacons follow it). */
+    private readonly onHls?: (hls: Hls) => void,
   ) {
     this.snapshot = { phase: 'loading', levels: [], selectedLevel: -1, activeLevel: -1, muted: true, currentTime: startAt ?? 0, duration: Number.NaN, bufferedEnd: 0 };
     this.detachVideo = this.listenToVideo();
@@ -60,6 +62,7 @@ export class VodPlayback {
         this.retries = 0;
       });
       hls.on(Events.ERROR, (_event, data) => this.onError(data));
+      this.onHls?.(hls);
       hls.attachMedia(this.video);
       hls.loadSource(this.src);
     } else if (this.video.canPlayType(HlsMime)) {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MutedIcon, PlayIcon, VolumeIcon } from '../components/icons';
+import { attachBeacons } from '../player/beacon-attach';
 import { QualityMenu } from '../player/quality-menu';
 import { formatClock } from './format';
 import { SeekBar } from './seek-bar';
@@ -19,6 +20,8 @@ interface VodPlayerProps {
   durationHint: number | null;
   /** Reports the playhead, so the page can carry it over to another source. */
   onTime?: (seconds: number) => void;
+  /** The VOD being watched: playback beacons report on it (none without). */
+  vodId?: string;
 }
 
 const initial = (startAt: number | null): VodSnapshot => ({
@@ -33,7 +36,7 @@ const initial = (startAt: number | null): VodSnapshot => ({
 });
 
 /** An on-demand player: muted autoplay, play/pause, unmute, seek bar with storyboard previews, quality menu. */
-export function VodPlayer({ src, poster, startAt, cues, durationHint, onTime }: VodPlayerProps) {
+export function VodPlayer({ src, poster, startAt, cues, durationHint, onTime, vodId }: VodPlayerProps) {
   const { t } = useTranslation();
   const videoRef = useRef<HTMLVideoElement>(null);
   const playbackRef = useRef<VodPlayback | null>(null);
@@ -45,19 +48,29 @@ export function VodPlayer({ src, poster, startAt, cues, durationHint, onTime }: 
   useEffect(() => {
     const video = videoRef.current;
     if (!video) return;
-    const playback = new VodPlayback(video, src, startAt, (next) => {
-      setSnapshot(next);
-      if (next.phase === 'playing') setStarted(true);
-      onTimeRef.current?.(next.currentTime);
-    });
+    // Before the playback starts, so the startup clock starts with the load.
+    const beacons = vodId ? attachBeacons(video, { target: { vodId } }) : null;
+    const playback = new VodPlayback(
+      video,
+      src,
+      startAt,
+      (next) => {
+        setSnapshot(next);
+        if (next.phase === 'playing') setStarted(true);
+        if (next.phase === 'paused') beacons?.paused();
+        onTimeRef.current?.(next.currentTime);
+      },
+      beacons?.attachHls,
+    );
     playbackRef.current = playback;
     playback.start();
     return () => {
+      beacons?.stop();
       playback.destroy();
       playbackRef.current = null;
     };
     // startAt only matters when a source starts; a later change must not reload the video.
-  }, [src]);
+  }, [src, vodId]);
 
   const { phase, muted } = snapshot;
   const duration = Number.isFinite(snapshot.duration) && snapshot.duration > 0 ? snapshot.duration : (durationHint ?? 0);

@@ -1,0 +1,149 @@
+import type { LiveStats, SessionTimeline } from '@onda/contracts';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { useApi } from '../api/api-context';
+import { usePoll } from '../api/use-poll';
+import { StatePanel } from '../components/state-panel';
+import { formatDateTime } from '../i18n/format';
+import { HighlightsList } from '../stats/highlights-list';
+import { IngestCharts, ReactionTimeline, RenditionMix, ViewersChart } from '../stats/live-charts';
+import { statsCsvUrl } from '../stats/stats-api';
+import { useStatsApi } from '../stats/stats-context';
+import { statsFormat, type StatsFormat } from '../stats/stats-format';
+import { CountriesPanel, QoePanel, StatCards } from '../stats/stat-panels';
+import { parseStoryboardVtt, type StoryboardCue } from '../vods/storyboard';
+import '../stats/stats.css';
+import { errorText, formatDuration } from './format';
+import { useLoad } from './use-load';
+
+/** While the broadcast runs the numbers move; once it ended they only change as VOD views come in. */
+export const LiveStatsPollMs = 10_000;
+const EndedStatsPollMs = 60_000;
+const noCues: StoryboardCue[] = [];
+
+/** `/console/sessions/:id/stats`: one broadcast's audience, quality, ingest health, reactions and highlights. */
+export function StatsSessionPage() {
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const statsApi = useStatsApi();
+  const api = useApi();
+  const format = statsFormat(i18n.language);
+  const cadence = (data: { endedAt?: string | null } | undefined) => (data && data.endedAt === null ? LiveStatsPollMs : EndedStatsPollMs);
+  const stats = usePoll(`live-stats:${id}`, (signal) => statsApi.getLiveStats(id, signal), (data) => cadence(data));
+  const ended = stats.data ? stats.data.endedAt !== null : false;
+  const timeline = usePoll(`timeline:${id}`, (signal) => statsApi.getTimeline(id, signal), () => (ended ? EndedStatsPollMs : LiveStatsPollMs));
+  const channelId = stats.data?.channelId ?? '';
+  const channel = useLoad(`channel:${channelId}`, (signal) => (channelId ? api.getChannel(channelId, signal) : Promise.resolve(undefined)));
+  const vodId = timeline.data?.vodId ?? '';
+  const vod = useLoad(`vod:${vodId}`, (signal) => (vodId ? api.getVod(vodId, signal) : Promise.resolve(undefined)));
+  const storyboardUrl = vod.data?.storyboardUrl ?? '';
+  const cues = useLoad(`storyboard:${storyboardUrl}`, async (signal) =>
+    storyboardUrl ? parseStoryboardVtt(await api.getStoryboard(storyboardUrl, signal), storyboardUrl) : noCues,
+  );
+
+  if (!stats.data) {
+    return (
+      <div className="page">
+        <BackLink />
+        {stats.error ? <StatePanel icon="!" tone="error" title={errorText(t, stats.error)} testId="error-state" /> : <div className="spinner console-spinner" />}
+      </div>
+    );
+  }
+  const s = stats.data;
+  return (
+    <div className="page dash" data-testid="session-stats">
+      <div className="page__head console-head">
+        <div>
+          <BackLink />
+          <div className="console-head__title">
+            <h1 className="page__title">{t('stats.live.title', { channel: channel.data?.title ?? '' })}</h1>
+            <span className={`badge badge--${ended ? 'offline' : 'live'}`}>{ended ? t('console.sessionState.ended') : t('status.live')}</span>
+          </div>
+          <p className="muted small">
+            {s.startedAt ? t('stats.live.when', { start: formatDateTime(s.startedAt, i18n.language), duration: formatDuration(s.startedAt, s.endedAt, i18n.language) }) : null}
+          </p>
+        </div>
+        <div className="console-head__actions">
+          {vodId && (
+            <Link to={`/console/vods/${vodId}/stats`} className="button" data-testid="vod-stats-link">
+              {t('stats.vod.open')}
+            </Link>
+          )}
+          <a className="button" href={statsCsvUrl('live', id)} download data-testid="csv-live">
+            {t('stats.csv.live')}
+          </a>
+          <a className="button" href={statsCsvUrl('timeline', id)} download data-testid="csv-timeline">
+            {t('stats.csv.timeline')}
+          </a>
+        </div>
+      </div>
+      <StatCards cards={liveCards(s, ended, format, t)} />
+      <section className="panel dash__panel">
+        <h2 className="panel__title">{t('stats.live.viewersChart')}</h2>
+        <ViewersChart points={s.viewersPerMinute} format={format} />
+      </section>
+      <div className="dash__grid">
+        <section className="panel dash__panel">
+          <h2 className="panel__title">{t('stats.qoe.title')}</h2>
+          <QoePanel qoe={s.qoe} format={format} />
+        </section>
+        <section className="panel dash__panel">
+          <h2 className="panel__title">{t('stats.live.renditions')}</h2>
+          <RenditionMix renditions={s.renditions} format={format} />
+          <h2 className="panel__title dash__subtitle">{t('stats.live.countries')}</h2>
+          <CountriesPanel countries={s.countries} format={format} language={i18n.language} />
+        </section>
+      </div>
+      <TimelineSection timeline={timeline.data} error={timeline.error} cues={cues.data ?? noCues} format={format} />
+      <section className="panel dash__panel">
+        <h2 className="panel__title">{t('stats.ingest.title')}</h2>
+        <IngestCharts points={s.ingest} format={format} />
+      </section>
+    </div>
+  );
+}
+
+function BackLink() {
+  const { t } = useTranslation();
+  return (
+    <Link to="/console/sessions" className="back-link">
+      {t('stats.live.back')}
+    </Link>
+  );
+}
+
+function liveCards(s: LiveStats, ended: boolean, format: StatsFormat, t: TFunction): Array<[string, string, string]> {
+  return [
+    ...(ended ? [] : [['now', t('stats.live.now'), format.count(s.concurrentNow)] as [string, string, string]]),
+    ['peak', t('stats.live.peak'), format.count(s.peakConcurrent)],
+    ['average', t('stats.live.average'), format.decimal(s.averageConcurrent)],
+    ['unique', t('stats.live.unique'), format.count(s.uniqueViewers)],
+    ['watch', t('stats.live.watchTime'), format.span(s.watchSeconds)],
+  ];
+}
+
+function TimelineSection({ timeline, error, cues, format }: { timeline: SessionTimeline | undefined; error: unknown; cues: readonly StoryboardCue[]; format: StatsFormat }) {
+  const { t } = useTranslation();
+  if (!timeline) {
+    return (
+      <section className="panel dash__panel">
+        <h2 className="panel__title">{t('stats.timeline.title')}</h2>
+        {error ? <p className="form-error">{errorText(t, error)}</p> : <div className="spinner console-spinner" />}
+      </section>
+    );
+  }
+  return (
+    <>
+      <section className="panel dash__panel">
+        <h2 className="panel__title">{t('stats.timeline.title')}</h2>
+        <p className="muted small">{t('stats.timeline.hint')}</p>
+        <ReactionTimeline buckets={timeline.buckets} highlights={timeline.highlights} format={format} />
+      </section>
+      <section className="panel dash__panel">
+        <h2 className="panel__title">{t('stats.highlights.title')}</h2>
+        <HighlightsList highlights={timeline.highlights} cues={cues} format={format} />
+      </section>
+    </>
+  );
+}

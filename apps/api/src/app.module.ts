@@ -27,6 +27,10 @@ import { ChannelsService } from './channels/channels.service.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { API_OPTIONS, PRISMA, QUEUE, RATE_LIMITER, STORAGE, type ApiOptions } from './common/tokens.js';
 import { HealthController } from './health.controller.js';
+import { HealthRepository } from './health.repository.js';
+import { HealthService } from './health.service.js';
+import { API_METRICS, createApiMetrics } from './common/metrics.js';
+import type { Registry } from '@onda/observability';
 import { IngestInternalController, WorkerInternalController } from './live/internal.controller.js';
 import { LiveRepository } from './live/live.repository.js';
 import { LiveService } from './live/live.service.js';
@@ -37,6 +41,7 @@ import { VodsService } from './vods/vods.service.js';
 import { VodUploadsService } from './vods/vod-uploads.service.js';
 import { chatControllers, chatProviders } from './chat/chat.providers.js';
 import type { ChatFilter } from './chat/chat-filter.js';
+import { statsControllers, statsProviders } from './stats/stats.providers.js';
 
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -47,6 +52,8 @@ export interface ApiDeps {
   rateLimiter?: RateLimiter;
   /** Chat moderation pipeline (packages/moderation); default: deliver everything. */
   chatFilter?: ChatFilter;
+  /** The process's metrics registry (/metrics), shared with the other roles in `onda all`; default: the API's own. */
+  metrics?: Registry;
 }
 
 /** The API's one module: collaborators (database, queue, storage) come from the composition root. */
@@ -69,6 +76,7 @@ export class AppModule {
         VodsController,
         VodsInternalController,
         ...chatControllers,
+        ...statsControllers,
       ],
       providers: [
         { provide: PRISMA, useValue: deps.prisma },
@@ -76,6 +84,9 @@ export class AppModule {
         { provide: STORAGE, useValue: deps.storage },
         { provide: API_OPTIONS, useValue: deps.options },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: API_METRICS, useValue: createApiMetrics(deps.metrics) },
+        HealthRepository,
+        HealthService,
         AuthRepository,
         ScopeGuard,
         InternalGuard,
@@ -98,6 +109,7 @@ export class AppModule {
         VodsService,
         VodUploadsService,
         ...chatProviders(deps.options, deps.chatFilter),
+        ...statsProviders(deps.options),
       ],
     };
   }

@@ -15,6 +15,8 @@ import { RedisRateLimiter } from './common/rate-limit.js';
 import { Redis } from 'ioredis';
 import { PinoNestLogger } from './common/logger.js';
 import { ChatIoAdapter } from './chat/chat-io.adapter.js';
+import { createMetricsRegistry } from '@onda/observability';
+import { createApiMetrics, httpMetricsMiddleware, metricsEndpoint } from './common/metrics.js';
 
 export type { ApiDeps } from './app.module.js';
 export type { ApiOptions } from './common/tokens.js';
@@ -54,11 +56,16 @@ export async function startApi(deps: ApiDeps, listen: { host: string; port: numb
   server.disable('x-powered-by');
   const redis = deps.options.redisUrl && !deps.rateLimiter ? new Redis(deps.options.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   const rateLimiter = deps.rateLimiter ?? (redis ? new RedisRateLimiter(redis, deps.options.rateLimit ?? { limit: 600, windowMs: 60_000 }) : undefined);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ ...deps, ...(rateLimiter ? { rateLimiter } : {}) }), new ExpressAdapter(server), {
+  const registry = deps.metrics ?? createMetricsRegistry();
+  const metrics = createApiMetrics(registry);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ ...deps, metrics: registry, ...(rateLimiter ? { rateLimiter } : {}) }), new ExpressAdapter(server), {
     bodyParser: false,
     logger: new PinoNestLogger(listen.logLevel ?? 'info'),
   });
   app.use(requestId);
+  app.use(httpMetricsMiddleware(metrics.http));
+  // Before the access log: a scrape every few seconds is not news.
+  app.use(metricsEndpoint(registry, deps.options.metricsToken));
   app.use(accessLog(new Logger()));
   app.use(requireJsonBodies);
   // Small JSON bodies only: nothing in this API takes more than a few KB; larger bodies are refused with 413.

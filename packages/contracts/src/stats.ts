@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChatMessageSchema } from './chat.js';
 
 /**
  * Playback statistics. The web player sends beacons (POST /v1/beacons, also via navigator.sendBeacon at unload,
@@ -10,10 +11,15 @@ export const BEACON_BUCKET_SECONDS = 10;
 export const BeaconEventSchema = z.discriminatedUnion('type', [
   /** Playback started: time from load to first frame. */
   z.object({ type: z.literal('start'), startupMs: z.number().int().nonnegative().max(600_000) }),
-  /** A stall ended (or is still running at beacon time, `ongoing`). */
+  /**
+   * Stall time within this beacon's interval only (never repeated in a later beacon). A stall that spans beacons is
+   * sent in pieces, `ongoing: true` on every piece but the last; it counts as one rebuffer event, on its last piece
+   * (or on the playback's `end` beacon if it never finished).
+   */
   z.object({ type: z.literal('rebuffer'), durationMs: z.number().int().nonnegative().max(3_600_000), ongoing: z.boolean().optional() }),
   z.object({ type: z.literal('rendition'), rendition: z.string().max(16) }),
   z.object({ type: z.literal('error'), code: z.string().max(64), fatal: z.boolean() }),
+  /** The playback is over (page unload, source change): it stops counting as a current viewer at once. */
   z.object({ type: z.literal('end') }),
 ]);
 export type BeaconEvent = z.infer<typeof BeaconEventSchema>;
@@ -45,6 +51,13 @@ export type Beacon = z.infer<typeof BeaconSchema>;
 /** POST /v1/beacons body: one beacon or a batch. */
 export const BeaconBatchSchema = z.object({ beacons: z.array(BeaconSchema).min(1).max(100) }).strict();
 export type BeaconBatch = z.infer<typeof BeaconBatchSchema>;
+
+/**
+ * 202 answer of POST /v1/beacons. `ignored`: beacons for unknown live sessions or VODs, or for live sessions that
+ * ended more than a few minutes ago. Retried beacons (same playbackId + seq) are accepted and then counted once.
+ */
+export const BeaconAckSchema = z.object({ accepted: z.number().int().nonnegative(), ignored: z.number().int().nonnegative() });
+export type BeaconAck = z.infer<typeof BeaconAckSchema>;
 
 /** Quality of experience over a set of playbacks. */
 export const QoeSchema = z.object({
@@ -82,7 +95,10 @@ export const LiveStatsSchema = z.object({
   averageConcurrent: z.number().nonnegative(),
   uniqueViewers: z.number().int().nonnegative(),
   watchSeconds: z.number().nonnegative(),
-  /** One point per minute from start to end (or now), zero-filled. */
+  /**
+   * One point per minute from start to end (or now), zero-filled. Minutes are counted from `startedAt` (`minute` is
+   * the ISO time a minute begins); `viewers` = playbacks active at any moment of that minute.
+   */
   viewersPerMinute: z.array(z.object({ minute: z.string(), viewers: z.number().int().nonnegative(), chatMessages: z.number().int().nonnegative() })),
   /** Share of watched seconds per rendition. */
   renditions: z.record(z.string(), z.number().nonnegative()),
@@ -139,3 +155,14 @@ export const SessionTimelineSchema = z.object({
   highlights: z.array(HighlightSchema),
 });
 export type SessionTimeline = z.infer<typeof SessionTimelineSchema>;
+
+/** A chat message of a broadcast with its offset (seconds since the broadcast started = VOD time of its recording). */
+export const ChatReplayItemSchema = ChatMessageSchema.extend({ offsetSeconds: z.number().nonnegative() });
+export type ChatReplayItem = z.infer<typeof ChatReplayItemSchema>;
+
+/**
+ * GET /v1/vods/:id/chat?from=<s>&to=<s>: the broadcast's chat for the VOD page, oldest first, at most 500 per page;
+ * ask again with `from=nextFrom` while it is not null. Empty for uploaded VODs.
+ */
+export const VodChatReplaySchema = z.object({ items: z.array(ChatReplayItemSchema), nextFrom: z.number().nonnegative().nullable() });
+export type VodChatReplay = z.infer<typeof VodChatReplaySchema>;

@@ -4,6 +4,9 @@ import { AppError } from './app-error.js';
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 /** Routes whose handler streams a raw (file) body itself: `PUT /v1/vods/:id/source`. PUT needs a CORS preflight, which this API never grants, so no cross-site form can reach it. */
 const RAW_BODY_ROUTE = /^\/v1\/vods\/[0-9a-f-]{36}\/source$/i;
+/** `POST /v1/beacons` also takes text/plain (navigator.sendBeacon with a string); its handler parses the JSON. It writes only anonymous statistics. */
+const BEACON_ROUTE = /^\/v1\/beacons\/?$/;
+const TEXT_TYPE = /^text\/plain\s*(;|$)/i;
 
 /**
  * Request bodies must be JSON: anything else (text/plain, forms) is a 415 before any handler runs.
@@ -11,6 +14,10 @@ const RAW_BODY_ROUTE = /^\/v1\/vods\/[0-9a-f-]{36}\/source$/i;
  */
 export function requireJsonBodies(req: Request, _res: Response, next: NextFunction): void {
   if (req.method === 'PUT' && RAW_BODY_ROUTE.test(req.path)) {
+    next();
+    return;
+  }
+  if (req.method === 'POST' && BEACON_ROUTE.test(req.path) && TEXT_TYPE.test(req.header('content-type') ?? '')) {
     next();
     return;
   }

@@ -18,7 +18,8 @@ export interface AccessLogger {
 
 /**
  * One log line per request with its id, method, path, status and duration. HLS fetches (`/media`)
- * go at debug level: every viewer asks for a playlist each second and a segment every two.
+ * go at debug level: every viewer asks for a playlist each second and a segment every two; so do
+ * accepted player beacons (one per viewer every ~10 s).
  */
 export function accessLog(logger: AccessLogger) {
   return (req: Request & { id?: string }, res: Response, next: NextFunction): void => {
@@ -26,7 +27,7 @@ export function accessLog(logger: AccessLogger) {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const line = JSON.stringify({ requestId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
-      if (req.path.startsWith('/media/')) logger.debug(line, 'Http');
+      if (req.path.startsWith('/media/') || (req.path === '/v1/beacons' && res.statusCode < 400)) logger.debug(line, 'Http');
       else logger.log(line, 'Http');
     });
     next();

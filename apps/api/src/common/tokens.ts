@@ -1,4 +1,5 @@
 import type { ChatOptions } from '../chat/chat.options.js';
+import type { StatsOptions } from '../stats/stats.options.js';
 
 /** Injection tokens for the collaborators the composition root hands to the API. */
 export const PRISMA = Symbol('PRISMA');
@@ -30,6 +31,10 @@ export interface ApiOptions {
   playbackTtlSeconds?: number;
   /** Largest VOD upload in bytes (UPLOAD_MAX_BYTES; default 20 GiB). */
   uploadMaxBytes?: number;
+  /** Bearer token GET /metrics requires (METRICS_TOKEN); open when unset. */
+  metricsToken?: string;
   /** Chat gateway tuning (connection limit per IP, ticks, rate limits, Redis prefix); see chat/chat.options.ts. */
   chat?: Partial<ChatOptions>;
+  /** Playback statistics (beacon limits, raw retention, country header); see stats/stats.options.ts. */
+  stats?: Partial<StatsOptions>;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_MESSAGE_MAX_LENGTH, ChatJoinedSchema, type ChatAuthor, type ChatJoined, type ChatMessage, type ChatReacted, type ChatSent, type Poll } from '@onda/contracts';
 import { createChannel, createTestDatabase, createUser, type TestDatabase } from '@onda/db';
 import { ChatTestClient, startChatApi, userWithToken } from './chat.support.js';
+import { BeaconIngest } from '../src/stats/beacon.ingest.js';
 
 describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
   let db: TestDatabase;
@@ -227,8 +228,9 @@ describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
     expect(full.history.map((m) => m.text)).toEqual(['before', 'missed 1', 'missed 2', 'after']);
   });
 
-  it('counts reactions once per emote and viewer and sends them to the room', async () => {
+  it('counts reactions once per emote and viewer, sends them to the room and counts them in the broadcast timeline', async () => {
     const ch = await channel();
+    const session = await db.prisma.liveSession.create({ data: { channelId: ch.id, state: 'live', ingestId: `ingest-${ch.id}`, storagePrefix: `live/${ch.id}`, startedAt: new Date() } });
     const { c: a } = await joinAs(ch.slug, 'reactor a');
     const { c: b } = await joinAs(ch.slug, 'reactor b');
     const sent = await a.ok<ChatSent>('send', { text: 'react to me' });
@@ -239,6 +241,10 @@ describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
     expect(await b.emit('react', { messageId: '0190a8c4-0000-7000-8000-000000000000', emote: 'like' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const { joined } = await joinAs(ch.slug, 'late');
     expect(joined.history.find((m) => m.id === sent.id)?.reactions).toEqual({ like: 2 });
+    // Statistics: two viewers' reactions, the repeated one not counted again.
+    await api.sut.app.get(BeaconIngest).flush();
+    const buckets = await db.prisma.statsLiveBucket.findMany({ where: { liveSessionId: session.id } });
+    expect(buckets.reduce((sum, b) => sum + b.reactions, 0)).toBe(2);
   });
 
   it('sends periodic viewer counts to the room', async () => {

@@ -105,9 +105,9 @@ describe.each(stores)('%s', (_name, make) => {
     await sut.load(ch, snapshot());
     const m = message(ch, 'a:x', 'hi');
     await sut.pushRecent(ch, m);
-    expect(await sut.react(ch, m.id, 'like', 'a:1')).toEqual({ like: 1 });
-    expect(await sut.react(ch, m.id, 'like', 'a:1')).toEqual({ like: 1 });
-    expect(await sut.react(ch, m.id, 'wow', 'a:1')).toEqual({ like: 1, wow: 1 });
+    expect(await sut.react(ch, m.id, 'like', 'a:1')).toEqual({ counts: { like: 1 }, added: true });
+    expect(await sut.react(ch, m.id, 'like', 'a:1')).toEqual({ counts: { like: 1 }, added: false });
+    expect(await sut.react(ch, m.id, 'wow', 'a:1')).toEqual({ counts: { like: 1, wow: 1 }, added: true });
     expect(await sut.react(ch, randomUUID(), 'like', 'a:1')).toBeNull();
     expect((await sut.reactions(ch, [m.id, 'other'])).get(m.id)).toEqual({ like: 1, wow: 1 });
   });

@@ -27,6 +27,7 @@ import { anonymousKey, cleanText, codePoints, isReservedNickname } from './chat-
 import { uuidv7 } from './uuid7.js';
 import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
 import { ChatRepository } from './chat.repository.js';
+import { StatsService } from '../stats/stats.service.js';
 
 /** A viewer's connection: who they are and, once joined, where and as whom. */
 export interface ChatConnection {
@@ -86,6 +87,7 @@ export class ChatService {
     private readonly rooms: ChatRoomsService,
     private readonly repo: ChatRepository,
     private readonly live: ChatLiveUpdates,
+    private readonly stats: StatsService,
   ) {}
 
   /** Resolves who the viewer is in the channel; the gateway then puts the socket in the room and calls `snapshot`. */
@@ -213,10 +215,15 @@ export class ChatService {
     const room = this.joined(conn);
     const body = parse(ChatReactSchema, payload);
     this.eventLimit(conn);
-    const reactions = await this.rt.store.react(room.channelId, body.messageId, body.emote, room.author.key);
-    if (!reactions) throw new AppError('not_found', 'No such recent message');
+    const reacted = await this.rt.store.react(room.channelId, body.messageId, body.emote, room.author.key);
+    if (!reacted) throw new AppError('not_found', 'No such recent message');
     this.live.reactionsChanged(room.channelId, body.messageId);
-    return { messageId: body.messageId, reactions };
+    if (reacted.added) {
+      // The broadcast's reaction timeline (statistics) counts each viewer's emote once.
+      const liveSessionId = await this.rooms.liveSessionId(room.channelId);
+      if (liveSessionId) await this.stats.countReaction(liveSessionId);
+    }
+    return { messageId: body.messageId, reactions: reacted.counts };
   }
 
   private joined(conn: ChatConnection): JoinedRoom {

@@ -85,8 +85,11 @@ export interface ChatStore {
   /** One vote per voter key per poll, only while the poll is open. */
   vote(channelId: string, pollId: string, voterKey: string, option: number, now: number): Promise<VoteResult>;
   pollCounts(channelId: string, pollId: string, options: number): Promise<number[]>;
-  /** One reaction per emote per author per message; null when the message is not among the recent ones. */
-  react(channelId: string, messageId: string, emote: string, authorKey: string): Promise<Record<string, number> | null>;
+  /**
+   * One reaction per emote per author per message; null when the message is not among the recent ones.
+   * `added` is false when this author had already given this emote (the counts did not change).
+   */
+  react(channelId: string, messageId: string, emote: string, authorKey: string): Promise<{ counts: Record<string, number>; added: boolean } | null>;
   reactions(channelId: string, messageIds: string[]): Promise<Map<string, Record<string, number>>>;
   /** This node's local viewer count per room (0 removes the node's entry). */
   reportViewers(nodeId: string, counts: Array<[string, number]>, now: number): Promise<void>;

@@ -168,18 +168,19 @@ export class MemoryChatStore implements ChatStore {
     return Promise.resolve([...this.votesOf(pollId, options).counts]);
   }
 
-  react(channelId: string, messageId: string, emote: string, authorKey: string): Promise<Record<string, number> | null> {
+  react(channelId: string, messageId: string, emote: string, authorKey: string): Promise<{ counts: Record<string, number>; added: boolean } | null> {
     if (!this.rooms.get(channelId)?.recent.some((m) => m.id === messageId)) return Promise.resolve(null);
     const key = `${channelId}|${messageId}`;
     const entry = this.reactionCounts.get(key) ?? { counts: {}, who: new Set<string>(), at: 0 };
     entry.at = this.now();
     const member = `${emote}|${authorKey}`;
-    if (!entry.who.has(member)) {
+    const added = !entry.who.has(member);
+    if (added) {
       entry.who.add(member);
       entry.counts[emote] = (entry.counts[emote] ?? 0) + 1;
     }
     this.reactionCounts.set(key, entry);
-    return Promise.resolve({ ...entry.counts });
+    return Promise.resolve({ counts: { ...entry.counts }, added });
   }
 
   reactions(channelId: string, messageIds: string[]): Promise<Map<string, Record<string, number>>> {

@@ -107,10 +107,13 @@ for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   if string.sub(item, 1, #p) == p then found = true; break end
 end
 if not found then return false end
-if redis.call('SADD', KEYS[3], ARGV[3]) == 1 then redis.call('HINCRBY', KEYS[2], ARGV[2], 1) end
+local added = redis.call('SADD', KEYS[3], ARGV[3])
+if added == 1 then redis.call('HINCRBY', KEYS[2], ARGV[2], 1) end
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[3], ARGV[4])
-return redis.call('HGETALL', KEYS[2])`;
+local out = redis.call('HGETALL', KEYS[2])
+table.insert(out, 1, tostring(added))
+return out`;
 
 /** KEYS room, votes, counts. ARGV pollId, voter, option, now, ttl. Returns {status, option, count, ...}. */
 export const VOTE = `

@@ -206,7 +206,7 @@ export class RedisChatStore implements ChatStore {
     return Array.from({ length: options }, (_, i) => Number(raw[String(i)] ?? 0));
   }
 
-  async react(channelId: string, messageId: string, emote: string, authorKey: string): Promise<Record<string, number> | null> {
+  async react(channelId: string, messageId: string, emote: string, authorKey: string): Promise<{ counts: Record<string, number>; added: boolean } | null> {
     const flat = (await this.scripts.chatReact(
       this.key(channelId, 'recent'),
       this.key(channelId, 'rx', messageId),
@@ -216,7 +216,8 @@ export class RedisChatStore implements ChatStore {
       `${emote}|${authorKey}`,
       REACTION_TTL_MS,
     )) as string[] | null;
-    return flat ? pairs(flat) : null;
+    // The script puts 1/0 (was this author's emote new?) before the HGETALL pairs.
+    return flat ? { added: flat[0] === '1', counts: pairs(flat.slice(1)) } : null;
   }
 
   async reactions(channelId: string, messageIds: string[]): Promise<Map<string, Record<string, number>>> {

@@ -53,6 +53,8 @@ describe('ScopeGuard (every /v1 route, real PostgreSQL)', () => {
     ['get', '/v1/live-sessions', 'sessions:read', undefined, false],
     ['get', `/v1/live-sessions/${sessionId}`, 'sessions:read', undefined, true],
     ['post', `/v1/live-sessions/${sessionId}/end`, 'sessions:write', undefined, true],
+    ['get', `/v1/live-sessions/${sessionId}/stats`, 'sessions:read', undefined, true],
+    ['get', `/v1/live-sessions/${sessionId}/timeline`, 'sessions:read', undefined, true],
     ['get', '/v1/tokens', 'tokens:write', undefined, false],
     ['post', '/v1/tokens', 'tokens:write', { name: 'n', scopes: ['vods:read'] }, false],
     ['delete', '/v1/tokens/00000000-0000-4000-8000-000000000000', 'tokens:write', undefined, false],

@@ -45,6 +45,16 @@ describe(createHttpWorkerApiClient.name, () => {
     expect(requests).toHaveLength(2);
   });
 
+  it('posts an ingest health sample once, without retrying a failure', async () => {
+    const sut = createHttpWorkerApiClient(baseUrl, 'tok', { baseMs: 1, maxMs: 2 });
+    const point = { at: '2026-01-01T00:00:10.000Z', bitrateKbps: 4500, fps: 30, keyframeIntervalSeconds: 2, droppedFrames: 0, speed: 1 };
+    await sut.health!(SESSION, point);
+    expect(requests).toEqual([{ method: 'POST', url: `/internal/worker/sessions/${SESSION}/health`, auth: 'Bearer tok', body: JSON.stringify(point) }]);
+    statuses = [503];
+    await expect(sut.health!(SESSION, point)).rejects.toBeInstanceOf(WorkerApiError);
+    expect(requests).toHaveLength(2);
+  });
+
   it('retries network errors and gives up after the attempts', async () => {
     const sut = createHttpWorkerApiClient('http://127.0.0.1:1', 'tok', { attempts: 3, baseMs: 1, maxMs: 2 });
     await expect(sut.session(SESSION)).rejects.toThrow(/fetch failed/);

@@ -1,5 +1,5 @@
 import {
-  WorkerSessionViewSchema, type WorkerArchiveReport, type WorkerEvent, type WorkerSessionView, type WorkerVodProgress, type WorkerVodResult,
+  WorkerSessionViewSchema, type IngestHealthPoint, type WorkerArchiveReport, type WorkerEvent, type WorkerSessionView, type WorkerVodProgress, type WorkerVodResult,
 } from '@onda/contracts';
 import { retry, type RetryOptions } from './retry.js';
 
@@ -15,6 +15,8 @@ export interface WorkerApiClient {
   vodProgress(vodId: string, p: WorkerVodProgress): Promise<void>;
   /** Reports how a VOD encode ended. */
   vodResult(vodId: string, r: WorkerVodResult): Promise<void>;
+  /** Posts one ingest health sample of a live session, once: a lost sample is replaced by the next. */
+  health?(sessionId: string, point: IngestHealthPoint): Promise<void>;
 }
 
 /** An HTTP answer that will not get better by retrying (4xx). */
@@ -61,6 +63,17 @@ export function createHttpWorkerApiClient(baseUrl: string, internalToken: string
   }
 
   return {
+    async health(sessionId, point) {
+      const path = `/internal/worker/sessions/${encodeURIComponent(sessionId)}/health`;
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${internalToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(point),
+        signal: AbortSignal.timeout(5_000),
+      });
+      await res.body?.cancel();
+      if (!res.ok) throw new WorkerApiError(res.status, `POST ${path}: HTTP ${res.status}`);
+    },
     async event(sessionId, e) {
       await call('POST', `/internal/worker/sessions/${encodeURIComponent(sessionId)}/events`, e);
     },

@@ -21,6 +21,34 @@ export function sortChunks(names: readonly string[]): string[] {
     .map((c) => c.n);
 }
 
+const TAKEOVER = /^takeover-r(\d+)\.json$/;
+
+/**
+ * Left beside the chunks by a worker that continues a broadcast another worker ran (see markTakeover): the
+ * dead run's tail is missing from the live playlists and from the archive, each cut at a different point.
+ */
+export interface TakeoverNote {
+  /** The first run of the worker that took over. */
+  run: number;
+  chunkSeconds: number;
+  segmentSeconds: number;
+}
+
+/** Whether an archive object name is a takeover note. */
+export const isTakeoverNote = (name: string): boolean => TAKEOVER.test(name);
+
+/** Reads a takeover note; the defaults stand in for anything unreadable. */
+export function parseTakeoverNote(text: string): TakeoverNote {
+  const n = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback);
+  let o: Record<string, unknown> = {};
+  try {
+    o = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // keep the defaults
+  }
+  return { run: n(o.run, 0), chunkSeconds: n(o.chunkSeconds, 10), segmentSeconds: n(o.segmentSeconds, 2) };
+}
+
 export interface ArchiveRecorderOptions {
   storage: ObjectStorage;
   /** Local folder the live ffmpeg writes chunks into. */
@@ -67,6 +95,16 @@ export class ArchiveRecorder {
       await this.upload(null);
     }
     return next;
+  }
+
+  /**
+   * Notes beside the chunks that this worker continues a broadcast from run `note.run` on, so the VOD
+   * encode expects the archive and the live media time to differ by up to a chunk (see TakeoverNote).
+   */
+  async markTakeover(note: TakeoverNote): Promise<void> {
+    await retry(() => this.o.storage.put(`${this.o.keyPrefix}/takeover-r${note.run}.json`, JSON.stringify(note), { contentType: 'application/json' }), {
+      attempts: 6, baseMs: 500, maxMs: 8000, ...this.o.retry,
+    });
   }
 
   /**

@@ -66,8 +66,10 @@ describe(`${LiveSession.name} recording`, () => {
     });
     expect(await sut.execute()).toBe('ended');
 
-    const keys = [...storage.objects.keys()].filter((k) => k.startsWith(`vod/${sessionId}/archive/`)).sort();
+    const keys = [...storage.objects.keys()].filter((k) => k.startsWith(`vod/${sessionId}/archive/`) && k.endsWith('.mp4')).sort();
     expect(keys.map((k) => k.split('/').at(-1))).toEqual(['r0_00000.mp4', 'r0_00001.mp4', 'r1_00000.mp4', 'r1_00001.mp4']);
+    // The VOD encode learns that this recording was continued from an interrupted worker's run.
+    expect(JSON.parse(storage.text(`vod/${sessionId}/archive/takeover-r1.json`)!)).toEqual({ run: 1, chunkSeconds: 2, segmentSeconds: 1 });
     let total = 0;
     for (const k of keys) {
       const file = join(dir, k.replaceAll('/', '_'));

@@ -7,10 +7,12 @@ import {
   AAC_LC_CODEC, LIVE_INPUT_ARGS, avc1Codec, avc1FromProbe, buildLiveArgs, encodingFor, FfmpegProcess, parseMediaPlaylist,
   planLadder, probe, renderMaster, type FfmpegExit, type MasterVariant,
 } from '@onda/media';
+import type { LiveTranscodeMetrics } from '@onda/observability';
 import type { ObjectStorage } from '@onda/storage';
 import type { WorkerApiClient } from './api-client.js';
 import { ArchiveRecorder } from './archive-recorder.js';
-import type { Logger } from './logger.js';
+import { IngestHealthSampler, newestSourceCopy } from './ingest-health.js';
+import { withContext, type Logger } from './logger.js';
 import { PLAYLIST_CACHE, PLAYLIST_TYPE, PlaylistPublisher } from './playlist-publisher.js';
 import { retry, type RetryOptions } from './retry.js';
 
@@ -38,6 +40,10 @@ export interface LiveSessionOptions {
   archiveChunkSeconds?: number;
   /** How often a running ffmpeg checks with the API that the publisher is still there (default 1 s). */
   publisherPollMs?: number;
+  /** The worker's live gauges (sessions, ingest health). */
+  metrics?: LiveTranscodeMetrics;
+  /** Interval of ingest health samples posted to the API (default 10 s). */
+  ingestHealthIntervalMs?: number;
 }
 
 /** How a session ended: finished (ENDLIST written), failed, or interrupted (left for another worker). */
@@ -72,8 +78,13 @@ export class LiveSession {
   private rescan = false;
   private segmentsThisRun = 0;
   private readonly archive: ArchiveRecorder | null;
+  private readonly o: LiveSessionOptions;
+  private readonly ingestHealth: IngestHealthSampler;
 
-  constructor(private readonly o: LiveSessionOptions) {
+  constructor(options: LiveSessionOptions) {
+    // Every line about this broadcast, its uploads' included, carries its id.
+    const o = { ...options, logger: withContext(options.logger, { liveSessionId: options.job.sessionId }) };
+    this.o = o;
     const { job } = o;
     this.renditions = planLadder(job.source, { profile: job.profile, passthrough: job.passthrough });
     this.dir = join(o.scratchDir, job.sessionId);
@@ -91,6 +102,11 @@ export class LiveSession {
         onPublished: () => this.maybePublishMaster(),
       }));
     }
+    const passthrough = this.renditions.find((r) => r.passthrough);
+    this.ingestHealth = new IngestHealthSampler({
+      liveSessionId: job.sessionId, api: o.api, logger: o.logger, metrics: o.metrics, intervalMs: o.ingestHealthIntervalMs,
+      sourceFile: () => newestSourceCopy({ archiveDir: this.archive ? join(this.dir, 'archive') : undefined, passthroughDir: passthrough && join(this.dir, passthrough.name) }),
+    });
   }
 
   /** pid of the current ffmpeg, if one runs. */
@@ -100,9 +116,10 @@ export class LiveSession {
 
   /** Runs the broadcast to its end; resolves with how it ended. */
   async execute(): Promise<LiveSessionOutcome> {
-    const { job, logger } = this.o;
+    const { logger } = this.o;
     await this.restore();
     let quickFailures = 0;
+    this.o.metrics?.sessionStarted();
     try {
       for (;;) {
         const started = Date.now();
@@ -110,7 +127,7 @@ export class LiveSession {
         await Promise.all([this.scanAll(), this.archive?.upload(null)]);
         const quick = Date.now() - started < (this.o.quickFailureMs ?? 10_000) && this.segmentsThisRun === 0;
         quickFailures = quick ? quickFailures + 1 : 0;
-        logger.info({ sessionId: job.sessionId, run: this.run, ...exit, quickFailures }, 'ffmpeg exited');
+        logger.info({ run: this.run, ...exit, quickFailures }, 'ffmpeg exited');
 
         if (this.o.signal?.aborted) {
           await this.report({ type: 'ffmpeg-exit', run: this.run, code: exit.code, signal: exit.signal, reason: exit.reason, willRestart: false });
@@ -133,6 +150,26 @@ export class LiveSession {
         this.run++;
       }
     } finally {
+      await this.ingestHealth.close();
+      await rm(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Closes what earlier workers left of a session the API has already ended (one died, then the reconnect
+   * window passed or the owner ended the broadcast before another took the job): uploads the archive
+   * chunks left on this machine, ends the published playlists and reports `ended`, so the replay stops
+   * waiting and the API makes the VOD from the recording. Runs no ffmpeg. False when nothing was left.
+   */
+  async finalise(): Promise<boolean> {
+    try {
+      await this.restore();
+      const published = [...this.publishers.values()].some((p) => p.segmentCount > 0);
+      if (!published && this.run === 0) return false;
+      this.o.logger.info({ runs: this.run }, 'finalising a session that ended without its worker');
+      await this.finish('ended');
+      return true;
+    } finally {
       await rm(this.dir, { recursive: true, force: true });
     }
   }
@@ -144,7 +181,7 @@ export class LiveSession {
       try {
         view = await this.o.api.session(this.o.job.sessionId);
       } catch (err) {
-        this.o.logger.error({ err, sessionId: this.o.job.sessionId }, 'cannot ask the API about the session; finishing it');
+        this.o.logger.error({ err }, 'cannot ask the API about the session; finishing it');
         return 'finish';
       }
       if (view.state === 'ended' || view.state === 'failed') return 'finish';
@@ -196,9 +233,11 @@ export class LiveSession {
       const p = proc.lastProgress;
       if (p) void this.report({ type: 'health', fps: p.fps, bitrateKbps: p.bitrateKbps, speed: p.speed, droppedFrames: p.dropFrames });
     }, this.o.healthIntervalMs ?? 5000);
+    this.ingestHealth.attach(() => proc.lastProgress);
     try {
       return await proc.exited;
     } finally {
+      this.ingestHealth.detach();
       clearInterval(poll);
       clearInterval(health);
       if (archiving) clearInterval(archiving);
@@ -311,7 +350,13 @@ export class LiveSession {
       }
     }
     if (this.archive) this.run = Math.max(this.run, await this.archive.recover());
-    if (this.run > 0) this.o.logger.info({ sessionId: this.o.job.sessionId, run: this.run }, 'resuming published playlists');
+    if (this.run === 0) return;
+    this.o.logger.info({ run: this.run }, 'resuming published playlists');
+    // An earlier worker ran this broadcast and may have died: what it had not uploaded yet is missing from
+    // the playlists and, unless its scratch folder is on this machine, from the archive too.
+    await this.archive?.markTakeover({ run: this.run, chunkSeconds: this.o.archiveChunkSeconds ?? 10, segmentSeconds: this.o.job.segmentSeconds }).catch((err: unknown) => {
+      this.o.logger.error({ err }, 'could not note the takeover beside the archive');
+    });
   }
 
   /** Waits for queued uploads (and the master) without finalising: another worker may continue. */
@@ -334,7 +379,7 @@ export class LiveSession {
     try {
       await this.o.api.event(this.o.job.sessionId, e);
     } catch (err) {
-      this.o.logger.error({ err, event: e.type, sessionId: this.o.job.sessionId }, 'could not report a worker event');
+      this.o.logger.error({ err, event: e.type }, 'could not report a worker event');
     }
   }
 }

@@ -82,6 +82,40 @@ describe(runVodEncode.name, () => {
     expect(storage.objects.has(`${prefix}/storyboard.jpg`)).toBe(true);
   });
 
+  it('takes a recording a worker died in for what it is: short by the dead worker\'s last chunk only with a takeover note', { timeout: 180_000 }, async () => {
+    // Run 0's worker died before uploading its last chunk (2 s); the live playlists had 11 s. Without a
+    // note the missing chunk fails the check; with the note of the worker that took over, the VOD is made.
+    const archiveOf = async (vodId: string, note: boolean): Promise<MemoryStorage> => {
+      const storage = new MemoryStorage();
+      for (const f of (await readdir(dir)).filter((n) => n.endsWith('.mp4') && n !== 'r0_00001.mp4')) await storage.put(`vod/${vodId}/archive/${f}`, await readFile(join(dir, f)));
+      if (note) await storage.put(`vod/${vodId}/archive/takeover-r1.json`, JSON.stringify({ run: 1, chunkSeconds: 3, segmentSeconds: 1 }));
+      return storage;
+    };
+    const run = async (note: boolean): Promise<FakeApi> => {
+      const vodId = randomUUID();
+      const api = new FakeApi();
+      await runVodEncode({
+        job: { vodId, sourceKey: `vod/${vodId}/source.mp4`, storagePrefix: `vod/${vodId}`, expectedSeconds: 11 },
+        storage: await archiveOf(vodId, note), api, scratchDir: dir, logger: pino({ level: 'silent' }), preset: 'ultrafast', progressIntervalMs: 0,
+      });
+      return api;
+    };
+
+    const strict = await run(false);
+    expect(strict.archive).toEqual([{ status: 'failed', reason: expect.stringMatching(/^archive check failed: \d+ bytes, 8\.\d s for 11\.0 s of broadcast$/) }]);
+    expect(strict.results).toEqual([{ status: 'failed', reason: expect.stringMatching(/^archive check failed/) }]);
+
+    const noted = await run(true);
+    const archive = noted.archive[0]!;
+    expect(archive.status).toBe('stored');
+    if (archive.status !== 'stored') return;
+    expect(archive.durationSeconds).toBeGreaterThan(7.5);
+    expect(archive.durationSeconds).toBeLessThan(8.5);
+    // The API checks the archive against the media time sent with it: after a takeover, the archive's own.
+    expect(archive.mediaSeconds).toBe(archive.durationSeconds);
+    expect(noted.results).toEqual([{ status: 'ready', durationSeconds: archive.durationSeconds, width: 1280, height: 720, renditions: ['720p', '480p'] }]);
+  });
+
   it('fails the VOD with a clear reason when the source is not a video', { timeout: 30_000 }, async () => {
     const vodId = randomUUID();
     const storage = new MemoryStorage();

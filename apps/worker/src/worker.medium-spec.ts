@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,37 @@ describe(startWorker.name, () => {
     ]);
     while (sut.active() > 0 && Date.now() < until) await sleep(20);
     expect(sut.active()).toBe(0);
+    await sut.stop();
+  });
+
+  it('finalises what a dead worker left of a session the API ended before another worker took its job', async () => {
+    const events: WorkerEvent[] = [];
+    const sessionId = randomUUID();
+    const api: WorkerApiClient = {
+      event: async (_id, e) => void events.push(e),
+      session: async (id) => ({ id, state: 'ended', publisherConnected: false }),
+      vodArchive: async () => undefined,
+      vodProgress: async () => undefined,
+      vodResult: async () => undefined,
+    };
+    // The dead worker published two segments of its one rendition and uploaded one archive chunk; its scratch folder holds one more.
+    const storage = new MemoryStorage();
+    for (const r of ['360p']) {
+      await storage.put(`live/${sessionId}/${r}/index.m3u8`, '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.000,\nr0_00000.ts\n#EXTINF:2.000,\nr0_00001.ts\n');
+    }
+    await storage.put(`vod/${sessionId}/archive/r0_00000.mp4`, 'chunk 0');
+    await mkdir(join(scratchDir, sessionId, 'archive'), { recursive: true });
+    await writeFile(join(scratchDir, sessionId, 'archive', 'r0_00001.mp4'), 'chunk 1');
+    const sut = await startWorker({ queue, storage, api, config: { scratchDir, logger: pino({ level: 'silent' }) } });
+
+    await queue.enqueue('live', { ...liveJob(sessionId, 1), recording: true });
+    const until = Date.now() + 20_000;
+    while (!events.some((e) => e.type === 'ended') && Date.now() < until) await sleep(50);
+    // ENDLIST on every playlist, the leftover chunk uploaded, and `ended` reported so the API makes the VOD.
+    expect(events).toEqual([{ type: 'ended', mediaSeconds: 4 }]);
+    for (const r of ['360p']) expect(storage.text(`live/${sessionId}/${r}/index.m3u8`)).toMatch(/r0_00001\.ts\n#EXT-X-ENDLIST\n$/);
+    expect(storage.text(`vod/${sessionId}/archive/r0_00001.mp4`)).toBe('chunk 1');
+    while (sut.active() > 0 && Date.now() < until) await sleep(20);
     await sut.stop();
   });
 });

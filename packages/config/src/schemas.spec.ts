@@ -28,6 +28,16 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ CHAT_MAX_CONNECTIONS_PER_IP: '0' })).toThrow(/CHAT_MAX_CONNECTIONS_PER_IP/);
   });
 
+  it('keeps raw beacons 7 days and takes 3000 beacons per address a minute unless told otherwise', () => {
+    expect(loadApiConfig({})).toMatchObject({ statsRawRetentionDays: 7, statsBeaconsPerIpPerMinute: 3000 });
+    expect(loadApiConfig({}).statsCountryHeader).toBeUndefined();
+    expect(loadApiConfig({ STATS_RAW_RETENTION_DAYS: '30', STATS_BEACONS_PER_IP_PER_MINUTE: '600', STATS_COUNTRY_HEADER: 'cf-ipcountry' })).toMatchObject({
+      statsRawRetentionDays: 30, statsBeaconsPerIpPerMinute: 600, statsCountryHeader: 'cf-ipcountry',
+    });
+    expect(() => loadApiConfig({ STATS_RAW_RETENTION_DAYS: '0' })).toThrow(/STATS_RAW_RETENTION_DAYS/);
+    expect(() => loadApiConfig({ STATS_COUNTRY_HEADER: 'not a header' })).toThrow(/STATS_COUNTRY_HEADER/);
+  });
+
   it('lists every invalid variable at once', () => {
     const attempt = () => loadApiConfig({ API_PORT: 'abc', DATABASE_URL: 'not a url', S3_BUCKET: 'b', ONDA_SECRET: 'short' });
     expect(attempt).toThrow(ConfigError);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort, run, waitFor, type Proc } from './process.js';
+import { freePort, killGroup, run, waitFor, type Proc } from './process.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const onda = path.join(root, 'apps/onda/dist/main.js');
@@ -18,6 +18,15 @@ export interface Platform {
   processes: Record<string, Proc>;
   logs(): string;
   stop(): Promise<void>;
+  /** Scale-out only: SIGKILLs the worker process and its process group (its ffmpeg dies with it), as a crash would. */
+  killWorker?(): Promise<void>;
+  /** Scale-out only: starts a new worker process (after killWorker) and waits until it consumes jobs. */
+  startWorker?(): Promise<void>;
+}
+
+export interface ScaleOutOptions {
+  /** Extra environment of every role, e.g. QUEUE_LOCK_DURATION_MS for quick retries of a dead worker's jobs. */
+  env?: Record<string, string>;
 }
 
 /** The admin every launcher creates; the password lets browser tests sign in to the console. */
@@ -72,7 +81,7 @@ export async function startEmbedded(): Promise<Platform> {
  * Scale-out: PostgreSQL, BullMQ on Redis and an S3-compatible server (s3rver), with the API, the ingest
  * and the worker each in its own process, talking only through the network.
  */
-export async function startScaleOut(): Promise<Platform> {
+export async function startScaleOut(options: ScaleOutOptions = {}): Promise<Platform> {
   const adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const dbName = `onda_e2e_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -110,17 +119,20 @@ export async function startScaleOut(): Promise<Platform> {
     RTMP_PUBLIC_URL: `rtmp://127.0.0.1:${rtmpPort}/live`,
     INGEST_PULL_URL: `rtmp://127.0.0.1:${rtmpPort}/live`,
     DATA_DIR: dataDir,
+    ...options.env,
   };
   const api = run('api', 'node', [onda, 'api'], env);
   await ready(apiUrl, [api]);
   const ingest = run('ingest', 'node', [onda, 'ingest'], env);
-  const worker = run('worker', 'node', [onda, 'worker'], env);
+  // Its own process group, so killWorker() takes its ffmpeg down with it.
+  let worker = run('worker', 'node', [onda, 'worker'], env, { detached: true });
   await waitFor('ingest and worker to start', async () => {
     for (const p of [ingest, worker]) if (p.child.exitCode !== null) throw new Error(`exited early:\n${p.output()}`);
     return /listening for RTMP/.test(ingest.output()) && /waiting for jobs/.test(worker.output());
   }, 30_000);
   const token = await createAdmin(env);
   const processes: Record<string, Proc> = { api, ingest, worker, ...(s3 ? { s3 } : {}) };
+  let workers = 1;
   return {
     mode: 'scale-out',
     apiUrl,
@@ -129,6 +141,19 @@ export async function startScaleOut(): Promise<Platform> {
     env,
     processes,
     logs: () => Object.entries(processes).map(([n, p]) => `--- ${n} ---\n${p.output()}`).join('\n'),
+    async killWorker() {
+      await killGroup(worker);
+    },
+    async startWorker() {
+      const next = run(`worker-${++workers}`, 'node', [onda, 'worker'], env, { detached: true });
+      worker = next;
+      // The dead worker's output stays in the logs under its own name.
+      processes[`worker-${workers}`] = next;
+      await waitFor('the new worker to start', async () => {
+        if (next.child.exitCode !== null) throw new Error(`exited early:\n${next.output()}`);
+        return /waiting for jobs/.test(next.output());
+      }, 30_000);
+    },
     async stop() {
       await Promise.all([worker.stop(), ingest.stop()]);
       await api.stop();

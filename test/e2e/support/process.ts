@@ -20,9 +20,12 @@ export interface Proc {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
 
-/** Spawns a process, keeping its combined output (printed when a test fails) and an `exited` promise. */
-export function run(name: string, command: string, args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Spawns a process, keeping its combined output (printed when a test fails) and an `exited` promise.
+ * `detached` puts it in its own process group, so killGroup() also reaches what it spawned (ffmpeg).
+ */
+export function run(name: string, command: string, args: string[], env: Record<string, string> = {}, opts: { detached?: boolean } = {}): Proc {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
   let out = '';
   const keep = (chunk: Buffer) => {
     out += chunk.toString();
@@ -45,6 +48,16 @@ export function run(name: string, command: string, args: string[], env: Record<s
       return code;
     },
   };
+}
+
+/** SIGKILLs a detached process and everything in its process group (a crash: no cleanup, no SIGINT handler). */
+export async function killGroup(proc: Proc): Promise<void> {
+  try {
+    process.kill(-proc.child.pid!, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+  await proc.exited;
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {

@@ -2,20 +2,30 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { beaconRows, benchBeacons } from './beacons.js';
+import { benchChat, chatRows, type ChatOptions } from './chat-fanout.js';
 import { benchGlassToGlass, glassRows } from './glass-to-glass.js';
 import { benchPublishToPlayable, publishRows } from './publish-to-playable.js';
 import { markdownTable, type Row } from './report.js';
 import { repoRoot, startPlatform, type Platform } from './support/platform.js';
 import { killAllNow, stopAll } from './support/process.js';
 import { benchTranscodeCost, transcodeRows } from './transcode-cost.js';
+import { benchVodEncode, vodEncodeRows } from './vod-encode.js';
+import { benchVodUpload, vodUploadRows } from './vod-upload.js';
 
-const BENCHES = ['publish', 'glass', 'transcode'] as const;
+const BENCHES = ['publish', 'glass', 'transcode', 'chat', 'vodencode', 'upload', 'beacons'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     'no-realtime': { type: 'boolean', default: false },
+    // chat: viewers in the room, incoming messages/s, measured seconds, which servers (onda,baseline).
+    'chat-viewers': { type: 'string' },
+    'chat-rate': { type: 'string' },
+    'chat-seconds': { type: 'string' },
+    'chat-sides': { type: 'string' },
+    'chat-wait-quiet': { type: 'boolean', default: false },
   },
 });
 const selected = new Set<BenchName>(
@@ -85,6 +95,40 @@ try {
       const r = await benchTranscodeCost(log, { realTime: !values['no-realtime'] });
       results.transcodeCost = r;
       rows.push(...transcodeRows(r));
+    });
+  }
+  if (selected.has('chat')) {
+    await attempt('chat', async () => {
+      const opts: Partial<ChatOptions> = {};
+      if (values['chat-viewers']) opts.viewers = Number(values['chat-viewers']);
+      if (values['chat-rate']) opts.rate = Number(values['chat-rate']);
+      if (values['chat-seconds']) opts.seconds = Number(values['chat-seconds']);
+      opts.waitQuiet = values['chat-wait-quiet'];
+      if (values['chat-sides']) opts.sides = values['chat-sides'].split(',').map((s) => s.trim() as ChatOptions['sides'][number]);
+      const r = await benchChat(log, opts);
+      results.chat = r;
+      rows.push(...chatRows(r));
+    });
+  }
+  if (selected.has('vodencode')) {
+    await attempt('vod-encode', async () => {
+      const r = await benchVodEncode(log);
+      results.vodEncode = r;
+      rows.push(...vodEncodeRows(r));
+    });
+  }
+  if (selected.has('upload')) {
+    await attempt('vod-upload', async () => {
+      const r = await benchVodUpload(log);
+      results.vodUpload = r;
+      rows.push(...vodUploadRows(r));
+    });
+  }
+  if (selected.has('beacons')) {
+    await attempt('beacons', async () => {
+      const r = await benchBeacons(log);
+      results.beacons = r;
+      rows.push(...beaconRows(r));
     });
   }
 } finally {

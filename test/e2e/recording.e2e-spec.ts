@@ -22,6 +22,7 @@ interface VodBody {
   playbackUrl: string | null;
   posterUrl: string | null;
   storyboardUrl: string | null;
+  downloadUrl: string | null;
 }
 
 /**
@@ -96,8 +97,10 @@ describe('recording and VOD', () => {
       expect(ready.renditions).toEqual(['720p', '480p']);
       expect(ready.progressPercent).toBe(100);
 
-      // The joined archive in storage is a valid MP4 of the whole broadcast.
-      const { stdout } = await exec('ffprobe', ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', `${platform.apiUrl}/media/vod/${vodId}/source.mp4`]);
+      // The joined archive in storage is a valid MP4 of the whole broadcast; only its owner may download it.
+      expect((await fetch(`${platform.apiUrl}/media/vod/${vodId}/source.mp4`)).status).toBe(403);
+      expect(ready.downloadUrl).toBeTruthy();
+      const { stdout } = await exec('ffprobe', ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', ready.downloadUrl!]);
       const probe = JSON.parse(stdout) as { streams: { codec_name: string }[]; format: { duration: string; format_name: string } };
       expect(probe.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
       expect(probe.format.format_name).toContain('mp4');

@@ -74,6 +74,7 @@ describe('stats timeline, chat replay, ingest health, retention', () => {
     const [top] = timeline.highlights;
     expect(top).toMatchObject({ start: 290, end: 320, url: `/v/${id}?t=290`, thumbnailUrl: `http://onda.test/media/vod/${id}/storyboard.jpg#xywh=1440,180,160,90` });
     expect(top!.reasons[0]).toMatch(/^chat x\d+\.\d over baseline$/);
+    expect(top!.signals[0]).toMatchObject({ kind: 'chat-ratio' });
     expect(timeline.highlights.every((m) => m.score <= top!.score)).toBe(true);
 
     const csv = await request(h.sut.url).get(`/v1/live-sessions/${id}/timeline?format=csv`).set(auth(owner)).expect(200);

@@ -134,12 +134,24 @@ export const TimelineBucketSchema = z.object({
 });
 export type TimelineBucket = z.infer<typeof TimelineBucketSchema>;
 
+export const HighlightSignalSchema = z.discriminatedUnion('kind', [
+  /** Chat (+ half the reactions) at `ratio` times the rolling baseline. */
+  z.object({ kind: z.literal('chat-ratio'), ratio: z.number() }),
+  /** A burst out of a quiet baseline: `messages` in one bucket. */
+  z.object({ kind: z.literal('chat-burst'), messages: z.number().int(), seconds: z.number().int() }),
+  z.object({ kind: z.literal('viewers-rise'), delta: z.number().int() }),
+  z.object({ kind: z.literal('viewer-peak'), viewers: z.number().int() }),
+]);
+export type HighlightSignal = z.infer<typeof HighlightSignalSchema>;
+
 export const HighlightSchema = z.object({
   start: z.number().nonnegative(),
   end: z.number().nonnegative(),
   score: z.number(),
-  /** Why it scored: e.g. `chat x4.2 over baseline`, `viewer peak`. */
+  /** Why it scored, in English for API users: e.g. `chat x4.2 over baseline`, `viewer peak (80)`. */
   reasons: z.array(z.string()),
+  /** The same reasons as data, for clients that word them in their own language. */
+  signals: z.array(HighlightSignalSchema),
   /** Deep link into the VOD player (`/v/<vodId>?t=<start>`), null without a VOD. */
   url: z.string().nullable(),
   thumbnailUrl: z.string().nullable(),

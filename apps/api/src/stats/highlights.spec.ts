@@ -11,6 +11,7 @@ describe(detectHighlights.name, () => {
     const [top, ...rest] = detectHighlights(buckets);
     expect(top).toMatchObject({ start: 290, end: 320 });
     expect(top!.reasons[0]).toMatch(/^chat x\d+\.\d over baseline$/);
+    expect(top!.signals[0]).toMatchObject({ kind: 'chat-ratio' });
     expect(rest.every((m) => m.score < top!.score)).toBe(true);
   });
 
@@ -20,5 +21,6 @@ describe(detectHighlights.name, () => {
     const [top] = detectHighlights(buckets);
     expect(top).toMatchObject({ start: 390, end: 430 });
     expect(top!.reasons).toContain('viewer peak (80)');
+    expect(top!.signals).toContainEqual({ kind: 'viewer-peak', viewers: 80 });
   });
 });

@@ -1,4 +1,4 @@
-import { BEACON_BUCKET_SECONDS, type TimelineBucket } from '@onda/contracts';
+import { BEACON_BUCKET_SECONDS, type HighlightSignal, type TimelineBucket } from '@onda/contracts';
 
 /**
  * Highlight detector: which moments of a broadcast the audience reacted to.
@@ -31,17 +31,32 @@ export interface Moment {
   end: number;
   score: number;
   reasons: string[];
+  signals: HighlightSignal[];
 }
 
 type Series = Pick<TimelineBucket, 'chatMessages' | 'reactions' | 'viewers'>;
 
 interface Scored {
   score: number;
-  reasons: string[];
+  signals: HighlightSignal[];
+}
+
+/** The English wording of a signal (the API's `reasons`; clients translate `signals` themselves). */
+export function describeSignal(s: HighlightSignal): string {
+  switch (s.kind) {
+    case 'chat-ratio':
+      return `chat x${s.ratio.toFixed(1)} over baseline`;
+    case 'chat-burst':
+      return `chat burst: ${s.messages} messages in ${s.seconds} s`;
+    case 'viewers-rise':
+      return `viewers +${s.delta} over baseline`;
+    case 'viewer-peak':
+      return `viewer peak (${s.viewers})`;
+  }
 }
 
 const mean = (xs: number[]): number => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
-const round1 = (x: number): string => (Math.round(x * 10) / 10).toFixed(1);
+const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 function scoreBuckets(buckets: Series[]): Scored[] {
   const p = HIGHLIGHT_PARAMS;
@@ -51,25 +66,25 @@ function scoreBuckets(buckets: Series[]): Scored[] {
   const peakAt = peak > 0 ? viewers.indexOf(peak) : -1;
   return buckets.map((b, i) => {
     const from = Math.max(0, i - p.BASELINE_BUCKETS);
-    const reasons: string[] = [];
+    const signals: HighlightSignal[] = [];
     let score = 0;
     const base = mean(activity.slice(from, i));
     const chatZ = (activity[i]! - base) / Math.sqrt(base + 1);
     if (b.chatMessages >= p.MIN_ACTIVITY && chatZ > 0) {
       score += chatZ;
-      reasons.push(base >= 0.5 ? `chat x${round1(activity[i]! / base)} over baseline` : `chat burst: ${b.chatMessages} messages in ${BEACON_BUCKET_SECONDS} s`);
+      signals.push(base >= 0.5 ? { kind: 'chat-ratio', ratio: round1(activity[i]! / base) } : { kind: 'chat-burst', messages: b.chatMessages, seconds: BEACON_BUCKET_SECONDS });
     }
     const viewerBase = mean(viewers.slice(from, i));
     const viewerZ = i > 0 ? (viewers[i]! - viewerBase) / Math.sqrt(viewerBase + 1) : 0;
     if (viewerZ > 0) {
       score += p.VIEWER_WEIGHT * viewerZ;
-      if (viewerZ >= 2) reasons.push(`viewers +${Math.round(viewers[i]! - viewerBase)} over baseline`);
+      if (viewerZ >= 2) signals.push({ kind: 'viewers-rise', delta: Math.round(viewers[i]! - viewerBase) });
     }
     if (i === peakAt) {
       score += p.PEAK_BONUS;
-      reasons.push(`viewer peak (${peak})`);
+      signals.push({ kind: 'viewer-peak', viewers: peak });
     }
-    return { score, reasons };
+    return { score, signals };
   });
 }
 
@@ -91,7 +106,8 @@ export function detectHighlights(buckets: Series[]): Moment[] {
       start: Math.max(0, m.first - p.LEAD_IN_BUCKETS) * BEACON_BUCKET_SECONDS,
       end: (m.last + 1) * BEACON_BUCKET_SECONDS,
       score: Math.round(scored[m.best]!.score * 100) / 100,
-      reasons: scored[m.best]!.reasons,
+      reasons: scored[m.best]!.signals.map(describeSignal),
+      signals: scored[m.best]!.signals,
     }))
     .sort((a, b) => b.score - a.score || a.start - b.start)
     .slice(0, p.TOP_K);

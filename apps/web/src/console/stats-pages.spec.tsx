@@ -66,7 +66,7 @@ describe(StatsSessionPage.name, () => {
     expect(highlights).toHaveLength(2);
     expect(within(highlights[0]!).getByTestId('highlight-span').textContent).toBe('2:00 – 2:10');
     expect(within(highlights[0]!).getByTestId('highlight-link').getAttribute('href')).toBe(`/v/${vodId}?t=120`);
-    expect(highlights[0]!.textContent).toContain('chat x4.2 over baseline');
+    expect(highlights[0]!.textContent).toContain('chat ×4.2 over baseline');
     // The first has no thumbnail of its own: the storyboard tile at 2:00 (first tile), cropped from the sprite.
     const sprite = await waitFor(() => within(highlights[0]!).getByTestId('highlight-sprite'));
     expect(sprite.style.backgroundImage).toContain(`/media/vod/${vodId}/sprite-0.jpg`);
@@ -88,6 +88,10 @@ describe(StatsSessionPage.name, () => {
     await screen.findByTestId('session-stats');
     expect(card('now')).toBe('1,204');
     expect(card('watch')).toBe('3시간 25분');
+    // Highlight reasons are worded from their data in the page's language.
+    const highlights = await screen.findAllByTestId('highlight');
+    expect(highlights[0]!.textContent).toContain('채팅 평소 대비 ×4.2');
+    expect(highlights[1]!.textContent).toContain('최고 시청자 (80명)');
     expect(screen.getByTestId('card-peak').textContent).toContain('최고 동시 시청자');
     expect(qoe('startup-p50')).toBe('1.23초');
     expect(screen.getByText('LIVE').className).toContain('badge--live');

@@ -1,4 +1,4 @@
-import type { Highlight } from '@onda/contracts';
+import type { Highlight, HighlightSignal } from '@onda/contracts';
 import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -33,6 +33,18 @@ export function highlightThumb(highlight: Highlight, cues: readonly StoryboardCu
 /** The top moments of a broadcast: thumbnail, time span, why they scored, and a jump into the VOD. */
 export function HighlightsList({ highlights, cues, format }: { highlights: Highlight[]; cues: readonly StoryboardCue[]; format: StatsFormat }) {
   const { t } = useTranslation();
+  const signalText = (s: HighlightSignal): string => {
+    switch (s.kind) {
+      case 'chat-ratio':
+        return t('stats.highlights.signal.chatRatio', { ratio: format.decimal(s.ratio) });
+      case 'chat-burst':
+        return t('stats.highlights.signal.chatBurst', { messages: format.count(s.messages), seconds: format.count(s.seconds) });
+      case 'viewers-rise':
+        return t('stats.highlights.signal.viewersRise', { delta: format.count(s.delta) });
+      case 'viewer-peak':
+        return t('stats.highlights.signal.viewerPeak', { viewers: format.count(s.viewers) });
+    }
+  };
   if (highlights.length === 0) return <p className="muted small" data-testid="highlights-empty">{t('stats.highlights.empty')}</p>;
   return (
     <ol className="dash-highlights" data-testid="highlights">
@@ -57,11 +69,11 @@ export function HighlightsList({ highlights, cues, format }: { highlights: Highl
                 </span>
                 <span className="dash-highlight__score">{t('stats.highlights.score', { score: format.decimal(h.score) })}</span>
               </div>
-              {h.reasons.length > 0 && (
+              {h.signals.length > 0 && (
                 <ul className="chips dash-highlight__reasons">
-                  {h.reasons.map((reason) => (
-                    <li key={reason} className="chip">
-                      {reason}
+                  {h.signals.map((signal) => (
+                    <li key={signal.kind} className="chip">
+                      {signalText(signal)}
                     </li>
                   ))}
                 </ul>

@@ -96,8 +96,8 @@ export function timelineFixture(liveSessionId: string, vodId: string | null): Se
       vodSessions: 3,
     })),
     highlights: [
-      { start: 120, end: 130, score: 4.25, reasons: ['chat x4.2 over baseline'], url: vodId ? `/v/${vodId}?t=120` : null, thumbnailUrl: null },
-      { start: 200, end: 220, score: 2, reasons: ['viewer peak'], url: vodId ? `/v/${vodId}?t=200` : null, thumbnailUrl: '/media/x/storyboard/sprite-1.jpg#xywh=320,0,160,90' },
+      { start: 120, end: 130, score: 4.25, reasons: ['chat x4.2 over baseline'], signals: [{ kind: 'chat-ratio', ratio: 4.2 }], url: vodId ? `/v/${vodId}?t=120` : null, thumbnailUrl: null },
+      { start: 200, end: 220, score: 2, reasons: ['viewer peak (80)'], signals: [{ kind: 'viewer-peak', viewers: 80 }], url: vodId ? `/v/${vodId}?t=200` : null, thumbnailUrl: '/media/x/storyboard/sprite-1.jpg#xywh=320,0,160,90' },
     ],
   };
 }

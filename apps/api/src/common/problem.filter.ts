@@ -16,7 +16,10 @@ export class ProblemFilter implements ExceptionFilter {
     const req = http.getRequest<Request & { id?: string }>();
     const res = http.getResponse<Response>();
     const problem = this.toProblem(exception, req);
-    if (problem.status >= 500) {
+    if (exception instanceof AppError && exception.code === 'unavailable') {
+      // A dependency is down (readiness probes, storage): expected and already explained; no stack trace.
+      this.logger.warn(`${req.method} ${req.originalUrl} (request ${req.id}): ${exception.message}`);
+    } else if (problem.status >= 500) {
       this.logger.error(`${req.method} ${req.originalUrl} failed (request ${req.id}): ${(exception as Error)?.stack ?? String(exception)}`);
     }
     if (res.headersSent) return;

@@ -35,4 +35,16 @@ describe(accessLog.name, () => {
     expect(lines[0]![0]).toBe('debug');
     expect(JSON.parse(lines[0]![1]).requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('keeps passing health probes at debug level but logs a failing one', () => {
+    const lines: string[] = [];
+    const sut = accessLog({ log: () => lines.push('info'), debug: () => lines.push('debug') });
+    for (const status of [200, 503]) {
+      const { req, res } = fakeExchange('/readyz');
+      res.statusCode = status;
+      sut(req, res, () => undefined);
+      res.emit('finish');
+    }
+    expect(lines).toEqual(['debug', 'info']);
+  });
 });

@@ -130,4 +130,17 @@ describe(VodsService.name, () => {
     expect(vod.failureReason).toMatch(/does not match 60.0 s of broadcast/);
     expect(vod.sourceKey).toBeNull();
   });
+
+  it('accepts a shorter archive after a worker takeover only within the reported slack', async () => {
+    const key = await channel('taken-over', 30);
+    const { body } = await post('/internal/ingest/authorize', { streamKey: key, clientIp: '10.0.0.1', ingestId: 'in-1' }).expect(200);
+    const id = body.sessionId as string;
+    await post(`/internal/ingest/sessions/${id}/started`, { source, pullUrl: `rtmp://in-1/live/${id}` }).expect(204);
+    await post(`/internal/worker/sessions/${id}/events`, { type: 'ended', mediaSeconds: 30 }).expect(204);
+    const report = { status: 'stored', key: `vod/${id}/source.mp4`, bytes: 1000, durationSeconds: 18, mediaSeconds: 30 };
+    await post(`/internal/worker/vods/${id}/archive`, { ...report, takeoverSlack: { shortSeconds: 12, longSeconds: 4 } }).expect(204);
+    expect(await db.prisma.vod.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'processing', sourceBytes: 1000n });
+    await post(`/internal/worker/vods/${id}/archive`, { ...report, durationSeconds: 12, takeoverSlack: { shortSeconds: 12, longSeconds: 4 } }).expect(204);
+    expect(await db.prisma.vod.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'failed' });
+  });
 });

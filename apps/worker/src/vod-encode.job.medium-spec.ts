@@ -111,8 +111,9 @@ describe(runVodEncode.name, () => {
     if (archive.status !== 'stored') return;
     expect(archive.durationSeconds).toBeGreaterThan(7.5);
     expect(archive.durationSeconds).toBeLessThan(8.5);
-    // The API checks the archive against the media time sent with it: after a takeover, the archive's own.
-    expect(archive.mediaSeconds).toBe(archive.durationSeconds);
+    // The API checks again: the broadcast's media time and the takeover's slack travel with the report.
+    expect(archive.mediaSeconds).toBe(11);
+    expect(archive.takeoverSlack!.shortSeconds).toBeGreaterThanOrEqual(11 - archive.durationSeconds - 2);
     expect(noted.results).toEqual([{ status: 'ready', durationSeconds: archive.durationSeconds, width: 1280, height: 720, renditions: ['720p', '480p'] }]);
   });
 

@@ -168,10 +168,11 @@ async function joinArchive(o: VodEncodeOptions, dir: string, output: string): Pr
   await retry(() => storage.putFile(job.sourceKey, output, { contentType: 'video/mp4' }), { attempts: 6, baseMs: 500, maxMs: 8000 });
   const stored = await storage.head(job.sourceKey);
   if (!stored || stored.size !== size) throw new Error(`archive upload check failed: stored ${stored?.size ?? 'nothing'} of ${size} bytes`);
-  // After a takeover the live media time no longer measures the recording (checked above with the wider
-  // bounds); the archive itself does, and the API's check compares against what is sent here.
-  const mediaSeconds = expected === undefined || takeovers.length > 0 ? durationSeconds : expected;
-  await api.vodArchive(job.vodId, { status: 'stored', key: job.sourceKey, bytes: size, durationSeconds, mediaSeconds });
+  // The API checks again with the same bounds: the takeover slack travels with the report.
+  await api.vodArchive(job.vodId, {
+    status: 'stored', key: job.sourceKey, bytes: size, durationSeconds, mediaSeconds: expected ?? durationSeconds,
+    ...(takeovers.length > 0 ? { takeoverSlack: { shortSeconds: shortBy, longSeconds: longBy } } : {}),
+  });
   await storage.deletePrefix(prefix);
 }
 

@@ -91,6 +91,12 @@ export const WorkerArchiveReportSchema = z.discriminatedUnion('status', [
     durationSeconds: z.number().nonnegative(),
     /** Media time of the live playlists, to check the archive against. */
     mediaSeconds: z.number().nonnegative(),
+    /**
+     * Extra difference allowed because workers died during the broadcast and another took over: each takeover
+     * cuts the playlists and the archive at different points (the archive may lack up to a chunk and a segment,
+     * or hold up to two segments the playlists lack).
+     */
+    takeoverSlack: z.object({ shortSeconds: z.number().nonnegative(), longSeconds: z.number().nonnegative() }).optional(),
   }),
   z.object({ status: z.literal('failed'), reason: z.string().max(2000) }),
 ]);

@@ -66,7 +66,9 @@ export class VodsService {
       return;
     }
     // Checked here too: the API, not the worker, decides what counts as stored.
-    if (r.bytes === 0 || Math.abs(r.durationSeconds - r.mediaSeconds) > tolerance(r.mediaSeconds)) {
+    const slack = r.takeoverSlack ?? { shortSeconds: 0, longSeconds: 0 };
+    const tol = tolerance(r.mediaSeconds);
+    if (r.bytes === 0 || r.durationSeconds < r.mediaSeconds - slack.shortSeconds - tol || r.durationSeconds > r.mediaSeconds + slack.longSeconds + tol) {
       await this.fail(id, `recording: archive of ${r.durationSeconds.toFixed(1)} s does not match ${r.mediaSeconds.toFixed(1)} s of broadcast`);
       return;
     }

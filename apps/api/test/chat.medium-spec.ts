@@ -121,6 +121,8 @@ describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
     }
     c.socket.emit('send', { text: 'no ack at all' });
     c.socket.emit('frame', { items: [] });
+    // Event names come from the client: nothing inherited from Object.prototype answers them.
+    for (const name of ['toString', 'constructor', 'hasOwnProperty']) c.socket.emit(name, {}, () => expect.fail(`${name} was answered`));
     await c.ok('join', { channel: ch.slug, nickname: 'viewer' });
     for (const payload of [{}, { text: '' }, { text: '   ' }, { text: 42 }, { text: 'x', extra: true }, [1, 2], null, { text: 'x'.repeat(CHAT_MESSAGE_MAX_LENGTH + 1) }]) {
       expect(await c.emit('send', payload), JSON.stringify(payload)).toMatchObject({ ok: false, error: { code: 'validation_failed' } });

@@ -1,10 +1,34 @@
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import { Server, type ServerOptions } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 
 type NestServer = ReturnType<IoAdapter['createIOServer']>;
+
+const NO_HEADERS = Object.freeze({});
+/**
+ * engine.io's stand-in response of each WebSocket upgrade, by its request. It keeps the upgrade request
+ * alive as long as the connection (through a `close` listener on the TCP socket), so once the handshake is
+ * done `releaseHandshake` cuts that reference.
+ */
+const upgradeResponses = new WeakMap<IncomingMessage, { req: IncomingMessage | null }>();
+
+/**
+ * Lets go of the HTTP request a connection was opened with (and its headers): with tens of thousands of
+ * viewers that is about 1 KB each. Call it once the handshake has been read (identity, address).
+ */
+export function releaseHandshake(socket: Socket): void {
+  const conn = socket.conn as unknown as { request: IncomingMessage | null };
+  const req = conn.request;
+  if (!req) return;
+  const res = upgradeResponses.get(req);
+  if (res) res.req = null;
+  upgradeResponses.delete(req);
+  conn.request = null;
+  (socket.handshake as { headers: unknown }).headers = NO_HEADERS;
+}
 
 /**
  * socket.io for the chat: small payloads only, no client bundle, and with `redisUrl` the Redis
@@ -31,6 +55,10 @@ export class ChatIoAdapter extends IoAdapter {
       connectTimeout: 10_000,
     };
     const server = this.httpServer && port === 0 ? new Server(this.httpServer, settings) : new Server(port, settings);
+    server.engine.use((req: IncomingMessage, res: unknown, next: () => void) => {
+      if (!(res instanceof ServerResponse) && res && typeof res === 'object' && 'req' in res) upgradeResponses.set(req, res as { req: IncomingMessage | null });
+      next();
+    });
     if (this.opts.redisUrl) {
       const pub = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: 2 });
       const sub = pub.duplicate();
@@ -39,6 +67,16 @@ export class ChatIoAdapter extends IoAdapter {
       server.adapter(createAdapter(pub, sub, { key: `${this.opts.prefix}:socket.io`, requestsTimeout: 2000 }));
     }
     return server as unknown as NestServer;
+  }
+
+  /** Gateways without `@SubscribeMessage` handlers (the chat binds its own) need none of Nest's per-socket observables. */
+  override bindMessageHandlers(...args: Parameters<IoAdapter['bindMessageHandlers']>): void {
+    if (args[1].length) super.bindMessageHandlers(...args);
+  }
+
+  /** `disconnect` fires once per socket: a plain listener does, without the wrapper `once` keeps per socket. */
+  override bindClientDisconnect(...[client, callback]: Parameters<IoAdapter['bindClientDisconnect']>): void {
+    client.on('disconnect', callback as (reason: string) => void);
   }
 
   override async close(server: Parameters<IoAdapter['close']>[0]): Promise<void> {

@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
-import type { Namespace } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import { ChatServerEvents, type ChatFrame, type ChatItem } from '@onda/contracts';
 import { noopChatMetrics, type ChatMetrics } from '@onda/observability';
 import { tickFor, type ChatOptions } from './chat.options.js';
+import { encodeRoomPacket, engineBacklog, rawSocketOf, writeThroughEngine, type RoomPacket } from './chat-room-writer.js';
 
 /** The socket.io room of a channel. */
 export const roomOf = (channelId: string): string => `ch:${channelId}`;
@@ -14,29 +15,61 @@ const FLUSH_EVENT = 'onda:chat-flush';
 
 type ItemsListener = (channelId: string, items: ChatItem[]) => void;
 
-interface RoomBuffer {
-  items: ChatItem[];
+/** How often a room's sweep writes to its next share of viewers. */
+const STEP_MS = 10;
+/** At most this many viewers per step (a late timer catches up over the next steps, not in one long turn). */
+const MAX_VISITS_PER_STEP = 2000;
+
+/** A room's undelivered changes: frame items and viewer counts, in order. */
+type Entry = { item: ChatItem } | { viewers: number };
+
+/** What one viewer is owed, encoded once for every viewer owed the same. */
+interface Owed {
+  wire: Buffer;
+  frame: RoomPacket | null;
+  count: RoomPacket | null;
+  items: number;
+  sockets: number;
+}
+
+interface Room {
+  /** Entries not yet written to every viewer; `base` is the sequence number of log[0]. */
+  log: Entry[];
+  base: number;
+  /** Sequence number up to which each viewer has been written (a viewer not in here is owed the whole log). */
+  seen: WeakMap<Socket, number>;
+  /** The sweep: where it is in the room's socket ids, and the log's end when it began. */
+  it: Iterator<string> | null;
+  sweepFrom: number;
+  budget: number;
   timer: NodeJS.Timeout | undefined;
-  lastFlush: number;
+  lastStep: number;
+  /** Encodings by the sequence number a viewer has seen, valid until the log changes. */
+  owed: Map<number, Owed | null>;
 }
 
 /**
- * Fan-out built for large rooms. Every change to a room becomes frame items; each API node keeps a
- * buffer per room with local viewers and emits it as ONE `frame` per tick to its own sockets (the
- * adapter encodes the packet once for the whole room). Items reach the other nodes once per item over
- * the Redis adapter's server-side channel, so a viewer gets one frame per tick however many nodes there
- * are. The tick grows with the room (see ChatOptions), and a viewer whose write buffer keeps growing
- * is disconnected rather than buffered without bound.
+ * Fan-out built for large rooms. Every change to a room becomes frame items in the room's log on each
+ * API node with local viewers. A sweep walks the room's viewers continuously, each one once per tick
+ * (the tick grows with the room, see ChatOptions), and writes to each whatever it has not seen yet as
+ * ONE `frame` (plus the latest viewer count, if one came). Viewers visited together are owed the same,
+ * so each encoding is done once, into a finished WebSocket frame that goes straight to the TCP socket of
+ * every viewer on the websocket transport with nothing queued; polling, upgrading or busy viewers get
+ * the same packet text through engine.io. Spreading the writes over the tick keeps the event loop free
+ * for acks and joins and delivers to everyone within one tick, instead of a burst for 10,000 sockets.
+ * Items reach the other nodes once per item over the Redis adapter's server-side channel, so a viewer
+ * gets one frame per tick however many nodes there are. A viewer whose write buffer keeps growing is
+ * disconnected rather than buffered without bound.
  */
 export class ChatFanout {
   private nsp: Namespace | null = null;
   private clustered = false;
-  private readonly buffers = new Map<string, RoomBuffer>();
+  private readonly rooms = new Map<string, Room>();
   private readonly listeners: ItemsListener[] = [];
   private flushLocal: () => Promise<void> = () => Promise.resolve();
   private readonly logger = new Logger('ChatFanout');
   /** Counters for tests and benchmarks. */
-  readonly counters = { frames: 0, items: 0, slowConsumers: 0 };
+  readonly counters = { frames: 0, items: 0, slowConsumers: 0, rawWrites: 0, engineWrites: 0 };
 
   constructor(
     private readonly options: ChatOptions,
@@ -94,12 +127,19 @@ export class ChatFanout {
 
   /** Viewer counts are volatile: a viewer whose connection is busy just misses one. */
   emitViewers(channelId: string, count: number): void {
-    this.nsp?.local.to(roomOf(channelId)).volatile.emit(ChatServerEvents.viewers, { count });
+    if (!this.localSize(channelId)) return;
+    this.append(channelId, [{ viewers: count }]);
+  }
+
+  /** A socket just joined the room: it is owed what is published from now on (its join snapshot has the rest). */
+  joined(channelId: string, socket: Socket): void {
+    const room = this.rooms.get(channelId);
+    room?.seen.set(socket, room.base + room.log.length);
   }
 
   close(): void {
-    for (const buffer of this.buffers.values()) clearTimeout(buffer.timer);
-    this.buffers.clear();
+    for (const room of this.rooms.values()) clearTimeout(room.timer);
+    this.rooms.clear();
   }
 
   private receive(channelId: string, items: ChatItem[]): void {
@@ -110,49 +150,131 @@ export class ChatFanout {
         this.logger.error(`chat item listener failed: ${(error as Error).message}`);
       }
     }
-    const size = this.localSize(channelId);
-    if (!size) return;
-    let buffer = this.buffers.get(channelId);
-    if (!buffer) this.buffers.set(channelId, (buffer = { items: [], timer: undefined, lastFlush: 0 }));
-    for (const item of items) buffer.items.push(item);
-    if (buffer.timer) return;
-    // Leading edge after a quiet spell (a short wait collects a burst), then at most one frame per tick.
-    const now = Date.now();
-    const due = Math.max(now + this.options.coalesceMs, buffer.lastFlush + tickFor(this.options, size));
-    buffer.timer = setTimeout(() => this.flush(channelId), due - now);
+    if (!this.localSize(channelId)) return;
+    this.append(
+      channelId,
+      items.map((item) => ({ item })),
+    );
   }
 
-  private flush(channelId: string): void {
-    const buffer = this.buffers.get(channelId);
+  private append(channelId: string, entries: Entry[]): void {
+    let room = this.rooms.get(channelId);
+    if (!room) {
+      room = { log: [], base: 0, seen: new WeakMap(), it: null, sweepFrom: 0, budget: 0, timer: undefined, lastStep: 0, owed: new Map() };
+      this.rooms.set(channelId, room);
+    }
+    for (const entry of entries) room.log.push(entry);
+    this.retireEncodings(room);
+    if (!room.timer) {
+      // From rest, the sweep's first viewer is due after a short wait that collects a burst.
+      if (!room.it) room.budget = 1;
+      room.lastStep = Date.now();
+      room.timer = setTimeout(() => this.step(channelId), room.it ? STEP_MS : this.options.coalesceMs);
+    }
+  }
+
+  /** Writes to the room's next share of viewers: size x elapsed / tick of them, so the sweep covers the room once per tick. */
+  private step(channelId: string): void {
+    const room = this.rooms.get(channelId);
     const nsp = this.nsp;
-    if (!buffer || !nsp) return;
-    const items = buffer.items;
-    buffer.items = [];
-    buffer.timer = undefined;
-    buffer.lastFlush = Date.now();
-    const name = roomOf(channelId);
-    const ids = nsp.adapter.rooms.get(name);
+    if (!room || !nsp) return;
+    room.timer = undefined;
+    const ids = nsp.adapter.rooms.get(roomOf(channelId));
     if (!ids?.size) {
-      this.buffers.delete(channelId);
+      this.retireEncodings(room);
+      this.rooms.delete(channelId);
       return;
     }
-    this.dropSlowConsumers(ids);
-    const frame: ChatFrame = { items };
-    nsp.local.to(name).emit(ChatServerEvents.frame, frame);
-    this.counters.frames += 1;
-    this.counters.items += items.length;
-    this.metrics.frameOut(items.length, ids.size);
+    const now = Date.now();
+    room.budget = Math.min(MAX_VISITS_PER_STEP, room.budget + (ids.size * (now - room.lastStep)) / tickFor(this.options, ids.size));
+    room.lastStep = now;
+    if (!room.it) {
+      room.it = ids.values();
+      room.sweepFrom = room.base + room.log.length;
+    }
+    while (room.budget >= 1) {
+      const next = room.it.next();
+      if (next.done) {
+        // A whole sweep: everyone here has everything logged before it began.
+        const drop = room.sweepFrom - room.base;
+        if (drop > 0) {
+          room.log.splice(0, drop);
+          room.base = room.sweepFrom;
+          this.retireEncodings(room);
+        }
+        if (!room.log.length) {
+          // Nothing left to write: the sweep rests until something is published.
+          room.it = null;
+          room.budget = 0;
+          return;
+        }
+        room.it = ids.values();
+        room.sweepFrom = room.base + room.log.length;
+        continue;
+      }
+      room.budget -= 1;
+      const socket = nsp.sockets.get(next.value);
+      if (socket) this.visit(room, socket);
+    }
+    room.timer = setTimeout(() => this.step(channelId), STEP_MS);
   }
 
-  private dropSlowConsumers(ids: Set<string>): void {
-    const max = this.options.slowConsumerPackets;
-    for (const id of ids) {
-      const socket = this.nsp!.sockets.get(id);
-      const backlog = (socket?.conn as unknown as { writeBuffer?: unknown[] } | undefined)?.writeBuffer?.length ?? 0;
-      if (backlog > max) {
-        this.counters.slowConsumers += 1;
-        socket!.disconnect(true);
-      }
+  /** Writes to one viewer what it has not seen yet. */
+  private visit(room: Room, socket: Socket): void {
+    const end = room.base + room.log.length;
+    const seen = Math.max(room.seen.get(socket) ?? room.base, room.base);
+    if (seen >= end) return;
+    const owed = this.owedFrom(room, seen);
+    room.seen.set(socket, end);
+    if (!owed) return;
+    const raw = rawSocketOf(socket);
+    if (raw) {
+      if (raw.writableLength > this.options.slowConsumerBytes) return this.dropSlowConsumer(socket);
+      raw.write(owed.wire);
+      this.counters.rawWrites += 1;
+    } else {
+      if (engineBacklog(socket) > this.options.slowConsumerPackets) return this.dropSlowConsumer(socket);
+      if (owed.frame) writeThroughEngine(socket, owed.frame, false);
+      if (owed.count) writeThroughEngine(socket, owed.count, true);
+      this.counters.engineWrites += 1;
     }
+    owed.sockets += 1;
+  }
+
+  /** The frame (and latest viewer count) for a viewer that has seen up to `seen`; null when there is nothing to send. */
+  private owedFrom(room: Room, seen: number): Owed | null {
+    let owed = room.owed.get(seen);
+    if (owed !== undefined) return owed;
+    const items: ChatItem[] = [];
+    let viewers: number | null = null;
+    for (let i = seen - room.base; i < room.log.length; i++) {
+      const entry = room.log[i]!;
+      if ('item' in entry) items.push(entry.item);
+      else viewers = entry.viewers;
+    }
+    const nsp = this.nsp!;
+    const frame = items.length ? encodeRoomPacket(nsp, ChatServerEvents.frame, { items } satisfies ChatFrame) : null;
+    const count = viewers !== null ? encodeRoomPacket(nsp, ChatServerEvents.viewers, { count: viewers }) : null;
+    if (frame && count) owed = { wire: Buffer.concat([frame.wire, count.wire]), frame, count, items: items.length, sockets: 0 };
+    else if (frame ?? count) owed = { wire: (frame ?? count)!.wire, frame, count, items: items.length, sockets: 0 };
+    else owed = null;
+    room.owed.set(seen, owed);
+    return owed;
+  }
+
+  /** Encodings are valid until the log changes; each one that was written is a frame (counted with the viewers it reached). */
+  private retireEncodings(room: Room): void {
+    for (const owed of room.owed.values()) {
+      if (!owed?.sockets || !owed.items) continue;
+      this.counters.frames += 1;
+      this.counters.items += owed.items;
+      this.metrics.frameOut(owed.items, owed.sockets);
+    }
+    room.owed.clear();
+  }
+
+  private dropSlowConsumer(socket: Socket): void {
+    this.counters.slowConsumers += 1;
+    socket.disconnect(true);
   }
 }

@@ -5,6 +5,7 @@ import { CHAT_NAMESPACE, ChatClientEvents, type ChatAck, type ChatJoined } from 
 import { AppError } from '../common/app-error.js';
 import { API_METRICS, type ApiMetrics } from '../common/metrics.js';
 import { ChatRefusal, chatError } from './chat.errors.js';
+import { releaseHandshake } from './chat-io.adapter.js';
 import { roomOf } from './chat.fanout.js';
 import { ChatIdentityService } from './chat-identity.service.js';
 import { ChatPresence } from './chat-presence.js';
@@ -46,16 +47,34 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
 
   handleConnection(socket: Socket): void {
     const conn = socket.data as Connection;
-    socket.once('disconnect', conn.release);
-    socket.on(ChatClientEvents.join, (...args: unknown[]) => this.answer(args, (payload) => this.join(socket, conn, payload)));
-    socket.on(ChatClientEvents.nickname, (...args: unknown[]) => this.answer(args, (payload) => Promise.resolve(this.chat.nickname(conn, payload))));
-    socket.on(ChatClientEvents.send, (...args: unknown[]) => {
-      this.metrics.chat.messageIn();
-      this.answer(args, (payload) => this.chat.send(conn, payload));
+    // Identity and address are read: the handshake's HTTP request and headers are not needed any more.
+    releaseHandshake(socket);
+    // From here `disconnect` covers every way the connection ends (release runs once whatever calls it).
+    socket.conn.off('close', conn.release);
+    socket.on('disconnect', conn.release);
+    // Nothing addresses a viewer by socket id: without its own room the adapter keeps one Set per viewer, not two.
+    void socket.leave(socket.id);
+    // One listener for every client event (not one closure each): idle viewers are most of the connections.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const handle = this.handlers.get(event);
+      if (handle) this.answer(args, (payload) => handle(socket, conn, payload));
     });
-    socket.on(ChatClientEvents.vote, (...args: unknown[]) => this.answer(args, (payload) => this.chat.vote(conn, payload)));
-    socket.on(ChatClientEvents.react, (...args: unknown[]) => this.answer(args, (payload) => this.chat.react(conn, payload)));
   }
+
+  /** Client events by name (a Map: event names come from clients, so no prototype lookups). */
+  private readonly handlers = new Map<string, (socket: Socket, conn: Connection, payload: unknown) => Promise<unknown>>([
+    [ChatClientEvents.join, (socket, conn, payload) => this.join(socket, conn, payload)],
+    [ChatClientEvents.nickname, (_socket, conn, payload) => Promise.resolve(this.chat.nickname(conn, payload))],
+    [
+      ChatClientEvents.send,
+      (_socket, conn, payload) => {
+        this.metrics.chat.messageIn();
+        return this.chat.send(conn, payload);
+      },
+    ],
+    [ChatClientEvents.vote, (_socket, conn, payload) => this.chat.vote(conn, payload)],
+    [ChatClientEvents.react, (_socket, conn, payload) => this.chat.react(conn, payload)],
+  ]);
 
   /** Counts the connection against its IP and identifies it; the count is released once, whichever way the socket ends. */
   private async admit(socket: Socket): Promise<void> {
@@ -91,6 +110,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     conn.joined = room;
     // In the room first, then the snapshot: a message is in the history, in the next frame, or both (clients keep one copy by id).
     await socket.join(roomOf(room.channelId));
+    this.rt.fanout.joined(room.channelId, socket);
     const { others, local } = await this.presence.total(room.channelId);
     return this.chat.snapshot(room, since, others, local);
   }

@@ -4,7 +4,7 @@ import type { ChatSettings } from '@onda/contracts';
 export interface ChatOptions {
   /** Concurrent `/chat` connections one client IP may hold on one API node (CHAT_MAX_CONNECTIONS_PER_IP). */
   maxConnectionsPerIp: number;
-  /** Frame interval of a small room; it grows linearly with the room's local size up to `maxTickMs` at `largeRoom` viewers. */
+  /** How often each viewer of a small room may get a frame (the room is swept once per tick); it grows linearly with the room's local size up to `maxTickMs` at `largeRoom` viewers. */
   tickMs: number;
   maxTickMs: number;
   largeRoom: number;
@@ -20,8 +20,10 @@ export interface ChatOptions {
   perAuthor: { limit: number; windowMs: number };
   /** Joins, votes and reactions per connection per window. */
   perConnectionEvents: { limit: number; windowMs: number };
-  /** A viewer whose engine.io write buffer holds more packets than this is disconnected instead of buffered. */
+  /** A viewer whose engine.io write buffer holds more packets than this is disconnected instead of buffered (polling, upgrading). */
   slowConsumerPackets: number;
+  /** The same for a viewer written to directly: bytes its TCP socket still holds in the process (the kernel's buffer is full). */
+  slowConsumerBytes: number;
   /** Redis key prefix (several installations on one Redis): chat state and the socket.io adapter's channels. */
   redisPrefix: string;
 }
@@ -29,7 +31,7 @@ export interface ChatOptions {
 export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   maxConnectionsPerIp: 50,
   tickMs: 100,
-  maxTickMs: 250,
+  maxTickMs: 200,
   largeRoom: 10_000,
   coalesceMs: 15,
   viewersIntervalMs: 2000,
@@ -38,6 +40,7 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   perAuthor: { limit: 20, windowMs: 30_000 },
   perConnectionEvents: { limit: 20, windowMs: 10_000 },
   slowConsumerPackets: 256,
+  slowConsumerBytes: 1024 * 1024,
   redisPrefix: 'onda',
 };
 

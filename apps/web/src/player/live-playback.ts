@@ -1,4 +1,5 @@
 import Hls, { ErrorDetails, ErrorTypes, Events, type ErrorData, type HlsConfig } from 'hls.js';
+import { chooseLevel, isMuted, listen, playOrReport, setMuted } from './media-element';
 import { qualityOptions, type QualityOption } from './quality';
 
 /** What the player UI shows; changes are pushed to the listener as whole snapshots. */
@@ -74,15 +75,11 @@ export class LivePlayback {
 
   /** Picks a level index, or -1 to let hls.js adapt. */
   setLevel(level: number): void {
-    if (!this.hls) return;
-    // currentLevel switches now (flushing the buffer) so the viewer sees the choice at once.
-    this.hls.currentLevel = level;
-    this.update({ selectedLevel: this.hls.autoLevelEnabled ? -1 : level });
+    if (this.hls) this.update({ selectedLevel: chooseLevel(this.hls, level) });
   }
 
   setMuted(muted: boolean): void {
-    this.video.muted = muted;
-    if (!muted && this.video.volume === 0) this.video.volume = 1;
+    setMuted(this.video, muted);
   }
 
   /** Resumes after an autoplay refusal or a pause, jumping back to the live edge. */
@@ -173,20 +170,14 @@ export class LivePlayback {
   }
 
   private tryPlay(): void {
-    const refused = () => {
-      // Autoplay refused even muted (or interrupted by a reload): the UI offers a play button.
+    // Autoplay refused even muted (or interrupted by a reload): the UI offers a play button.
+    playOrReport(this.video, () => {
       if (!this.destroyed && this.video.paused) this.update({ phase: 'paused' });
-    };
-    try {
-      // Older engines return undefined instead of a promise.
-      void Promise.resolve(this.video.play()).catch(refused);
-    } catch {
-      refused();
-    }
+    });
   }
 
   private listenToVideo(): () => void {
-    const handlers: Record<string, () => void> = {
+    return listen(this.video, {
       playing: () => this.update({ phase: 'playing' }),
       waiting: () => {
         if (this.snapshot.phase !== 'reconnecting') this.update({ phase: 'buffering' });
@@ -196,12 +187,8 @@ export class LivePlayback {
       },
       // Fired once hls.js has seen #EXT-X-ENDLIST and the last segment has been played.
       ended: () => this.update({ phase: 'ended' }),
-      volumechange: () => this.update({ muted: this.video.muted || this.video.volume === 0 }),
-    };
-    for (const [name, handler] of Object.entries(handlers)) this.video.addEventListener(name, handler);
-    return () => {
-      for (const [name, handler] of Object.entries(handlers)) this.video.removeEventListener(name, handler);
-    };
+      volumechange: () => this.update({ muted: isMuted(this.video) }),
+    });
   }
 
   private update(patch: Partial<PlaybackSnapshot>): void {

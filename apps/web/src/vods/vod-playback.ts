@@ -1,4 +1,5 @@
 import Hls, { ErrorTypes, Events, type ErrorData, type HlsConfig } from 'hls.js';
+import { chooseLevel, isMuted, listen, playOrReport, setMuted } from '../player/media-element';
 import { qualityOptions, type QualityOption } from '../player/quality';
 
 /** What the VOD player UI shows; pushed to the listener as whole snapshots. */
@@ -75,14 +76,11 @@ export class VodPlayback {
   }
 
   setLevel(level: number): void {
-    if (!this.hls) return;
-    this.hls.currentLevel = level;
-    this.update({ selectedLevel: this.hls.autoLevelEnabled ? -1 : level });
+    if (this.hls) this.update({ selectedLevel: chooseLevel(this.hls, level) });
   }
 
   setMuted(muted: boolean): void {
-    this.video.muted = muted;
-    if (!muted && this.video.volume === 0) this.video.volume = 1;
+    setMuted(this.video, muted);
   }
 
   togglePlay(): void {
@@ -127,20 +125,15 @@ export class VodPlayback {
   }
 
   private tryPlay(): void {
-    const refused = () => {
+    playOrReport(this.video, () => {
       if (!this.destroyed && this.video.paused) this.update({ phase: 'paused' });
-    };
-    try {
-      void Promise.resolve(this.video.play()).catch(refused);
-    } catch {
-      refused();
-    }
+    });
   }
 
   private listenToVideo(): () => void {
     const video = this.video;
     const times = () => ({ currentTime: video.currentTime, duration: video.duration, bufferedEnd: bufferedEnd(video) });
-    const handlers: Record<string, () => void> = {
+    return listen(video, {
       playing: () => this.update({ phase: 'playing', ...times() }),
       waiting: () => this.update({ phase: 'buffering' }),
       pause: () => {
@@ -150,12 +143,8 @@ export class VodPlayback {
       timeupdate: () => this.update(times()),
       durationchange: () => this.update(times()),
       progress: () => this.update({ bufferedEnd: bufferedEnd(video) }),
-      volumechange: () => this.update({ muted: video.muted || video.volume === 0 }),
-    };
-    for (const [name, handler] of Object.entries(handlers)) video.addEventListener(name, handler);
-    return () => {
-      for (const [name, handler] of Object.entries(handlers)) video.removeEventListener(name, handler);
-    };
+      volumechange: () => this.update({ muted: isMuted(video) }),
+    });
   }
 
   private update(patch: Partial<VodSnapshot>): void {

@@ -52,6 +52,11 @@ describe('loadApiConfig', () => {
     }
   });
 
+  it('derives the public URL from API_PORT unless PUBLIC_URL is set', () => {
+    expect(loadApiConfig({ API_PORT: '8090' }).publicUrl).toBe('http://localhost:8090');
+    expect(loadApiConfig({ API_PORT: '8090', PUBLIC_URL: 'https://onda.example.com/' }).publicUrl).toBe('https://onda.example.com');
+  });
+
   it('derives the OBS server URL from RTMP_PORT unless RTMP_PUBLIC_URL is set', () => {
     expect(loadApiConfig({ RTMP_PORT: '11935' }).rtmpPublicUrl).toBe('rtmp://localhost:11935/live');
     expect(loadApiConfig({ RTMP_PORT: '11935', RTMP_PUBLIC_URL: 'rtmp://live.example.com/live/' }).rtmpPublicUrl).toBe('rtmp://live.example.com/live');

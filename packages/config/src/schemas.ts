@@ -61,7 +61,8 @@ const ApiEnvSchema = z.object({
     ...common,
     API_HOST: z.string().default('0.0.0.0'),
     API_PORT: port(8080),
-    PUBLIC_URL: z.string().url().default('http://localhost:8080'),
+    /** Default: http://localhost:$API_PORT. */
+    PUBLIC_URL: optionalUrl,
     DATABASE_URL: optionalUrl,
     ONDA_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'at least 32 characters').optional()),
     MEDIA_PUBLIC_URL: optionalUrl,
@@ -176,7 +177,7 @@ const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries
 export function loadApiConfig(env: Env = process.env): Readonly<ApiConfig> {
   const e = parseEnv(ApiEnvSchema, env, [s3Credentials]);
   return Object.freeze(defined({
-    dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
+    dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, host: e.API_HOST, port: e.API_PORT, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/$/, ''),
     queuePrefix: e.QUEUE_PREFIX, databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, s3: s3From(e), internalToken: e.ONDA_INTERNAL_TOKEN, secret: e.ONDA_SECRET,
     mediaPublicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/$/, ''), rtmpPublicUrl: (e.RTMP_PUBLIC_URL ?? `rtmp://localhost:${e.RTMP_PORT}/live`).replace(/\/$/, ''), webDist: e.WEB_DIST,
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE, uploadMaxBytes: e.UPLOAD_MAX_BYTES, chatMaxConnectionsPerIp: e.CHAT_MAX_CONNECTIONS_PER_IP,

@@ -137,6 +137,24 @@ class PipelinedConnection {
   }
 }
 
+/** Every player's playback ticket, as each player gets one when it starts (a few requests in flight; before the clock runs). */
+async function playbackTickets(api: Api, target: { liveSessionId: string; vodId: string }, players: number): Promise<string[]> {
+  const tickets: string[] = new Array<string>(players);
+  let next = 0;
+  const fetcher = async (): Promise<void> => {
+    for (let p = next++; p < players; p = next++) {
+      const live = p < LIVE_PLAYBACKS;
+      const body = { playbackId: `bench-playback-${p}`, viewerId: `bench-viewer-${p % VIEWERS}`, ...(live ? { liveSessionId: target.liveSessionId } : { vodId: target.vodId }) };
+      // Anonymously, as a viewer's player asks (an account's requests would run into its per-token limit).
+      const res = await fetch(`${api.url}/v1/beacons/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (res.status !== 201) throw new Error(`POST /v1/beacons/tickets: HTTP ${res.status} ${await res.text()}`);
+      tickets[p] = ((await res.json()) as { ticket: string }).ticket;
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, fetcher));
+  return tickets;
+}
+
 async function benchMode(mode: BeaconRun['mode'], perRequest: number, log: (line: string) => void): Promise<BeaconRun> {
   const api = await startBeaconApi(mode);
   try {
@@ -144,6 +162,7 @@ async function benchMode(mode: BeaconRun['mode'], perRequest: number, log: (line
     const url = new URL('/v1/beacons', api.url);
     const connections = Array.from({ length: CONNECTIONS }, () => new PipelinedConnection(url));
     const players = LIVE_PLAYBACKS + VOD_PLAYBACKS;
+    const tickets = await playbackTickets(api, { liveSessionId, vodId }, players);
     // What the server acknowledged: per playback, the set of seqs (a retry of an acknowledged seq adds nothing).
     const acked = new Map<number, Set<number>>();
     let next = 0;
@@ -161,7 +180,7 @@ async function benchMode(mode: BeaconRun['mode'], perRequest: number, log: (line
       const events = seq === 0 ? [{ type: 'start', startupMs: 400 + (p % 1000) }] : [];
       return JSON.stringify({
         playbackId: `bench-playback-${p}`, viewerId: `bench-viewer-${p % VIEWERS}`, seq, watchedSeconds: 10, events,
-        rendition: p % 2 ? '720p' : '480p',
+        rendition: p % 2 ? '720p' : '480p', ticket: tickets[p],
         ...(live ? { liveSessionId, position: seq * 10 } : { vodId, position: seq * 10 + 10, played: [[seq * 10, seq * 10 + 10]] }),
       });
     };

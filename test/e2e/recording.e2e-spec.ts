@@ -109,7 +109,10 @@ describe('recording and VOD', () => {
       expect(await text(ready.storyboardUrl!)).toMatch(/^WEBVTT\n\n00:00:00.000 --> /);
 
       // Every rendition plays in Chromium (hls.js pinned to the level).
-      const page = await browser.newPage();
+      // A bare hls.js page on the API's origin: the app's CSP forbids the injected script, so this test
+      // page (not the app under test) bypasses it.
+      const context = await browser.newContext({ bypassCSP: true });
+      const page = await context.newPage();
       await page.goto(`${platform.apiUrl}/`);
       await page.addScriptTag({ path: hlsJs });
       for (let level = 0; level < ready.renditions.length; level++) {
@@ -140,7 +143,7 @@ describe('recording and VOD', () => {
         }, { src: ready.playbackUrl!, want });
         expect(height, `rendition ${ready.renditions[level]}`).toBe(want);
       }
-      await page.close();
+      await context.close();
     } catch (error) {
       console.error(`platform logs:\n${platform.logs().slice(-30_000)}`);
       throw error;

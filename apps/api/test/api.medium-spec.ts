@@ -125,7 +125,15 @@ describe('Onda API (real PostgreSQL)', () => {
 
     await request(sut.url).post(`/internal/ingest/sessions/${sessionId}/disconnected`).set(auth(INTERNAL)).send({ reason: 'socket closed' }).expect(204);
     // The session waits for the publisher through the channel's reconnect window.
-    expect((await request(sut.url).get(`/internal/worker/sessions/${sessionId}`).set(auth(INTERNAL)).expect(200)).body).toEqual({ id: sessionId, state: 'reconnecting', publisherConnected: false });
+    const view = () => request(sut.url).get(`/internal/worker/sessions/${sessionId}`).set(auth(INTERNAL)).expect(200).then((r) => r.body);
+    expect(await view()).toEqual({ id: sessionId, state: 'reconnecting', publisherConnected: false, pullUrl: `rtmp://127.0.0.1:1935/live/${sessionId}?token=t`, finish: false });
+    // The encoder comes back through the balancer on another ingest node: the same session, and the worker
+    // learns where to pull from only once that node reports it (never the old node's URL).
+    const again = await request(sut.url).post('/internal/ingest/authorize').set(auth(INTERNAL)).send({ streamKey: key.streamKey, clientIp: '127.0.0.1', ingestId: 'ingest-b' }).expect(200);
+    expect(again.body.sessionId).toBe(sessionId);
+    expect(await view()).toEqual({ id: sessionId, state: 'live', publisherConnected: true, pullUrl: null, finish: false });
+    await request(sut.url).post(`/internal/ingest/sessions/${sessionId}/started`).set(auth(INTERNAL)).send({ source, pullUrl: `rtmp://10.0.0.2:1935/live/${sessionId}?token=t` }).expect(204);
+    expect(await view()).toMatchObject({ publisherConnected: true, pullUrl: `rtmp://10.0.0.2:1935/live/${sessionId}?token=t` });
     await request(sut.url).post(`/internal/worker/sessions/${sessionId}/events`).set(auth(INTERNAL)).send({ type: 'ended', mediaSeconds: 20 }).expect(204);
     channel = (await request(sut.url).get('/v1/channels/first-show').expect(200)).body;
     expect(channel).toMatchObject({ status: 'offline', liveSession: null });
@@ -159,7 +167,7 @@ describe('Onda API (real PostgreSQL)', () => {
     await storage.put('live/s1/720p/r0_00001.ts', Buffer.from([0x47, 1, 2, 3]));
     const playlist = await request(sut.url).get('/media/live/s1/master.m3u8').expect(200);
     expect(playlist.headers['content-type']).toBe('application/vnd.apple.mpegurl');
-    expect(playlist.headers['cache-control']).toBe('public, max-age=1');
+    expect(playlist.headers['cache-control']).toBe('public, max-age=0, s-maxage=1');
     expect(playlist.headers['access-control-allow-origin']).toBe('*');
     const segment = await request(sut.url).get('/media/live/s1/720p/r0_00001.ts').buffer(true).parse((res, cb) => {
       const chunks: Buffer[] = [];
@@ -171,6 +179,24 @@ describe('Onda API (real PostgreSQL)', () => {
     expect(Buffer.compare(segment.body as Buffer, Buffer.from([0x47, 1, 2, 3]))).toBe(0);
     await request(sut.url).get('/media/live/s1/missing.ts').expect(404);
     await request(sut.url).get('/media/../secret.key').expect(404);
+  });
+
+  it("fixes the channel's latency mode per broadcast: job, session, playback", async () => {
+    await request(sut.url).post('/v1/channels').set(auth(token)).send({ slug: 'fast-show', title: 'Low latency', latencyMode: 'low' }).expect(201);
+    const { body: key } = await request(sut.url).get('/v1/channels/fast-show/stream-key').set(auth(token)).expect(200);
+    const { body } = await request(sut.url).post('/internal/ingest/authorize').set(auth(INTERNAL)).send({ streamKey: key.streamKey, clientIp: '127.0.0.1', ingestId: 'test' }).expect(200);
+    // Changing the setting after the publish does not change this broadcast.
+    await request(sut.url).patch('/v1/channels/fast-show').set(auth(token)).send({ latencyMode: 'normal' }).expect(200);
+    const source = { width: 1280, height: 720, fps: 30, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' };
+    await request(sut.url).post(`/internal/ingest/sessions/${body.sessionId}/started`).set(auth(INTERNAL)).send({ source, pullUrl: 'rtmp://127.0.0.1:1935/live/x' }).expect(204);
+    await expect.poll(() => jobs.find((j) => j.payload.sessionId === body.sessionId)?.payload.latencyMode).toBe('low');
+    await request(sut.url).post(`/internal/worker/sessions/${body.sessionId}/events`).set(auth(INTERNAL)).send({ type: 'ready', renditions: ['720p'] }).expect(204);
+    const channel = (await request(sut.url).get('/v1/channels/fast-show').expect(200)).body;
+    expect(channel).toMatchObject({ latencyMode: 'normal', liveSession: { id: body.sessionId, latencyMode: 'low' } });
+    expect((await request(sut.url).get('/v1/channels/fast-show/playback').expect(200)).body).toMatchObject({ live: true, latencyMode: 'low' });
+    expect((await request(sut.url).get(`/v1/live-sessions/${body.sessionId}`).set(auth(token)).expect(200)).body).toMatchObject({ latencyMode: 'low' });
+    await request(sut.url).post(`/internal/worker/sessions/${body.sessionId}/events`).set(auth(INTERNAL)).send({ type: 'ended', mediaSeconds: 4 }).expect(204);
+    expect((await request(sut.url).get('/v1/channels/fast-show/playback').expect(200)).body).toMatchObject({ live: false, latencyMode: 'normal' });
   });
 
   it('documents every public route in the OpenAPI spec', async () => {

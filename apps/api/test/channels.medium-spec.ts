@@ -67,7 +67,7 @@ describe(ChannelsController.name, () => {
     await request(h.sut.url).post('/v1/channels').set(auth(token)).send({ slug: 'open', title: 'Open' }).expect(201);
     const first = await goLive('open');
     const playback = (await request(h.sut.url).get('/v1/channels/open/playback').expect(200)).body;
-    expect(playback).toEqual({ channelId: expect.any(String), visibility: 'public', live: true, hlsUrl: `http://onda.test/media/live/${first}/master.m3u8`, expiresAt: null });
+    expect(playback).toEqual({ channelId: expect.any(String), visibility: 'public', live: true, latencyMode: 'normal', hlsUrl: `http://onda.test/media/live/${first}/master.m3u8`, expiresAt: null });
     await request(h.sut.url).post(`/v1/live-sessions/${first}/end`).set(auth(token)).expect(200);
     expect((await request(h.sut.url).get('/v1/channels/open/playback').expect(200)).body).toMatchObject({ live: false, hlsUrl: null });
     const second = await goLive('open');

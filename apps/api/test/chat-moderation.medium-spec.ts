@@ -13,7 +13,7 @@ describe('chat moderation over REST (real PostgreSQL, socket.io clients)', () =>
 
   const auth = (token = owner.token) => ({ Authorization: `Bearer ${token}` });
   const base = (slug: string) => `/v1/channels/${slug}/chat`;
-  const channel = () => createChannel(db.prisma, owner.id);
+  const channel = (overrides: Parameters<typeof createChannel>[2] = {}) => createChannel(db.prisma, owner.id, overrides);
   const joinAs = async (slug: string, nickname: string, handshake: Parameters<typeof ChatTestClient.connect>[1] = {}) => {
     const c = await ChatTestClient.connect(url, handshake);
     clients.push(c);
@@ -34,11 +34,13 @@ describe('chat moderation over REST (real PostgreSQL, socket.io clients)', () =>
     await db?.drop();
   });
 
-  it('lets the owner, channel moderators and admins in (scope chat:moderate) on every route, and nobody else', async () => {
-    const ch = await channel();
+  it('lets the owner, channel moderators and the operator in (scope chat:moderate) on every route, and nobody else (finding 1)', async () => {
+    const ch = await channel({ visibility: 'private' });
     const mod = await userWithToken(db.prisma, 'moderator', ['chat:moderate']);
     await db.prisma.channelModerator.create({ data: { channelId: ch.id, userId: mod.id } });
-    const admin = await userWithToken(db.prisma, 'admin', ['chat:moderate']);
+    const operator = await userWithToken(db.prisma, 'admin', ['chat:moderate'], 'Operator', true);
+    // Another tenant: an admin account (as `create-admin` makes) with every scope, but not the operator.
+    const otherTenant = await userWithToken(db.prisma, 'admin', ['*']);
     const stranger = await userWithToken(db.prisma, 'moderator', ['chat:moderate']);
     const unscoped = await userWithToken(db.prisma, 'moderator', ['channels:read']);
     await db.prisma.channelModerator.create({ data: { channelId: ch.id, userId: unscoped.id } });
@@ -75,10 +77,15 @@ describe('chat moderation over REST (real PostgreSQL, socket.io clients)', () =>
       expect((await call(method, path, body, auth('onda_not-a-token'))).status, `${name} bad token`).toBe(401);
       expect((await call(method, path, body, auth(unscoped.token))).status, `${name} without chat:moderate`).toBe(403);
       expect((await call(method, path, body, auth(stranger.token))).status, `${name} not a moderator here`).toBe(404);
+      expect((await call(method, path, body, auth(otherTenant.token))).status, `${name} another tenant's admin`).toBe(404);
     }
     expect(await db.prisma.chatBan.count({ where: { channelId: ch.id } })).toBe(0);
     expect(await db.prisma.chatAuditEntry.count({ where: { channelId: ch.id } })).toBe(0);
-    for (const token of [owner.token, mod.token, admin.token]) await request(url).get(`${base(ch.slug)}/settings`).set(auth(token)).expect(200);
+    for (const token of [owner.token, mod.token, operator.token]) await request(url).get(`${base(ch.slug)}/settings`).set(auth(token)).expect(200);
+    // The operator's look into someone else's room is in that room's audit log, once (throttled), not per request.
+    await request(url).get(`${base(ch.slug)}/bans`).set(auth(operator.token)).expect(200);
+    const audit = (await request(url).get(`${base(ch.slug)}/audit`).set(auth()).expect(200)).body as { items: ChatAuditEntry[] };
+    expect(audit.items.filter((e) => e.action === 'operator_access')).toEqual([expect.objectContaining({ actor: `u:${operator.id}`, action: 'operator_access' })]);
     await request(url).get(`${base('no-such-channel')}/bans`).set(auth()).expect(404);
 
     const spec = (await request(url).get('/v1/openapi.json').expect(200)).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
@@ -104,6 +111,13 @@ describe('chat moderation over REST (real PostgreSQL, socket.io clients)', () =>
     await c.untilItem('mode', (i) => i.mode.slowModeSeconds === 5);
     const bad = await request(url).patch(`${base(ch.slug)}/settings`).set(auth()).send({ blockedPatterns: ['(unclosed'] }).expect(400);
     expect(bad.body).toMatchObject({ code: 'validation_failed', errors: [{ path: 'blockedPatterns.0' }] });
+    // Finding 7: patterns that can backtrack exponentially are refused when saved, with the reason.
+    const hostile = await request(url).patch(`${base(ch.slug)}/settings`).set(auth()).send({ blockedPatterns: ['spam', '(a|aa)+b', '(?=x)y'] }).expect(400);
+    expect(hostile.body).toMatchObject({ code: 'validation_failed', errors: [{ path: 'blockedPatterns.1', message: expect.stringMatching(/repeated alternation/) }, { path: 'blockedPatterns.2', message: expect.stringMatching(/lookahead/) }] });
+    // Finding 2: a classifier on the loopback would receive every message; refused when saved.
+    const local = await request(url).patch(`${base(ch.slug)}/settings`).set(auth()).send({ classifier: { url: 'http://127.0.0.1:9/classify', timeoutMs: 500, failMode: 'open' } }).expect(400);
+    expect(local.body).toMatchObject({ code: 'validation_failed', errors: [{ path: 'classifier.url' }] });
+    await request(url).patch(`${base(ch.slug)}/settings`).set(auth()).send({ classifier: { url: 'http://[::ffff:0:a00:1]/classify', timeoutMs: 500, failMode: 'open' } }).expect(400);
     await request(url).patch(`${base(ch.slug)}/settings`).set(auth()).send({ slowModeSeconds: -1 }).expect(400);
     await request(url).patch(`${base(ch.slug)}/settings`).set(auth()).send({ nope: true }).expect(400);
     expect((await request(url).get(`${base(ch.slug)}/settings`).set(auth()).expect(200)).body).toMatchObject({ slowModeSeconds: 5, blockedPatterns: [] });
@@ -134,6 +148,42 @@ describe('chat moderation over REST (real PostgreSQL, socket.io clients)', () =>
     clients.push(signedIn);
     await signedIn.ok('join', { channel: ch.slug });
     expect(await signedIn.ok<ChatSent>('send', { text: 'I have an account' })).toMatchObject({ outcome: 'delivered' });
+  });
+
+  it('an anonymous ban holds across reconnects: the identity is the server-issued device token, not the deviceId (finding 6)', async () => {
+    const ch = await channel();
+    const { joined } = await joinAs(ch.slug, 'evader', { deviceId: 'evader-device-0001' });
+    expect(joined.you.deviceToken).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{32}$/);
+    await request(url).post(`${base(ch.slug)}/bans`).set(auth()).send({ authorKey: joined.you.key }).expect(201);
+    // Reconnect with a new client-chosen deviceId but the issued token: the same author, still banned.
+    const { c: back, joined: again } = await joinAs(ch.slug, 'evader 2', { deviceId: 'brand-new-device-9999', deviceToken: joined.you.deviceToken! });
+    expect(again.you).toMatchObject({ key: joined.you.key, banned: true });
+    expect(again.you.deviceToken).toBeUndefined();
+    expect(await back.emit('send', { text: 'still here' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // A token the server did not sign is ignored: a fresh identity comes with a fresh token.
+    const { joined: forged } = await joinAs(ch.slug, 'forger', { deviceToken: `${'x'.repeat(22)}.${'y'.repeat(32)}` });
+    expect(forged.you.key).not.toBe(joined.you.key);
+    expect(forged.you.deviceToken).toBeDefined();
+  });
+
+  it('limits new device tokens per address; past the limit new devices share the address identity, bans included (finding 6)', async () => {
+    const small = await startChatApi(db, { chat: { deviceTokensPerIp: { limit: 2, windowMs: 60_000 } } });
+    try {
+      const ch = await channel();
+      const join = async (nickname: string) => {
+        const c = await ChatTestClient.connect(small.sut.url);
+        clients.push(c);
+        return (await c.ok<ChatJoined>('join', { channel: ch.slug, nickname })).you;
+      };
+      const [a, b, c, d] = [await join('dev a'), await join('dev b'), await join('dev c'), await join('dev d')];
+      expect(a.deviceToken && b.deviceToken && a.key !== b.key).toBeTruthy();
+      expect(c.deviceToken).toBeUndefined();
+      expect(d.key).toBe(c.key);
+      await request(small.sut.url).post(`${base(ch.slug)}/bans`).set(auth()).send({ authorKey: c.key }).expect(201);
+      expect(await join('dev e')).toMatchObject({ key: c.key, banned: true });
+    } finally {
+      await small.close();
+    }
   });
 
   it('bans: purges the author, refuses their sends, survives rejoining, and lifts', async () => {

@@ -83,9 +83,10 @@ describe('chat on two API nodes sharing one Redis (real PostgreSQL and Redis)', 
 
   it('shares slow mode, deletes and one vote per viewer across nodes', async () => {
     const ch = await createChannel(db.prisma, owner.id);
-    const deviceId = 'one-person-two-tabs';
-    const { c: tabA } = await joinAt(nodeA, ch.slug, 'two tabs', { deviceId });
-    const { c: tabB } = await joinAt(nodeB, ch.slug, 'two tabs', { deviceId });
+    // One browser, two tabs: the device token node A issued is honoured by node B (same server secret).
+    const { c: tabA, joined: onA } = await joinAt(nodeA, ch.slug, 'two tabs');
+    const { c: tabB, joined: onB } = await joinAt(nodeB, ch.slug, 'two tabs', { deviceToken: onA.you.deviceToken! });
+    expect(onB.you.key).toBe(onA.you.key);
     await request(nodeB.sut.url).patch(`/v1/channels/${ch.slug}/chat/settings`).set(auth()).send({ slowModeSeconds: 60 }).expect(200);
     await tabA.untilItem('mode', (i) => i.mode.slowModeSeconds === 60);
     const sent = await tabA.ok<ChatSent>('send', { text: 'once a minute' });
@@ -106,9 +107,8 @@ describe('chat on two API nodes sharing one Redis (real PostgreSQL and Redis)', 
   it('runs the moderation pipeline with its flood memory shared by the nodes', async () => {
     const ch = await createChannel(db.prisma, owner.id);
     await request(nodeA.sut.url).patch(`/v1/channels/${ch.slug}/chat/settings`).set(auth()).send({ blockedWords: ['바나나'], profanity: 'drop' }).expect(200);
-    const deviceId = 'pipeline-device';
-    const { c: onA } = await joinAt(nodeA, ch.slug, 'pipeline', { deviceId });
-    const { c: onB } = await joinAt(nodeB, ch.slug, 'pipeline', { deviceId });
+    const { c: onA, joined: first } = await joinAt(nodeA, ch.slug, 'pipeline');
+    const { c: onB } = await joinAt(nodeB, ch.slug, 'pipeline', { deviceToken: first.you.deviceToken! });
     expect(await onA.ok<ChatSent>('send', { text: '바나나 맛있다' })).toMatchObject({ outcome: 'masked' });
     await onB.untilItem('message', (i) => i.message.masked);
     expect(onB.messages()[0]).not.toContain('바나나');

@@ -163,14 +163,25 @@ describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
     expect(limited.error.retryAfterMs).toBeGreaterThan(0);
     expect(limited.error.retryAfterMs).toBeLessThanOrEqual(60_000);
 
-    // Same device, two connections: 5 + 3 fit the author's 8, the 9th does not.
-    const deviceId = 'device-of-one-author';
-    const { c: first } = await joinAs(ch.slug, 'twin', { deviceId });
-    const { c: second, joined } = await joinAs(ch.slug, 'twin', { deviceId });
+    // Same device (the token the server issued to its first connection), two connections: 5 + 3 fit the author's 8, the 9th does not.
+    const { c: first, joined: firstJoin } = await joinAs(ch.slug, 'twin');
+    const { c: second, joined } = await joinAs(ch.slug, 'twin', { deviceToken: firstJoin.you.deviceToken! });
     expect(joined.you.key).toBe((await first.ok<ChatJoined>('join', { channel: ch.slug, nickname: 'twin' })).you.key);
     for (let i = 0; i < 5; i++) await first.ok('send', { text: `a${i}` });
     for (let i = 0; i < 3; i++) await second.ok('send', { text: `b${i}` });
     expect(await second.emit('send', { text: 'b3' })).toMatchObject({ ok: false, error: { code: 'rate_limited', detail: expect.stringMatching(/too fast/) } });
+  });
+
+  it('refuses look-alike staff names and the channel owner\'s name to anonymous viewers (finding 15)', async () => {
+    const streamer = await createUser(db.prisma, { displayName: 'Kim Minji' });
+    const ch = await createChannel(db.prisma, streamer.id);
+    const c = await connect();
+    for (const nickname of ['аdmin', 'Kim Minji', 'kіm mіnjі', 'KIM_MINJI']) {
+      expect(await c.emit('join', { channel: ch.slug, nickname }), nickname).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    }
+    await c.ok('join', { channel: ch.slug });
+    expect(await c.emit('nickname', { nickname: 'Kim Minji' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await c.ok('nickname', { nickname: 'Minji fan' })).toMatchObject({ nickname: 'Minji fan' });
   });
 
   it('stores and sends hostile text verbatim as plain text', async () => {
@@ -226,8 +237,19 @@ describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
     const copies = new Map([...viewer.items.flatMap((i) => (i.type === 'message' ? [i.message] : [])), ...joined.history].map((m) => [m.id, m.text]));
     expect([...copies].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, text]) => text)).toEqual(['before', 'missed 1', 'missed 2', 'after']);
 
+    // Exactly once on the wire: what the join's history held never came in a frame as well.
+    const framed = viewer.items.flatMap((i) => (i.type === 'message' ? [i.message.id] : []));
+    expect(joined.history.filter((m) => framed.includes(m.id))).toEqual([]);
+
     const full = await viewer.ok<ChatJoined>('join', { channel: ch.slug, nickname: 'flaky' });
     expect(full.history.map((m) => m.text)).toEqual(['before', 'missed 1', 'missed 2', 'after']);
+
+    // A client that got a newer message before an older one (through another API node) and dropped in between lists
+    // the ids it holds: the replay brings the one it lacks, even though it is older than `since`.
+    const ids = new Map(full.history.map((m) => [m.text, m.id]));
+    const held = ['before', 'missed 2', 'after'].map((t) => ids.get(t)!);
+    const resumed = await viewer.ok<ChatJoined>('join', { channel: ch.slug, nickname: 'flaky', since: ids.get('after'), recent: held });
+    expect(resumed.history.map((m) => m.text)).toEqual(['missed 1']);
   });
 
   it('counts reactions once per emote and viewer, sends them to the room and counts them in the broadcast timeline', async () => {
@@ -284,6 +306,14 @@ describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
     const outsider = await connect();
     expect(await outsider.emit('join', { channel: secret.slug, nickname: 'outsider' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect((await tokenUser.ok<ChatJoined>('join', { channel: secret.slug })).channelId).toBe(secret.id);
+
+    // Finding 1: another tenant's admin account is a stranger in a private room; only the operator moderates everywhere.
+    const otherTenant = await userWithToken(db.prisma, 'admin', ['*']);
+    expect(await (await connect({ token: otherTenant.token })).emit('join', { channel: secret.slug })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect((await (await connect({ token: otherTenant.token })).ok<ChatJoined>('join', { channel: ch.slug })).you).toMatchObject({ role: 'viewer', canModerate: false });
+    const operator = await userWithToken(db.prisma, 'admin', ['*'], 'Operator', true);
+    expect((await (await connect({ token: operator.token })).ok<ChatJoined>('join', { channel: secret.slug })).you).toMatchObject({ role: 'admin', canModerate: true });
+    expect(await db.prisma.chatAuditEntry.count({ where: { channelId: secret.id, action: 'operator_access', actor: `u:${operator.id}` } })).toBe(1);
   });
 
   it('refuses connections over the per-IP limit and frees the slot on disconnect', async () => {

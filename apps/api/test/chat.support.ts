@@ -20,7 +20,8 @@ export const markerFilter: ChatFilter = {
   },
 };
 
-export const FAST_CHAT: NonNullable<ApiOptions['chat']> = { viewersIntervalMs: 150, persistIntervalMs: 100, tickMs: 60, maxTickMs: 120 };
+// Tests open many anonymous connections from 127.0.0.1: a generous device-token allowance unless a test lowers it.
+export const FAST_CHAT: NonNullable<ApiOptions['chat']> = { viewersIntervalMs: 150, persistIntervalMs: 100, tickMs: 60, maxTickMs: 120, deviceTokensPerIp: { limit: 100_000, windowMs: 60_000 } };
 
 /** A real API on the given database, with chat options and the marker filter (null: the real moderation pipeline). */
 export async function startChatApi(db: TestDatabase, options: Partial<ApiOptions> = {}, filter: ChatFilter | null = markerFilter): Promise<{ sut: RunningApi; close(): Promise<void> }> {
@@ -46,9 +47,9 @@ export async function startChatApi(db: TestDatabase, options: Partial<ApiOptions
   };
 }
 
-/** A user with an API token of the given scopes. */
-export async function userWithToken(prisma: PrismaClient, role: 'admin' | 'moderator' | 'viewer', scopes: string[], displayName?: string): Promise<{ id: string; token: string }> {
-  const user = await createUser(prisma, { role, ...(displayName ? { displayName } : {}) });
+/** A user with an API token of the given scopes; `operator` makes the platform operator. */
+export async function userWithToken(prisma: PrismaClient, role: 'admin' | 'moderator' | 'viewer', scopes: string[], displayName?: string, operator = false): Promise<{ id: string; token: string }> {
+  const user = await createUser(prisma, { role, operator, ...(displayName ? { displayName } : {}) });
   const token = `onda_${randomBytes(24).toString('base64url')}`;
   await prisma.apiToken.create({ data: { userId: user.id, name: 't', tokenHash: createHash('sha256').update(token).digest('hex'), prefix: token.slice(0, 8), scopes } });
   return { id: user.id, token };
@@ -71,14 +72,17 @@ export class ChatTestClient {
     });
   }
 
-  static async connect(url: string, auth: { deviceId?: string; token?: string; cookie?: string } = {}): Promise<ChatTestClient> {
-    const { cookie, ...handshake } = auth;
+  static async connect(url: string, auth: { deviceId?: string; deviceToken?: string; token?: string; cookie?: string; origin?: string; localAddress?: string; forwardedFor?: string } = {}): Promise<ChatTestClient> {
+    // `localAddress`: connect from another loopback address (127.0.0.2, ...) to play a chatter on another network.
+    // `forwardedFor`: the X-Forwarded-For a reverse proxy in front would add.
+    const { cookie, origin, localAddress, forwardedFor, ...handshake } = auth;
     const socket = io(`${url}/chat`, {
       transports: ['websocket'],
       auth: { deviceId: randomBytes(16).toString('hex'), ...handshake },
       reconnection: false,
       forceNew: true,
-      ...(cookie ? { extraHeaders: { cookie } } : {}),
+      ...(localAddress ? { localAddress } : {}),
+      ...(cookie || origin || forwardedFor ? { extraHeaders: { ...(cookie ? { cookie } : {}), ...(origin ? { origin } : {}), ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) } } : {}),
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());

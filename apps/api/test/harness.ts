@@ -17,12 +17,12 @@ export interface Harness {
 }
 
 /** A real API over a fresh PostgreSQL database, local-disk storage and the in-process queue. */
-export async function startHarness(options: Partial<ApiOptions> = {}, db?: TestDatabase): Promise<Harness> {
+export async function startHarness(options: Partial<ApiOptions> = {}, db?: TestDatabase, storageOverride?: ObjectStorage): Promise<Harness> {
   const database = db ?? (await createTestDatabase());
   const dir = mkdtempSync(path.join(tmpdir(), 'onda-api-'));
   const queue = createQueue({});
   queue.consume('live', async () => undefined);
-  const storage = createStorage({ localDir: dir });
+  const storage = storageOverride ?? createStorage({ localDir: dir });
   const sut = await startApi(
     {
       prisma: database.prisma,

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminWithToken, seedDevelopmentData } from '../src/index.js';
 import { verifyPassword } from '../src/auth/password.js';
-import { sha256Hex } from '../src/auth/token-crypto.js';
+import { sha256Hex } from '../src/common/token-crypto.js';
 import { startHarness, type Harness } from './harness.js';
 
 // The harness API uses this secret, so keys the seed encrypts must be readable through it.
@@ -26,7 +26,8 @@ describe(seedDevelopmentData.name, () => {
     expect(result.channels.map((c) => c.visibility)).toEqual(['public', 'unlisted', 'private']);
     expect(result.channels.some((c) => /[가-힣]/.test(c.title))).toBe(true);
     const admin = await h.db.prisma.user.findUniqueOrThrow({ where: { email: result.adminEmail } });
-    expect(admin.role).toBe('admin');
+    expect(admin.role).toBe('streamer');
+    expect(admin.operator).toBe(true);
     expect(await verifyPassword('correct horse battery', admin.passwordHash!)).toBe(true);
     const moderator = await h.db.prisma.user.findUniqueOrThrow({ where: { email: result.moderatorEmail }, include: { moderatedChannels: true } });
     expect(moderator.role).toBe('moderator');

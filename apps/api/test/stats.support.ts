@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { Beacon } from '@onda/contracts';
 import type { PrismaClient } from '@onda/db';
 import { BeaconIngest } from '../src/stats/beacon.ingest.js';
+import { PlaybackTicketService } from '../src/stats/playback-ticket.service.js';
 import type { Harness } from './harness.js';
 
 /** t = 0 of the fixture broadcasts. */
@@ -51,9 +52,27 @@ export async function vod(prisma: PrismaClient, channelId: string, opts: { id?: 
 
 export const beacon = (over: Partial<Beacon> & Pick<Beacon, 'playbackId' | 'seq'>): Beacon => ({ viewerId: 'viewer-1', position: 0, watchedSeconds: 10, rendition: '720p', events: [], ...over });
 
-/** POSTs beacons as JSON (default) or as text/plain like navigator.sendBeacon. */
-export const postBeacons = (h: Harness, body: unknown, type: 'json' | 'text' = 'json') =>
-  request(h.sut.url).post('/v1/beacons').set('content-type', type === 'json' ? 'application/json' : 'text/plain;charset=UTF-8').send(JSON.stringify(body));
+/** A far-future expiry (the tests pin the API's clock to 2026). */
+const TICKET_EXP = Date.parse('2100-01-01T00:00:00Z') / 1000;
+
+/** Each beacon of `body` with the ticket the API would issue its playback (a player's beacons always carry one). */
+export function withTickets(h: Harness, body: unknown): unknown {
+  const tickets = h.sut.app.get(PlaybackTicketService).tickets;
+  const sign = (b: unknown) => {
+    if (typeof b !== 'object' || b === null || 'ticket' in b || !('playbackId' in b)) return b;
+    const beacon = b as Beacon;
+    return { ...beacon, ticket: tickets.issue(beacon, TICKET_EXP) };
+  };
+  if (typeof body === 'object' && body !== null && 'beacons' in body && Array.isArray(body.beacons)) return { ...body, beacons: body.beacons.map(sign) };
+  return sign(body);
+}
+
+/** POSTs beacons as JSON (default) or as text/plain like navigator.sendBeacon, each with its ticket unless `tickets: false`. */
+export const postBeacons = (h: Harness, body: unknown, type: 'json' | 'text' = 'json', opts: { tickets?: boolean } = {}) =>
+  request(h.sut.url)
+    .post('/v1/beacons')
+    .set('content-type', type === 'json' ? 'application/json' : 'text/plain;charset=UTF-8')
+    .send(JSON.stringify(opts.tickets === false ? body : withTickets(h, body)));
 
 /** Writes what the API buffered. */
 export const flush = (h: Harness): Promise<void> => h.sut.app.get(BeaconIngest).flush();

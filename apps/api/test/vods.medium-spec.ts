@@ -62,17 +62,18 @@ describe(VodsService.name, () => {
 
     await post(`/internal/ingest/sessions/${id}/disconnected`, { reason: 'encoder disconnected' }).expect(204);
     const waiting = await request(sut.url).get(`/internal/worker/sessions/${id}`).set('Authorization', `Bearer ${INTERNAL}`).expect(200);
-    expect(waiting.body).toEqual({ id, state: 'reconnecting', publisherConnected: false });
+    expect(waiting.body).toEqual({ id, state: 'reconnecting', publisherConnected: false, pullUrl: `rtmp://in-1/live/${id}`, finish: false });
 
     const again = await post('/internal/ingest/authorize', { streamKey: key, clientIp: '10.0.0.1', ingestId: 'in-1' }).expect(200);
     expect(again.body.sessionId).toBe(id);
     const back = await request(sut.url).get(`/internal/worker/sessions/${id}`).set('Authorization', `Bearer ${INTERNAL}`).expect(200);
-    expect(back.body).toEqual({ id, state: 'live', publisherConnected: true });
+    expect(back.body).toEqual({ id, state: 'live', publisherConnected: true, pullUrl: null, finish: false });
 
     await post(`/internal/ingest/sessions/${id}/disconnected`, { reason: 'encoder disconnected' }).expect(204);
     await new Promise((r) => setTimeout(r, 1200));
     const over = await request(sut.url).get(`/internal/worker/sessions/${id}`).set('Authorization', `Bearer ${INTERNAL}`).expect(200);
-    expect(over.body).toEqual({ id, state: 'ended', publisherConnected: false });
+    // Past the window the worker is told to finish (ENDLIST first); the session ends when it reports `ended`.
+    expect(over.body).toMatchObject({ id, state: 'reconnecting', publisherConnected: false, finish: true });
     // Past the window a publish starts a new session.
     const next = await post('/internal/ingest/authorize', { streamKey: key, clientIp: '10.0.0.1', ingestId: 'in-1' }).expect(200);
     expect(next.body.sessionId).not.toBe(id);

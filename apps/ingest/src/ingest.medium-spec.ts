@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { redactStreamKey } from '@onda/contracts';
+import { broadcastLabel } from '@onda/observability';
 import { startIngest, type IngestHandle } from './ingest.js';
 import { playToken } from './source-info.js';
 import { FakeIngestApi, memoryLogger, probe, publish, run } from './testing/helpers.js';
@@ -95,7 +97,9 @@ describe(startIngest.name, () => {
     await encoder.exited;
     // The full key never reaches our logs (NMS's own logger is set to warn and sees only session ids).
     expect(logger.lines.join('\n')).not.toContain(KEY);
-    expect(logger.lines.join('\n')).toContain('sk_l…');
+    expect(logger.lines.join('\n')).toContain(redactStreamKey(KEY));
+    // /metrics shows only the opaque broadcast label: the publish log line maps it back to the session.
+    expect(logger.lines.find((l) => l.includes('publish started'))).toContain(`"broadcast":"${broadcastLabel(sessionId)}"`);
   });
 
   it('reports hasAudio false for a stream without audio', async () => {
@@ -203,6 +207,46 @@ describe(startIngest.name, () => {
     await api.waitFor(() => api.disconnectedCalls.length === 1);
   });
 
+  it('refuses an HEVC publish (a codec ffmpeg 5.1 cannot take over RTMP) and tells the API why', async () => {
+    const client = new RtmpClient();
+    await client.connect(publishUrl(KEY));
+    await client.sendConnect();
+    await client.sendCreateStream();
+    await client.sendPublish(KEY);
+    // FLV codec id 12: the HEVC extension encoders send over classic RTMP.
+    client.sendMetaData({ width: 1920, height: 1080, framerate: 30, videocodecid: 12, audiocodecid: 10 });
+    const header = Buffer.alloc(40, 0);
+    header[0] = 0x1c; // keyframe, codec 12
+    client.sendPacket({ codec_type: 9, codec_id: 12, flags: 2, dts: 0, pts: 0, size: header.length, data: header });
+
+    await api.waitFor(() => api.startedCalls.length === 1);
+    expect(api.startedCalls[0]!.body.source).toMatchObject({ videoCodec: 'hevc', width: 1920, height: 1080 });
+    // The encoder is dropped at once (no silent black stream), and the close is reported like any other.
+    await api.waitFor(() => api.disconnectedCalls.length === 1);
+    expect(sut.activePublishers()).toBe(0);
+    expect(logger.lines.some((l) => l.startsWith('warn publish refused: unsupported codec'))).toBe(true);
+    client.disconnect();
+  });
+
+  it('reports an audio-only publish (metadata and packets without video) as hasVideo false', async () => {
+    await sut.stop();
+    sut = await start(400);
+    const client = new RtmpClient();
+    await client.connect(publishUrl(KEY));
+    await client.sendConnect();
+    await client.sendCreateStream();
+    await client.sendPublish(KEY);
+    client.sendMetaData({ audiocodecid: 10, audiosamplerate: 48000 });
+    const aac = Buffer.from([0xaf, 0x00, 0x11, 0x90]); // AAC sequence header: LC, 48 kHz, stereo
+    client.sendPacket({ codec_type: 8, codec_id: 10, flags: 0, dts: 0, pts: 0, size: aac.length, data: aac });
+
+    await api.waitFor(() => api.startedCalls.length === 1);
+    expect(api.startedCalls[0]!.body.source).toEqual({ width: 0, height: 0, fps: 0, hasAudio: true, hasVideo: false, videoCodec: null, audioCodec: 'aac' });
+    expect(sut.activePublishers()).toBe(1);
+    client.disconnect();
+    await api.waitFor(() => api.disconnectedCalls.length === 1);
+  });
+
   it('answers a refused publish with an error status', async () => {
     const client = new RtmpClient();
     await client.connect(publishUrl('nope'));
@@ -221,6 +265,16 @@ describe(startIngest.name, () => {
     expect(result.code).not.toBe(0);
     expect(api.startedCalls).toEqual([]);
     expect(logger.lines.some((l) => l.includes('stream key check failed') && l.includes('ECONNREFUSED'))).toBe(true);
+  });
+
+  it('says the key could not be checked, not that it is invalid, while the API is unreachable', async () => {
+    api.failWith = new Error('connect ECONNREFUSED');
+    const client = new RtmpClient();
+    await client.connect(publishUrl(KEY));
+    await client.sendConnect();
+    await client.sendCreateStream();
+    await expect(client.sendPublish(KEY)).rejects.toThrow('Stream keys cannot be checked right now');
+    client.disconnect();
   });
 
   it('tells the API about publishers it drops when stopped, and can start again in the same process', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nms } from './nms.js';
-import { audioCodecName, avcHeaderSize, playToken, redactKey, toSourceInfo, verifyPlayToken, videoCodecName } from './source-info.js';
+import { audioCodecName, avcHeaderSize, playToken, toSourceInfo, verifyPlayToken, videoCodecName } from './source-info.js';
 
 const none = { videoWidth: undefined, videoHeight: undefined, videoFramerate: undefined, videoCodec: undefined, audioCodec: undefined };
 
@@ -18,6 +18,14 @@ describe(toSourceInfo.name, () => {
   it('reports no audio and zero sizes when nothing is known', () => {
     const sut = toSourceInfo({ ...none, videoHeaderCodec: 7, audioHeaderCodec: null, headerSize: null });
     expect(sut).toEqual({ width: 0, height: 0, fps: 0, hasAudio: false, videoCodec: 'h264', audioCodec: null });
+  });
+
+  it('calls a publish audio-only only when metadata came and neither it nor any packet has video', () => {
+    const audio = { ...none, audioCodec: 10, videoHeaderCodec: null, audioHeaderCodec: 10 };
+    expect(toSourceInfo({ ...audio, metadataSeen: true })).toEqual({ width: 0, height: 0, fps: 0, hasAudio: true, hasVideo: false, videoCodec: null, audioCodec: 'aac' });
+    expect(toSourceInfo({ ...audio, metadataSeen: false }).hasVideo).toBeUndefined();
+    expect(toSourceInfo({ ...audio, metadataSeen: true, videoCodec: 7 }).hasVideo).toBeUndefined();
+    expect(toSourceInfo({ ...audio, metadataSeen: true, videoHeaderCodec: 7 }).hasVideo).toBeUndefined();
   });
 
   it('falls back to the size decoded from the sequence header', () => {
@@ -63,11 +71,5 @@ describe(verifyPlayToken.name, () => {
     expect(verifyPlayToken(secret, sessionId, `${token.slice(0, 62)}zz`)).toBe(false);
     expect(verifyPlayToken('another-secret-0123456789abc', sessionId, token)).toBe(false);
     expect(verifyPlayToken(secret, 'other', token)).toBe(false);
-  });
-});
-
-describe(redactKey.name, () => {
-  it('keeps only the first four characters', () => {
-    expect(redactKey('sk_live_abcdef')).toBe('sk_l…');
   });
 });

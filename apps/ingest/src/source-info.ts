@@ -58,6 +58,8 @@ export interface ObservedSource {
   audioHeaderCodec: number | null;
   /** Size decoded from the video sequence header, used when metadata has none. */
   headerSize?: { width: number; height: number } | null;
+  /** The encoder sent onMetaData: only then does "no video in it, no video packet" mean an audio-only publish. */
+  metadataSeen?: boolean;
 }
 
 const nonNegative = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
@@ -66,7 +68,11 @@ const nonNegative = (v: unknown): number => (typeof v === 'number' && Number.isF
 export function toSourceInfo(o: ObservedSource): SourceInfo {
   const audioCodec = o.audioHeaderCodec !== null ? audioCodecName(o.audioHeaderCodec) : audioCodecName(o.audioCodec);
   const hasAudio = o.audioHeaderCodec !== null || (o.audioCodec !== undefined && o.audioCodec !== null && o.audioCodec !== 0);
+  const claimsVideo = (o.videoCodec !== undefined && o.videoCodec !== null && o.videoCodec !== 0 && o.videoCodec !== '') || nonNegative(o.videoWidth) > 0;
+  // Without metadata a late first video packet is possible: assume video rather than drop the picture.
+  const audioOnly = o.metadataSeen === true && o.videoHeaderCodec === null && !claimsVideo && hasAudio;
   return {
+    ...(audioOnly ? { hasVideo: false } : {}),
     width: Math.round(nonNegative(o.videoWidth) || (o.headerSize?.width ?? 0)),
     height: Math.round(nonNegative(o.videoHeight) || (o.headerSize?.height ?? 0)),
     fps: nonNegative(o.videoFramerate),
@@ -87,9 +93,4 @@ export function verifyPlayToken(internalToken: string, sessionId: string, token:
   const given = Buffer.from(token, 'hex');
   // Buffer.from(hex) silently drops a trailing odd nibble or stops at a bad char, so compare the text length too.
   return token.length === expected.length * 2 && given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** The stream key as it may appear in logs: first 4 characters and an ellipsis. */
-export function redactKey(key: string): string {
-  return `${key.slice(0, 4)}…`;
 }

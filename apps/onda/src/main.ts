@@ -4,7 +4,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createAdminWithToken, seedDevelopmentData } from '@onda/api';
-import { ConfigError, loadApiConfig } from '@onda/config';
+import { ConfigError, loadApiConfig, loadIngestConfig } from '@onda/config';
+import { assertPasswordPolicy } from '@onda/contracts';
 import { createPrismaClient, migrate, startEmbeddedPostgres } from '@onda/db';
 import { runAll, runApi, runIngest, runWorker, type Stoppable } from './roles.js';
 import { readOrCreateSecret } from './secrets.js';
@@ -14,9 +15,12 @@ const USAGE = `Usage: onda [command]
 Commands:
   all (default)            every role in one process (embedded mode unless DATABASE_URL/REDIS_URL/S3_* are set)
   api | ingest | worker    one role as its own process (scale-out; needs ONDA_INTERNAL_TOKEN, REDIS_URL for queue)
-  create-admin --email E [--password P]
-                           create (or promote) an admin and print a new API token once; with
-                           --password (or ONDA_ADMIN_PASSWORD) the admin can sign in to the console
+  create-admin --email E [--password P] [--operator]
+                           create (or promote) a streamer and print a new API token once; with
+                           --password (or ONDA_ADMIN_PASSWORD) it can sign in to the console.
+                           A streamer is a tenant (its own channels); --operator makes it an
+                           operator, who manages every account and moderates every chat (audited)
+  migrate                  apply pending database migrations and exit (run before rolling out a release)
   seed [--password P]      development data (idempotent): a demo admin, a moderator and three channels
 `;
 
@@ -59,17 +63,18 @@ async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
 }
 
 async function createAdmin(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, operator: { type: 'boolean' } } });
   if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) throw new Error('create-admin needs --email <address>');
   // The console password: --password, or ONDA_ADMIN_PASSWORD (keeps it out of shell history and `ps`).
   const password = values.password ?? env.ONDA_ADMIN_PASSWORD;
-  if (password !== undefined && password.length < 12) throw new Error('The admin password needs at least 12 characters');
+  if (password !== undefined) assertPasswordPolicy(password, 'The admin password');
   await withDatabase(async (url) => {
     await migrate(url);
     const prisma = createPrismaClient(url);
     try {
-      const { token } = await createAdminWithToken(prisma, values.email!, values.name, password);
-      console.log(`Admin ${values.email} is ready. API token (shown once, keep it secret):\n\n  ${token}\n`);
+      const { token, operator } = await createAdminWithToken(prisma, values.email!, values.name, password, { operator: values.operator === true });
+      // An admin without --operator is a tenant: its own channels only. Say so, so nobody expects more.
+      console.log(`Account ${values.email} is ready (${operator ? 'operator: manages every account and moderates every channel\'s chat, audited' : 'streamer: its own channels and the ones it moderates'}). API token (shown once, keep it secret):\n\n  ${token}\n`);
       if (password !== undefined) console.log(`Console sign-in (POST ${loadApiConfig(env).publicUrl}/v1/auth/sign-in) works with ${values.email} and that password.`);
       console.log(`Try: curl -H "Authorization: Bearer ${token.slice(0, 9)}…" ${loadApiConfig(env).publicUrl}/v1/channels`);
     } finally {
@@ -139,12 +144,18 @@ async function serve(command: string): Promise<void> {
     writeFileSync(runFile(), embeddedDatabaseUrl, { mode: 0o600 });
   }
   let stopping = false;
+  // SIGTERM (an orchestrator stopping or replacing this process) drains first: see README "Running at
+  // scale". SIGINT (Ctrl-C) stops at once.
+  const drainSeconds = command === 'ingest' || command === 'all' ? loadIngestConfig(env).drainSeconds : 0;
+  const apiDrainSeconds = command === 'api' || command === 'all' ? loadApiConfig(env).drainSeconds : 0;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: shutting down`);
-    const timer = setTimeout(() => process.exit(1), 20_000);
+    const drain = signal === 'SIGTERM' && running.drain;
+    console.log(`${signal}: ${drain ? 'draining, then ' : ''}shutting down`);
+    const timer = setTimeout(() => process.exit(1), 20_000 + (drain ? (drainSeconds + apiDrainSeconds + 5) * 1000 : 0));
     timer.unref();
+    if (drain) await running.drain!().catch((e: unknown) => console.error('drain failed:', e));
     await running.stop();
     rmSync(runFile(), { force: true });
     process.exit(0);
@@ -161,6 +172,13 @@ async function main(): Promise<void> {
   }
   if (command === 'create-admin') return createAdmin(rest);
   if (command === 'seed') return seed(rest);
+  if (command === 'migrate') {
+    // The API also migrates at start; running this first (a Kubernetes Job, a deploy step) keeps a slow
+    // migration out of the pods' start and lets a failed one stop the rollout before any pod changes.
+    const { applied } = await withDatabase((url) => migrate(url));
+    console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database schema is up to date.');
+    return;
+  }
   return serve(command);
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '@onda/db';
-import { findSamples, parsePrometheusText, type ParsedMetrics } from '@onda/observability';
+import { broadcastLabel, findSamples, parsePrometheusText, type ParsedMetrics } from '@onda/observability';
 import { BullMqQueue } from '@onda/queue';
 import { runAll, runIngest, runWorker, type Stoppable } from './roles.js';
 
@@ -113,7 +113,7 @@ describe('roles on their own: /metrics, /healthz and /readyz', () => {
       await until('the publish to start', async () => api.calls.includes(`POST /internal/ingest/sessions/${api.sessionId}/started`));
       const parsed = await until('a bitrate', async () => {
         const p = await scrape(metricsUrl);
-        return (findSamples(p, 'onda_ingest_bitrate_kbps', { live_session_id: api.sessionId })[0]?.value ?? 0) > 0 && p;
+        return (findSamples(p, 'onda_ingest_bitrate_kbps', { broadcast: broadcastLabel(api.sessionId) })[0]?.value ?? 0) > 0 && p;
       });
       expect(findSamples(parsed, 'onda_ingest_publishers', { role: 'ingest' })[0]?.value).toBe(1);
       expect(findSamples(parsed, 'onda_ingest_publishes_total', { result: 'accepted' })[0]?.value).toBe(1);

@@ -3,12 +3,12 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApi, type RunningApi } from '@onda/api';
-import { loadApiConfig, loadIngestConfig, loadWorkerConfig, requireInternalToken, type ApiConfig, type Env } from '@onda/config';
+import { loadApiConfig, loadIngestConfig, loadWorkerConfig, requireApiSecrets, requireInternalToken, type ApiConfig, type Env } from '@onda/config';
 import { JobSchemas } from '@onda/contracts';
 import { createPrismaClient, migrate, startEmbeddedPostgres, type PrismaClient } from '@onda/db';
-import { createHttpIngestApiClient, createIngestLogger, startIngest, type IngestHandle } from '@onda/ingest';
+import { advertisedHost, createHttpIngestApiClient, createIngestLogger, startIngest, type IngestHandle } from '@onda/ingest';
 import {
-  createMetricsRegistry, httpCheck, ingestMetrics, jobMetrics, liveTranscodeMetrics, queueDepthMetrics, startOpsServer, storageCheck,
+  CheckFailure, createMetricsRegistry, httpCheck, ingestMetrics, jobMetrics, liveTranscodeMetrics, queueDepthMetrics, startOpsServer, storageCheck,
   type ReadinessCheck, type Registry,
 } from '@onda/observability';
 import { createQueue, observeJobs, type JobQueue } from '@onda/queue';
@@ -18,6 +18,8 @@ import { readOrCreateSecret } from './secrets.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
+  /** Graceful drain before stop() on SIGTERM (see each role); absent = nothing to drain. */
+  drain?(): Promise<void>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -79,8 +81,9 @@ export async function runApi(env: Env, opts: { internalToken?: string; metrics?:
   stops.unshift(() => queue.close());
   const storage = storageFor(config);
   stops.unshift(() => storage.close());
-  const internalToken = opts.internalToken ?? requireInternalToken(config, 'API');
-  const secret = config.secret ?? readOrCreateSecret(dataDir, 'secret.key');
+  const required = requireApiSecrets(config, opts.internalToken === undefined);
+  const internalToken = opts.internalToken ?? required.internalToken!;
+  const secret = required.secret ?? readOrCreateSecret(dataDir, 'secret.key');
   const mediaBaseUrl = config.mediaPublicUrl ?? `${config.publicUrl}/media`;
   const api = await startApi(
     {
@@ -88,7 +91,7 @@ export async function runApi(env: Env, opts: { internalToken?: string; metrics?:
       queue,
       storage,
       metrics: opts.metrics ?? roleRegistry('api'),
-      options: { metricsToken: config.metricsToken, publicUrl: config.publicUrl, mediaBaseUrl, rtmpPublicUrl: config.rtmpPublicUrl, internalToken, secret, webDist: config.webDist ?? defaultWebDist, webhooks: { allowPrivate: config.webhooksAllowPrivate }, uploadMaxBytes: config.uploadMaxBytes, chat: { maxConnectionsPerIp: config.chatMaxConnectionsPerIp, redisPrefix: config.queuePrefix }, stats: { rawRetentionDays: config.statsRawRetentionDays, beaconsPerIpPerMinute: config.statsBeaconsPerIpPerMinute, ...(config.statsCountryHeader ? { countryHeader: config.statsCountryHeader } : {}) }, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) },
+      options: { metricsToken: config.metricsToken, publicUrl: config.publicUrl, mediaBaseUrl, directMedia: Boolean(config.mediaPublicUrl), rtmpPublicUrl: config.rtmpPublicUrl, internalToken, secret, webDist: config.webDist ?? defaultWebDist, webhooks: { allowPrivate: config.webhooksAllowPrivate }, outbound: { allowPrivate: config.outboundAllowPrivate }, ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}), uploadMaxBytes: config.uploadMaxBytes, chat: { maxConnectionsPerIp: config.chatMaxConnectionsPerIp, redisPrefix: config.queuePrefix }, stats: { rawRetentionDays: config.statsRawRetentionDays, beaconsPerIpPerMinute: config.statsBeaconsPerIpPerMinute, ...(config.statsCountryHeader ? { countryHeader: config.statsCountryHeader } : {}) }, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) },
     },
     { host: config.host, port: config.port, logLevel: config.logLevel },
   );
@@ -99,6 +102,8 @@ export async function runApi(env: Env, opts: { internalToken?: string; metrics?:
     storage,
     internalToken,
     ...(config.databaseUrl ? {} : { embeddedDatabaseUrl: databaseUrl }),
+    // readyz 503 for API_DRAIN_SECONDS (the balancer takes the node out), then chat clients reconnect elsewhere.
+    drain: () => api.drain({ waitMs: config.drainSeconds * 1000 }),
     stop: async () => {
       for (const stop of stops) await stop().catch((e: unknown) => console.error('shutdown step failed:', e));
     },
@@ -128,13 +133,22 @@ export async function runIngest(env: Env, opts: { apiUrl?: string; internalToken
       ingestId: config.ingestId ?? hostname(),
       dataDir: path.resolve(config.dataDir),
       ...(config.pullBaseUrl ? { pullBaseUrl: config.pullBaseUrl } : {}),
+      // On its own (scale-out) workers on other machines pull from it: advertise this node's own address,
+      // never a service name shared by replicas. In `onda all` the worker is in this process: loopback.
+      ...(opts.apiUrl ? {} : { advertiseHost: advertisedHost(config.bind) }),
     },
   });
   started.ingest = ingest;
-  const ops = opts.metrics ? null : await opsServer('ingest', config.metrics, registry, [httpCheck('api', `${apiUrl}/healthz`)]);
+  const readiness = [httpCheck('api', `${apiUrl}/healthz`)];
+  const ops = opts.metrics ? null : await opsServer('ingest', config.metrics, registry, readiness);
   return {
     port: ingest.port,
     ...(ops?.url ? { metricsUrl: ops.url } : {}),
+    drain: async () => {
+      // Not ready from now on: the balancer sends new publishes elsewhere (the ingest refuses them too).
+      readiness.unshift({ name: 'drain', check: () => Promise.reject(new CheckFailure('draining')) });
+      await ingest.drain(config.drainSeconds * 1000);
+    },
     stop: async () => {
       await ops?.stop();
       await ingest.stop();
@@ -160,7 +174,8 @@ export async function runWorker(env: Env, opts: { apiUrl?: string; internalToken
     queue: observeJobs(queue, jobMetrics(registry)),
     storage,
     api: createHttpWorkerApiClient(apiUrl, internalToken),
-    config: { scratchDir: path.resolve(config.scratchDir), ffmpegPath: config.ffmpegPath, concurrency: config.concurrency, logger: createWorkerLogger(config.logLevel) },
+    config: {
+      scratchDir: path.resolve(config.scratchDir), ffmpegPath: config.ffmpegPath, concurrency: config.concurrency, liveCapacityCores: config.liveCapacityCores, liveWindowSeconds: config.liveWindowSeconds, liveStepUpSeconds: config.liveStepUpSeconds, liveThumbnailSeconds: config.liveThumbnailSeconds, outboundAllowPrivate: config.outboundAllowPrivate, logger: createWorkerLogger(config.logLevel) },
     metrics: liveTranscodeMetrics(registry),
   });
   const readiness = [
@@ -196,6 +211,10 @@ export async function runAll(env: Env): Promise<Stoppable & { apiUrl: string; rt
     apiUrl,
     rtmpPort: ingest.port,
     ...(api.embeddedDatabaseUrl ? { embeddedDatabaseUrl: api.embeddedDatabaseUrl } : {}),
+    drain: async () => {
+      await ingest.drain?.();
+      await api.drain?.();
+    },
     stop: async () => {
       await ingest.stop();
       await worker.stop();

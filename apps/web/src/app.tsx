@@ -19,10 +19,19 @@ import { SignInPage } from './console/sign-in-page';
 import { TokensPage } from './console/tokens-page';
 import { VodsPage } from './console/vods-page';
 import { WebhooksPage } from './console/webhooks-page';
+import { AccountPage } from './console/account-page';
+import { AuditPage } from './console/audit-page';
+import { AcceptInvitationPage, ResetPasswordPage } from './console/link-pages';
+import { PeoplePage } from './console/people-page';
+import { PersonPage } from './console/person-page';
 
 // The player page pulls in hls.js (~500 kB); load it only when someone opens a channel.
 const ChannelPage = lazy(() => import('./pages/channel-page').then((module) => ({ default: module.ChannelPage })));
 const VodPage = lazy(() => import('./vods/vod-page').then((module) => ({ default: module.VodPage })));
+const EmbedChannelPage = lazy(() => import('./pages/embed-pages').then((module) => ({ default: module.EmbedChannelPage })));
+const ClipPage = lazy(() => import('./clips/clip-page').then((module) => ({ default: module.ClipPage })));
+const EmbedClipPage = lazy(() => import('./pages/embed-pages').then((module) => ({ default: module.EmbedClipPage })));
+const EmbedVodPage = lazy(() => import('./pages/embed-pages').then((module) => ({ default: module.EmbedVodPage })));
 // The statistics pages bring the chart library; load it only when someone opens them.
 const StatsSessionPage = lazy(() => import('./console/stats-session-page').then((module) => ({ default: module.StatsSessionPage })));
 const StatsVodPage = lazy(() => import('./console/stats-vod-page').then((module) => ({ default: module.StatsVodPage })));
@@ -44,6 +53,31 @@ export function AppProviders({ api, consoleApi, i18n, children }: { api: ViewerA
 export function AppRoutes() {
   return (
     <Routes>
+      {/* Player-only pages for other sites' iframes: no header, no navigation. */}
+      <Route
+        path="embed/c/:slug"
+        element={
+          <Suspense fallback={null}>
+            <EmbedChannelPage />
+          </Suspense>
+        }
+      />
+      <Route
+        path="embed/v/:id"
+        element={
+          <Suspense fallback={null}>
+            <EmbedVodPage />
+          </Suspense>
+        }
+      />
+      <Route
+        path="embed/clip/:id"
+        element={
+          <Suspense fallback={null}>
+            <EmbedClipPage />
+          </Suspense>
+        }
+      />
       <Route element={<Layout />}>
         <Route index element={<HomePage />} />
         <Route
@@ -62,7 +96,17 @@ export function AppRoutes() {
             </Suspense>
           }
         />
+        <Route
+          path="clip/:id"
+          element={
+            <Suspense fallback={<div className="stage stage--placeholder" />}>
+              <ClipPage />
+            </Suspense>
+          }
+        />
         <Route path="console/sign-in" element={<SignInPage />} />
+        <Route path="console/accept" element={<AcceptInvitationPage />} />
+        <Route path="console/reset" element={<ResetPasswordPage />} />
         {/* Everything under ConsoleLayout needs a signed-in session (401 redirects to sign-in). */}
         <Route path="console" element={<ConsoleLayout />}>
           <Route index element={<ChannelListPage />} />
@@ -98,6 +142,10 @@ export function AppRoutes() {
           <Route path="tokens" element={<TokensPage />} />
           <Route path="webhooks" element={<WebhooksPage />} />
           <Route path="webhooks/:id" element={<DeliveriesPage />} />
+          <Route path="people" element={<PeoplePage />} />
+          <Route path="people/:id" element={<PersonPage />} />
+          <Route path="audit" element={<AuditPage />} />
+          <Route path="account" element={<AccountPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -1,5 +1,5 @@
 import {
-  WorkerSessionViewSchema, type IngestHealthPoint, type WorkerArchiveReport, type WorkerEvent, type WorkerSessionView, type WorkerVodProgress, type WorkerVodResult,
+  WorkerDestinationListSchema, WorkerSessionViewSchema, type DestinationStateReport, type LlPlaylistModel, type WorkerDestination, type IngestHealthPoint, type WorkerArchiveReport, type WorkerEvent, type WorkerSessionView, type WorkerVodProgress, type WorkerVodResult, type WorkerClipResult,
 } from '@onda/contracts';
 import { retry, type RetryOptions } from './retry.js';
 
@@ -15,8 +15,16 @@ export interface WorkerApiClient {
   vodProgress(vodId: string, p: WorkerVodProgress): Promise<void>;
   /** Reports how a VOD encode ended. */
   vodResult(vodId: string, r: WorkerVodResult): Promise<void>;
+  /** Reports how a clip cut ended. */
+  clipResult(clipId: string, r: WorkerClipResult): Promise<void>;
   /** Posts one ingest health sample of a live session, once: a lost sample is replaced by the next. */
   health?(sessionId: string, point: IngestHealthPoint): Promise<void>;
+  /** Announces a rendition's new LL-HLS playlist model (after its objects are stored), once: the next part carries a newer one. */
+  llModel?(sessionId: string, model: LlPlaylistModel): Promise<void>;
+  /** The simulcast destinations to push the session to (enabled ones, with their push URLs). */
+  destinations?(sessionId: string): Promise<WorkerDestination[]>;
+  /** Reports one simulcast push's state. */
+  destinationState?(sessionId: string, destinationId: string, r: DestinationStateReport): Promise<void>;
 }
 
 /** An HTTP answer that will not get better by retrying (4xx). */
@@ -74,6 +82,23 @@ export function createHttpWorkerApiClient(baseUrl: string, internalToken: string
       await res.body?.cancel();
       if (!res.ok) throw new WorkerApiError(res.status, `POST ${path}: HTTP ${res.status}`);
     },
+    async llModel(sessionId, model) {
+      const path = `/internal/worker/sessions/${encodeURIComponent(sessionId)}/ll`;
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${internalToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(model),
+        signal: AbortSignal.timeout(2_000),
+      });
+      await res.body?.cancel();
+      if (!res.ok) throw new WorkerApiError(res.status, `POST ${path}: HTTP ${res.status}`);
+    },
+    async destinations(sessionId) {
+      return WorkerDestinationListSchema.parse(await call('GET', `/internal/worker/sessions/${encodeURIComponent(sessionId)}/destinations`)).items;
+    },
+    async destinationState(sessionId, destinationId, r) {
+      await call('POST', `/internal/worker/sessions/${encodeURIComponent(sessionId)}/destinations/${encodeURIComponent(destinationId)}/state`, r);
+    },
     async event(sessionId, e) {
       await call('POST', `/internal/worker/sessions/${encodeURIComponent(sessionId)}/events`, e);
     },
@@ -88,6 +113,9 @@ export function createHttpWorkerApiClient(baseUrl: string, internalToken: string
     },
     async vodResult(vodId, r) {
       await call('POST', `/internal/worker/vods/${encodeURIComponent(vodId)}/result`, r);
+    },
+    async clipResult(clipId, r) {
+      await call('POST', `/internal/worker/clips/${encodeURIComponent(clipId)}/result`, r);
     },
   };
 }

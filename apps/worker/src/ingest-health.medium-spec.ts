@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestHealthPoint, LiveJob, WorkerEvent, WorkerSessionView } from '@onda/contracts';
 import { archiveOutputArgs, probe } from '@onda/media';
-import { createMetricsRegistry, findSamples, liveTranscodeMetrics, parsePrometheusText } from '@onda/observability';
+import { broadcastLabel, createMetricsRegistry, findSamples, liveTranscodeMetrics, parsePrometheusText } from '@onda/observability';
 import { MemoryStorage } from '../test/memory-storage.js';
 import type { WorkerApiClient } from './api-client.js';
 import { measureSourceFile } from './ingest-health.js';
@@ -30,6 +30,7 @@ class FakeApi implements WorkerApiClient {
   async vodArchive(): Promise<void> {}
   async vodProgress(): Promise<void> {}
   async vodResult(): Promise<void> {}
+  async clipResult(): Promise<void> {}
   async postHealth(id: string, point: IngestHealthPoint): Promise<void> {
     this.points.push([id, point]);
   }
@@ -85,7 +86,7 @@ describe(`${LiveSession.name} ingest health`, () => {
     expect(await done).toBe('ended');
 
     expect(findSamples(during, 'onda_worker_live_sessions')[0]?.value).toBe(1);
-    expect(findSamples(during, 'onda_live_transcode_fps', { live_session_id: sessionId })).toHaveLength(1);
+    expect(findSamples(during, 'onda_live_transcode_fps', { broadcast: broadcastLabel(sessionId) })).toHaveLength(1);
     const measured = api.points.map(([, p]) => p).find((p) => p.keyframeIntervalSeconds !== null);
     expect(measured).toMatchObject({ keyframeIntervalSeconds: 2 });
     expect(measured!.bitrateKbps).toBeGreaterThan(100);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IngestHealthPoint } from '@onda/contracts';
 import type { FfmpegProgress } from '@onda/media';
-import { createMetricsRegistry, findSamples, liveTranscodeMetrics, parsePrometheusText } from '@onda/observability';
+import { broadcastLabel, createMetricsRegistry, findSamples, liveTranscodeMetrics, parsePrometheusText } from '@onda/observability';
 import { IngestHealthSampler, newestSourceCopy, type SourceMeasure } from './ingest-health.js';
 import { withContext, type Logger } from './logger.js';
 
@@ -54,8 +54,8 @@ describe(IngestHealthSampler.name, () => {
     expect(posted.map(([id]) => id)).toEqual(['s1', 's1', 's1', 's1']);
 
     const parsed = parsePrometheusText(await registry.metrics());
-    expect(findSamples(parsed, 'onda_live_source_bitrate_kbps', { live_session_id: 's1' })[0]?.value).toBe(4321.5);
-    expect(findSamples(parsed, 'onda_live_dropped_frames_total', { live_session_id: 's1' })[0]?.value).toBe(11);
+    expect(findSamples(parsed, 'onda_live_source_bitrate_kbps', { broadcast: broadcastLabel('s1') })[0]?.value).toBe(4321.5);
+    expect(findSamples(parsed, 'onda_live_dropped_frames_total', { broadcast: broadcastLabel('s1') })[0]?.value).toBe(11);
     await sut.close();
     expect(parsePrometheusText(await registry.metrics()).samples.filter((s) => s.labels.live_session_id === 's1')).toEqual([]);
   });

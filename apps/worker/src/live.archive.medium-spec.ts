@@ -6,27 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveJob, WorkerEvent, WorkerSessionView } from '@onda/contracts';
+import type { LiveJob } from '@onda/contracts';
 import { archiveOutputArgs, probe } from '@onda/media';
 import { MemoryStorage } from '../test/memory-storage.js';
-import type { WorkerApiClient } from './api-client.js';
+import { FakeWorkerApi } from '../test/fake-worker-api.js';
 import { LiveSession } from './live.session.js';
 
 const exec = promisify(execFile);
-
-class FakeApi implements WorkerApiClient {
-  events: WorkerEvent[] = [];
-  constructor(public view: WorkerSessionView) {}
-  async event(_id: string, e: WorkerEvent): Promise<void> {
-    this.events.push(e);
-  }
-  async session(): Promise<WorkerSessionView> {
-    return { ...this.view };
-  }
-  async vodArchive(): Promise<void> {}
-  async vodProgress(): Promise<void> {}
-  async vodResult(): Promise<void> {}
-}
 
 let dir: string;
 let source: string;
@@ -59,7 +45,7 @@ describe(`${LiveSession.name} recording`, () => {
     };
     const storage = new MemoryStorage();
     // The publisher leaves when the 4 s input ends, so the session finishes after one run.
-    const api = new FakeApi({ id: sessionId, state: 'live', publisherConnected: false });
+    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
     const sut = new LiveSession({
       job, storage, api, scratchDir, logger: pino({ level: 'silent' }), archiveChunkSeconds: 2,
       input: () => ({ args: ['-re'], url: source }),

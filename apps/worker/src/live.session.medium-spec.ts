@@ -5,25 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LiveJob, WorkerEvent, WorkerSessionView } from '@onda/contracts';
+import type { LiveJob } from '@onda/contracts';
 import { parseMediaPlaylist } from '@onda/media';
 import { MemoryStorage } from '../test/memory-storage.js';
-import type { WorkerApiClient } from './api-client.js';
+import { FakeWorkerApi } from '../test/fake-worker-api.js';
 import { LiveSession } from './live.session.js';
-
-class FakeApi implements WorkerApiClient {
-  events: WorkerEvent[] = [];
-  constructor(public view: WorkerSessionView) {}
-  async event(_id: string, e: WorkerEvent): Promise<void> {
-    this.events.push(e);
-  }
-  async session(): Promise<WorkerSessionView> {
-    return { ...this.view };
-  }
-  async vodArchive(): Promise<void> {}
-  async vodProgress(): Promise<void> {}
-  async vodResult(): Promise<void> {}
-}
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -48,11 +34,12 @@ describe(LiveSession.name, () => {
       source: { width: 854, height: 480, fps: 25, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
     };
     const storage = new MemoryStorage();
-    const api = new FakeApi({ id: sessionId, state: 'live', publisherConnected: true });
+    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: true });
+    const pulled: string[] = [];
     const sut = new LiveSession({
       job, storage, api, scratchDir, logger: pino({ level: 'silent' }), healthIntervalMs: 1000,
       // Real time like an encoder; the second run ends by itself after 3 s, like a publisher that stops.
-      input: (run) => ({
+      input: (run, pullUrl) => (pulled.push(pullUrl), {
         args: ['-re', '-f', 'lavfi'],
         url: `testsrc2=size=854x480:rate=25${run > 0 ? ':duration=3' : ''}[out0];sine=frequency=440:sample_rate=48000${run > 0 ? ':duration=3' : ''}[out1]`,
       }),
@@ -73,8 +60,14 @@ describe(LiveSession.name, () => {
       expect(storage.writes.indexOf(key(`${r}/${p.segments[0]!.uri}`))).toBeLessThan(storage.writes.indexOf(key(`${r}/index.m3u8`)));
     }
 
+    // The encoder reconnects through the balancer to another ingest node, which has not reported yet:
+    // the worker waits for where to pull instead of pulling the old node.
+    api.view = { ...api.view, pullUrl: null };
     const pid = sut.ffmpegPid!;
     process.kill(pid, 'SIGKILL');
+    await sleep(1500);
+    expect(sut.ffmpegPid).toBeUndefined();
+    api.view = { ...api.view, pullUrl: 'rtmp://10.0.0.2:1935/live/x?token=t' };
     await waitFor('restart', () => sut.ffmpegPid !== undefined && sut.ffmpegPid !== pid);
     await waitFor('discontinuity', () => ['480p', '360p'].every((r) => /#EXT-X-DISCONTINUITY\n#EXTINF:[\d.]+,\nr1_00000\.ts/.test(storage.text(key(`${r}/index.m3u8`))!)));
     api.view = { ...api.view, publisherConnected: false };
@@ -86,6 +79,7 @@ describe(LiveSession.name, () => {
       expect(p.segments.filter((s) => s.discontinuity).map((s) => s.uri)).toEqual(['r1_00000.ts']);
       for (const s of p.segments) expect(storage.objects.has(key(`${r}/${s.uri}`))).toBe(true);
     }
+    expect(pulled).toEqual(['rtmp://unused/live/x', 'rtmp://10.0.0.2:1935/live/x?token=t']);
     const exits = api.events.filter((e) => e.type === 'ffmpeg-exit');
     expect(exits).toEqual([
       { type: 'ffmpeg-exit', run: 0, code: null, signal: 'SIGKILL', reason: 'ffmpeg was killed by SIGKILL', willRestart: true },
@@ -106,7 +100,7 @@ describe(LiveSession.name, () => {
       source: { width: 640, height: 360, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null },
     };
     const storage = new MemoryStorage();
-    const api = new FakeApi({ id: sessionId, state: 'live', publisherConnected: true });
+    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: true });
     const shutdown = new AbortController();
     const sut = new LiveSession({
       job, storage, api, scratchDir, logger: pino({ level: 'silent' }), signal: shutdown.signal,

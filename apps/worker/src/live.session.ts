@@ -1,20 +1,28 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LiveJob, Rendition, WorkerEvent } from '@onda/contracts';
+import { THUMBNAIL_FILE, type LiveJob, type Rendition, type WorkerEvent } from '@onda/contracts';
 import {
-  AAC_LC_CODEC, LIVE_INPUT_ARGS, avc1Codec, avc1FromProbe, buildLiveArgs, encodingFor, FfmpegProcess, parseMediaPlaylist,
-  planLadder, probe, renderMaster, type FfmpegExit, type MasterVariant,
+  AAC_LC_CODEC, LIVE_INPUT_ARGS, avc1Codec, encodingFor, FfmpegProcess, isAudioOnly, ladderCost, maxShedLevel, planLiveLadder, shedLadder, presetFor, renderMaster, renditionFps,
+  type FfmpegExit, type LivePlan, type MasterVariant,
 } from '@onda/media';
-import type { LiveTranscodeMetrics } from '@onda/observability';
+import { broadcastLabel, type LiveTranscodeMetrics } from '@onda/observability';
 import type { ObjectStorage } from '@onda/storage';
 import type { WorkerApiClient } from './api-client.js';
+import { ArchiveProcess } from './archive-process.js';
 import { ArchiveRecorder } from './archive-recorder.js';
 import { IngestHealthSampler, newestSourceCopy } from './ingest-health.js';
+import type { LivePackaging } from './live-packaging.js';
+import { LiveOverload } from './live-overload.js';
+import { PullFollower } from './live-pull.js';
+import { SegmentPackaging } from './live-segments.js';
+import { LiveThumbnail } from './live-thumbnail.js';
+import { LlOutputs } from './ll-outputs.js';
+import type { OverloadControllerOptions } from './overload-controller.js';
 import { withContext, type Logger } from './logger.js';
-import { PLAYLIST_CACHE, PLAYLIST_TYPE, PlaylistPublisher } from './playlist-publisher.js';
+import { PLAYLIST_CACHE, PLAYLIST_TYPE } from './playlist-publisher.js';
 import { retry, type RetryOptions } from './retry.js';
+import { Simulcast, type SimulcastOptions } from './simulcast.js';
 
 export interface LiveSessionOptions {
   job: LiveJob;
@@ -25,8 +33,8 @@ export interface LiveSessionOptions {
   ffmpegPath?: string;
   /** Aborted when the worker shuts down: stop, upload what exists, leave the session for another worker. */
   signal?: AbortSignal;
-  /** Replaces the RTMP input per run (tests feed lavfi here). */
-  input?: (run: number) => { url: string; args: readonly string[] };
+  /** Replaces the RTMP input per run (tests feed lavfi here); `pullUrl` is the URL the run would pull. */
+  input?: (run: number, pullUrl: string) => { url: string; args: readonly string[] };
   /** A run shorter than this counts as a quick failure (default 10 s). */
   quickFailureMs?: number;
   /** Consecutive quick failures before the session is marked failed (default 5). */
@@ -44,6 +52,16 @@ export interface LiveSessionOptions {
   metrics?: LiveTranscodeMetrics;
   /** Interval of ingest health samples posted to the API (default 10 s). */
   ingestHealthIntervalMs?: number;
+  /** Cores this worker has free for the broadcast (admission decided it; default: unbounded). */
+  freeCores?: number;
+  /** Seconds of media in each live playlist (default 300); the whole timeline stays in `full.m3u8` and the replay. */
+  windowSeconds?: number;
+  /** Overload controller tuning (tests shorten its windows). */
+  overload?: Partial<OverloadControllerOptions>;
+  /** Simulcast pushes: the operator's OUTBOUND_ALLOW_PRIVATE, poll and backoff tuning (tests). */
+  simulcast?: Pick<SimulcastOptions, 'allowPrivate' | 'pollMs' | 'backoff'>;
+  /** Seconds between live thumbnails (default THUMBNAIL_INTERVAL_SECONDS; 0 = none). */
+  thumbnailIntervalSeconds?: number;
 }
 
 /** How a session ended: finished (ENDLIST written), failed, or interrupted (left for another worker). */
@@ -57,51 +75,85 @@ export class LiveSessionInterruptedError extends Error {
   }
 }
 
-const POLL_MS = 150;
-const ARCHIVE_UPLOAD_MS = 2000;
-const RECONNECT_POLL_MS = 1000;
+/** Live playlists hold the last 5 minutes: a 4-hour broadcast does not make players reload 7,200 lines every 2 s. */
+export const DEFAULT_WINDOW_SECONDS = 300;
 
 /**
- * One live broadcast on this worker: owns its ffmpeg (restarted across encoder drops), its scratch folder
- * and the uploads of every rendition's segments and playlists.
+ * The ladder of a broadcast against the cores this worker has free. Low latency encodes every rung: a
+ * passthrough copy's keyframes would not line up with the parts, so where normal mode would fall back to
+ * copying the source (nothing encoded fits), low latency runs the lightest overload step instead.
+ */
+export function planLadderFor(job: LiveJob, freeCores: number): LivePlan {
+  if (job.latencyMode !== 'low') return planLiveLadder(job.source, { profile: job.profile, passthrough: job.passthrough, preset: presetFor(job.profile), freeCores });
+  const opts = { profile: 'default', passthrough: false, preset: presetFor('default'), freeCores } as const;
+  const plan = planLiveLadder(job.source, opts);
+  if (!plan.renditions.some((r) => r.passthrough)) return plan;
+  const encoded = planLiveLadder(job.source, { ...opts, freeCores: Number.POSITIVE_INFINITY });
+  const maxLevel = maxShedLevel(encoded.renditions, job.source.fps);
+  const lightest = shedLadder(encoded.renditions, encoded.preset, maxLevel, job.source.fps);
+  return { ...encoded, cost: ladderCost(job.source, lightest.renditions, lightest.preset), shedLevel: maxLevel, degradedReason: 'the server is short of CPU and low latency cannot copy the source: the lightest ladder runs' };
+}
+
+/**
+ * One live broadcast on this worker: owns its ffmpeg (restarted across encoder drops and overload steps),
+ * its scratch folder, the recording and the master playlist. The media playlists are its packaging's
+ * (normal segments or low-latency parts, see LivePackaging); the ladder step is LiveOverload's; where to
+ * pull from is PullFollower's.
  */
 export class LiveSession {
   readonly renditions: Rendition[];
+  /** The ladder and the capacity reasoning behind it (the master playlist lists plan.renditions). */
+  readonly plan: LivePlan;
   private readonly dir: string;
-  private readonly publishers = new Map<string, PlaylistPublisher>();
-  private readonly passthroughCodec = new Map<string, { codec: string; bitsPerSecond: number }>();
+  private readonly packaging: LivePackaging;
   private proc: FfmpegProcess | null = null;
   private run = 0;
   private masterPublished = false;
   private readyPromise: Promise<void> | null = null;
-  private scanLoop: Promise<void> | null = null;
-  private rescan = false;
-  private segmentsThisRun = 0;
   private readonly archive: ArchiveRecorder | null;
+  private readonly recording: ArchiveProcess | null;
   private readonly o: LiveSessionOptions;
   private readonly ingestHealth: IngestHealthSampler;
+  private readonly pull: PullFollower;
+  private readonly overload: LiveOverload;
+  private readonly thumbnail: LiveThumbnail | null;
+  /** Live media when the current recording process started, and whether a load step restarted the ladder since. */
+  private recordingFrom: { mediaSeconds: number; stepped: boolean } | null = null;
+  /** Media the recording holds that the playlists skipped at load-step restarts (see the `ended` event). */
+  private skippedSeconds = 0;
 
   constructor(options: LiveSessionOptions) {
     // Every line about this broadcast, its uploads' included, carries its id.
     const o = { ...options, logger: withContext(options.logger, { liveSessionId: options.job.sessionId }) };
     this.o = o;
     const { job } = o;
-    this.renditions = planLadder(job.source, { profile: job.profile, passthrough: job.passthrough });
+    const low = job.latencyMode === 'low';
+    this.plan = planLadderFor(job, o.freeCores ?? Number.POSITIVE_INFINITY);
+    this.renditions = this.plan.renditions;
+    this.pull = new PullFollower({ sessionId: job.sessionId, pullUrl: job.pullUrl, api: o.api, logger: o.logger, signal: o.signal, publisherPollMs: o.publisherPollMs });
+    this.overload = new LiveOverload({
+      sessionId: job.sessionId, source: job.source, plan: this.plan, freeCores: o.freeCores, overload: o.overload,
+      metrics: o.metrics, logger: o.logger, report: (e) => this.report(e),
+    });
     this.dir = join(o.scratchDir, job.sessionId);
     this.archive = job.recording
       ? new ArchiveRecorder({ storage: o.storage, dir: join(this.dir, 'archive'), keyPrefix: `vod/${job.sessionId}/archive`, logger: o.logger, retry: o.uploadRetry })
       : null;
-    for (const r of this.renditions) {
-      this.publishers.set(r.name, new PlaylistPublisher({
-        storage: o.storage,
-        keyPrefix: `${job.storagePrefix}/${r.name}`,
-        segmentSeconds: job.segmentSeconds,
-        logger: o.logger,
-        retry: o.uploadRetry,
-        inspectFirst: r.passthrough ? (path, duration) => this.inspectPassthrough(r, path, duration) : undefined,
-        onPublished: () => this.maybePublishMaster(),
-      }));
-    }
+    this.packaging = low
+      ? new LlOutputs({
+        job, renditions: this.renditions, storage: o.storage, logger: o.logger, retry: o.uploadRetry,
+        announce: (model) => o.api.llModel?.(job.sessionId, model) ?? Promise.resolve(),
+        onPart: () => this.maybePublishMaster(),
+      })
+      : new SegmentPackaging({
+        job, renditions: this.renditions, storage: o.storage, dir: this.dir, logger: o.logger, retry: o.uploadRetry,
+        windowSeconds: o.windowSeconds ?? DEFAULT_WINDOW_SECONDS, onPublished: () => this.maybePublishMaster(),
+      });
+    this.thumbnail = o.thumbnailIntervalSeconds === 0 ? null : new LiveThumbnail({
+      storage: o.storage, path: join(this.dir, THUMBNAIL_FILE), key: `${job.storagePrefix}/${THUMBNAIL_FILE}`, intervalSeconds: o.thumbnailIntervalSeconds,
+      logger: o.logger, onPublished: () => this.report({ type: 'thumbnail' }),
+    });
+    this.recording = this.archive ? new ArchiveProcess({ recorder: this.archive, chunkSeconds: o.archiveChunkSeconds ?? 10, logger: o.logger, ffmpegPath: o.ffmpegPath }) : null;
     const passthrough = this.renditions.find((r) => r.passthrough);
     this.ingestHealth = new IngestHealthSampler({
       liveSessionId: job.sessionId, api: o.api, logger: o.logger, metrics: o.metrics, intervalMs: o.ingestHealthIntervalMs,
@@ -118,14 +170,25 @@ export class LiveSession {
   async execute(): Promise<LiveSessionOutcome> {
     const { logger } = this.o;
     await this.restore();
+    await this.pull.refresh();
+    if (this.plan.degradedReason) await this.overload.reportStep(this.plan.degradedReason);
+    // Each destination gets its own ffmpeg reading the ingest: nothing there can stall or restart the ladder.
+    const simulcast = new Simulcast({ ...this.o.simulcast, sessionId: this.o.job.sessionId, api: this.o.api, pullUrl: () => this.pull.pullUrl, logger, ffmpegPath: this.o.ffmpegPath });
+    simulcast.start();
     let quickFailures = 0;
     this.o.metrics?.sessionStarted();
+    // /metrics names the broadcast by an opaque label only (finding 14): the log maps it back for operators.
+    if (this.o.metrics) logger.info({ broadcast: broadcastLabel(this.o.job.sessionId) }, 'metrics label of this broadcast');
     try {
       for (;;) {
         const started = Date.now();
         const exit = await this.runFfmpeg();
-        await Promise.all([this.scanAll(), this.archive?.upload(null)]);
-        const quick = Date.now() - started < (this.o.quickFailureMs ?? 10_000) && this.segmentsThisRun === 0;
+        // A load step keeps the recording running; any other end of the ladder's input ends it too.
+        const stepping = this.overload.changing;
+        const keepRecording = stepping && !this.o.signal?.aborted;
+        if (keepRecording && this.recordingFrom) this.recordingFrom.stepped = true;
+        if (!keepRecording) await this.stopRecording();
+        const quick = Date.now() - started < (this.o.quickFailureMs ?? 10_000) && this.packaging.outputsThisRun === 0;
         quickFailures = quick ? quickFailures + 1 : 0;
         logger.info({ run: this.run, ...exit, quickFailures }, 'ffmpeg exited');
 
@@ -134,13 +197,21 @@ export class LiveSession {
           await this.drain();
           return 'interrupted';
         }
-        const decision = await this.decide();
+        if (stepping) {
+          // Stopped on purpose to run another ladder step: restart at once, same playlists, a discontinuity.
+          await this.overload.applyStep();
+          quickFailures = 0;
+          this.packaging.markDiscontinuity();
+          this.run++;
+          continue;
+        }
+        const decision = await this.pull.decide();
         const giveUp = decision === 'restart' && quickFailures >= (this.o.maxQuickFailures ?? 5);
         await this.report({ type: 'ffmpeg-exit', run: this.run, code: exit.code, signal: exit.signal, reason: exit.reason, willRestart: decision === 'restart' && !giveUp });
         if (giveUp) return await this.finish('failed', exit.reason ?? 'ffmpeg keeps failing');
         if (decision === 'finish') return await this.finish('ended');
 
-        for (const p of this.publishers.values()) p.markDiscontinuity();
+        this.packaging.markDiscontinuity();
         const delay = Math.min(500 * 2 ** Math.max(0, quickFailures - 1), this.o.restartBackoffCapMs ?? 8000);
         await sleep(delay, undefined, { signal: this.o.signal }).catch(() => undefined);
         if (this.o.signal?.aborted) {
@@ -150,6 +221,8 @@ export class LiveSession {
         this.run++;
       }
     } finally {
+      await simulcast.stop();
+      await this.stopRecording();
       await this.ingestHealth.close();
       await rm(this.dir, { recursive: true, force: true });
     }
@@ -164,8 +237,7 @@ export class LiveSession {
   async finalise(): Promise<boolean> {
     try {
       await this.restore();
-      const published = [...this.publishers.values()].some((p) => p.segmentCount > 0);
-      if (!published && this.run === 0) return false;
+      if (!this.packaging.published && this.run === 0) return false;
       this.o.logger.info({ runs: this.run }, 'finalising a session that ended without its worker');
       await this.finish('ended');
       return true;
@@ -174,141 +246,72 @@ export class LiveSession {
     }
   }
 
-  /** Restart when the publisher is back; wait while the API holds the session open for a reconnect. */
-  private async decide(): Promise<'restart' | 'finish'> {
-    for (;;) {
-      let view;
-      try {
-        view = await this.o.api.session(this.o.job.sessionId);
-      } catch (err) {
-        this.o.logger.error({ err }, 'cannot ask the API about the session; finishing it');
-        return 'finish';
-      }
-      if (view.state === 'ended' || view.state === 'failed') return 'finish';
-      if (view.publisherConnected) return 'restart';
-      if (view.state !== 'reconnecting' || this.o.signal?.aborted) return 'finish';
-      await sleep(RECONNECT_POLL_MS);
-    }
-  }
-
   private async runFfmpeg(): Promise<FfmpegExit> {
-    const { job } = this.o;
-    for (const r of this.renditions) {
-      const d = join(this.dir, r.name);
-      await mkdir(d, { recursive: true });
-      // The previous run's local playlist is already published; do not let the watcher read it again.
-      await rm(join(d, 'index.m3u8'), { force: true });
-    }
+    for (const r of this.renditions) await mkdir(join(this.dir, r.name), { recursive: true });
     if (this.archive) await mkdir(join(this.dir, 'archive'), { recursive: true });
-    const input = this.o.input?.(this.run) ?? { url: job.pullUrl, args: LIVE_INPUT_ARGS };
-    const args = buildLiveArgs({
-      pullUrl: input.url, inputArgs: input.args, outDir: this.dir, run: this.run,
-      renditions: this.renditions, source: job.source, segmentSeconds: job.segmentSeconds,
-      archive: this.archive ? { pattern: this.archive.pattern(this.run), chunkSeconds: this.o.archiveChunkSeconds ?? 10 } : undefined,
-    });
-    this.segmentsThisRun = 0;
+    const input = this.o.input?.(this.run, this.pull.pullUrl) ?? { url: this.pull.pullUrl, args: LIVE_INPUT_ARGS };
+    // The recording is its own remux ffmpeg (see ArchiveProcess) in both modes.
+    const args = await this.packaging.start({ run: this.run, input, ladder: this.overload.ladder, thumbnail: this.thumbnail?.output });
+    if (this.recording && this.recording.runningRun === null) this.recordingFrom = { mediaSeconds: this.packaging.mediaSeconds, stepped: false };
+    this.recording?.ensure(this.run, input);
     const proc = FfmpegProcess.start(args, { ffmpegPath: this.o.ffmpegPath });
     this.proc = proc;
     const onAbort = (): void => void proc.stop();
     this.o.signal?.addEventListener('abort', onAbort, { once: true });
     if (this.o.signal?.aborted) onAbort();
 
-    // fs.watch is fast but can miss events (renames, network filesystems); the poll is the safety net.
-    const watchers: FSWatcher[] = this.renditions.map((r) => watch(join(this.dir, r.name), () => void this.scanAll()));
-    const poll = setInterval(() => void this.scanAll(), POLL_MS);
-    const run = this.run;
-    const archiving = this.archive ? setInterval(() => void this.archive?.upload(run), ARCHIVE_UPLOAD_MS) : null;
-    // The ingest's EOF to our pull can lag the publisher's departure by up to -rw_timeout (10 s); a
-    // publisher back within that time would be missed by this run (its pull is dead) and the next (not
-    // started yet). So once the publisher has left and come back, this run stops. Not as soon as it
-    // leaves: a loaded ffmpeg may still be encoding buffered input that a stop would drop.
-    let left = false;
-    const watching = setInterval(() => {
-      this.o.api.session(job.sessionId).then((v) => {
-        if (v.state === 'reconnecting' && !v.publisherConnected) left = true;
-        else if (left && v.publisherConnected) void proc.stop();
-      }, () => undefined);
-    }, this.o.publisherPollMs ?? 1000);
+    const output = this.packaging.follow();
+    const thumbnails = this.thumbnail?.follow();
+    const stopPullWatch = this.pull.watchRun(proc);
     const health = setInterval(() => {
       const p = proc.lastProgress;
       if (p) void this.report({ type: 'health', fps: p.fps, bitrateKbps: p.bitrateKbps, speed: p.speed, droppedFrames: p.dropFrames });
     }, this.o.healthIntervalMs ?? 5000);
     this.ingestHealth.attach(() => proc.lastProgress);
+    const stopOverloadWatch = this.overload.watch(proc, this.run);
     try {
       return await proc.exited;
     } finally {
+      stopOverloadWatch();
       this.ingestHealth.detach();
-      clearInterval(poll);
       clearInterval(health);
-      if (archiving) clearInterval(archiving);
-      clearInterval(watching);
-      for (const w of watchers) w.close();
+      stopPullWatch();
       this.o.signal?.removeEventListener('abort', onAbort);
       this.proc = null;
+      // Every output of the run is taken in (and queued for upload) before the session decides what next.
+      await output.stop();
+      await thumbnails?.stop();
     }
   }
 
-  /** Hands every new complete segment of every rendition to its publisher. Overlapping calls join one pass and resolve after it. */
-  private scanAll(): Promise<void> {
-    if (this.scanLoop) {
-      this.rescan = true;
-      return this.scanLoop;
-    }
-    this.scanLoop = (async () => {
-      try {
-        do {
-          this.rescan = false;
-          for (const r of this.renditions) await this.scan(r.name);
-        } while (this.rescan);
-      } finally {
-        this.scanLoop = null;
-      }
-    })();
-    return this.scanLoop;
+  /**
+   * Ends the recording process. When load steps restarted the ladder during it, the playlists lack what each
+   * restart skipped and the recording does not: the difference is reported so the VOD check expects it.
+   */
+  private async stopRecording(): Promise<void> {
+    if (!this.recording) return;
+    const recorded = await this.recording.stop();
+    await this.packaging.idle();
+    const from = this.recordingFrom;
+    this.recordingFrom = null;
+    if (from?.stepped) this.skippedSeconds += Math.max(0, recorded - (this.packaging.mediaSeconds - from.mediaSeconds));
   }
 
-  private async scan(name: string): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(join(this.dir, name, 'index.m3u8'), 'utf8');
-    } catch {
-      return; // not written yet
-    }
-    let local;
-    try {
-      local = parseMediaPlaylist(text);
-    } catch {
-      return;
-    }
-    const publisher = this.publishers.get(name)!;
-    for (const seg of local.segments) {
-      if (publisher.has(seg.uri)) continue;
-      this.segmentsThisRun++;
-      void publisher.addSegment(join(this.dir, name, seg.uri), seg.uri, seg.duration);
-    }
-  }
-
-  private async inspectPassthrough(r: Rendition, path: string, duration: number): Promise<void> {
-    const [info, st] = await Promise.all([probe(path), stat(path)]);
-    const video = info.streams.find((s) => s.codec_type === 'video');
-    const codec = avc1FromProbe(video?.profile, video?.level);
-    if (codec) this.passthroughCodec.set(r.name, { codec, bitsPerSecond: duration > 0 ? (st.size * 8) / duration : 0 });
-  }
-
-  /** Publishes the master playlist once every rendition has a segment in storage, then tells the API. */
+  /** Publishes the master playlist once every rendition has media in storage, then tells the API. */
   private maybePublishMaster(): void {
-    if (this.masterPublished || [...this.publishers.values()].some((p) => p.segmentCount === 0)) return;
+    if (this.masterPublished || !this.packaging.allStarted) return;
     this.masterPublished = true;
     const { job } = this.o;
     const variants: MasterVariant[] = this.renditions.map((r) => {
-      const measured = this.passthroughCodec.get(r.name);
+      const measured = this.packaging.measured(r.name);
       // Unknown passthrough profile: High 4.0 covers typical 1080p30 encoder output.
       const video = r.passthrough ? (measured?.codec ?? 'avc1.640028') : avc1Codec(encodingFor(r, job.source.fps));
       const v: MasterVariant = {
         rendition: r,
         uri: `${r.name}/index.m3u8`,
-        codecs: job.source.hasAudio ? `${video},${AAC_LC_CODEC}` : video,
-        frameRate: job.source.fps > 0 ? job.source.fps : null,
+        codecs: isAudioOnly(r) ? AAC_LC_CODEC : job.source.hasAudio ? `${video},${AAC_LC_CODEC}` : video,
+        // Each rung's own rate: rungs at 720p and below are often capped under the source's.
+        frameRate: isAudioOnly(r) ? null : renditionFps(r, job.source) || null,
       };
       if (measured && measured.bitsPerSecond > 0) {
         v.averageBandwidth = measured.bitsPerSecond;
@@ -333,22 +336,7 @@ export class LiveSession {
 
   /** Loads playlists an earlier worker published for this session, so this one continues them. */
   private async restore(): Promise<void> {
-    for (const [name, publisher] of this.publishers) {
-      const obj = await this.o.storage.get(`${this.o.job.storagePrefix}/${name}/index.m3u8`).catch(() => null);
-      if (!obj) continue;
-      const chunks: Buffer[] = [];
-      for await (const c of obj.body) chunks.push(Buffer.from(c as Uint8Array));
-      try {
-        const published = parseMediaPlaylist(Buffer.concat(chunks).toString('utf8'));
-        publisher.restore(published);
-        for (const s of published.segments) {
-          const m = /^r(\d+)_/.exec(s.uri);
-          if (m) this.run = Math.max(this.run, Number(m[1]) + 1);
-        }
-      } catch (err) {
-        this.o.logger.warn({ err, name }, 'ignoring an unreadable published playlist');
-      }
-    }
+    this.run = Math.max(this.run, await this.packaging.restore());
     if (this.archive) this.run = Math.max(this.run, await this.archive.recover());
     if (this.run === 0) return;
     this.o.logger.info({ run: this.run }, 'resuming published playlists');
@@ -361,17 +349,16 @@ export class LiveSession {
 
   /** Waits for queued uploads (and the master) without finalising: another worker may continue. */
   private async drain(): Promise<void> {
-    await Promise.all([...this.publishers.values()].map((p) => p.idle()));
+    await this.packaging.idle();
     await this.archive?.upload(null);
     await this.readyPromise;
   }
 
   private async finish(outcome: 'ended' | 'failed', reason?: string): Promise<LiveSessionOutcome> {
     await this.drain();
-    // A rendition that never published a segment has no playlist to close.
-    await Promise.all([...this.publishers.values()].filter((p) => p.segmentCount > 0).map((p) => p.finish()));
+    await this.packaging.finish();
     if (outcome === 'failed') await this.report({ type: 'failed', reason: (reason ?? 'failed').slice(0, 2000) });
-    else await this.report({ type: 'ended', mediaSeconds: Math.max(0, ...[...this.publishers.values()].map((p) => p.mediaSeconds)) });
+    else await this.report({ type: 'ended', mediaSeconds: this.packaging.mediaSeconds, ...(this.skippedSeconds > 0 ? { skippedSeconds: Math.round(this.skippedSeconds * 1000) / 1000 } : {}) });
     return outcome;
   }
 

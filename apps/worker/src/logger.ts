@@ -1,11 +1,11 @@
-import { pino, type Logger as PinoLogger } from 'pino';
+import { createLogger, type Logger as PinoLogger } from '@onda/observability';
 
 /** The logging the worker needs; a pino logger satisfies it. */
 export type Logger = Pick<PinoLogger, 'debug' | 'info' | 'warn' | 'error'>;
 
 /** A JSON logger on stdout (pino), the default when the caller passes none. */
 export function defaultLogger(level = 'info'): Logger {
-  return pino({ name: 'onda-worker', level });
+  return createLogger('worker', level);
 }
 
 type Method = 'debug' | 'info' | 'warn' | 'error';

@@ -1,12 +1,14 @@
 import { rm } from 'node:fs/promises';
 import type { ObjectStorage } from '@onda/storage';
-import { emptyMediaPlaylist, renderMediaPlaylist, type MediaPlaylist } from '@onda/media';
+import { emptyMediaPlaylist, renderMediaPlaylist, slidingWindow, type MediaPlaylist } from '@onda/media';
 import type { Logger } from './logger.js';
 import { retry, type RetryOptions } from './retry.js';
 
 export const SEGMENT_CACHE = 'public, max-age=31536000, immutable';
-// Live playlists change every segment: cacheable for about half a segment at most.
-export const PLAYLIST_CACHE = 'public, max-age=1';
+// Live playlists change every segment. Browsers must revalidate every load (max-age=0): with max-age=1
+// a player reloading a second after its last load got the stale copy from its own cache, a second late.
+// Shared caches (a CDN in front of the media) may still serve one copy for a second to spare the origin.
+export const PLAYLIST_CACHE = 'public, max-age=0, s-maxage=1';
 export const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 
 export interface PlaylistPublisherOptions {
@@ -20,7 +22,26 @@ export interface PlaylistPublisherOptions {
   inspectFirst?: (localPath: string, duration: number) => Promise<void>;
   /** Called after each segment is in storage and named by the published playlist. */
   onPublished?: () => void;
+  /**
+   * Live playlist (`index.m3u8`) as a sliding window of this many seconds; the whole timeline goes to
+   * `full.m3u8` (every `fullEverySegments` segments and at the end) and, once the broadcast ends, to
+   * `index.m3u8` too, so the replay behind the same master is whole. Unset: one growing EVENT playlist.
+   */
+  windowSeconds?: number;
+  /** How often the whole timeline is rewritten while live (default every 15 segments). */
+  fullEverySegments?: number;
 }
+
+/**
+ * How long a segment upload is retried, counted from when the segment was handed over: a storage outage
+ * (or a partition of this worker from it) up to this long loses no segment; they wait on local disk, in
+ * order, and go up when storage answers again. Past it a segment is skipped (a discontinuity) so a
+ * store that stays down cannot fill the disk.
+ */
+export const SEGMENT_UPLOAD_BUDGET_MS = 120_000;
+
+/** Name of the whole-timeline playlist beside a windowed live one. */
+export const FULL_PLAYLIST = 'full.m3u8';
 
 /**
  * The published playlist of one rendition. It owns its playlist model, so the media sequence and discontinuities
@@ -32,11 +53,14 @@ export class PlaylistPublisher {
   private discontinuityNext = false;
   private readonly queued = new Set<string>();
   private readonly retryOpts: RetryOptions;
+  private readonly segmentRetry: RetryOptions;
   private inspected = false;
+  private sinceFull = 0;
 
   constructor(private readonly opts: PlaylistPublisherOptions) {
     this.model = emptyMediaPlaylist(opts.segmentSeconds);
     this.retryOpts = { attempts: 8, baseMs: 200, maxMs: 5000, ...opts.retry };
+    this.segmentRetry = { attempts: Number.MAX_SAFE_INTEGER, baseMs: 200, maxMs: 3000, deadlineMs: SEGMENT_UPLOAD_BUDGET_MS, ...opts.retry };
   }
 
   /** Continues a playlist published by an earlier worker; the next segment starts a discontinuity. */
@@ -56,20 +80,27 @@ export class PlaylistPublisher {
     return this.queued.has(uri);
   }
 
-  /** Queues: upload the segment, then publish the playlist that names it, then delete the local file. */
-  addSegment(localPath: string, uri: string, duration: number): Promise<void> {
+  /**
+   * Queues: upload the segment, then publish the playlist that names it, then delete the local file.
+   * Resolves true once the segment is in storage and named, false when its upload was given up.
+   */
+  addSegment(localPath: string, uri: string, duration: number): Promise<boolean> {
     this.queued.add(uri);
     const discontinuity = this.discontinuityNext;
     this.discontinuityNext = false;
+    let published = false;
+    const handedAt = Date.now();
     return this.enqueue(async () => {
       if (!this.inspected && this.opts.inspectFirst) {
         this.inspected = true;
         await this.opts.inspectFirst(localPath, duration).catch((err) => this.opts.logger.warn({ err, uri }, 'first segment inspection failed'));
       }
       try {
+        // Segments queued behind an outage share its budget: counted from the hand-over, not from their turn.
+        const budget = { ...this.segmentRetry, deadlineMs: Math.max(0, handedAt + (this.segmentRetry.deadlineMs ?? 0) - Date.now()) };
         await this.withRetry(`segment ${uri}`, () =>
           this.opts.storage.putFile(`${this.opts.keyPrefix}/${uri}`, localPath, { contentType: 'video/mp2t', cacheControl: SEGMENT_CACHE }),
-        );
+        budget);
       } catch (err) {
         // Never name a segment that is not in storage; the gap becomes a discontinuity for players.
         this.opts.logger.error({ err, uri }, 'segment upload failed, skipping it');
@@ -80,7 +111,30 @@ export class PlaylistPublisher {
       // EXTINF rounded must not exceed the target duration (RFC 8216 4.3.3.1).
       this.model.targetDuration = Math.max(this.model.targetDuration, Math.round(duration));
       await this.putPlaylist();
+      await this.maybePutFull();
+      published = true;
       await rm(localPath, { force: true });
+      this.opts.onPublished?.();
+    }).then(() => published);
+  }
+
+  /**
+   * Queues a segment another publisher uploads (`uri` relative to this playlist, e.g. `../480p/r2_00007.ts`):
+   * named here only once `uploaded` says it is in storage. A shed rendition carries its stand-in's segments so.
+   */
+  addReference(uri: string, duration: number, uploaded: Promise<boolean>): Promise<void> {
+    this.queued.add(uri);
+    const discontinuity = this.discontinuityNext;
+    this.discontinuityNext = false;
+    return this.enqueue(async () => {
+      if (!(await uploaded)) {
+        this.discontinuityNext = true;
+        return;
+      }
+      this.model.segments.push({ uri, duration, discontinuity });
+      this.model.targetDuration = Math.max(this.model.targetDuration, Math.round(duration));
+      await this.putPlaylist();
+      await this.maybePutFull();
       this.opts.onPublished?.();
     });
   }
@@ -89,6 +143,7 @@ export class PlaylistPublisher {
   finish(): Promise<void> {
     return this.enqueue(async () => {
       this.model.endList = true;
+      if (this.opts.windowSeconds !== undefined) await this.putFull();
       await this.putPlaylist();
     });
   }
@@ -118,15 +173,32 @@ export class PlaylistPublisher {
   }
 
   private async putPlaylist(): Promise<void> {
-    const body = renderMediaPlaylist(this.model);
+    const windowed = this.opts.windowSeconds !== undefined && !this.model.endList;
+    // Ended: the whole timeline (no PLAYLIST-TYPE: the live one had none, and a type may not appear later).
+    const view = windowed ? slidingWindow(this.model, this.opts.windowSeconds!) : this.opts.windowSeconds !== undefined ? { ...this.model, playlistType: null } : this.model;
+    const body = renderMediaPlaylist(view);
     await this.withRetry('playlist', () =>
       this.opts.storage.put(`${this.opts.keyPrefix}/index.m3u8`, body, { contentType: PLAYLIST_TYPE, cacheControl: PLAYLIST_CACHE }),
     ).catch((err) => this.opts.logger.error({ err, prefix: this.opts.keyPrefix }, 'playlist upload failed; the next segment retries it'));
   }
 
-  private withRetry(what: string, fn: () => Promise<void>): Promise<void> {
+  private async maybePutFull(): Promise<void> {
+    if (this.opts.windowSeconds === undefined) return;
+    if (++this.sinceFull < (this.opts.fullEverySegments ?? 15) && this.model.segments.length > 1) return;
+    await this.putFull();
+  }
+
+  private async putFull(): Promise<void> {
+    this.sinceFull = 0;
+    const body = renderMediaPlaylist(this.model);
+    await this.withRetry('full playlist', () =>
+      this.opts.storage.put(`${this.opts.keyPrefix}/${FULL_PLAYLIST}`, body, { contentType: PLAYLIST_TYPE, cacheControl: PLAYLIST_CACHE }),
+    ).catch((err) => this.opts.logger.error({ err, prefix: this.opts.keyPrefix }, 'full playlist upload failed; the next write retries it'));
+  }
+
+  private withRetry(what: string, fn: () => Promise<void>, opts: RetryOptions = this.retryOpts): Promise<void> {
     return retry(fn, {
-      ...this.retryOpts,
+      ...opts,
       onRetry: (err, attempt, delayMs) => this.opts.logger.warn({ err, what, attempt, delayMs, prefix: this.opts.keyPrefix }, 'upload failed, retrying'),
     });
   }

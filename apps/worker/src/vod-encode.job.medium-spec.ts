@@ -31,6 +31,7 @@ class FakeApi implements WorkerApiClient {
   async vodResult(_id: string, r: WorkerVodResult): Promise<void> {
     this.results.push(r);
   }
+  async clipResult(): Promise<void> {}
 }
 
 let dir: string;

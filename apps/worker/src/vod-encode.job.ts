@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { VOD_FILES, type SourceInfo, type VodEncodeJob } from '@onda/contracts';
 import {
-  AAC_LC_CODEC, avc1Codec, buildJoinArgs, buildPosterArgs, buildStoryboardArgs, buildVodArgs, encodingFor, FfmpegProcess, ffconcatList,
+  AAC_LC_CODEC, avc1Codec, buildJoinArgs, buildPosterArgs, buildStoryboardArgs, buildVodArgs, encodingFor, ffconcatList, type FfmpegProgress,
   planStoryboard, planVodLadder, probe, renderMaster, storyboardVtt,
 } from '@onda/media';
 import type { ObjectStorage } from '@onda/storage';
@@ -13,6 +13,7 @@ import { isTakeoverNote, parseTakeoverNote, sortChunks, type TakeoverNote } from
 import { withContext, type Logger } from './logger.js';
 import { PLAYLIST_TYPE } from './playlist-publisher.js';
 import { retry } from './retry.js';
+import { runFfmpeg } from './run-ffmpeg.js';
 
 export interface VodEncodeOptions {
   job: VodEncodeJob;
@@ -178,29 +179,17 @@ async function joinArchive(o: VodEncodeOptions, dir: string, output: string): Pr
 
 /** Runs ffmpeg to completion; with a duration, reports progress (percent and ETA) to the API. */
 async function ffmpeg(o: VodEncodeOptions, args: string[], duration?: number): Promise<void> {
-  // Nice 10: a replay can wait, a live broadcast on the same machine cannot.
-  const proc = FfmpegProcess.start(args, { ffmpegPath: o.ffmpegPath, niceness: 10 });
-  const onAbort = (): void => void proc.stop();
-  o.signal?.addEventListener('abort', onAbort, { once: true });
   const started = Date.now();
   let last = 0;
-  if (duration) {
-    proc.on('progress', (p) => {
-      if (p.outTimeSeconds === null || Date.now() - last < (o.progressIntervalMs ?? 2000)) return;
-      last = Date.now();
-      const done = Math.min(1, Math.max(0, p.outTimeSeconds / duration));
-      const elapsed = (Date.now() - started) / 1000;
-      const eta = done > 0.01 ? (elapsed / done) * (1 - done) : null;
-      o.api.vodProgress(o.job.vodId, { percent: Math.round(done * 1000) / 10, etaSeconds: eta === null ? null : Math.round(eta) }).catch((err: unknown) => {
-        o.logger.warn({ err }, 'could not report VOD progress');
-      });
+  const onProgress = (p: FfmpegProgress): void => {
+    if (!duration || p.outTimeSeconds === null || Date.now() - last < (o.progressIntervalMs ?? 2000)) return;
+    last = Date.now();
+    const done = Math.min(1, Math.max(0, p.outTimeSeconds / duration));
+    const elapsed = (Date.now() - started) / 1000;
+    const eta = done > 0.01 ? (elapsed / done) * (1 - done) : null;
+    o.api.vodProgress(o.job.vodId, { percent: Math.round(done * 1000) / 10, etaSeconds: eta === null ? null : Math.round(eta) }).catch((err: unknown) => {
+      o.logger.warn({ err }, 'could not report VOD progress');
     });
-  }
-  try {
-    const exit = await proc.exited;
-    if (o.signal?.aborted) throw new Error('VOD encode interrupted by shutdown');
-    if (exit.code !== 0) throw new Error(`ffmpeg failed: ${exit.reason ?? `exit ${exit.code ?? exit.signal}`}\n${proc.stderrTail().slice(-5).join('\n')}`);
-  } finally {
-    o.signal?.removeEventListener('abort', onAbort);
-  }
+  };
+  await runFfmpeg(args, { ffmpegPath: o.ffmpegPath, signal: o.signal, onProgress, what: 'VOD encode' });
 }

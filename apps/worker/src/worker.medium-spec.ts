@@ -47,6 +47,7 @@ describe(startWorker.name, () => {
       vodArchive: async () => undefined,
       vodProgress: async () => undefined,
       vodResult: async () => undefined,
+      clipResult: async () => undefined,
     };
     const sut = await startWorker({ queue, storage: new MemoryStorage(), api, config: { scratchDir, logger: pino({ level: 'silent' }) } });
 
@@ -79,6 +80,7 @@ describe(startWorker.name, () => {
       vodArchive: async () => undefined,
       vodProgress: async () => undefined,
       vodResult: async () => undefined,
+      clipResult: async () => undefined,
     };
     // The dead worker published two segments of its one rendition and uploaded one archive chunk; its scratch folder holds one more.
     const storage = new MemoryStorage();

@@ -1,24 +1,55 @@
-import { VOD_ENCODE_ATTEMPTS } from '@onda/contracts';
+import { CLIP_ATTEMPTS, VOD_ENCODE_ATTEMPTS } from '@onda/contracts';
+import { availableParallelism } from 'node:os';
 import { warmUpFfmpeg } from '@onda/media';
 import type { LiveTranscodeMetrics } from '@onda/observability';
 import type { JobQueue } from '@onda/queue';
 import type { ObjectStorage } from '@onda/storage';
 import type { WorkerApiClient } from './api-client.js';
 import { LiveSession, LiveSessionInterruptedError } from './live.session.js';
+
+/**
+ * Whether a worker runs a live job now. Busy with other broadcasts and this one would run lighter than its
+ * profile (short of CPU): hand it back once, so a worker with room can take it (scale-out). If it comes
+ * back (no other worker took it), it runs as planned: lighter, never refused.
+ */
+export function admitLiveJob(a: { degradedReason: string | null; othersRunning: number; attempt: number }): boolean {
+  return a.degradedReason === null || a.othersRunning === 0 || a.attempt > 1;
+}
+
+/** Thrown for a live job this worker hands back to the queue (see the admission in startWorker). */
+export class LiveJobDeclinedError extends Error {
+  constructor(sessionId: string) {
+    super(`live session ${sessionId}: declined, this worker is short of CPU`);
+    this.name = 'LiveJobDeclinedError';
+  }
+}
 import { defaultLogger, withContext, type Logger } from './logger.js';
 import { runVodEncode } from './vod-encode.job.js';
+import { runClip } from './clip.job.js';
 
 export interface WorkerConfig {
   scratchDir: string;
   ffmpegPath?: string;
   /** Live broadcasts at once on this worker (default 1: one ladder keeps two cores busy). */
   concurrency?: number;
+  /** Cores the live transcodes may use together (default 85% of the machine's: the rest is for uploads, the API, ...). */
+  liveCapacityCores?: number;
+  /** Seconds of media in each live playlist (default 300). */
+  liveWindowSeconds?: number;
+  /** Seconds a shed broadcast keeps real time before trying the step above (default 60; doubles after a failed try). */
+  liveStepUpSeconds?: number;
+  /** Seconds between live thumbnails (default 30; 0 = none). */
+  liveThumbnailSeconds?: number;
   /** VOD encodes at once on this worker (default 1). */
   vodConcurrency?: number;
+  /** Clip cuts at once on this worker (default 2; stream copies, no encode). */
+  clipConcurrency?: number;
   /** x264 preset of VOD encodes (default `faster`). */
   vodPreset?: string;
   /** Archive chunk length of recorded broadcasts (default 10 s). */
   archiveChunkSeconds?: number;
+  /** OUTBOUND_ALLOW_PRIVATE: simulcast pushes may reach loopback and private addresses (default off). */
+  outboundAllowPrivate?: boolean;
   logger?: Logger;
 }
 
@@ -42,6 +73,10 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const logger = deps.config.logger ?? defaultLogger();
   await warmUpFfmpeg(deps.config.ffmpegPath);
   let active = 0;
+  const capacity = deps.config.liveCapacityCores ?? Math.round(availableParallelism() * 0.85 * 100) / 100;
+  // Estimated cores of the broadcasts running here (each LiveSession's plan), for admission.
+  const liveCosts = new Map<string, number>();
+  const freeCores = (): number => Math.max(0, capacity - [...liveCosts.values()].reduce((a, b) => a + b, 0));
   const consumer = deps.queue.consume(
     'live',
     async (job) => {
@@ -61,7 +96,16 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
           signal: job.signal,
           archiveChunkSeconds: deps.config.archiveChunkSeconds,
           metrics: deps.metrics,
+          freeCores: freeCores(),
+          windowSeconds: deps.config.liveWindowSeconds,
+          ...(deps.config.liveStepUpSeconds ? { overload: { upAfterMs: deps.config.liveStepUpSeconds * 1000 } } : {}),
+          simulcast: { allowPrivate: deps.config.outboundAllowPrivate === true },
+          thumbnailIntervalSeconds: deps.config.liveThumbnailSeconds,
         });
+        if (!closed && !admitLiveJob({ degradedReason: session.plan.degradedReason, othersRunning: liveCosts.size, attempt: job.attempt })) {
+          log.warn({ liveSessionId: job.payload.sessionId, freeCores: freeCores(), reason: session.plan.degradedReason }, 'declining a live job this worker cannot hold in full');
+          throw new LiveJobDeclinedError(job.payload.sessionId);
+        }
         if (closed) {
           // A retried job of a session the API closed meanwhile (its worker died): nothing to transcode, but
           // what the dead worker published and recorded is finalised, or the recording would be lost.
@@ -69,11 +113,14 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
           log.info({ liveSessionId: job.payload.sessionId, state: view.state, finalised }, 'live job for a closed session');
           return;
         }
+        liveCosts.set(job.payload.sessionId, session.plan.cost);
+        log.info({ liveSessionId: job.payload.sessionId, plannedCores: session.plan.cost, freeCores: freeCores() + session.plan.cost, capacity }, 'live job admitted');
         const outcome = await session.execute();
         log.info({ liveSessionId: job.payload.sessionId, outcome }, 'live session done');
         // Failing the job on interruption makes the queue hand it to another worker, which resumes the playlists.
         if (outcome === 'interrupted') throw new LiveSessionInterruptedError(job.payload.sessionId);
       } finally {
+        liveCosts.delete(job.payload.sessionId);
         active--;
       }
     },
@@ -103,9 +150,29 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     },
     { concurrency: deps.config.vodConcurrency ?? 1 },
   );
+  const clips = deps.queue.consume(
+    'clip',
+    async (job) => {
+      const log = withContext(logger, { jobId: job.id });
+      active++;
+      try {
+        await runClip({ job: job.payload, storage: deps.storage, api: deps.api, scratchDir: deps.config.scratchDir, logger: log, ffmpegPath: deps.config.ffmpegPath, signal: job.signal });
+      } catch (err) {
+        log.error({ err, clipId: job.payload.clipId, attempt: job.attempt }, 'clip attempt failed');
+        if (job.attempt >= CLIP_ATTEMPTS && !job.signal.aborted) {
+          await deps.api.clipResult(job.payload.clipId, { status: 'failed', reason: String((err as Error).message ?? err).slice(0, 2000) }).catch(() => undefined);
+        }
+        throw err;
+      } finally {
+        active--;
+      }
+    },
+    // Stream copies take a second or two each: a few at once cost little next to an encode.
+    { concurrency: deps.config.clipConcurrency ?? 2 },
+  );
   return {
     stop: async () => {
-      await Promise.all([consumer.close(), vods.close()]);
+      await Promise.all([consumer.close(), vods.close(), clips.close()]);
     },
     active: () => active,
   };

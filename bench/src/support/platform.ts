@@ -18,13 +18,29 @@ export interface ChannelBody {
 /** A running embedded Onda (`onda all`) with an admin token. */
 export interface Platform {
   apiUrl: string;
+  /** DATA_DIR of this throwaway platform (media under media/, the worker's scratch under scratch/). */
+  dataDir: string;
   rtmpUrl: string;
   proc: Proc;
-  api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
-  /** Creates a channel and returns the full RTMP publish URL (ingest URL + stream key). */
-  createChannel(slug: string): Promise<string>;
+  api: ApiCall;
+  /**
+   * Creates a channel and returns the full RTMP publish URL (ingest URL + stream key). `settings` replaces
+   * the benches' usual ones (no reconnect window, recording off); `{}` keeps the channel defaults.
+   */
+  createChannel(slug: string, settings?: Record<string, unknown>): Promise<string>;
   channel(slug: string): Promise<ChannelBody>;
   stop(): Promise<void>;
+}
+
+/** An admin's call to an Onda API (embedded platform or a cluster's balancer). */
+export type ApiCall = <T>(path: string, init?: RequestInit) => Promise<{ status: number; body: T }>;
+
+/** Creates a channel with `settings` and returns the full RTMP publish URL (ingest URL + stream key). */
+export async function createChannel(api: ApiCall, slug: string, settings: Record<string, unknown>): Promise<string> {
+  const created = await api(`/v1/channels`, { method: 'POST', body: JSON.stringify({ slug, title: `Bench ${slug}`, ...settings }) });
+  if (created.status !== 201) throw new Error(`POST /v1/channels: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+  const key = await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`);
+  return `${key.body.rtmpUrl}/${key.body.streamKey}`;
 }
 
 /** Starts `onda all` exactly as `npm start` runs it, on free ports with a throwaway data folder. */
@@ -61,17 +77,13 @@ export async function startPlatform(): Promise<Platform> {
     };
     return {
       apiUrl,
+      dataDir,
       rtmpUrl,
       proc,
       api,
-      async createChannel(slug) {
-        // No reconnect window: a broadcast ends as soon as its encoder stops, so runs follow each other quickly.
-        // Recording off: these benches measure the live path, not a VOD encode of the previous run.
-        const created = await api(`/v1/channels`, { method: 'POST', body: JSON.stringify({ slug, title: `Bench ${slug}`, reconnectWindowSeconds: 0, recording: false }) });
-        if (created.status !== 201) throw new Error(`POST /v1/channels: HTTP ${created.status} ${JSON.stringify(created.body)}`);
-        const key = await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`);
-        return `${key.body.rtmpUrl}/${key.body.streamKey}`;
-      },
+      // By default no reconnect window (a broadcast ends as soon as its encoder stops, so runs follow each
+      // other quickly) and recording off (these benches measure the live path, not a VOD encode of the previous run).
+      createChannel: (slug, settings = { reconnectWindowSeconds: 0, recording: false }) => createChannel(api, slug, settings),
       async channel(slug) {
         const res = await api<ChannelBody>(`/v1/channels/${slug}`);
         if (res.status !== 200) throw new Error(`GET /v1/channels/${slug}: HTTP ${res.status}`);

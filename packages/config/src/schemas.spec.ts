@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadApiConfig, loadIngestConfig, loadWorkerConfig } from './index.js';
+import { ConfigError, loadApiConfig, loadIngestConfig, loadWorkerConfig, requireApiSecrets } from './index.js';
 
 describe('loadApiConfig', () => {
   it('gives embedded defaults for an empty environment', () => {
@@ -10,9 +10,22 @@ describe('loadApiConfig', () => {
     expect(Object.isFrozen(sut)).toBe(true);
   });
 
+  it('drains on SIGTERM only when API_DRAIN_SECONDS / INGEST_DRAIN_SECONDS say so', () => {
+    expect(loadApiConfig({}).drainSeconds).toBe(0);
+    expect(loadApiConfig({ API_DRAIN_SECONDS: '5' }).drainSeconds).toBe(5);
+    expect(loadIngestConfig({}).drainSeconds).toBe(0);
+    expect(loadIngestConfig({ INGEST_DRAIN_SECONDS: '60' }).drainSeconds).toBe(60);
+    expect(() => loadIngestConfig({ INGEST_DRAIN_SECONDS: '-1' })).toThrow(/INGEST_DRAIN_SECONDS/);
+    expect(() => loadApiConfig({ API_DRAIN_SECONDS: 'soon' })).toThrow(/API_DRAIN_SECONDS/);
+  });
+
   it('refuses private webhook targets unless WEBHOOKS_ALLOW_PRIVATE is set', () => {
     expect(loadApiConfig({}).webhooksAllowPrivate).toBe(false);
     expect(loadApiConfig({ WEBHOOKS_ALLOW_PRIVATE: 'true' }).webhooksAllowPrivate).toBe(true);
+    // One opt-in for every outbound call; the older webhook-only name still works.
+    expect(loadApiConfig({}).outboundAllowPrivate).toBe(false);
+    expect(loadApiConfig({ WEBHOOKS_ALLOW_PRIVATE: 'true' }).outboundAllowPrivate).toBe(true);
+    expect(loadApiConfig({ OUTBOUND_ALLOW_PRIVATE: 'true' })).toMatchObject({ outboundAllowPrivate: true, webhooksAllowPrivate: true });
   });
 
   it('limits VOD uploads to 20 GiB unless UPLOAD_MAX_BYTES says otherwise', () => {
@@ -69,6 +82,27 @@ describe('loadApiConfig', () => {
 });
 
 describe('loadWorkerConfig', () => {
+  it('reads the live capacity in cores, unset by default (the worker then takes 85% of the machine)', () => {
+    expect(loadWorkerConfig({ WORKER_LIVE_CAPACITY: '1.5' }).liveCapacityCores).toBe(1.5);
+    expect(loadWorkerConfig({ WORKER_LIVE_CAPACITY: '' }).liveCapacityCores).toBeUndefined();
+    expect(() => loadWorkerConfig({ WORKER_LIVE_CAPACITY: '-1' })).toThrow(/WORKER_LIVE_CAPACITY/);
+  });
+
+  it('reads the live playlist window, 5 minutes by default', () => {
+    expect(loadWorkerConfig({}).liveWindowSeconds).toBe(300);
+    expect(loadWorkerConfig({ LIVE_WINDOW_SECONDS: '60' }).liveWindowSeconds).toBe(60);
+    expect(() => loadWorkerConfig({ LIVE_WINDOW_SECONDS: '2' })).toThrow(/LIVE_WINDOW_SECONDS/);
+    expect(loadWorkerConfig({}).liveThumbnailSeconds).toBe(30);
+    expect(loadWorkerConfig({ LIVE_THUMBNAIL_SECONDS: '0' }).liveThumbnailSeconds).toBe(0);
+    expect(() => loadWorkerConfig({ LIVE_THUMBNAIL_SECONDS: '-1' })).toThrow(/LIVE_THUMBNAIL_SECONDS/);
+  });
+
+  it('reads how long a shed broadcast keeps real time before stepping up, 60 s by default', () => {
+    expect(loadWorkerConfig({}).liveStepUpSeconds).toBe(60);
+    expect(loadWorkerConfig({ LIVE_OVERLOAD_STEP_UP_SECONDS: '15' }).liveStepUpSeconds).toBe(15);
+    expect(() => loadWorkerConfig({ LIVE_OVERLOAD_STEP_UP_SECONDS: '1' })).toThrow(/LIVE_OVERLOAD_STEP_UP_SECONDS/);
+  });
+
   it('derives the scratch folder from DATA_DIR', () => {
     expect(loadWorkerConfig({ DATA_DIR: '/var/onda/' }).scratchDir).toBe('/var/onda/scratch');
   });
@@ -97,5 +131,15 @@ describe('metrics settings', () => {
     expect(loadWorkerConfig(env).metrics.token).toBe('a-scrape-token-0123');
     expect(loadApiConfig({}).metricsToken).toBeUndefined();
     expect(() => loadApiConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
+
+  it('names every missing scale-out secret of the API at once (finding 16)', () => {
+    expect(() => requireApiSecrets({ databaseUrl: 'postgresql://db/onda' }, true)).toThrow(/ONDA_INTERNAL_TOKEN.*; ONDA_SECRET/);
+    // A lone standalone API on its embedded database has no sibling to disagree with.
+    expect(requireApiSecrets({ internalToken: 'i'.repeat(24) }, true)).toEqual({ internalToken: 'i'.repeat(24) });
+    expect(() => requireApiSecrets({ internalToken: 'x'.repeat(24), redisUrl: 'redis://r' }, false)).toThrow(/ONDA_SECRET/);
+    expect(requireApiSecrets({ internalToken: 'i'.repeat(24), secret: 's'.repeat(32) }, true)).toEqual({ internalToken: 'i'.repeat(24), secret: 's'.repeat(32) });
+    // Embedded mode (everything in one process, no Redis) may generate its secret.
+    expect(requireApiSecrets({}, false)).toEqual({});
   });
 });

@@ -70,10 +70,15 @@ const ApiEnvSchema = z.object({
     RTMP_PORT: port(1935),
     WEB_DIST: optionalString,
     WEBHOOKS_ALLOW_PRIVATE: bool(false),
+    OUTBOUND_ALLOW_PRIVATE: bool(false),
+    /** Express `trust proxy`: which proxies' X-Forwarded-For to believe (`loopback`, a hop count, subnets); unset = none. */
+    TRUST_PROXY: optionalString,
     UPLOAD_MAX_BYTES: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(UPLOAD_MAX_BYTES_DEFAULT)),
     CHAT_MAX_CONNECTIONS_PER_IP: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(1_000_000).default(50)),
     STATS_RAW_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0.01).max(3650).default(7)),
     STATS_BEACONS_PER_IP_PER_MINUTE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(100_000_000).default(3000)),
+    // SIGTERM: /readyz 503 for this long before chat clients are told to reconnect (the balancer's checks notice).
+    API_DRAIN_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0).max(3600).default(0)),
     STATS_COUNTRY_HEADER: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an HTTP header name').optional()),
   });
 
@@ -84,6 +89,8 @@ const IngestEnvSchema = z.object({
   RTMP_BIND: z.string().default('0.0.0.0'),
   INGEST_PULL_URL: optionalString,
   INGEST_ID: optionalString,
+  // SIGTERM: refuse new publishes and wait up to this long for running ones to end before cutting them.
+  INGEST_DRAIN_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0).max(3600).default(0)),
   METRICS_HOST: optionalString,
   METRICS_PORT: metricsPort(9465),
 });
@@ -92,6 +99,14 @@ const WorkerEnvSchema = z.object({
     ...common,
     API_URL: z.string().url().default('http://127.0.0.1:8080'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    // Seconds of media in each live playlist (the replay keeps the whole broadcast).
+    LIVE_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+    // Seconds between live thumbnails (0 = none).
+    LIVE_THUMBNAIL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+    // Cores the live transcodes of this worker may use together (default: 85% of the machine's cores).
+    WORKER_LIVE_CAPACITY: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().positive().max(1024).optional()),
+    // Seconds a shed broadcast keeps real time before it tries the step above (doubles after a failed try).
+    LIVE_OVERLOAD_STEP_UP_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
     FFMPEG_PATH: z.string().default('ffmpeg'),
     SCRATCH_DIR: optionalString,
     METRICS_HOST: z.string().default('0.0.0.0'),
@@ -100,6 +115,8 @@ const WorkerEnvSchema = z.object({
     // QUEUE_LOCK_DURATION_MS is found by the next check (every QUEUE_STALLED_INTERVAL_MS) and retried.
     QUEUE_LOCK_DURATION_MS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1000).max(600_000).optional()),
     QUEUE_STALLED_INTERVAL_MS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(500).max(600_000).optional()),
+    // Simulcast pushes go through the same address guard as the API's outbound calls, with the same opt-in.
+    OUTBOUND_ALLOW_PRIVATE: bool(false),
   });
 
 export interface ApiConfig {
@@ -119,6 +136,10 @@ export interface ApiConfig {
   webDist?: string;
   /** Let webhook endpoints reach loopback/private addresses (off: they are refused, against SSRF). */
   webhooksAllowPrivate: boolean;
+  /** OUTBOUND_ALLOW_PRIVATE (or its older name WEBHOOKS_ALLOW_PRIVATE): user-configured outbound calls may reach private addresses. */
+  outboundAllowPrivate: boolean;
+  /** TRUST_PROXY, as Express takes it. */
+  trustProxy?: string;
   /** Largest VOD upload in bytes (UPLOAD_MAX_BYTES). */
   uploadMaxBytes: number;
   /** Concurrent chat connections per client IP per API node (CHAT_MAX_CONNECTIONS_PER_IP). */
@@ -131,6 +152,8 @@ export interface ApiConfig {
   statsBeaconsPerIpPerMinute: number;
   /** Header with the viewer's country code set by a CDN/proxy (STATS_COUNTRY_HEADER, e.g. cf-ipcountry); unset = no countries. */
   statsCountryHeader?: string;
+  /** SIGTERM: seconds of /readyz 503 before chat clients are told to reconnect (API_DRAIN_SECONDS). */
+  drainSeconds: number;
 }
 
 /** The small HTTP server of a role without its own (ingest, worker): /metrics, /healthz, /readyz. */
@@ -150,6 +173,8 @@ export interface IngestConfig {
   pullBaseUrl?: string;
   ingestId?: string;
   internalToken?: string;
+  /** SIGTERM: longest wait for running publishes before cutting them (INGEST_DRAIN_SECONDS; 0 = cut at once). */
+  drainSeconds: number;
   metrics: MetricsServerConfig;
 }
 
@@ -162,12 +187,22 @@ export interface WorkerConfig {
   s3?: S3Config;
   internalToken?: string;
   concurrency: number;
+  /** Cores the live transcodes may use together; the admission and the ladder plan (unset: 85% of the cores). */
+  liveCapacityCores?: number;
+  /** Seconds of media in each live playlist. */
+  liveWindowSeconds: number;
+  /** Seconds a shed broadcast keeps real time before the overload controller tries the step above. */
+  liveStepUpSeconds: number;
+  /** Seconds between live thumbnails (0 = none). */
+  liveThumbnailSeconds: number;
   ffmpegPath: string;
   scratchDir: string;
   /** BullMQ job lock of this worker's jobs (driver default 30 s when unset). */
   queueLockDurationMs?: number;
   /** How often this worker looks for jobs of dead workers (driver default 30 s when unset). */
   queueStalledIntervalMs?: number;
+  /** OUTBOUND_ALLOW_PRIVATE: simulcast pushes may reach loopback/private addresses (off: refused, against SSRF). */
+  outboundAllowPrivate: boolean;
   metrics: MetricsServerConfig;
 }
 
@@ -180,9 +215,10 @@ export function loadApiConfig(env: Env = process.env): Readonly<ApiConfig> {
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, host: e.API_HOST, port: e.API_PORT, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/$/, ''),
     queuePrefix: e.QUEUE_PREFIX, databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, s3: s3From(e), internalToken: e.ONDA_INTERNAL_TOKEN, secret: e.ONDA_SECRET,
     mediaPublicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/$/, ''), rtmpPublicUrl: (e.RTMP_PUBLIC_URL ?? `rtmp://localhost:${e.RTMP_PORT}/live`).replace(/\/$/, ''), webDist: e.WEB_DIST,
-    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE, uploadMaxBytes: e.UPLOAD_MAX_BYTES, chatMaxConnectionsPerIp: e.CHAT_MAX_CONNECTIONS_PER_IP,
+    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE || e.OUTBOUND_ALLOW_PRIVATE, outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE || e.WEBHOOKS_ALLOW_PRIVATE, trustProxy: e.TRUST_PROXY, uploadMaxBytes: e.UPLOAD_MAX_BYTES, chatMaxConnectionsPerIp: e.CHAT_MAX_CONNECTIONS_PER_IP,
     metricsToken: e.METRICS_TOKEN,
     statsRawRetentionDays: e.STATS_RAW_RETENTION_DAYS, statsBeaconsPerIpPerMinute: e.STATS_BEACONS_PER_IP_PER_MINUTE, statsCountryHeader: e.STATS_COUNTRY_HEADER,
+    drainSeconds: e.API_DRAIN_SECONDS,
   }));
 }
 
@@ -191,7 +227,7 @@ export function loadIngestConfig(env: Env = process.env): Readonly<IngestConfig>
   const e = parseEnv(IngestEnvSchema, env);
   return Object.freeze(defined({
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, apiUrl: e.API_URL.replace(/\/$/, ''), rtmpPort: e.RTMP_PORT, bind: e.RTMP_BIND,
-    pullBaseUrl: e.INGEST_PULL_URL, ingestId: e.INGEST_ID, internalToken: e.ONDA_INTERNAL_TOKEN,
+    pullBaseUrl: e.INGEST_PULL_URL, ingestId: e.INGEST_ID, internalToken: e.ONDA_INTERNAL_TOKEN, drainSeconds: e.INGEST_DRAIN_SECONDS,
     // Bound like the RTMP listener unless told otherwise.
     metrics: defined({ host: e.METRICS_HOST ?? e.RTMP_BIND, port: e.METRICS_PORT, token: e.METRICS_TOKEN }),
   }));
@@ -202,14 +238,30 @@ export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig>
   const e = parseEnv(WorkerEnvSchema, env, [s3Credentials]);
   return Object.freeze(defined({
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, apiUrl: e.API_URL.replace(/\/$/, ''), redisUrl: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX, s3: s3From(e),
-    internalToken: e.ONDA_INTERNAL_TOKEN, concurrency: e.WORKER_CONCURRENCY, ffmpegPath: e.FFMPEG_PATH,
+    internalToken: e.ONDA_INTERNAL_TOKEN, concurrency: e.WORKER_CONCURRENCY, liveCapacityCores: e.WORKER_LIVE_CAPACITY, liveWindowSeconds: e.LIVE_WINDOW_SECONDS, liveStepUpSeconds: e.LIVE_OVERLOAD_STEP_UP_SECONDS, liveThumbnailSeconds: e.LIVE_THUMBNAIL_SECONDS, ffmpegPath: e.FFMPEG_PATH,
     scratchDir: e.SCRATCH_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/scratch`,
-    queueLockDurationMs: e.QUEUE_LOCK_DURATION_MS, queueStalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS,
+    queueLockDurationMs: e.QUEUE_LOCK_DURATION_MS, queueStalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS, outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE,
     metrics: defined({ host: e.METRICS_HOST, port: e.METRICS_PORT, token: e.METRICS_TOKEN }),
   }));
 }
 
 /** A role running as its own process must share the internal token with the API; fail early and clearly. */
+/**
+ * The API's shared secrets, all missing ones named at once. An API that may have siblings (state shared through
+ * Redis, or a standalone role on an external database) must get ONDA_SECRET from the environment: a secret
+ * generated per node would make the nodes disagree about every signature and encrypted stream key (finding 16).
+ * A single node on its embedded database may generate one.
+ */
+export function requireApiSecrets(config: { internalToken?: string; secret?: string; redisUrl?: string; databaseUrl?: string }, standalone: boolean): { internalToken?: string; secret?: string } {
+  const shared = !!config.redisUrl || (standalone && !!config.databaseUrl);
+  const missing = [
+    ...(standalone && !config.internalToken ? ['ONDA_INTERNAL_TOKEN (the API, ingest and worker must share it)'] : []),
+    ...(shared && !config.secret ? ['ONDA_SECRET (32+ characters; every API node must share it)'] : []),
+  ];
+  if (missing.length) throw new Error(`Scale-out needs these set in the environment: ${missing.join('; ')}`);
+  return { ...(config.internalToken ? { internalToken: config.internalToken } : {}), ...(config.secret ? { secret: config.secret } : {}) };
+}
+
 export function requireInternalToken(config: { internalToken?: string }, role: string): string {
   if (!config.internalToken) {
     throw new Error(`ONDA_INTERNAL_TOKEN is required to run the ${role} as its own process (the API, ingest and worker must share it)`);

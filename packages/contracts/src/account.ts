@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LiveSessionStates } from './channel.js';
+import { LatencyModes, LiveSessionStates } from './channel.js';
 
 /** Scopes an API token may carry; `*` grants every scope. */
 export const Scopes = [
@@ -14,6 +14,10 @@ export const Scopes = [
   'vods:read',
   'vods:write',
   'chat:moderate',
+  /** Accounts: one's own, or every account for an operator (issue 14). */
+  'users:read',
+  'users:write',
+  'clips:write',
 ] as const;
 export type Scope = (typeof Scopes)[number];
 export const ScopeSchema = z.enum([...Scopes, '*']);
@@ -21,6 +25,11 @@ export const ScopeSchema = z.enum([...Scopes, '*']);
 export const EmailSchema = z.string().trim().toLowerCase().max(254).regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address');
 /** At least 12 characters: no composition rules, length is what resists guessing. */
 export const PasswordSchema = z.string().min(12).max(200);
+
+/** The one password policy outside request validation (create-admin, seed): throws when `password` breaks it. */
+export function assertPasswordPolicy(password: string, what = 'The password'): void {
+  if (!PasswordSchema.safeParse(password).success) throw new Error(`${what} must have at least 12 characters (and at most 200)`);
+}
 
 export const SignInSchema = z.object({ email: EmailSchema, password: z.string().min(1).max(200) }).strict();
 export type SignIn = z.infer<typeof SignInSchema>;
@@ -32,7 +41,9 @@ export const MeSchema = z.object({
   id: z.string().uuid(),
   email: z.string(),
   displayName: z.string(),
-  role: z.enum(['admin', 'moderator', 'viewer']),
+  role: z.enum(['admin', 'moderator', 'viewer', 'streamer']),
+  /** The platform operator (first-run setup, `create-admin --operator`, an operator invitation): every account, audited. */
+  operator: z.boolean(),
   scopes: z.array(z.string()),
   via: z.enum(['token', 'session']),
 });
@@ -67,6 +78,26 @@ export const AddModeratorSchema = z.object({ email: EmailSchema }).strict();
 export const ModeratorSchema = z.object({ userId: z.string().uuid(), email: z.string(), displayName: z.string(), createdAt: z.string() });
 export type Moderator = z.infer<typeof ModeratorSchema>;
 
+/**
+ * 202 answer of POST /v1/channels/:c/moderators: the same whether or not an account has that email (no enumeration).
+ * The invited account moderates only once it accepts (finding 15).
+ */
+export const ModeratorInvitedSchema = z.object({ email: z.string(), status: z.literal('invited') });
+export type ModeratorInvited = z.infer<typeof ModeratorInvitedSchema>;
+/** A pending invitation as the channel owner sees it. */
+export const PendingModeratorSchema = z.object({ id: z.string().uuid(), email: z.string(), createdAt: z.string() });
+export type PendingModerator = z.infer<typeof PendingModeratorSchema>;
+/** GET /v1/channels/:c/moderators: who moderates, and who was invited and has not answered. */
+export const ModeratorListSchema = z.object({ items: z.array(ModeratorSchema), invitations: z.array(PendingModeratorSchema) });
+export type ModeratorList = z.infer<typeof ModeratorListSchema>;
+/** An invitation addressed to the caller (GET /v1/moderator-invitations). */
+export const ModeratorInvitationSchema = z.object({
+  id: z.string().uuid(),
+  channel: z.object({ id: z.string().uuid(), slug: z.string(), title: z.string() }),
+  createdAt: z.string(),
+});
+export type ModeratorInvitation = z.infer<typeof ModeratorInvitationSchema>;
+
 export const LiveSessionDetailSchema = z.object({
   id: z.string().uuid(),
   channelId: z.string().uuid(),
@@ -77,14 +108,17 @@ export const LiveSessionDetailSchema = z.object({
   endedAt: z.string().nullable(),
   endReason: z.string().nullable(),
   renditions: z.array(z.string()),
+  latencyMode: z.enum(LatencyModes),
   source: z.unknown().nullable(),
   lastHealth: z.unknown().nullable(),
   lastHealthAt: z.string().nullable(),
+  /** Set while the worker runs the broadcast lighter than planned because it is short of CPU. */
+  degraded: z.object({ level: z.number().int(), reason: z.string(), since: z.string() }).nullable(),
 });
 export type LiveSessionDetail = z.infer<typeof LiveSessionDetailSchema>;
 
 /** Event types a webhook endpoint can subscribe to. */
-export const WebhookEventTypes = ['stream.started', 'stream.ended', 'stream.reconnecting', 'vod.ready', 'vod.failed'] as const;
+export const WebhookEventTypes = ['stream.started', 'stream.ended', 'stream.reconnecting', 'stream.degraded', 'vod.ready', 'vod.failed', 'simulcast.failed'] as const;
 export type WebhookEventType = (typeof WebhookEventTypes)[number];
 
 export const CreateWebhookSchema = z

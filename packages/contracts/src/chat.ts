@@ -83,6 +83,11 @@ export const ChatItemSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('poll'), poll: PollSchema }),
   z.object({ type: z.literal('mode'), mode: ChatModeSchema }),
   z.object({ type: z.literal('reactions'), messageId: z.string(), reactions: z.record(z.string(), z.number().int()) }),
+  /**
+   * The channel's broadcast became playable: the page asks the API for the playback URL (signed for private
+   * channels) at once instead of waiting for its next status poll.
+   */
+  z.object({ type: z.literal('live'), sessionId: z.string().uuid() }),
 ]);
 export type ChatItem = z.infer<typeof ChatItemSchema>;
 
@@ -110,7 +115,10 @@ export type ChatAck<T> = { ok: true; data: T } | { ok: false; error: ChatError }
  * The console session cookie is read from the handshake headers.
  */
 export const ChatHandshakeAuthSchema = z.object({
+  /** Kept for older clients; identifies nothing any more (a client could mint new ones at will). */
   deviceId: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/).optional(),
+  /** The device token the server issued (in `you.deviceToken`): what an anonymous viewer is known by. */
+  deviceToken: z.string().max(200).optional(),
   token: z.string().min(1).max(200).optional(),
 });
 export type ChatHandshakeAuth = z.infer<typeof ChatHandshakeAuthSchema>;
@@ -120,12 +128,21 @@ export type ChatHandshakeAuth = z.infer<typeof ChatHandshakeAuthSchema>;
  * viewer may join without a nickname and read the room (and vote and react); they pick one later with `nickname` (or
  * another `join`) before they can send.
  */
+/** At most this many ids in a re-join's `recent`. */
+export const CHAT_REJOIN_RECENT_MAX = 50;
+
 export const ChatJoinSchema = z
   .object({
     channel: z.string().min(1).max(64),
     nickname: NicknameSchema.optional(),
     /** Reconnect replay: the id of the newest message the client has; `history` then holds only newer ones. */
     since: z.string().min(1).max(64).optional(),
+    /**
+     * With `since`: the ids of the newest messages the client holds (its last few, `since` among them). Messages sent
+     * through different API nodes can arrive slightly out of id order, so `history` then also holds the ones older
+     * than `since` but newer than the oldest of these that the client does not have: each message exactly once.
+     */
+    recent: z.array(z.string().min(1).max(64)).max(CHAT_REJOIN_RECENT_MAX).optional(),
   })
   .strict();
 export type ChatJoin = z.infer<typeof ChatJoinSchema>;
@@ -140,6 +157,8 @@ export const ChatYouSchema = ChatAuthorSchema.extend({
   canModerate: z.boolean(),
   mutedUntil: z.string().nullable(),
   banned: z.boolean().optional(),
+  /** A device token issued to this anonymous connection: keep it and send it as `auth.deviceToken` from now on. */
+  deviceToken: z.string().optional(),
 });
 export type ChatYou = z.infer<typeof ChatYouSchema>;
 
@@ -206,10 +225,20 @@ export type ChatSettings = z.infer<typeof ChatSettingsSchema>;
 export const UpdateChatSettingsSchema = ChatSettingsSchema.partial().strict();
 export type UpdateChatSettings = z.infer<typeof UpdateChatSettingsSchema>;
 
-/** A ban (no `expiresAt`) or timeout, by account or anonymous fingerprint (author key). */
+/**
+ * What a ban holds on: the author (account or anonymous device), or the address or /24 (IPv4) / /64 (IPv6) subnet the
+ * author joined from; every identity there is refused, across reconnects and API nodes.
+ */
+export const ChatBanScopes = ['author', 'address', 'subnet'] as const;
+
+/**
+ * A ban (no `expiresAt`) or timeout. `authorKey` is the author's key, or for an address or subnet ban an opaque
+ * label (`addr:…` / `subnet:…`, a salted hash): the address itself is never shown.
+ */
 export const ChatBanSchema = z.object({
   id: z.string().uuid(),
   channelId: z.string().uuid(),
+  scope: z.enum(ChatBanScopes),
   authorKey: z.string(),
   nickname: z.string().nullable(),
   reason: z.string().nullable(),
@@ -221,6 +250,8 @@ export type ChatBan = z.infer<typeof ChatBanSchema>;
 export const CreateChatBanSchema = z
   .object({
     authorKey: z.string().min(3).max(100),
+    /** `address` / `subnet`: ban where this author last joined from (known for a day after the join); default `author`. */
+    scope: z.enum(ChatBanScopes).optional(),
     /** Timeout length; absent = permanent ban. */
     durationSeconds: z.number().int().min(1).max(60 * 60 * 24 * 30).optional(),
     reason: z.string().max(500).optional(),

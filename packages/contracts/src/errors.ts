@@ -7,6 +7,8 @@ export const ErrorCodes = [
   'forbidden',
   'not_found',
   'conflict',
+  /** A single-use link that was used already or has expired. */
+  'gone',
   'unprocessable',
   'payload_too_large',
   'unsupported_media_type',

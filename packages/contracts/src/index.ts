@@ -7,3 +7,7 @@ export * from './account.js';
 export * from './vod.js';
 export * from './chat.js';
 export * from './stats.js';
+export * from './ll.js';
+export * from './people.js';
+export * from './simulcast.js';
+export * from './clip.js';

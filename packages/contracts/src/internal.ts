@@ -50,8 +50,26 @@ export const WorkerEventSchema = z.discriminatedUnion('type', [
     speed: z.number().nullable(),
     droppedFrames: z.number().int().nullable(),
   }),
-  z.object({ type: z.literal('ended'), mediaSeconds: z.number().nonnegative() }),
+  /**
+   * The broadcast runs lighter than planned (reason set) or is back to its full ladder (reason null):
+   * `level` is the overload step (0 = full ladder), `renditions` what ffmpeg produces now.
+   */
+  z.object({
+    type: z.literal('degraded'),
+    level: z.number().int().nonnegative(),
+    maxLevel: z.number().int().nonnegative(),
+    reason: z.string().max(500).nullable(),
+    renditions: z.array(z.string()),
+  }),
+  z.object({
+    type: z.literal('ended'),
+    mediaSeconds: z.number().nonnegative(),
+    /** Media the recording holds but the live playlists skipped while the ladder restarted at load steps. */
+    skippedSeconds: z.number().nonnegative().optional(),
+  }),
   z.object({ type: z.literal('failed'), reason: z.string().max(2000) }),
+  /** A new live thumbnail (`<storagePrefix>/thumb.jpg`) is in storage. */
+  z.object({ type: z.literal('thumbnail') }),
 ]);
 export type WorkerEvent = z.infer<typeof WorkerEventSchema>;
 
@@ -60,6 +78,14 @@ export const WorkerSessionViewSchema = z.object({
   id: z.string().uuid(),
   state: z.enum(['starting', 'live', 'reconnecting', 'ended', 'failed']),
   publisherConnected: z.boolean(),
+  /**
+   * Where the current publish can be pulled (the ingest node holding it): after an encoder reconnects
+   * through a balancer it may be on another node than the job's pullUrl. null = the new node has not
+   * reported yet; absent = an API that does not track it (use the job's).
+   */
+  pullUrl: z.string().startsWith('rtmp://').nullable().optional(),
+  /** The reconnect window has passed: finish the playlists (ENDLIST), then report `ended`. */
+  finish: z.boolean().optional(),
 });
 export type WorkerSessionView = z.infer<typeof WorkerSessionViewSchema>;
 

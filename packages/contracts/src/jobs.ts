@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { LatencyModes } from './channel.js';
 import { LadderProfiles, SourceInfoSchema } from './media.js';
+import { ClipJobSchema } from './clip.js';
 import { VodEncodeJobSchema } from './vod.js';
 
 /** A live broadcast to transcode: one ffmpeg pulls `pullUrl` and writes the HLS ladder under `storagePrefix`. */
@@ -14,6 +16,8 @@ export const LiveJobSchema = z.object({
   storagePrefix: z.string().regex(/^[a-z0-9/_-]+$/),
   /** Also record the source; chunks go to `vod/<sessionId>/archive/` (absent = off). */
   recording: z.boolean().optional(),
+  /** `low`: LL-HLS (fMP4 parts, blocking playlist reload); `normal` or absent: 2 s MPEG-TS segments. */
+  latencyMode: z.enum(LatencyModes).optional(),
 });
 export type LiveJob = z.infer<typeof LiveJobSchema>;
 
@@ -21,6 +25,7 @@ export type LiveJob = z.infer<typeof LiveJobSchema>;
 export const JobSchemas = {
   live: LiveJobSchema,
   'vod-encode': VodEncodeJobSchema,
+  clip: ClipJobSchema,
 } as const;
 export type JobName = keyof typeof JobSchemas;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobSchemas)[N]>;

@@ -43,18 +43,41 @@ export const BeaconSchema = z
     played: z.array(z.tuple([z.number().nonnegative(), z.number().nonnegative()])).max(50).optional(),
     rendition: z.string().max(16).nullable(),
     events: z.array(BeaconEventSchema).max(50),
+    /**
+     * The playback ticket (POST /v1/beacons/tickets) of this playbackId, viewerId and target. Beacons without a
+     * valid one are ignored and counted: statistics count only players the API let start (security #12, finding 9).
+     */
+    ticket: z.string().max(200).optional(),
   })
   .strict()
   .refine((b) => (b.liveSessionId === undefined) !== (b.vodId === undefined), 'exactly one of liveSessionId and vodId');
 export type Beacon = z.infer<typeof BeaconSchema>;
+
+/** POST /v1/beacons/tickets body: the playback the player starts (exactly one of liveSessionId / vodId). */
+export const PlaybackTicketRequestSchema = z
+  .object({
+    playbackId: z.string().min(8).max(64),
+    viewerId: z.string().min(8).max(64),
+    liveSessionId: z.string().uuid().optional(),
+    vodId: z.string().uuid().optional(),
+    /** The ticket this playback holds now: a renewal of a still valid ticket costs none of the address's new tickets. */
+    previous: z.string().max(200).optional(),
+  })
+  .strict()
+  .refine((b) => (b.liveSessionId === undefined) !== (b.vodId === undefined), 'exactly one of liveSessionId and vodId');
+export type PlaybackTicketRequest = z.infer<typeof PlaybackTicketRequestSchema>;
+
+/** A signed, short-lived ticket for one playback; its beacons carry it until `expiresAt` (renew before). */
+export const PlaybackTicketSchema = z.object({ ticket: z.string(), expiresAt: z.string().datetime() });
+export type PlaybackTicket = z.infer<typeof PlaybackTicketSchema>;
 
 /** POST /v1/beacons body: one beacon or a batch. */
 export const BeaconBatchSchema = z.object({ beacons: z.array(BeaconSchema).min(1).max(100) }).strict();
 export type BeaconBatch = z.infer<typeof BeaconBatchSchema>;
 
 /**
- * 202 answer of POST /v1/beacons. `ignored`: beacons for unknown live sessions or VODs, or for live sessions that
- * ended more than a few minutes ago. Retried beacons (same playbackId + seq) are accepted and then counted once.
+ * 202 answer of POST /v1/beacons. `ignored`: beacons without a valid ticket, for unknown live sessions or VODs, or
+ * for live sessions that ended more than a few minutes ago (one answer for all, so an id reveals nothing). Retried beacons (same playbackId + seq) are accepted and then counted once.
  */
 export const BeaconAckSchema = z.object({ accepted: z.number().int().nonnegative(), ignored: z.number().int().nonnegative() });
 export type BeaconAck = z.infer<typeof BeaconAckSchema>;

@@ -29,6 +29,13 @@ describe(parseMediaPlaylist.name, () => {
     });
   });
 
+  it('reads the fMP4 initialization segment each segment needs (EXT-X-MAP) and renders it back', () => {
+    const text = '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MAP:URI="init_r0.mp4"\n#EXTINF:2.0,\ns0.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init_r1.mp4"\n#EXTINF:2.0,\ns1.m4s\n';
+    const sut = parseMediaPlaylist(text);
+    expect(sut.segments.map((s) => s.map)).toEqual(['init_r0.mp4', 'init_r1.mp4']);
+    expect(parseMediaPlaylist(renderMediaPlaylist(sut)).segments).toEqual(sut.segments);
+  });
+
   it('reads an unfinished live playlist without ENDLIST and rejects non-playlists', () => {
     expect(parseMediaPlaylist('#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\na.ts\n')).toMatchObject({ endList: false, targetDuration: 4, segments: [{ uri: 'a.ts', duration: 4 }] });
     expect(() => parseMediaPlaylist('<html>')).toThrow(/EXTM3U/);

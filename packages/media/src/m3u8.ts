@@ -8,6 +8,8 @@ export interface MediaSegment {
   /** `#EXT-X-DISCONTINUITY` before this segment (timestamps or encoding changed). */
   discontinuity: boolean;
   programDateTime?: string;
+  /** `#EXT-X-MAP` URI in force for this segment (fMP4 initialization segment). */
+  map?: string;
 }
 
 /** An HLS media (variant) playlist. */
@@ -45,6 +47,7 @@ export function parseMediaPlaylist(text: string): MediaPlaylist {
   if (lines[0] !== '#EXTM3U') throw new Error('not an M3U8 playlist (missing #EXTM3U)');
   const out: MediaPlaylist = { ...emptyMediaPlaylist(0), playlistType: null, independentSegments: false };
   let pending: Partial<MediaSegment> & { duration?: number } = {};
+  let map: string | undefined;
   for (const line of lines.slice(1)) {
     let v: string | null;
     if ((v = attr(line, '#EXT-X-VERSION:')) !== null) out.version = Number(v);
@@ -56,10 +59,12 @@ export function parseMediaPlaylist(text: string): MediaPlaylist {
     else if (line === '#EXT-X-ENDLIST') out.endList = true;
     else if (line === '#EXT-X-DISCONTINUITY') pending.discontinuity = true;
     else if ((v = attr(line, '#EXT-X-PROGRAM-DATE-TIME:')) !== null) pending.programDateTime = v;
+    else if ((v = attr(line, '#EXT-X-MAP:')) !== null) map = /URI="([^"]+)"/.exec(v)?.[1];
     else if ((v = attr(line, '#EXTINF:')) !== null) pending.duration = Number.parseFloat(v.split(',')[0] ?? '0');
     else if (!line.startsWith('#')) {
       const seg: MediaSegment = { uri: line, duration: pending.duration ?? 0, discontinuity: pending.discontinuity ?? false };
       if (pending.programDateTime !== undefined) seg.programDateTime = pending.programDateTime;
+      if (map !== undefined) seg.map = map;
       out.segments.push(seg);
       pending = {};
     }
@@ -73,8 +78,10 @@ export function renderMediaPlaylist(p: MediaPlaylist): string {
   if (p.discontinuitySequence > 0) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${p.discontinuitySequence}`);
   if (p.playlistType) lines.push(`#EXT-X-PLAYLIST-TYPE:${p.playlistType}`);
   if (p.independentSegments) lines.push('#EXT-X-INDEPENDENT-SEGMENTS');
+  let map: string | undefined;
   for (const s of p.segments) {
     if (s.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
+    if (s.map !== undefined && s.map !== map) lines.push(`#EXT-X-MAP:URI="${(map = s.map)}"`);
     if (s.programDateTime) lines.push(`#EXT-X-PROGRAM-DATE-TIME:${s.programDateTime}`);
     lines.push(`#EXTINF:${s.duration.toFixed(3)},`, s.uri);
   }
@@ -103,8 +110,9 @@ export function renderMaster(variants: MasterVariant[]): string {
     const attrs = [
       `BANDWIDTH=${Math.round(v.peakBandwidth ?? nominal * MAXRATE_FACTOR)}`,
       `AVERAGE-BANDWIDTH=${Math.round(v.averageBandwidth ?? nominal)}`,
-      `RESOLUTION=${v.rendition.width}x${v.rendition.height}`,
     ];
+    // An audio-only variant has no picture: no RESOLUTION (nor FRAME-RATE) to claim.
+    if (v.rendition.height > 0) attrs.push(`RESOLUTION=${v.rendition.width}x${v.rendition.height}`);
     if (v.frameRate && v.frameRate > 0) attrs.push(`FRAME-RATE=${v.frameRate.toFixed(3)}`);
     attrs.push(`CODECS="${v.codecs}"`);
     lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, v.uri);

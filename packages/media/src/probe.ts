@@ -18,7 +18,7 @@ export interface ProbeResult {
     channels?: number;
     bit_rate?: string;
   }[];
-  format: { format_name?: string; duration?: string; bit_rate?: string; size?: string };
+  format: { format_name?: string; duration?: string; start_time?: string; bit_rate?: string; size?: string };
 }
 
 export interface ProbeOptions {

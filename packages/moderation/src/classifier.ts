@@ -1,4 +1,5 @@
 import type { ChatSettings } from '@onda/contracts';
+import { outboundRequest, type OutboundOptions, type OutboundResult } from '@onda/outbound';
 import type { ModerationOutcome } from './outcome.js';
 import { OUTCOMES } from './outcome.js';
 
@@ -31,34 +32,41 @@ function cleanLabels(labels: unknown): string[] {
     .slice(0, MAX_LABELS);
 }
 
+/** How the classifier is reached: the outbound guard (default) or a stand-in in tests. */
+export type ClassifierTransport = (url: string, options: OutboundOptions) => Promise<OutboundResult>;
+
 /**
  * POSTs `{text, channelId?, authorKey}` as JSON and expects `{action: 'deliver'|'mask'|'hold'|'drop', labels?: string[]}`.
- * The whole exchange, body included, is bounded by `timeoutMs` (AbortSignal.timeout). Never throws.
+ * The call goes through the outbound guard: a special-purpose address (loopback, private, ...) is refused unless
+ * `allowPrivate` (the operator's opt-in), the socket connects to the address checked, no redirects, and the whole
+ * exchange, body included, is bounded by `timeoutMs` and 64 KiB. Never throws.
  */
-export async function callClassifier(settings: ClassifierSettings, request: ClassifierRequest, fetchImpl: typeof fetch = fetch): Promise<ClassifierReply> {
-  try {
-    const res = await fetchImpl(settings.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(settings.timeoutMs),
-      redirect: 'error',
-    });
-    const raw = await res.text();
-    if (!res.ok) return { status: 'error', detail: `HTTP ${res.status}` };
-    if (raw.length > MAX_REPLY_BYTES) return { status: 'error', detail: 'reply too large' };
-    let body: unknown;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      return { status: 'error', detail: 'reply is not JSON' };
-    }
-    const action = (body as { action?: unknown } | null)?.action;
-    if (typeof action !== 'string' || !(OUTCOMES as readonly string[]).includes(action)) return { status: 'error', detail: 'reply has no valid action' };
-    return { status: 'ok', action: action as ModerationOutcome, labels: cleanLabels((body as { labels?: unknown }).labels) };
-  } catch (err) {
-    const name = (err as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') return { status: 'timeout' };
-    return { status: 'error', detail: (err as Error).message || String(err) };
+export async function callClassifier(
+  settings: ClassifierSettings,
+  request: ClassifierRequest,
+  opts: { allowPrivate?: boolean; transport?: ClassifierTransport } = {},
+): Promise<ClassifierReply> {
+  const res = await (opts.transport ?? outboundRequest)(settings.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(request),
+    allowPrivate: opts.allowPrivate === true,
+    timeoutMs: settings.timeoutMs,
+    connectTimeoutMs: settings.timeoutMs,
+    maxResponseBytes: MAX_REPLY_BYTES,
+  });
+  if (!res.ok) {
+    if (res.reason === 'timeout') return { status: 'timeout' };
+    return { status: 'error', detail: res.reason === 'too_large' ? 'reply too large' : 'unreachable or not allowed' };
   }
+  if (res.status < 200 || res.status >= 300) return { status: 'error', detail: `HTTP ${res.status}` };
+  let body: unknown;
+  try {
+    body = JSON.parse(res.body.toString('utf8'));
+  } catch {
+    return { status: 'error', detail: 'reply is not JSON' };
+  }
+  const action = (body as { action?: unknown } | null)?.action;
+  if (typeof action !== 'string' || !(OUTCOMES as readonly string[]).includes(action)) return { status: 'error', detail: 'reply has no valid action' };
+  return { status: 'ok', action: action as ModerationOutcome, labels: cleanLabels((body as { labels?: unknown }).labels) };
 }

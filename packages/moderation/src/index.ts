@@ -3,6 +3,7 @@ export * from './pipeline.js';
 export * from './settings.js';
 export * from './recent.js';
 export { BlockedPatterns, PATTERN_INPUT_MAX, validateBlockedPattern, type PatternVerdict } from './patterns.js';
+export { PatternRunner, sharedPatternRunner } from './pattern-worker.js';
 export { compileBlockedWords, parseBlockedWord, validateBlockedWord } from './blocked-words.js';
 export { callClassifier, type ClassifierReply, type ClassifierRequest, type ClassifierSettings } from './classifier.js';
 export { containsLink, foldForLinks } from './links.js';

@@ -1,4 +1,4 @@
-import { Script, createContext } from 'node:vm';
+import { sharedPatternRunner, type PatternRunner, type PatternVerdict } from './pattern-worker.js';
 
 /**
  * Per-channel blocked patterns: JavaScript regular expressions, case-insensitive (flags `iu`).
@@ -6,11 +6,12 @@ import { Script, createContext } from 'node:vm';
  * Regular expressions can take exponential (`(a+)+b`) or high polynomial (`a*a*a*b`) time on hostile input, and a
  * regex blocks the event loop of the whole API while it runs. So:
  * 1. `validateBlockedPattern` (call it when settings are saved) refuses invalid syntax, patterns that match the
- *    empty string (they would drop every message), backreferences, and nested quantifiers (star height > 1);
- * 2. patterns with at most one unbounded quantifier and no repeated alternation run directly: at most quadratic
- *    in the input, which is capped at PATTERN_INPUT_MAX characters;
- * 3. the rest (several unbounded quantifiers, a repeated alternation) run inside a node:vm context with a time
- *    limit, which V8 enforces even in the middle of a regex; running out of time holds the message for review.
+ *    empty string (they would drop every message), backreferences, lookaround, nested quantifiers (star height > 1)
+ *    and repeated alternations such as (a|aa)+ (exponential when branches overlap);
+ * 2. patterns with at most one unbounded quantifier run directly: at most quadratic in the input, which is capped
+ *    at PATTERN_INPUT_MAX characters;
+ * 3. the rest (several unbounded quantifiers: polynomial) run on a worker thread with a per-message budget (see
+ *    PatternRunner), never on the event loop; running out of time holds the message for review.
  */
 
 export const PATTERN_INPUT_MAX = 1000;
@@ -48,6 +49,7 @@ function analyse(source: string): Analysis {
       last = 'atom';
     } else if (c === '(') {
       stack.push({ quantified: false, alternation: false });
+      if (/^\(\?<?[=!]/.test(source.slice(i, i + 4))) return { error: 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not allowed', guarded };
       if (source[i + 1] === '?') {
         const named = /^\?<(?![=!])[^>]*>/.exec(source.slice(i + 1));
         i += named ? named[0].length : source[i + 2] === '<' ? 3 : 2;
@@ -57,6 +59,8 @@ function analyse(source: string): Analysis {
       last = stack.length > 1 ? (stack.pop() as Group) : 'atom';
       const parent = stack[stack.length - 1] as Group;
       if (last !== 'atom' && last.quantified) parent.quantified = true;
+      // ((a|aa))+ repeats the alternation as much as (a|aa)+ does.
+      if (last !== 'atom' && last.alternation) parent.alternation = true;
     } else if (c === '|') {
       top.alternation = true;
       last = null;
@@ -72,7 +76,7 @@ function analyse(source: string): Analysis {
       if (source[i + 1] === '?') i++;
       if (last && last !== 'atom' && max > 1) {
         if (last.quantified) return { error: 'nested quantifiers such as (a+)+ are not allowed: they can take exponential time', guarded };
-        if (last.alternation) guarded = true;
+        if (last.alternation) return { error: 'a repeated alternation such as (a|aa)+ is not allowed: it can take exponential time; list the words without repeating the group', guarded };
       }
       if (max === Infinity && ++unbounded > 1) guarded = true;
       // Only a quantifier that can match different lengths makes an enclosing repetition ambiguous.
@@ -99,18 +103,19 @@ export function validateBlockedPattern(source: string): string | null {
   return null;
 }
 
-export type PatternVerdict = 'match' | 'none' | 'timeout';
+export type { PatternVerdict } from './pattern-worker.js';
 
 /** Compiled blocked patterns of one channel. Invalid or refused ones are skipped and listed in `rejected`. */
 export class BlockedPatterns {
   readonly rejected: Array<{ index: number; pattern: string; error: string }> = [];
   private readonly direct: RegExp[] = [];
   private readonly guarded: string[] = [];
-  private sandbox: { context: object; script: Script; input: { texts: string[] } } | null = null;
 
   constructor(
     patterns: readonly string[],
+    /** Time budget of one message's check on the pattern worker. */
     private readonly timeoutMs = 50,
+    private readonly runner: PatternRunner = sharedPatternRunner(),
   ) {
     patterns.forEach((pattern, index) => {
       const error = validateBlockedPattern(pattern);
@@ -118,13 +123,6 @@ export class BlockedPatterns {
       else if (analyse(pattern).guarded) this.guarded.push(pattern);
       else this.direct.push(new RegExp(pattern, PATTERN_FLAGS));
     });
-    if (this.guarded.length) {
-      const input = { texts: [] as string[] };
-      const context = createContext({ input });
-      new Script(`var patterns = ${JSON.stringify(this.guarded)}.map((p) => new RegExp(p, ${JSON.stringify(PATTERN_FLAGS)}));`).runInContext(context);
-      const script = new Script('patterns.some((p) => input.texts.some((t) => p.test(t)))');
-      this.sandbox = { context, script, input };
-    }
   }
 
   get size(): number {
@@ -132,16 +130,10 @@ export class BlockedPatterns {
   }
 
   /** Tests the texts (the message and its folded form) against every pattern. */
-  test(texts: readonly string[]): PatternVerdict {
+  async test(texts: readonly string[]): Promise<PatternVerdict> {
     const capped = [...new Set(texts.map((t) => t.slice(0, PATTERN_INPUT_MAX)))];
     if (this.direct.some((re) => capped.some((t) => re.test(t)))) return 'match';
-    if (!this.sandbox) return 'none';
-    this.sandbox.input.texts = capped;
-    try {
-      return this.sandbox.script.runInContext(this.sandbox.context, { timeout: this.timeoutMs }) ? 'match' : 'none';
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return 'timeout';
-      throw err;
-    }
+    if (!this.guarded.length) return 'none';
+    return this.runner.run(this.guarded, PATTERN_FLAGS, capped, this.timeoutMs);
   }
 }

@@ -59,10 +59,10 @@ describe(createModerationPipeline.name, () => {
       expect((await sut.check('aaaa', viewer)).outcome).toBe('deliver');
     });
 
-    it('holds a message on which a sandboxed pattern runs out of time', async () => {
-      const sut = createModerationPipeline({ ...base, blockedPatterns: ['(a|aa)+b'] }, { patternTimeoutMs: 20 });
+    it('holds a message on which a pattern runs out of its time on the worker', async () => {
+      const sut = createModerationPipeline({ ...base, blockedPatterns: ['a*a*a*a*a*b'] }, { patternTimeoutMs: 20 });
       // (A moderator, so the repeated-characters rule does not drop it first.)
-      expect(await sut.check('a'.repeat(64) + 'c', moderator)).toEqual({ outcome: 'hold', text: 'a'.repeat(64) + 'c', hits: ['blocked-pattern:timeout'] });
+      expect(await sut.check('a'.repeat(900) + 'c', moderator)).toEqual({ outcome: 'hold', text: 'a'.repeat(900) + 'c', hits: ['blocked-pattern:timeout'] });
     });
   });
 
@@ -134,7 +134,14 @@ describe(createModerationPipeline.name, () => {
     afterAll(() => server.close());
 
     const withClassifier = (path: string, failMode: 'open' | 'closed', timeoutMs = 2000) =>
-      createModerationPipeline({ ...base, classifier: { url: server.url(path), timeoutMs, failMode } }, { channelId: 'chan-1' });
+      createModerationPipeline({ ...base, classifier: { url: server.url(path), timeoutMs, failMode } }, { channelId: 'chan-1', allowPrivate: true });
+
+    it('never reaches a classifier on a loopback address unless private addresses are allowed (finding 2)', async () => {
+      const before = server.requests.length;
+      const sut = createModerationPipeline({ ...base, classifier: { url: server.url('/verdict/drop'), timeoutMs: 2000, failMode: 'open' } }, { channelId: 'chan-1' });
+      expect(await sut.check('private words', viewer)).toEqual({ outcome: 'deliver', text: 'private words', hits: ['classifier:error', 'classifier:unavailable'] });
+      expect(server.requests.length).toBe(before);
+    });
 
     it('applies the verdict and its labels, sending the original text', async () => {
       const sut = withClassifier('/words', 'open');
@@ -149,7 +156,7 @@ describe(createModerationPipeline.name, () => {
     });
 
     it('is not asked about a message that is dropped anyway', async () => {
-      const sut = createModerationPipeline({ ...base, profanity: 'drop', classifier: { url: server.url('/verdict/deliver'), timeoutMs: 2000, failMode: 'open' } });
+      const sut = createModerationPipeline({ ...base, profanity: 'drop', classifier: { url: server.url('/verdict/deliver'), timeoutMs: 2000, failMode: 'open' } }, { allowPrivate: true });
       const before = server.requests.length;
       expect((await sut.check('fuck', viewer)).outcome).toBe('drop');
       expect(server.requests.length).toBe(before);

@@ -1,6 +1,6 @@
 import type { ChatRole } from '@onda/contracts';
 import { compileBlockedWords } from './blocked-words.js';
-import { callClassifier } from './classifier.js';
+import { callClassifier, type ClassifierTransport } from './classifier.js';
 import { DEFAULT_REPEAT_RULE, fingerprint, isRepetitive, type RepeatRule } from './flood.js';
 import { containsLink, foldForLinks } from './links.js';
 import { maskSpans, type Span } from './mask.js';
@@ -41,9 +41,12 @@ export interface ModerationOptions {
   flood?: { maxMessages: number; windowMs: number };
   /** Messages that are mostly the same few characters (default: 30+ visible, at most 15% distinct). */
   repeat?: RepeatRule;
-  /** Time limit of the sandbox that runs the riskier blocked patterns (default 50 ms). */
+  /** Time budget per message of the worker thread that runs the riskier blocked patterns (default 50 ms). */
   patternTimeoutMs?: number;
-  fetch?: typeof fetch;
+  /** Lets the classifier reach loopback/private addresses (the operator's opt-in; off by default). */
+  allowPrivate?: boolean;
+  /** How the classifier is reached (tests); defaults to the outbound guard. */
+  transport?: ClassifierTransport;
   now?: () => number;
 }
 
@@ -115,8 +118,8 @@ export function createModerationPipeline(settings: ModerationSettings, options: 
     if (patterns.size) {
       filters.push({
         name: 'blocked-patterns',
-        run: ({ text, folded }) => {
-          const verdict = patterns.test([text, folded()]);
+        run: async ({ text, folded }) => {
+          const verdict = await patterns.test([text, folded()]);
           if (verdict === 'match') return { outcome: 'drop', hits: ['blocked-pattern'] };
           // A pattern that ran out of time on this input is a hostile or pathological message: let a human look.
           if (verdict === 'timeout') return { outcome: 'hold', hits: ['blocked-pattern:timeout'] };
@@ -160,7 +163,7 @@ export function createModerationPipeline(settings: ModerationSettings, options: 
       run: async ({ text, ctx, privileged, sofar }) => {
         if (sofar === 'drop') return null;
         const request = { text, authorKey: ctx.authorKey, ...(options.channelId ? { channelId: options.channelId } : {}) };
-        const reply = await callClassifier(classifier, request, options.fetch);
+        const reply = await callClassifier(classifier, request, { allowPrivate: options.allowPrivate === true, ...(options.transport ? { transport: options.transport } : {}) });
         if (reply.status === 'ok') {
           if (reply.action === 'deliver') return null;
           const hits = ['classifier', ...reply.labels.map((l) => `classifier:${l}`)];

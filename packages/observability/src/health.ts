@@ -5,11 +5,18 @@ export interface ReadinessCheck {
   name: string;
   /** Resolves when the dependency answers; rejects, or outlives the timeout, when it does not. */
   check(signal: AbortSignal): Promise<unknown>;
+  /**
+   * A shared dependency whose loss degrades the node but does not make another node any better (S3, Redis
+   * for every API node): reported, but the node stays ready. Failing it would take EVERY replica out of the
+   * balancer at once and turn a partial outage (media, chat fan-out) into a whole one.
+   */
+  degradesOnly?: boolean;
 }
 
 export interface CheckResult {
   name: string;
   ok: boolean;
+  degradesOnly?: boolean;
   ms: number;
   /** Safe to show to anyone: "timed out after 3000 ms", "HTTP 502", or "unreachable". */
   reason?: string;
@@ -48,12 +55,12 @@ export async function checkReadiness(checks: readonly ReadinessCheck[], opts: { 
       return { name: c.name, ok: true, ms: Math.round(performance.now() - started) };
     } catch (error) {
       const reason = error instanceof CheckFailure ? error.message : 'unreachable';
-      return { name: c.name, ok: false, ms: Math.round(performance.now() - started), reason, error };
+      return { name: c.name, ok: false, ms: Math.round(performance.now() - started), reason, error, ...(c.degradesOnly ? { degradesOnly: true } : {}) };
     } finally {
       clearTimeout(timer);
     }
   }));
-  return { ready: results.every((r) => r.ok), checks: results };
+  return { ready: results.every((r) => r.ok || r.degradesOnly), checks: results };
 }
 
 /** The dependency answers a GET of `url` with a 2xx (e.g. the API's /healthz). */
@@ -73,9 +80,9 @@ export function storageCheck(storage: { head(key: string): Promise<unknown> }, k
   return { name: 'storage', check: () => storage.head(key) };
 }
 
-/** The body of a ready answer: each check's name and `ok`. */
+/** The body of a ready answer: each check's name and `ok` (or why not: `degraded` when a degradesOnly check failed). */
 export interface ReadyBody {
-  status: 'ready';
+  status: 'ready' | 'degraded';
   checks: Record<string, string>;
 }
 
@@ -86,7 +93,7 @@ export type ReadinessAnswer =
 /** What /readyz answers: `{status: 'ready', checks}` or a 503 problem naming the failed checks. */
 export function readinessBody(report: ReadinessReport): ReadinessAnswer {
   const checks = Object.fromEntries(report.checks.map((c) => [c.name, c.ok ? 'ok' : c.reason ?? 'unreachable']));
-  if (report.ready) return { status: 200, contentType: 'application/json', body: { status: 'ready', checks } };
+  if (report.ready) return { status: 200, contentType: 'application/json', body: { status: report.checks.every((c) => c.ok) ? 'ready' : 'degraded', checks } };
   const failed = report.checks.filter((c) => !c.ok);
   const problem = {
     type: 'https://onda.dev/problems/unavailable',

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CheckFailure, checkReadiness, httpCheck, storageCheck, type ReadinessReport } from './health.js';
+import { CheckFailure, checkReadiness, httpCheck, readinessBody, storageCheck, type ReadinessReport } from './health.js';
 import { bearerMatches, startOpsServer, type OpsServer } from './http.js';
 import { chatMetrics } from './metrics.js';
 import { findSamples, parsePrometheusText } from './parse.js';
@@ -21,6 +21,16 @@ describe('readiness checks', () => {
       { name: 'hangs', ok: false, reason: 'timed out after 200 ms' },
     ]);
     expect((report.checks[1]!.error as Error).message).toContain('ECONNREFUSED');
+  });
+
+  it('stay ready but say degraded when only a degradesOnly check fails; a required one still fails', async () => {
+    const down = (name: string, degradesOnly?: boolean) => ({ name, degradesOnly, check: async () => Promise.reject(new Error('connect ECONNREFUSED')) });
+    const degraded = await checkReadiness([{ name: 'database', check: async () => 1 }, down('storage', true)]);
+    expect(degraded.ready).toBe(true);
+    expect(readinessBody(degraded)).toEqual({ status: 200, contentType: 'application/json', body: { status: 'degraded', checks: { database: 'ok', storage: 'unreachable' } } });
+    const notReady = await checkReadiness([down('database'), down('storage', true)]);
+    expect(notReady.ready).toBe(false);
+    expect(readinessBody(notReady)).toMatchObject({ status: 503, body: { detail: 'Not ready: database (unreachable), storage (unreachable)' } });
   });
 
   it('count an absent probe key as a storage that answers', async () => {
@@ -66,6 +76,15 @@ describe(startOpsServer.name, () => {
     const missing = await fetch(`${sut.url}/nope`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('without METRICS_TOKEN serves /metrics only to unproxied loopback scrapes (finding 14)', async () => {
+    sut = await startOpsServer({ host: '127.0.0.1', port: 0, registry: createMetricsRegistry({ defaultMetrics: false }), readiness: [] });
+    expect((await fetch(`${sut.url}/metrics`)).status).toBe(200);
+    // Relayed by a reverse proxy on this host: someone elsewhere is asking.
+    const proxied = await fetch(`${sut.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(proxied.status).toBe(401);
+    expect((await fetch(`${sut.url}/metrics`, { headers: { forwarded: 'for=203.0.113.9' } })).status).toBe(401);
   });
 
   it('answers /readyz with a 503 problem naming the failed dependency, and tells the caller why', async () => {

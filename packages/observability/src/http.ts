@@ -30,10 +30,21 @@ export interface MetricsHandlerOptions {
 }
 
 /** Answers a scrape with the registry in Prometheus text format (plain node:http, so Express can mount it too). */
+function localUnproxied(req: IncomingMessage): boolean {
+  const peer = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  return (peer === '::1' || peer.startsWith('127.')) && req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined;
+}
+
 export function metricsHandler(registry: Registry, opts: MetricsHandlerOptions = {}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       problem(res, 405, 'validation_failed', 'Method not allowed', 'Use GET', { allow: 'GET, HEAD' });
+      return;
+    }
+    // Without METRICS_TOKEN only this machine may scrape (finding 14): metrics name live sessions and volumes. A
+    // request relayed by a local reverse proxy (X-Forwarded-For / Forwarded) is not from this machine.
+    if (!opts.token && !localUnproxied(req)) {
+      problem(res, 401, 'unauthenticated', 'Authentication required', 'Set METRICS_TOKEN to scrape from another host (without it only loopback may scrape)', { 'www-authenticate': 'Bearer' });
       return;
     }
     if (!bearerMatches(req.headers.authorization, opts.token)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatMetrics, httpMetrics, ingestMetrics, jobMetrics, liveSessionMetrics, liveTranscodeMetrics, queueDepthMetrics } from './metrics.js';
+import { broadcastLabel, chatMetrics, httpMetrics, ingestMetrics, jobMetrics, liveSessionMetrics, liveTranscodeMetrics, queueDepthMetrics } from './metrics.js';
 import { findSamples, parsePrometheusText } from './parse.js';
 import { createMetricsRegistry } from './registry.js';
 
@@ -63,6 +63,20 @@ describe('metric definitions', () => {
     expect(value(parsed, 'onda_live_sessions', { state: 'reconnecting' })).toBe(1);
   });
 
+  it('label broadcasts opaquely: no series names a live session id (finding 14)', async () => {
+    const registry = createMetricsRegistry({ defaultMetrics: false });
+    const id = '0190a000-0000-7000-8000-00000000beef';
+    liveTranscodeMetrics(registry).sample(id, { bitrateKbps: 4500, fps: 30, speed: 1, keyframeIntervalSeconds: 2, droppedFrames: 0 });
+    ingestMetrics(registry, () => [{ liveSessionId: id, bytesRead: 1000, startedAt: 0 }]);
+    const text = await registry.metrics();
+    expect(text).not.toContain(id);
+    expect(text).not.toContain('live_session_id');
+    expect(broadcastLabel(id)).toMatch(/^[0-9a-f]{12}$/);
+    expect(broadcastLabel(id)).toBe(broadcastLabel(id));
+    expect(broadcastLabel(id)).not.toBe(broadcastLabel('0190a000-0000-7000-8000-00000000beee'));
+    expect(value(await scrape(registry), 'onda_live_transcode_fps', { broadcast: broadcastLabel(id) })).toBe(30);
+  });
+
   it('keep per-session live series only while the session runs', async () => {
     const registry = createMetricsRegistry({ defaultMetrics: false });
     const sut = liveTranscodeMetrics(registry);
@@ -71,14 +85,14 @@ describe('metric definitions', () => {
     sut.sample('s1', { bitrateKbps: 4400, fps: 29.5, speed: null, keyframeIntervalSeconds: 2, droppedFrames: 2 });
     let parsed = await scrape(registry);
     expect(value(parsed, 'onda_worker_live_sessions')).toBe(1);
-    expect(value(parsed, 'onda_live_source_bitrate_kbps', { live_session_id: 's1' })).toBe(4400);
-    expect(value(parsed, 'onda_live_transcode_fps', { live_session_id: 's1' })).toBe(29.5);
+    expect(value(parsed, 'onda_live_source_bitrate_kbps', { broadcast: broadcastLabel('s1') })).toBe(4400);
+    expect(value(parsed, 'onda_live_transcode_fps', { broadcast: broadcastLabel('s1') })).toBe(29.5);
     expect(findSamples(parsed, 'onda_live_transcode_speed')).toEqual([]);
-    expect(value(parsed, 'onda_live_dropped_frames_total', { live_session_id: 's1' })).toBe(5);
+    expect(value(parsed, 'onda_live_dropped_frames_total', { broadcast: broadcastLabel('s1') })).toBe(5);
     sut.sessionEnded('s1');
     parsed = await scrape(registry);
     expect(value(parsed, 'onda_worker_live_sessions')).toBe(0);
-    expect(parsed.samples.filter((s) => s.labels.live_session_id === 's1')).toEqual([]);
+    expect(parsed.samples.filter((s) => s.labels.broadcast === broadcastLabel('s1'))).toEqual([]);
   });
 
   it('compute the ingest bitrate from bytes received between scrapes', async () => {
@@ -92,13 +106,13 @@ describe('metric definitions', () => {
     let parsed = await scrape(registry);
     expect(value(parsed, 'onda_ingest_publishers')).toBe(1);
     // 500 kB in the first 10 s = 400 kbit/s.
-    expect(value(parsed, 'onda_ingest_bitrate_kbps', { live_session_id: 's1' })).toBe(400);
+    expect(value(parsed, 'onda_ingest_bitrate_kbps', { broadcast: broadcastLabel('s1') })).toBe(400);
     expect(value(parsed, 'onda_ingest_publishes_total', { result: 'refused' })).toBe(2);
     publishers[0]!.bytesRead += 250_000;
     now += 1000; // too short a window: the last value stands
-    expect(value(await scrape(registry), 'onda_ingest_bitrate_kbps', { live_session_id: 's1' })).toBe(400);
+    expect(value(await scrape(registry), 'onda_ingest_bitrate_kbps', { broadcast: broadcastLabel('s1') })).toBe(400);
     now += 4000;
-    expect(value(await scrape(registry), 'onda_ingest_bitrate_kbps', { live_session_id: 's1' })).toBe(400);
+    expect(value(await scrape(registry), 'onda_ingest_bitrate_kbps', { broadcast: broadcastLabel('s1') })).toBe(400);
     publishers.pop();
     parsed = await scrape(registry);
     expect(value(parsed, 'onda_ingest_publishers')).toBe(0);

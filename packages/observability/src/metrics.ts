@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { metricOnce } from './registry.js';
 
@@ -98,6 +99,19 @@ export function jobMetrics(registry: Registry): JobMetrics {
   };
 }
 
+// --- Per-broadcast series ---------------------------------------------------------------------------------
+
+const BROADCAST_KEY = randomBytes(32);
+
+/**
+ * The `broadcast` label of a live session's series: an opaque 12-hex id, stable for this process, from which
+ * the session id (and so a private channel's broadcast) cannot be recovered by whoever reads /metrics
+ * (security issue #12, finding 14). The worker and ingest log it next to the session id for operators.
+ */
+export function broadcastLabel(liveSessionId: string): string {
+  return createHmac('sha256', BROADCAST_KEY).update(liveSessionId).digest('hex').slice(0, 12);
+}
+
 // --- Worker: live transcodes ---------------------------------------------------------------------------
 
 /** One ingest health sample of a live session (the worker's view; see apps/worker/src/ingest-health.ts). */
@@ -110,16 +124,18 @@ export interface LiveHealthSample {
   droppedFrames: number;
 }
 
-/** Live broadcasts on this worker and their health gauges, labelled by live session id while they run. */
+/** Live broadcasts on this worker and their health gauges, labelled by `broadcastLabel` while they run. */
 export interface LiveTranscodeMetrics {
   sessionStarted(): void;
   /** Ends the session's count and removes its per-session series. */
   sessionEnded(liveSessionId: string): void;
   sample(liveSessionId: string, s: LiveHealthSample): void;
+  /** The broadcast moved to overload step `level` (0 = full ladder): `shed`, `restore`, or `start` (planned lighter). */
+  overloadStep(liveSessionId: string, level: number, action: 'shed' | 'restore' | 'start'): void;
 }
 
 export function liveTranscodeMetrics(registry: Registry): LiveTranscodeMetrics {
-  const gauge = (name: string, help: string, labelNames: readonly string[] = ['live_session_id']) =>
+  const gauge = (name: string, help: string, labelNames: readonly string[] = ['broadcast']) =>
     metricOnce(registry, name, () => new Gauge({ name, help, labelNames, registers: [registry] }));
   const sessions = gauge('onda_worker_live_sessions', 'Live broadcasts this worker is transcoding', []);
   const bitrate = gauge('onda_live_source_bitrate_kbps', 'Bitrate of the encoder\'s stream as the worker measures it (kbit/s)');
@@ -127,24 +143,33 @@ export function liveTranscodeMetrics(registry: Registry): LiveTranscodeMetrics {
   const speed = gauge('onda_live_transcode_speed', 'Live ffmpeg speed (1 = real time; below 1 it falls behind)');
   const keyframes = gauge('onda_live_source_keyframe_interval_seconds', 'Keyframe interval of the encoder\'s stream (seconds)');
   const dropped = metricOnce(registry, 'onda_live_dropped_frames_total', () => new Counter({
-    name: 'onda_live_dropped_frames_total', help: 'Frames the live ffmpeg dropped', labelNames: ['live_session_id'] as const, registers: [registry],
+    name: 'onda_live_dropped_frames_total', help: 'Frames the live ffmpeg dropped', labelNames: ['broadcast'] as const, registers: [registry],
   }));
-  const perSession = [bitrate, fps, speed, keyframes];
+  const shedLevel = gauge('onda_live_shed_level', 'Overload step of the live ladder (0 = as planned; higher = lighter, see README)');
+  const steps = metricOnce(registry, 'onda_live_overload_steps_total', () => new Counter({
+    name: 'onda_live_overload_steps_total', help: 'Live ladders made lighter (shed, start) or restored because of CPU', labelNames: ['action'] as const, registers: [registry],
+  }));
+  const perSession = [bitrate, fps, speed, keyframes, shedLevel];
   return {
     sessionStarted: () => sessions.inc(),
     sessionEnded(id) {
       sessions.dec();
-      for (const g of perSession) g.remove({ live_session_id: id });
-      dropped.remove({ live_session_id: id });
+      const l = { broadcast: broadcastLabel(id) };
+      for (const g of perSession) g.remove(l);
+      dropped.remove(l);
     },
     sample(id, s) {
-      const l = { live_session_id: id };
+      const l = { broadcast: broadcastLabel(id) };
       const set = (g: Gauge, v: number | null) => (v === null ? g.remove(l) : g.set(l, v));
       set(bitrate, s.bitrateKbps);
       set(fps, s.fps);
       set(speed, s.speed);
       set(keyframes, s.keyframeIntervalSeconds);
       dropped.inc(l, Math.max(0, s.droppedFrames));
+    },
+    overloadStep(id, level, action) {
+      shedLevel.set({ broadcast: broadcastLabel(id) }, level);
+      steps.inc({ action });
     },
   };
 }
@@ -183,7 +208,7 @@ export function ingestMetrics(registry: Registry, publishers: () => PublisherSta
   metricOnce(registry, 'onda_ingest_bitrate_kbps', () => new Gauge({
     name: 'onda_ingest_bitrate_kbps',
     help: 'Bitrate each encoder sends to this ingest (kbit/s, RTMP bytes received, averaged since the previous scrape)',
-    labelNames: ['live_session_id'] as const,
+    labelNames: ['broadcast'] as const,
     registers: [registry],
     collect() {
       const t = now();
@@ -196,12 +221,12 @@ export function ingestMetrics(registry: Registry, publishers: () => PublisherSta
           ? { bytes: p.bytesRead, at: t, kbps: ms > 0 ? ((p.bytesRead - prev.bytes) * 8) / ms : 0 }
           : prev;
         last.set(p.liveSessionId, next);
-        this.set({ live_session_id: p.liveSessionId }, Math.max(0, Math.round(next.kbps * 10) / 10));
+        this.set({ broadcast: broadcastLabel(p.liveSessionId) }, Math.max(0, Math.round(next.kbps * 10) / 10));
       }
       for (const id of [...last.keys()]) {
         if (seen.has(id)) continue;
         last.delete(id);
-        this.remove({ live_session_id: id });
+        this.remove({ broadcast: broadcastLabel(id) });
       }
     },
   }));

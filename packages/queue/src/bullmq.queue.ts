@@ -1,6 +1,7 @@
 import type { JobName, JobPayload } from '@onda/contracts';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisClient } from './redis.js';
 import { waitAll } from './memory.queue.js';
 import type { ConsumeOptions, Consumer, EnqueueOptions, JobHandler, JobQueue } from './queue.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, JobPayloadError, parseJobPayload } from './validate.js';
@@ -80,7 +81,7 @@ export class BullMqQueue implements JobQueue {
     };
     // The producer connection fails fast (default retries per request) so an API request does not hang
     // while Redis is down; worker connections below retry forever, as BullMQ requires.
-    this.connection = new Redis(options.redisUrl);
+    this.connection = createRedisClient(options.redisUrl, 'producer');
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<void> {
@@ -99,7 +100,7 @@ export class BullMqQueue implements JobQueue {
 
   consume<N extends JobName>(name: N, handler: JobHandler<N>, options: ConsumeOptions = {}): Consumer {
     if (this.closed) throw new Error('BullMqQueue is closed');
-    const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+    const connection = createRedisClient(this.options.redisUrl, 'subscriber');
     const abort = new AbortController();
     const worker = new Worker(
       name,

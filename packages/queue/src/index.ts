@@ -4,3 +4,4 @@ export { MemoryQueue, type MemoryQueueOptions } from './memory.queue.js';
 export { BullMqQueue, type BullMqQueueOptions } from './bullmq.queue.js';
 export { createQueue, type QueueConfig } from './create-queue.js';
 export { observeJobs, type JobObserver } from './observe.js';
+export { createRedisClient, type RedisUse } from './redis.js';

@@ -25,7 +25,7 @@ export interface Platform {
 }
 
 export interface ScaleOutOptions {
-  /** Extra environment of every role, e.g. QUEUE_LOCK_DURATION_MS for quick retries of a dead worker's jobs. */
+  /** Extra environment of every role, e.g. QUEUE_LOCK_DURATION_MS for quick retries of a dead worker's jobs (embedded: of its one process). */
   env?: Record<string, string>;
 }
 
@@ -38,6 +38,12 @@ async function createAdmin(env: Record<string, string>): Promise<string> {
   const match = /\n\s+(onda_[A-Za-z0-9_-]+)\s*\n/.exec(cli.output());
   if (code !== 0 || !match) throw new Error(`create-admin failed (${code}):\n${cli.output()}`);
   return match[1]!;
+}
+
+/** Makes the launcher's admin (E2E_ADMIN) an operator, as `onda create-admin --operator` does on a real installation. */
+export async function promoteToOperator(platform: Platform): Promise<void> {
+  const cli = run('create-admin', 'node', [onda, 'create-admin', '--email', E2E_ADMIN.email, '--operator'], platform.env);
+  if ((await cli.exited) !== 0) throw new Error(`create-admin --operator failed:\n${cli.output()}`);
 }
 
 async function ready(apiUrl: string, procs: Proc[]): Promise<void> {
@@ -53,12 +59,15 @@ async function ready(apiUrl: string, procs: Proc[]): Promise<void> {
   );
 }
 
-/** Embedded mode exactly as `npm start` runs it: one process, its own PostgreSQL, local disk, in-process queue. */
-export async function startEmbedded(): Promise<Platform> {
+/**
+ * Embedded mode exactly as `npm start` runs it: one process, its own PostgreSQL, local disk, in-process queue.
+ * `env` adds to its environment (e.g. WORKER_LIVE_CAPACITY, OUTBOUND_ALLOW_PRIVATE for a webhook receiver on loopback).
+ */
+export async function startEmbedded(options: ScaleOutOptions = {}): Promise<Platform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'onda-e2e-embedded-'));
   const [apiPort, rtmpPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const env = { DATA_DIR: dataDir, API_PORT: String(apiPort), RTMP_PORT: String(rtmpPort), PUBLIC_URL: apiUrl, RTMP_PUBLIC_URL: `rtmp://127.0.0.1:${rtmpPort}/live`, DATABASE_URL: '', REDIS_URL: '', S3_BUCKET: '' };
+  const env = { DATA_DIR: dataDir, API_PORT: String(apiPort), RTMP_PORT: String(rtmpPort), PUBLIC_URL: apiUrl, RTMP_PUBLIC_URL: `rtmp://127.0.0.1:${rtmpPort}/live`, DATABASE_URL: '', REDIS_URL: '', S3_BUCKET: '', ...options.env };
   const all = run('onda', 'node', [onda, 'all'], env);
   await ready(apiUrl, [all]);
   const token = await createAdmin(env);

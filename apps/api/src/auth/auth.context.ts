@@ -1,28 +1,15 @@
 import { applyDecorators, createParamDecorator, SetMetadata, UseGuards, type ExecutionContext } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
 import type { Scope } from '@onda/contracts';
 import type { User } from '@onda/db';
 import { AppError } from '../common/app-error.js';
 import { problemResponse } from '../common/openapi.js';
 import { ScopeGuard } from './auth.guard.js';
 
-/** Who is calling: a token's or a console session's user and what they may do. */
-export interface Principal {
-  user: User;
-  scopes: string[];
-  via: 'token' | 'session';
-  /** Token id or console session id: the rate-limit and idempotency key. */
-  id: string;
-}
-
-export type AuthedRequest = Request & { principal?: Principal; id?: string };
-
-export const SCOPES_KEY = 'onda:scopes';
-export const OPTIONAL_KEY = 'onda:auth-optional';
-export const SESSION_COOKIE = 'onda_session';
-
-export const hasScope = (principal: Principal, scope: Scope): boolean => principal.scopes.includes('*') || principal.scopes.includes(scope);
+// The caller's shape lives in principal.ts so the guard can use it without importing these decorators
+// (which import the guard): re-exported here, where every feature reads it.
+export { hasScope, OPTIONAL_KEY, SCOPES_KEY, SESSION_COOKIE, SESSION_SCOPES, type AuthedRequest, type Principal } from './principal.js';
+import { OPTIONAL_KEY, SCOPES_KEY, SESSION_COOKIE, type AuthedRequest, type Principal } from './principal.js';
 
 /**
  * Requires a bearer API token or a console session carrying every listed scope: no credentials 401,

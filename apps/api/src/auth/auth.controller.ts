@@ -23,8 +23,9 @@ export class AuthController {
   @ApiOkResponse({ schema: jsonSchema(SignedInSchema) })
   @ApiResponse(problemResponse(401, 'Wrong email or password'))
   @ApiResponse(problemResponse(403, 'Viewers cannot use the console'))
-  async signIn(@Body(new ZodPipe(SignInSchema)) body: SignIn, @Res({ passthrough: true }) res: Response): Promise<{ expiresAt: string }> {
-    const session = await this.auth.signIn(body);
+  @ApiResponse(problemResponse(429, 'Too many attempts for this account or from this address; see Retry-After'))
+  async signIn(@Body(new ZodPipe(SignInSchema)) body: SignIn, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response): Promise<{ expiresAt: string }> {
+    const session = await this.auth.signIn(body, req.ip ?? req.socket.remoteAddress ?? 'unknown');
     res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${session.cookie}; ${this.auth.cookieFlags(SESSION_TTL_MS / 1000)}`);
     return { expiresAt: session.expiresAt.toISOString() };
   }

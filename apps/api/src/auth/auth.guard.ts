@@ -6,8 +6,9 @@ import { AppError } from '../common/app-error.js';
 import type { RateLimiter } from '../common/rate-limit.js';
 import { API_OPTIONS, RATE_LIMITER, type ApiOptions } from '../common/tokens.js';
 import { AuthRepository } from './auth.repository.js';
-import { OPTIONAL_KEY, SCOPES_KEY, SESSION_COOKIE, hasScope, type AuthedRequest, type Principal } from './auth.context.js';
-import { safeEqual, sha256Hex } from './token-crypto.js';
+import { OPTIONAL_KEY, SCOPES_KEY, SESSION_COOKIE, SESSION_SCOPES, hasScope, type AuthedRequest, type Principal } from './principal.js';
+import { safeEqual, sha256Hex } from '../common/token-crypto.js';
+import { sameSite } from '../common/security-headers.js';
 
 export function bearer(req: Request): string | null {
   const header = req.header('authorization');
@@ -24,12 +25,6 @@ export function cookie(req: Request, name: string): string | null {
   return null;
 }
 
-// Console sessions act for a person in the browser: admins may do everything, moderators only read and moderate.
-const SESSION_SCOPES: Record<string, string[]> = {
-  admin: ['*'],
-  moderator: ['channels:read', 'sessions:read', 'chat:moderate'],
-  viewer: [],
-};
 
 /** Authenticates a bearer API token or the console session cookie, checks scopes and the per-caller rate limit. */
 @Injectable()
@@ -40,6 +35,7 @@ export class ScopeGuard implements CanActivate {
     private readonly repo: AuthRepository,
     private readonly reflector: Reflector,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    @Inject(API_OPTIONS) private readonly options: ApiOptions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -70,10 +66,14 @@ export class ScopeGuard implements CanActivate {
         this.lastTouched.set(owner.tokenId, now);
         await this.repo.touchToken(owner.tokenId);
       }
-      return { user: owner.user, scopes: owner.scopes, via: 'token', id: owner.tokenId };
+      return { user: owner.user, scopes: owner.scopes, via: 'token', id: owner.tokenId, expiresAt: owner.expiresAt };
     }
     const sessionValue = cookie(req, SESSION_COOKIE);
     if (!sessionValue) return null;
+    // A console cookie writes only from this site (finding 13): a cross-site form or fetch gets no session.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !sameSite(req.headers, this.options.publicUrl)) {
+      throw new AppError('forbidden', 'Cross-site request refused: the console session works only from this site');
+    }
     const session = await this.repo.findActiveSession(sha256Hex(sessionValue));
     if (!session) return null;
     return { user: session.user, scopes: SESSION_SCOPES[session.user.role] ?? [], via: 'session', id: session.sessionId };

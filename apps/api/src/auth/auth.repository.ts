@@ -6,6 +6,7 @@ export interface TokenOwner {
   tokenId: string;
   scopes: string[];
   user: User;
+  expiresAt: Date | null;
 }
 
 @Injectable()
@@ -13,9 +14,14 @@ export class AuthRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   async findActiveToken(tokenHash: string): Promise<TokenOwner | null> {
-    const token = await this.prisma.apiToken.findUnique({ where: { tokenHash }, include: { user: true } });
-    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= new Date())) return null;
-    return { tokenId: token.id, scopes: token.scopes, user: token.user };
+    const token = await this.prisma.apiToken.findUnique({ where: { tokenHash }, include: { user: true, parent: { select: { revokedAt: true, expiresAt: true } } } });
+    const now = new Date();
+    const dead = (t: { revokedAt: Date | null; expiresAt: Date | null }) => t.revokedAt !== null || (t.expiresAt !== null && t.expiresAt <= now);
+    // A child token dies with the token that minted it (revocation also marks children; this covers races).
+    if (!token || dead(token) || (token.parent && dead(token.parent))) return null;
+    // A disabled account's tokens stop at once (issue 14); they work again if an operator enables it.
+    if (token.user.disabledAt) return null;
+    return { tokenId: token.id, scopes: token.scopes, user: token.user, expiresAt: token.expiresAt };
   }
 
   async touchToken(tokenId: string): Promise<void> {
@@ -24,7 +30,7 @@ export class AuthRepository {
 
   async findActiveSession(tokenHash: string): Promise<{ sessionId: string; user: User } | null> {
     const session = await this.prisma.consoleSession.findUnique({ where: { tokenHash }, include: { user: true } });
-    if (!session || session.expiresAt <= new Date()) return null;
+    if (!session || session.expiresAt <= new Date() || session.user.disabledAt) return null;
     return { sessionId: session.id, user: session.user };
   }
 
@@ -40,18 +46,39 @@ export class AuthRepository {
     return this.prisma.user.findUnique({ where: { email } });
   }
 
-  /** Creates the first admin inside a serializable transaction so two racing setups cannot both win. */
-  async createFirstAdmin(data: { email: string; displayName: string; passwordHash: string }): Promise<User | null> {
+  /** Whether someone invited this email to moderate a channel (a viewer account may then sign in to answer). */
+  async hasModeratorInvitation(email: string): Promise<boolean> {
+    return (await this.prisma.moderatorInvitation.count({ where: { email, channelId: { not: null } } })) > 0;
+  }
+
+  /** Creates the first operator inside a serializable transaction so two racing setups cannot both win. */
+  async createFirstOperator(data: { email: string; displayName: string; passwordHash: string }): Promise<User | null> {
     return this.prisma.$transaction(
       async (tx) => {
-        if ((await tx.user.count({ where: { role: 'admin' } })) > 0) return null;
-        return tx.user.upsert({ where: { email: data.email }, update: { role: 'admin', passwordHash: data.passwordHash }, create: { ...data, role: 'admin' } });
+        if ((await tx.user.count({ where: { OR: [{ operator: true }, { role: { in: ['admin', 'streamer'] } }] } })) > 0) return null;
+        const user = await tx.user.upsert({ where: { email: data.email }, update: { role: 'streamer', operator: true, passwordHash: data.passwordHash }, create: { ...data, role: 'streamer', operator: true } });
+        await tx.accountAudit.create({ data: { actorId: user.id, actorEmail: user.email, targetId: user.id, targetEmail: user.email, action: 'user.setup', detail: { role: 'operator' } } });
+        return user;
       },
       { isolationLevel: 'Serializable' },
     );
   }
 
+  /** Whether setup is over: some operator or streamer exists (a pre-roles admin counts). */
   async adminExists(): Promise<boolean> {
-    return (await this.prisma.user.count({ where: { role: 'admin' } })) > 0;
+    return (await this.prisma.user.count({ where: { OR: [{ operator: true }, { role: { in: ['admin', 'streamer'] } }] } })) > 0;
+  }
+
+  async listSessions(userId: string): Promise<Array<{ id: string; createdAt: Date; expiresAt: Date }>> {
+    return this.prisma.consoleSession.findMany({ where: { userId, expiresAt: { gt: new Date() } }, select: { id: true, createdAt: true, expiresAt: true }, orderBy: { createdAt: 'desc' } });
+  }
+
+  async deleteSessionById(userId: string, id: string): Promise<boolean> {
+    return (await this.prisma.consoleSession.deleteMany({ where: { id, userId } })).count === 1;
+  }
+
+  /** Signs the account out everywhere, except `keepId` (the session that changed the password). */
+  async deleteSessionsOf(userId: string, keepId?: string): Promise<number> {
+    return (await this.prisma.consoleSession.deleteMany({ where: { userId, ...(keepId ? { id: { not: keepId } } : {}) } })).count;
   }
 }

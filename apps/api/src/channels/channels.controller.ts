@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ChannelSchema, ChannelVisibilities, CreateChannelSchema, PageSchema, PlaybackSchema, UpdateChannelSchema, type Channel, type CreateChannel, type Playback, type UpdateChannel } from '@onda/contracts';
 import { CurrentPrincipal, MaybePrincipal, OptionalAuth, RequireScopes, type Principal } from '../auth/auth.context.js';
 import { IdempotencyInterceptor, IDEMPOTENCY_HEADER } from '../common/idempotency.interceptor.js';
 import { jsonSchema, problemResponse } from '../common/openapi.js';
-import { ZodPipe } from '../common/zod.pipe.js';
+import { idOrSlug, ZodPipe } from '../common/zod.pipe.js';
+import { ChatPresence } from '../chat/chat-presence.js';
 import { ChannelsService, type Page } from './channels.service.js';
 
 const ListQuerySchema = z
@@ -18,13 +20,21 @@ const ListQuerySchema = z
   })
   .strict();
 
-export const IdOrSlugSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'a channel id or slug');
-export const idOrSlug = new ZodPipe(IdOrSlugSchema);
 
 @ApiTags('channels')
 @Controller('v1/channels')
 export class ChannelsController {
-  constructor(private readonly channels: ChannelsService) {}
+  constructor(
+    private readonly channels: ChannelsService,
+    private readonly presence: ChatPresence,
+  ) {}
+
+  /** Live channels carry how many people watch them now (the chat room's size across nodes). */
+  private async withViewers<T extends Channel>(items: T[]): Promise<T[]> {
+    const live = items.filter((c) => c.status === 'live');
+    const counts = await this.presence.viewersOf(live.map((c) => c.id)).catch(() => new Map<string, number>());
+    return items.map((c) => (c.status === 'live' ? { ...c, viewerCount: counts.get(c.id) ?? 0 } : c));
+  }
 
   @Post()
   @RequireScopes('channels:write')
@@ -50,8 +60,9 @@ export class ChannelsController {
   @ApiQuery({ name: 'visibility', required: false, schema: { type: 'string', enum: [...ChannelVisibilities] } })
   @ApiOkResponse({ schema: jsonSchema(PageSchema(ChannelSchema)) })
   @ApiResponse(problemResponse(400, 'Invalid query'))
-  list(@MaybePrincipal() principal: Principal | null, @Query(new ZodPipe(ListQuerySchema)) query: z.infer<typeof ListQuerySchema>): Promise<Page<Channel>> {
-    return this.channels.list(principal, query);
+  async list(@MaybePrincipal() principal: Principal | null, @Query(new ZodPipe(ListQuerySchema)) query: z.infer<typeof ListQuerySchema>): Promise<Page<Channel>> {
+    const page = await this.channels.list(principal, query);
+    return { ...page, items: await this.withViewers(page.items) };
   }
 
   @Get(':idOrSlug')
@@ -60,8 +71,9 @@ export class ChannelsController {
   @ApiParam({ name: 'idOrSlug' })
   @ApiOkResponse({ schema: jsonSchema(ChannelSchema) })
   @ApiResponse(problemResponse(404, 'Unknown channel'))
-  get(@MaybePrincipal() principal: Principal | null, @Param('idOrSlug', idOrSlug) id: string): Promise<Channel> {
-    return this.channels.get(principal, id);
+  async get(@MaybePrincipal() principal: Principal | null, @Param('idOrSlug', idOrSlug) id: string): Promise<Channel> {
+    const [channel] = await this.withViewers([await this.channels.get(principal, id)]);
+    return channel!;
   }
 
   @Patch(':idOrSlug')
@@ -86,6 +98,24 @@ export class ChannelsController {
   @ApiResponse(problemResponse(409, 'The channel is live'))
   remove(@CurrentPrincipal() principal: Principal, @Param('idOrSlug', idOrSlug) id: string): Promise<void> {
     return this.channels.remove(principal, id);
+  }
+
+  @Get(':idOrSlug/thumbnail')
+  @OptionalAuth()
+  @ApiOperation({
+    summary: 'Live thumbnail',
+    description: 'A stable address of the channel\'s newest live thumbnail (a JPEG refreshed about every 30 s): redirects (302) to it. '
+      + 'A private channel\'s (owner or moderator credentials) redirects to a signed URL. 404 while offline or before the first picture.',
+  })
+  @ApiParam({ name: 'idOrSlug' })
+  @ApiResponse({ status: 302, description: 'Redirect to the newest thumbnail (image/jpeg)' })
+  @ApiResponse(problemResponse(404, 'Unknown channel, offline, or no thumbnail yet'))
+  async thumbnail(@MaybePrincipal() principal: Principal | null, @Param('idOrSlug', idOrSlug) id: string, @Res() res: Response): Promise<void> {
+    const { url, visibility } = await this.channels.thumbnail(principal, id);
+    // The target changes with every picture: a public redirect may be cached about as long as the picture
+    // object is; a private one is per viewer (signed) and never shared.
+    res.setHeader('Cache-Control', visibility === 'private' ? 'private, no-store' : 'public, max-age=10');
+    res.redirect(302, url);
   }
 
   @Get(':idOrSlug/playback')

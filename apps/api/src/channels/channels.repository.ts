@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Channel, ChannelModerator, LiveSession, Prisma, PrismaClient, StreamKey, User } from '@onda/db';
 import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
+import { rethrowUnique } from '../common/unique-violation.js';
 
 export type ChannelWithLive = Channel & { liveSessions: LiveSession[] };
 export type KeyRow = { keyHash: string; keyCiphertext: string; keyPrefix: string };
@@ -16,7 +17,7 @@ export class ChannelsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   async create(ownerId: string, data: ChannelData & { slug: string; title: string }, key: KeyRow): Promise<ChannelWithLive> {
-    return this.prisma.channel.create({ data: { ...data, ownerId, streamKeys: { create: key } }, include: withActiveSession });
+    return this.prisma.channel.create({ data: { ...data, ownerId, streamKeys: { create: key } }, include: withActiveSession }).catch(rethrowUnique('channel slug'));
   }
 
   async findBySlugOrId(idOrSlug: string): Promise<ChannelWithLive | null> {
@@ -44,6 +45,16 @@ export class ChannelsRepository {
 
   async update(id: string, data: Partial<ChannelData>): Promise<ChannelWithLive> {
     return this.prisma.channel.update({ where: { id }, data, include: withActiveSession });
+  }
+
+  /** Storage prefixes a channel's media lives under: its sessions' (`live/<id>/`), its VODs' and its recordings' archives (`vod/<id>/`). */
+  async mediaPrefixes(channelId: string): Promise<string[]> {
+    const [sessions, vods] = await Promise.all([
+      this.prisma.liveSession.findMany({ where: { channelId }, select: { id: true, storagePrefix: true } }),
+      this.prisma.vod.findMany({ where: { channelId }, select: { id: true } }),
+    ]);
+    // A recording's archive chunks go to vod/<sessionId>/ before (or without) a VOD row.
+    return [...new Set([...sessions.flatMap((s) => [`${s.storagePrefix}/`, `vod/${s.id}/`]), ...vods.map((v) => `vod/${v.id}/`)])];
   }
 
   /** Deletes unless a session is active; the check and the delete are one statement, so a publish cannot slip in between. */
@@ -74,18 +85,6 @@ export class ChannelsRepository {
 
   async moderators(channelId: string): Promise<Array<ChannelModerator & { user: User }>> {
     return this.prisma.channelModerator.findMany({ where: { channelId }, include: { user: true }, orderBy: { createdAt: 'asc' } });
-  }
-
-  async findUserByEmail(email: string): Promise<User | null> {
-    return this.prisma.user.findUnique({ where: { email } });
-  }
-
-  /** Assigning a viewer to a channel makes them a moderator; admins keep their role. */
-  async addModerator(channelId: string, user: User): Promise<ChannelModerator & { user: User }> {
-    return this.prisma.$transaction(async (tx) => {
-      if (user.role === 'viewer') await tx.user.update({ where: { id: user.id }, data: { role: 'moderator' } });
-      return tx.channelModerator.upsert({ where: { channelId_userId: { channelId, userId: user.id } }, update: {}, create: { channelId, userId: user.id }, include: { user: true } });
-    });
   }
 
   async removeModerator(channelId: string, userId: string): Promise<boolean> {

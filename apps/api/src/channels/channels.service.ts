@@ -1,10 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Channel as ChannelDto, CreateChannel, LiveSession as LiveSessionDto, Moderator, Playback, StreamKey as StreamKeyDto, UpdateChannel } from '@onda/contracts';
+import { STREAM_KEY_SHOWN_LENGTH, THUMBNAIL_FILE } from '@onda/contracts';
 import type { LiveSession } from '@onda/db';
+import type { ObjectStorage } from '@onda/storage';
 import { hasScope, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
-import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
+import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
+import { UniqueViolation } from '../common/unique-violation.js';
 import { PlaybackSigner } from '../playback/playback-signer.js';
 import { ChannelsRepository, type ChannelWithLive, type KeyRow } from './channels.repository.js';
 import { StreamKeyCrypto } from './stream-key.crypto.js';
@@ -16,10 +19,12 @@ export type { Page } from '../common/cursor.js';
 export class ChannelsService {
   private readonly keys: StreamKeyCrypto;
   private readonly signer: PlaybackSigner;
+  private readonly logger = new Logger('Channels');
 
   constructor(
     private readonly repo: ChannelsRepository,
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
+    @Inject(STORAGE) private readonly storage: ObjectStorage,
   ) {
     this.keys = new StreamKeyCrypto(options.secret);
     this.signer = new PlaybackSigner(options.secret);
@@ -29,7 +34,7 @@ export class ChannelsService {
     if (await this.repo.slugTaken(input.slug)) throw new AppError('conflict', `The slug "${input.slug}" is already taken`);
     const channel = await this.repo.create(principal.user.id, input, this.newKey().stored).catch((e: unknown) => {
       // Two creates racing for one slug: the unique index decides, the loser gets a conflict.
-      if ((e as { code?: string }).code === 'P2002') throw new AppError('conflict', `The slug "${input.slug}" is already taken`);
+      if (e instanceof UniqueViolation) throw new AppError('conflict', `The slug "${input.slug}" is already taken`);
       throw e;
     });
     return this.toDto(channel);
@@ -62,9 +67,17 @@ export class ChannelsService {
     return this.toDto(await this.repo.update(channel.id, input));
   }
 
+  /**
+   * Deletes the channel and then its media in storage (finding 5). Should the storage delete fail half-way, the
+   * media route still never serves the leftovers: objects of an unknown session or VOD are refused unsigned.
+   */
   async remove(principal: Principal, idOrSlug: string): Promise<void> {
     const channel = await this.findOwned(principal, idOrSlug);
+    const prefixes = await this.repo.mediaPrefixes(channel.id);
     if (!(await this.repo.deleteIfIdle(channel.id))) throw new AppError('conflict', 'The channel is live; end its session first');
+    for (const prefix of prefixes) {
+      await this.storage.deletePrefix(prefix).catch((e: unknown) => this.logger.error(`channel ${channel.id}: deleting ${prefix} failed: ${(e as Error).message}`));
+    }
   }
 
   async streamKey(principal: Principal, idOrSlug: string): Promise<StreamKeyDto> {
@@ -97,24 +110,42 @@ export class ChannelsService {
       live,
       hlsUrl: session && live ? (signed?.url ?? this.plainUrl(session)) : null,
       expiresAt: live && signed ? signed.expiresAt.toISOString() : null,
+      // The running broadcast's mode decides the player; offline, the channel's setting.
+      latencyMode: session && live ? session.latencyMode : channel.latencyMode,
     };
   }
 
-  async moderators(principal: Principal, idOrSlug: string): Promise<{ items: Moderator[] }> {
-    const channel = await this.findOwned(principal, idOrSlug);
-    return { items: (await this.repo.moderators(channel.id)).map(moderatorDto) };
+  /**
+   * Where the newest live thumbnail of a channel is now (signed like its playlists when private), for the stable
+   * per-channel URL; not_found while offline or before the first picture. Readable as the channel itself is.
+   */
+  async thumbnail(principal: Principal | null, idOrSlug: string): Promise<{ url: string; visibility: ChannelDto['visibility'] }> {
+    const channel = await this.findReadable(principal, idOrSlug);
+    const url = this.toDto(channel).thumbnailUrl;
+    if (!url) throw new AppError('not_found', 'The channel is offline or has no thumbnail yet');
+    return { url, visibility: channel.visibility };
   }
 
-  async addModerator(principal: Principal, idOrSlug: string, email: string): Promise<Moderator> {
+  /** The channel's accepted moderators (owner only); invitations are ModeratorInvitationsService's. */
+  async moderators(principal: Principal, idOrSlug: string): Promise<{ id: string; items: Moderator[] }> {
     const channel = await this.findOwned(principal, idOrSlug);
-    const user = await this.repo.findUserByEmail(email);
-    if (!user) throw new AppError('not_found', `No user with the email ${email}`);
-    return moderatorDto(await this.repo.addModerator(channel.id, user));
+    return { id: channel.id, items: (await this.repo.moderators(channel.id)).map(moderatorDto) };
+  }
+
+  /** The caller's own channel, or the same 404 as for a channel that does not exist. */
+  owned(principal: Principal, idOrSlug: string): Promise<ChannelWithLive> {
+    return this.findOwned(principal, idOrSlug);
   }
 
   async removeModerator(principal: Principal, idOrSlug: string, userId: string): Promise<void> {
     const channel = await this.findOwned(principal, idOrSlug);
     if (!(await this.repo.removeModerator(channel.id, userId))) throw new AppError('not_found', 'That user does not moderate this channel');
+  }
+
+  /** Any channel by id or slug, whoever owns it: for an operator's invitation (people); null when unknown. */
+  async ref(idOrSlug: string): Promise<{ id: string; slug: string; title: string } | null> {
+    const channel = await this.repo.findBySlugOrId(idOrSlug);
+    return channel ? { id: channel.id, slug: channel.slug, title: channel.title } : null;
   }
 
   /** Whether `userId` may moderate the channel (owner or assigned moderator); for chat and other features. */
@@ -140,17 +171,35 @@ export class ChannelsService {
 
   private newKey(): { plain: string; stored: KeyRow } {
     const plain = this.keys.generate();
-    return { plain, stored: { keyHash: this.keys.hash(plain), keyCiphertext: this.keys.encrypt(plain), keyPrefix: plain.slice(0, 9) } };
+    return { plain, stored: { keyHash: this.keys.hash(plain), keyCiphertext: this.keys.encrypt(plain), keyPrefix: plain.slice(0, STREAM_KEY_SHOWN_LENGTH) } };
+  }
+
+  /** Low-latency playlists are rendered by the API (blocking reload): their URL is the API's even when a CDN serves the media objects. */
+  private playlistBase(session: LiveSession): string {
+    return session.latencyMode === 'low' ? `${this.options.publicUrl}/media` : this.options.mediaBaseUrl;
   }
 
   private plainUrl(session: LiveSession): string {
-    return `${this.options.mediaBaseUrl}/${session.storagePrefix}/master.m3u8`;
+    return `${this.playlistBase(session)}/${session.storagePrefix}/master.m3u8`;
   }
 
-  private signedUrl(session: LiveSession): { url: string; expiresAt: Date } {
+  private signedUrl(session: LiveSession, file = 'master.m3u8'): { url: string; expiresAt: Date } {
     const exp = Math.floor(Date.now() / 1000) + (this.options.playbackTtlSeconds ?? 6 * 3600);
     const token = this.signer.token(session.storagePrefix, exp);
-    return { url: `${this.options.mediaBaseUrl}/s/${token}/${session.storagePrefix}/master.m3u8`, expiresAt: new Date(exp * 1000) };
+    // Signed playback always goes through the API's media route (it checks the signature; with direct
+    // delivery it serves the playlists and signs each object for storage/CDN), never MEDIA_PUBLIC_URL.
+    return { url: `${this.options.publicUrl}/media/s/${token}/${session.storagePrefix}/${file}`, expiresAt: new Date(exp * 1000) };
+  }
+
+  /**
+   * The session's newest live thumbnail: an object under the session's prefix like its segments, so a private
+   * channel's is signed by the same playback token. `?v=` changes with every picture (the object is rewritten
+   * in place), so browsers and CDNs never show a stale one under a URL the API hands out.
+   */
+  private thumbnailUrl(channel: ChannelWithLive, session: LiveSession): string | null {
+    if (!session.thumbnailAt) return null;
+    const file = `${THUMBNAIL_FILE}?v=${session.thumbnailAt.getTime()}`;
+    return channel.visibility === 'private' ? this.signedUrl(session, file).url : `${this.options.mediaBaseUrl}/${session.storagePrefix}/${file}`;
   }
 
   private sessionDto(channel: ChannelWithLive, session: LiveSession): LiveSessionDto {
@@ -164,13 +213,18 @@ export class ChannelsService {
       startedAt: session.startedAt?.toISOString() ?? null,
       endedAt: session.endedAt?.toISOString() ?? null,
       renditions: session.renditions,
+      latencyMode: session.latencyMode,
       playbackUrl: url,
       endReason: session.endReason,
+      degraded: session.degradedReason !== null,
+      thumbnailUrl: session.startedAt ? this.thumbnailUrl(channel, session) : null,
     };
   }
 
   private toDto(channel: ChannelWithLive): ChannelDto {
     const session = channel.liveSessions[0] ?? null;
+    const live = session?.state === 'live' || (session?.state === 'reconnecting' && !!session.startedAt);
+    const liveSession = session ? this.sessionDto(channel, session) : null;
     return {
       id: channel.id,
       slug: channel.slug,
@@ -182,10 +236,14 @@ export class ChannelsService {
       reconnectWindowSeconds: channel.reconnectWindowSeconds,
       latencyMode: channel.latencyMode,
       ladderProfile: channel.ladderProfile,
+      dvrWindowSeconds: channel.dvrWindowSeconds,
+      embedOrigins: channel.embedOrigins,
+      clipPolicy: channel.clipPolicy,
       createdAt: channel.createdAt.toISOString(),
       // An encoder drop within the reconnect window is still the same broadcast for viewers.
-      status: session?.state === 'live' || (session?.state === 'reconnecting' && session.startedAt) ? 'live' : 'offline',
-      liveSession: session ? this.sessionDto(channel, session) : null,
+      status: live ? 'live' : 'offline',
+      liveSession,
+      thumbnailUrl: live ? (liveSession?.thumbnailUrl ?? null) : null,
     };
   }
 }

@@ -2,7 +2,8 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisClient } from '@onda/queue';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 
 type NestServer = ReturnType<IoAdapter['createIOServer']>;
@@ -60,7 +61,7 @@ export class ChatIoAdapter extends IoAdapter {
       next();
     });
     if (this.opts.redisUrl) {
-      const pub = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: 2 });
+      const pub = createRedisClient(this.opts.redisUrl, 'request');
       const sub = pub.duplicate();
       this.clients.push(pub, sub);
       // requestsTimeout bounds how long a node waits for the others' answers (the chat's cross-node flush).

@@ -21,6 +21,14 @@ export class ChatLiveUpdates implements OnModuleDestroy {
     this.schedule();
   }
 
+  /**
+   * Tells the channel's room at once (not at the end of the tick) that its broadcast became playable:
+   * viewers waiting on the channel page start playing without waiting for their status poll.
+   */
+  broadcastLive(channelId: string, sessionId: string): void {
+    this.rt.fanout.publish(channelId, [{ type: 'live', sessionId }]);
+  }
+
   reactionsChanged(channelId: string, messageId: string): void {
     let ids = this.reactions.get(channelId);
     if (!ids) this.reactions.set(channelId, (ids = new Set()));

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ChatBan, ChatMessage, ChatSettings, CreateChatBan, HeldMessage, UpdateChatSettings } from '@onda/contracts';
 import { validateModerationSettings } from '@onda/moderation';
+import { outboundUrlProblem } from '@onda/outbound';
 import type { Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
+import { API_OPTIONS, outboundAllowPrivate, type ApiOptions } from '../common/tokens.js';
 import { banDto, heldDto, messageDto, messageRow, settingsDto } from './chat.mappers.js';
 import { ChatModerationRepository } from './chat-moderation.repository.js';
 import { ChatRepository } from './chat.repository.js';
@@ -20,6 +22,7 @@ export class ChatModerationService {
     private readonly rooms: ChatRoomsService,
     private readonly repo: ChatRepository,
     private readonly modRepo: ChatModerationRepository,
+    @Inject(API_OPTIONS) private readonly options: ApiOptions,
   ) {}
 
   async settings(principal: Principal, idOrSlug: string): Promise<ChatSettings> {
@@ -29,7 +32,11 @@ export class ChatModerationService {
 
   async updateSettings(principal: Principal, idOrSlug: string, patch: UpdateChatSettings): Promise<ChatSettings> {
     const access = await this.rooms.moderatorAccess(principal, idOrSlug);
-    const issues = validateModerationSettings(patch);
+    const issues: Array<{ path: Array<string | number>; message: string }> = validateModerationSettings(patch);
+    // The classifier gets every message: a URL at a loopback or private address is refused here already (the
+    // outbound guard refuses it again at every call, since a name can be re-pointed later).
+    const urlProblem = patch.classifier ? outboundUrlProblem(patch.classifier.url, outboundAllowPrivate(this.options)) : null;
+    if (urlProblem) issues.push({ path: ['classifier', 'url'], message: `The classifier URL ${urlProblem}` });
     if (issues.length) throw new AppError('validation_failed', issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     const id = access.channel.id;
     const before = settingsDto(await this.repo.room(id));
@@ -92,27 +99,34 @@ export class ChatModerationService {
     return { items: (await this.modRepo.activeBans(channel.id, new Date())).map(banDto) };
   }
 
-  /** A timeout (durationSeconds) or a permanent ban; the author's messages leave every viewer's screen at once. */
+  /**
+   * A timeout (durationSeconds) or a permanent ban; the author's messages leave every viewer's screen at once. With
+   * scope `address` or `subnet` the ban holds on where the author last joined from, whatever identity comes from there.
+   */
   async ban(principal: Principal, idOrSlug: string, body: CreateChatBan): Promise<ChatBan> {
     const access = await this.rooms.moderatorAccess(principal, idOrSlug);
     const id = access.channel.id;
     if (!/^(u|a):[A-Za-z0-9_-]+$/.test(body.authorKey)) throw new AppError('validation_failed', 'authorKey: u:<userId> or a:<key> as chat messages carry it', [{ path: 'authorKey', message: 'unknown form' }]);
     if (body.authorKey.startsWith('u:')) {
-      const role = await this.rooms.roleOf(access.channel, { id: body.authorKey.slice(2), role: 'viewer' });
+      const role = await this.rooms.roleOf(access.channel, { id: body.authorKey.slice(2), operator: false });
       if (role !== 'viewer') throw new AppError('unprocessable', 'The owner and moderators of a channel cannot be banned from its chat');
     }
     await this.rooms.ensureLoaded(id);
+    const scope = body.scope ?? 'author';
+    const network = scope === 'author' ? null : await this.rt.store.addressOf(id, body.authorKey);
+    if (scope !== 'author' && !network) throw new AppError('unprocessable', 'This author has not joined the chat in the last day: there is no address to ban');
+    const target = network ? (scope === 'address' ? network.address : network.subnet) : body.authorKey;
     await this.rt.fanout.flushEverywhere();
     const now = new Date();
     const expiresAt = body.durationSeconds ? new Date(now.getTime() + body.durationSeconds * 1000) : null;
     const nickname = await this.repo.lastNickname(id, body.authorKey);
-    const row = await this.modRepo.createBan({ channelId: id, authorKey: body.authorKey, nickname, reason: body.reason ?? null, expiresAt, createdBy: access.actor });
-    const effective = await this.modRepo.activeBanOf(id, body.authorKey, now);
-    await this.rt.store.setBan(id, body.authorKey, effective?.expiresAt?.getTime() ?? null);
+    const row = await this.modRepo.createBan({ channelId: id, authorKey: target, nickname, reason: body.reason ?? null, expiresAt, createdBy: access.actor });
+    const effective = await this.modRepo.activeBanOf(id, target, now);
+    await this.rt.store.setBan(id, target, effective?.expiresAt?.getTime() ?? null);
     await this.repo.purgeAuthor(id, body.authorKey, now);
     await this.rt.store.purgeRecent(id, body.authorKey);
     this.rt.fanout.publish(id, [{ type: 'purge', authorKey: body.authorKey }]);
-    await this.rooms.audit(id, access.actor, expiresAt ? 'timeout' : 'ban', body.authorKey, { banId: row.id, nickname, reason: body.reason ?? null, durationSeconds: body.durationSeconds ?? null });
+    await this.rooms.audit(id, access.actor, expiresAt ? 'timeout' : 'ban', body.authorKey, { banId: row.id, scope, nickname, reason: body.reason ?? null, durationSeconds: body.durationSeconds ?? null });
     if ((await this.rt.store.pinned(id))?.author.key === body.authorKey) await this.setPinned(access, null);
     return banDto(row);
   }

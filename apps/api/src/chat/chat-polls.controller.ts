@@ -3,11 +3,12 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, 
 import { z } from 'zod';
 import { ChatAuditEntrySchema, ChatStatsSchema, CreatePollSchema, PageSchema, PollSchema, type ChatAuditEntry, type ChatStats, type CreatePoll, type Poll } from '@onda/contracts';
 import { CurrentPrincipal, RequireScopes, type Principal } from '../auth/auth.context.js';
-import { idOrSlug } from '../channels/channels.controller.js';
+import { uuidParam } from '../common/uuid.pipe.js';
+import { idOrSlug } from '../common/zod.pipe.js';
 import type { Page } from '../common/cursor.js';
 import { jsonSchema, problemResponse } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
-import { notModerated, PageQuerySchema, uuidPipe } from './chat.controller.js';
+import { notModerated, PageQuerySchema } from './chat.controller.js';
 import { ChatPollsService } from './chat-polls.service.js';
 
 const StatsQuerySchema = z.object({ session: z.uuid({ message: 'session: not a UUID' }).optional() }).strict();
@@ -44,7 +45,7 @@ export class ChatPollsController {
   @ApiParam({ name: 'pollId' })
   @ApiOkResponse({ schema: jsonSchema(PollSchema) })
   @ApiResponse(problemResponse(409, 'Already closed'))
-  close(@CurrentPrincipal() p: Principal, @Param('idOrSlug', idOrSlug) id: string, @Param('pollId', uuidPipe('pollId')) pollId: string): Promise<Poll> {
+  close(@CurrentPrincipal() p: Principal, @Param('idOrSlug', idOrSlug) id: string, @Param('pollId', uuidParam('pollId')) pollId: string): Promise<Poll> {
     return this.polls.close(p, id, pollId);
   }
 

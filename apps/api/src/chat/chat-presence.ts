@@ -38,6 +38,13 @@ export class ChatPresence implements OnModuleDestroy {
     return { others: others.get(channelId) ?? 0, local: this.rt.fanout.localSize(channelId) };
   }
 
+  /** People in each channel's room now, on every node (channel listings show them on live cards). */
+  async viewersOf(channelIds: string[]): Promise<Map<string, number>> {
+    if (channelIds.length === 0) return new Map();
+    const others = await this.rt.store.otherViewers(channelIds, this.rt.nodeId, Date.now(), this.staleMs());
+    return new Map(channelIds.map((id) => [id, (others.get(id) ?? 0) + this.rt.fanout.localSize(id)]));
+  }
+
   async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;

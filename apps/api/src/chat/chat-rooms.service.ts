@@ -12,6 +12,8 @@ import type { BanUntil } from './chat.store.js';
 
 const CHANNEL_CACHE_MS = 10_000;
 const SESSION_CACHE_MS = 3_000;
+// An operator's access to a foreign room is written to that room's audit log at most this often per operator.
+const OPERATOR_AUDIT_MS = 10 * 60_000;
 
 /** Who is moderating through REST, and where. */
 export interface ModeratorAccess {
@@ -32,6 +34,7 @@ export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown 
   private readonly channels = new Map<string, { value: Promise<ChatChannel | null>; at: number }>();
   private readonly sessions = new Map<string, { value: Promise<string | null>; at: number }>();
   private readonly loading = new Map<string, Promise<void>>();
+  private readonly operatorSeen = new Map<string, number>();
   private readonly logger = new Logger('ChatRooms');
 
   constructor(
@@ -73,21 +76,40 @@ export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown 
     return value;
   }
 
-  /** owner > admin > moderator > viewer. */
-  async roleOf(channel: ChatChannel, user: Pick<User, 'id' | 'role'> | null): Promise<ChatRole> {
+  /**
+   * owner > moderator > admin (the platform operator) > viewer. The user role `admin` alone grants nothing
+   * here: an admin account is a tenant and reaches only its own channels and the ones it moderates.
+   */
+  async roleOf(channel: ChatChannel, user: Pick<User, 'id' | 'operator'> | null): Promise<ChatRole> {
     if (!user) return 'viewer';
     if (channel.ownerId === user.id) return 'owner';
-    if (user.role === 'admin') return 'admin';
-    return (await this.repo.isModerator(channel.id, user.id)) ? 'moderator' : 'viewer';
+    if (await this.repo.isModerator(channel.id, user.id)) return 'moderator';
+    return user.operator ? 'admin' : 'viewer';
   }
 
-  /** REST moderation: the channel's owner, its moderators or an admin, with `chat:moderate`; anyone else gets a 404. */
+  /** REST moderation: the channel's owner, its moderators or the operator, with `chat:moderate`; anyone else gets a 404. */
   async moderatorAccess(principal: Principal, idOrSlug: string): Promise<ModeratorAccess> {
     const channel = await this.channel(idOrSlug).catch(() => null);
     const role = channel ? await this.roleOf(channel, principal.user) : 'viewer';
     if (!channel || role === 'viewer') throw new AppError('not_found', `No channel "${idOrSlug}" you moderate`);
     if (!hasScope(principal, 'chat:moderate')) throw new AppError('forbidden', 'This credential lacks the scope chat:moderate');
+    if (role === 'admin') await this.operatorAccess(channel.id, principal.user.id, 'rest');
     return { channel, actor: `u:${principal.user.id}`, user: principal.user, role };
+  }
+
+  /**
+   * Operator access to a channel they neither own nor moderate lands in that channel's audit log (and the
+   * server log), so the owner sees when the platform looked in. Throttled: one entry per operator and room
+   * per ten minutes, not one per request.
+   */
+  async operatorAccess(channelId: string, userId: string, via: 'rest' | 'socket'): Promise<void> {
+    const key = `${channelId}:${userId}`;
+    const now = Date.now();
+    if ((this.operatorSeen.get(key) ?? 0) > now - OPERATOR_AUDIT_MS) return;
+    if (this.operatorSeen.size > 10_000) this.operatorSeen.clear();
+    this.operatorSeen.set(key, now);
+    this.logger.warn(`operator ${userId} accessed the chat of channel ${channelId} (${via})`);
+    await this.audit(channelId, `u:${userId}`, 'operator_access', null, { via });
   }
 
   /** Loads the room into the store from PostgreSQL unless it is there already (one load per room per node at a time). */

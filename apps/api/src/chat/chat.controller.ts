@@ -21,14 +21,14 @@ import {
   type UpdateChatSettings,
 } from '@onda/contracts';
 import { CurrentPrincipal, RequireScopes, type Principal } from '../auth/auth.context.js';
-import { idOrSlug } from '../channels/channels.controller.js';
+import { uuidParam } from '../common/uuid.pipe.js';
+import { idOrSlug } from '../common/zod.pipe.js';
 import type { Page } from '../common/cursor.js';
 import { jsonSchema, problemResponse } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { ChatModerationService } from './chat-moderation.service.js';
 
 export const PageQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional() }).strict();
-export const uuidPipe = (name: string) => new ZodPipe(z.uuid({ message: `${name}: not a UUID` }));
 export const PinnedSchema = z.object({ pinned: ChatMessageSchema.nullable() });
 export const notModerated = problemResponse(404, 'Unknown channel, or not one you moderate');
 const pageQuery = new ZodPipe(PageQuerySchema);
@@ -73,7 +73,7 @@ export class ChatController {
   @ApiOperation({ summary: 'Delete a message', description: 'Removed from history and from every viewer\'s screen (`delete` item).' })
   @ApiParam({ name: 'messageId' })
   @ApiResponse({ status: 204, description: 'Deleted' })
-  deleteMessage(@CurrentPrincipal() p: Principal, @Param('idOrSlug', idOrSlug) id: string, @Param('messageId', uuidPipe('messageId')) messageId: string): Promise<void> {
+  deleteMessage(@CurrentPrincipal() p: Principal, @Param('idOrSlug', idOrSlug) id: string, @Param('messageId', uuidParam('messageId')) messageId: string): Promise<void> {
     return this.moderation.deleteMessage(p, id, messageId);
   }
 
@@ -89,7 +89,7 @@ export class ChatController {
   @ApiOperation({ summary: 'Approve a held message', description: 'It is delivered to the room now.' })
   @ApiParam({ name: 'messageId' })
   @ApiOkResponse({ schema: jsonSchema(ChatMessageSchema) })
-  approve(@CurrentPrincipal() p: Principal, @Param('idOrSlug', idOrSlug) id: string, @Param('messageId', uuidPipe('messageId')) messageId: string): Promise<ChatMessage> {
+  approve(@CurrentPrincipal() p: Principal, @Param('idOrSlug', idOrSlug) id: string, @Param('messageId', uuidParam('messageId')) messageId: string): Promise<ChatMessage> {
     return this.moderation.review(p, id, messageId, true);
   }
 
@@ -98,7 +98,7 @@ export class ChatController {
   @ApiOperation({ summary: 'Reject a held message', description: 'Nobody will see it.' })
   @ApiParam({ name: 'messageId' })
   @ApiOkResponse({ schema: jsonSchema(ChatMessageSchema) })
-  reject(@CurrentPrincipal() p: Principal, @Param('idOrSlug', idOrSlug) id: string, @Param('messageId', uuidPipe('messageId')) messageId: string): Promise<ChatMessage> {
+  reject(@CurrentPrincipal() p: Principal, @Param('idOrSlug', idOrSlug) id: string, @Param('messageId', uuidParam('messageId')) messageId: string): Promise<ChatMessage> {
     return this.moderation.review(p, id, messageId, false);
   }
 
@@ -127,7 +127,7 @@ export class ChatController {
   @ApiOperation({ summary: 'Lift a ban or timeout' })
   @ApiParam({ name: 'banId' })
   @ApiResponse({ status: 204, description: 'Lifted' })
-  unban(@CurrentPrincipal() p: Principal, @Param('idOrSlug', idOrSlug) id: string, @Param('banId', uuidPipe('banId')) banId: string): Promise<void> {
+  unban(@CurrentPrincipal() p: Principal, @Param('idOrSlug', idOrSlug) id: string, @Param('banId', uuidParam('banId')) banId: string): Promise<void> {
     return this.moderation.unban(p, id, banId);
   }
 

@@ -232,9 +232,34 @@ describe(ChatFanout.name, () => {
     sut.publish('c1', [message('a')]);
     const late = nsp.addViewer('c1', 'late');
     sut.joined('c1', late as unknown as Socket);
+    sut.delivered(late as unknown as Socket, []);
     sut.publish('c1', [message('b')]);
     await until(() => early.written.length === 1 && late.written.length === 1);
     expect([frames(early), frames(late)]).toEqual([[['a', 'b']], [['b']]]);
+    sut.close();
+  });
+
+  it('writes a joining viewer nothing until its snapshot is read, then everything after it but what the snapshot held', async () => {
+    const nsp = new FakeNamespace();
+    const early = nsp.addViewer('c1', 'early');
+    const sut = new ChatFanout(options);
+    sut.attach(nsp as unknown as Namespace, false);
+    sut.publish('c1', [message('a')]);
+    const late = nsp.addViewer('c1', 'late');
+    sut.joined('c1', late as unknown as Socket);
+    // b and c reach the room while the join reads its snapshot; b was stored in time to be in it, c was not.
+    sut.publish('c1', [message('b')]);
+    sut.publish('c1', [message('c')]);
+    await until(() => frames(early).flat().length === 3);
+    await new Promise((r) => setTimeout(r, 3 * options.maxTickMs));
+    expect(late.written).toEqual([]);
+    const now = new Date().toISOString();
+    sut.delivered(late as unknown as Socket, [{ id: 'a', createdAt: now }, { id: 'b', createdAt: now }]);
+    await until(() => late.written.length === 1);
+    sut.publish('c1', [message('b'), message('d')]);
+    await until(() => frames(early).flat().length === 5 && frames(late).flat().length === 3);
+    // A message is left out once: the same id published again (an edit, a re-send) is written.
+    expect(frames(late)).toEqual([['c'], ['b', 'd']]);
     sut.close();
   });
 

@@ -19,6 +19,12 @@ type ItemsListener = (channelId: string, items: ChatItem[]) => void;
 const STEP_MS = 10;
 /** At most this many viewers per step (a late timer catches up over the next steps, not in one long turn). */
 const MAX_VISITS_PER_STEP = 2000;
+/**
+ * How long a join snapshot's messages are left out of that viewer's frames. A message can be in the snapshot and
+ * reach this node's room log just after the socket joined (stored before the snapshot was read, published after):
+ * only messages sent this recently can still be on their way, so older ones are not remembered at all.
+ */
+const COVERED_MS = 30_000;
 
 /** A room's undelivered changes: frame items and viewer counts, in order. */
 type Entry = { item: ChatItem } | { viewers: number };
@@ -41,6 +47,8 @@ interface Room {
   /** The sweep: where it is in the room's socket ids, and the log's end when it began. */
   it: Iterator<string> | null;
   sweepFrom: number;
+  /** The lowest log position a viewer still reading its join snapshot was owed from during this sweep (kept for it). */
+  held: number;
   budget: number;
   timer: NodeJS.Timeout | undefined;
   lastStep: number;
@@ -68,6 +76,11 @@ export class ChatFanout {
   private readonly listeners: ItemsListener[] = [];
   private flushLocal: () => Promise<void> = () => Promise.resolve();
   private readonly logger = new Logger('ChatFanout');
+  /**
+   * Viewers between joined() and delivered() (ids null: written nothing until their snapshot is read), and the
+   * message ids a viewer got in its join snapshot (dropped when matched, or after COVERED_MS).
+   */
+  private readonly covered = new WeakMap<Socket, { ids: Set<string> | null; until: number }>();
   /** Counters for tests and benchmarks. */
   readonly counters = { frames: 0, items: 0, slowConsumers: 0, rawWrites: 0, engineWrites: 0 };
 
@@ -131,10 +144,26 @@ export class ChatFanout {
     this.append(channelId, [{ viewers: count }]);
   }
 
-  /** A socket just joined the room: it is owed what is published from now on (its join snapshot has the rest). */
+  /**
+   * A socket just joined the room: it is owed what is published from now on (its join snapshot has the rest), and
+   * is written nothing until delivered() says what the snapshot held.
+   */
   joined(channelId: string, socket: Socket): void {
     const room = this.rooms.get(channelId);
     room?.seen.set(socket, room.base + room.log.length);
+    this.covered.set(socket, { ids: null, until: Date.now() + COVERED_MS });
+  }
+
+  /**
+   * The socket's join snapshot held these messages: its frames leave them out, so a message reaches a viewer
+   * exactly once on the wire (joined() comes first, so nothing falls between the snapshot and the frames; this
+   * takes out what is in both).
+   */
+  delivered(socket: Socket, messages: ReadonlyArray<{ id: string; createdAt: string }>): void {
+    const now = Date.now();
+    const ids = new Set(messages.filter((m) => Date.parse(m.createdAt) > now - COVERED_MS).map((m) => m.id));
+    if (ids.size) this.covered.set(socket, { ids, until: now + COVERED_MS });
+    else this.covered.delete(socket);
   }
 
   close(): void {
@@ -160,7 +189,7 @@ export class ChatFanout {
   private append(channelId: string, entries: Entry[]): void {
     let room = this.rooms.get(channelId);
     if (!room) {
-      room = { log: [], base: 0, seen: new WeakMap(), it: null, sweepFrom: 0, budget: 0, timer: undefined, lastStep: 0, owed: new Map() };
+      room = { log: [], base: 0, seen: new WeakMap(), it: null, sweepFrom: 0, held: Infinity, budget: 0, timer: undefined, lastStep: 0, owed: new Map() };
       this.rooms.set(channelId, room);
     }
     for (const entry of entries) room.log.push(entry);
@@ -195,11 +224,12 @@ export class ChatFanout {
     while (room.budget >= 1) {
       const next = room.it.next();
       if (next.done) {
-        // A whole sweep: everyone here has everything logged before it began.
-        const drop = room.sweepFrom - room.base;
+        // A whole sweep: everyone here has everything logged before it began (but a viewer still joining).
+        const drop = Math.min(room.sweepFrom, room.held) - room.base;
+        room.held = Infinity;
         if (drop > 0) {
           room.log.splice(0, drop);
-          room.base = room.sweepFrom;
+          room.base += drop;
           this.retireEncodings(room);
         }
         if (!room.log.length) {
@@ -224,7 +254,10 @@ export class ChatFanout {
     const end = room.base + room.log.length;
     const seen = Math.max(room.seen.get(socket) ?? room.base, room.base);
     if (seen >= end) return;
-    const owed = this.owedFrom(room, seen);
+    const covered = this.coveredFor(socket);
+    // Still reading its snapshot: visited again next sweep (the log keeps what it is owed until then).
+    if (covered === 'joining') return this.holdLog(room, seen);
+    const owed = covered ? this.owedExcept(room, seen, covered, socket) : this.owedFrom(room, seen);
     room.seen.set(socket, end);
     if (!owed) return;
     const raw = rawSocketOf(socket);
@@ -241,10 +274,22 @@ export class ChatFanout {
     owed.sockets += 1;
   }
 
-  /** The frame (and latest viewer count) for a viewer that has seen up to `seen`; null when there is nothing to send. */
-  private owedFrom(room: Room, seen: number): Owed | null {
-    let owed = room.owed.get(seen);
-    if (owed !== undefined) return owed;
+  /** Keeps the log from `seen` on through this sweep: a viewer reading its snapshot gets it on a later visit. */
+  private holdLog(room: Room, seen: number): void {
+    room.held = Math.min(room.held, seen);
+  }
+
+  /** The socket's snapshot ids still to leave out, `joining` while its snapshot is read (expired ones are forgotten here). */
+  private coveredFor(socket: Socket): Set<string> | 'joining' | null {
+    const covered = this.covered.get(socket);
+    if (!covered) return null;
+    if (covered.until > Date.now()) return covered.ids ?? 'joining';
+    this.covered.delete(socket);
+    return null;
+  }
+
+  /** The frame and latest viewer count from log position `seen` on. */
+  private pending(room: Room, seen: number): { items: ChatItem[]; viewers: number | null } {
     const items: ChatItem[] = [];
     let viewers: number | null = null;
     for (let i = seen - room.base; i < room.log.length; i++) {
@@ -252,13 +297,45 @@ export class ChatFanout {
       if ('item' in entry) items.push(entry.item);
       else viewers = entry.viewers;
     }
+    return { items, viewers };
+  }
+
+  /**
+   * What a just-joined viewer is owed, less the messages its snapshot had: encoded for it alone when one is left
+   * out (once per re-join), the shared encoding otherwise.
+   */
+  private owedExcept(room: Room, seen: number, ids: Set<string>, socket: Socket): Owed | null {
+    const { items, viewers } = this.pending(room, seen);
+    const kept = items.filter((item) => !(item.type === 'message' && ids.delete(item.message.id)));
+    if (!ids.size) this.covered.delete(socket);
+    if (kept.length === items.length) return this.owedFrom(room, seen);
+    const owed = this.encode(kept, viewers);
+    if (owed?.items) {
+      this.counters.frames += 1;
+      this.counters.items += owed.items;
+      this.metrics.frameOut(owed.items, 1);
+    }
+    return owed;
+  }
+
+  /** The frame (and latest viewer count) for a viewer that has seen up to `seen`; null when there is nothing to send. */
+  private owedFrom(room: Room, seen: number): Owed | null {
+    let owed = room.owed.get(seen);
+    if (owed !== undefined) return owed;
+    const { items, viewers } = this.pending(room, seen);
+    owed = this.encode(items, viewers);
+    room.owed.set(seen, owed);
+    return owed;
+  }
+
+  private encode(items: ChatItem[], viewers: number | null): Owed | null {
+    let owed: Owed | null;
     const nsp = this.nsp!;
     const frame = items.length ? encodeRoomPacket(nsp, ChatServerEvents.frame, { items } satisfies ChatFrame) : null;
     const count = viewers !== null ? encodeRoomPacket(nsp, ChatServerEvents.viewers, { count: viewers }) : null;
     if (frame && count) owed = { wire: Buffer.concat([frame.wire, count.wire]), frame, count, items: items.length, sockets: 0 };
     else if (frame ?? count) owed = { wire: (frame ?? count)!.wire, frame, count, items: items.length, sockets: 0 };
     else owed = null;
-    room.owed.set(seen, owed);
     return owed;
   }
 

@@ -11,7 +11,6 @@ import { ChatIdentityService } from './chat-identity.service.js';
 import { ChatPresence } from './chat-presence.js';
 import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
 import { ChatService, type ChatConnection } from './chat.service.js';
-import { normaliseIp } from './chat-text.js';
 
 type Connection = ChatConnection & { release: () => void };
 type Ack = (response: ChatAck<unknown>) => void;
@@ -25,6 +24,8 @@ type Ack = (response: ChatAck<unknown>) => void;
 export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket> {
   private readonly perIp = new Map<string, number>();
   private readonly logger = new Logger('ChatGateway');
+  private nsp: Namespace | null = null;
+  private draining = false;
 
   constructor(
     @Inject(CHAT_RUNTIME) private readonly rt: ChatRuntime,
@@ -35,6 +36,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   ) {}
 
   afterInit(nsp: Namespace): void {
+    this.nsp = nsp;
     this.rt.fanout.attach(nsp, this.rt.clustered);
     nsp.use((socket, next) => {
       this.admit(socket).then(
@@ -43,6 +45,25 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       );
     });
     this.presence.start();
+  }
+
+  /**
+   * Graceful drain (SIGTERM): refuses new sockets and closes every connection's transport, spread over
+   * `spreadMs` so the clients do not all come back at the same instant. A closed transport is what
+   * socket.io clients reconnect after by themselves ("transport close"); through the load balancer,
+   * which no longer sends anything here, they land on another node and rejoin their rooms there.
+   */
+  async drain(spreadMs: number): Promise<number> {
+    this.draining = true;
+    const sockets = [...(this.nsp?.sockets.values() ?? [])];
+    const ticks = Math.max(1, Math.floor(spreadMs / 20));
+    const perTick = Math.max(1, Math.ceil(sockets.length / ticks));
+    for (let i = 0; i < sockets.length; i += perTick) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 20));
+      for (const socket of sockets.slice(i, i + perTick)) socket.conn.close();
+    }
+    this.logger.log(`drained: ${sockets.length} chat connection(s) told to reconnect elsewhere`);
+    return sockets.length;
   }
 
   handleConnection(socket: Socket): void {
@@ -78,7 +99,9 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
 
   /** Counts the connection against its IP and identifies it; the count is released once, whichever way the socket ends. */
   private async admit(socket: Socket): Promise<void> {
-    const ip = normaliseIp(socket.handshake.address);
+    // A draining node takes no new viewers (a client that raced the balancer retries elsewhere).
+    if (this.draining) throw new ChatRefusal('unavailable', 'This server is shutting down: reconnect', 1000);
+    const ip = this.identity.addressOf(socket.handshake);
     const max = this.rt.options.maxConnectionsPerIp;
     const open = this.perIp.get(ip) ?? 0;
     if (open >= max) throw new ChatRefusal('rate_limited', `At most ${max} chat connections per address`);
@@ -108,11 +131,19 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     const { room, since } = await this.chat.join(conn, payload);
     if (conn.joined && conn.joined.channelId !== room.channelId) await socket.leave(roomOf(conn.joined.channelId));
     conn.joined = room;
-    // In the room first, then the snapshot: a message is in the history, in the next frame, or both (clients keep one copy by id).
+    // In the room first, then the snapshot: a message is in the history, in a later frame, or both; the fan-out
+    // writes this socket nothing until it knows what the snapshot held, and leaves that out (exactly once).
     await socket.join(roomOf(room.channelId));
     this.rt.fanout.joined(room.channelId, socket);
-    const { others, local } = await this.presence.total(room.channelId);
-    return this.chat.snapshot(room, since, others, local);
+    let history: ChatJoined['history'] = [];
+    try {
+      const { others, local } = await this.presence.total(room.channelId);
+      const joined = await this.chat.snapshot(room, since, others, local);
+      history = joined.history;
+      return joined;
+    } finally {
+      this.rt.fanout.delivered(socket, history);
+    }
   }
 
   private answer(args: unknown[], work: (payload: unknown) => Promise<unknown>): void {

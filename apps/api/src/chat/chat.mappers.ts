@@ -57,6 +57,7 @@ export function settingsDto(row: RoomRow | null): ChatSettings {
 export const banDto = (row: BanRow): ChatBan => ({
   id: row.id,
   channelId: row.channelId,
+  scope: row.authorKey.startsWith('addr:') ? 'address' : row.authorKey.startsWith('subnet:') ? 'subnet' : 'author',
   authorKey: row.authorKey,
   nickname: row.nickname,
   reason: row.reason,

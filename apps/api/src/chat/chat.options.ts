@@ -26,6 +26,11 @@ export interface ChatOptions {
   slowConsumerBytes: number;
   /** Redis key prefix (several installations on one Redis): chat state and the socket.io adapter's channels. */
   redisPrefix: string;
+  /**
+   * New anonymous device tokens one address may get per window. Past it, new devices from that address share one
+   * address-level identity, so dropping a banned token to get a fresh one only works this many times.
+   */
+  deviceTokensPerIp: { limit: number; windowMs: number };
 }
 
 export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
@@ -42,6 +47,7 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   slowConsumerPackets: 256,
   slowConsumerBytes: 1024 * 1024,
   redisPrefix: 'onda',
+  deviceTokensPerIp: { limit: 20, windowMs: 10 * 60_000 },
 };
 
 export const resolveChatOptions = (overrides: Partial<ChatOptions> = {}): ChatOptions => ({ ...DEFAULT_CHAT_OPTIONS, ...overrides });

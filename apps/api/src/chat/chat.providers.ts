@@ -1,7 +1,8 @@
 import type { Provider, Type } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '@onda/queue';
+import { MemoryRateLimiter, RedisRateLimiter } from '../common/rate-limit.js';
 import { API_METRICS, type ApiMetrics } from '../common/metrics.js';
-import type { ApiOptions } from '../common/tokens.js';
+import { outboundAllowPrivate, type ApiOptions } from '../common/tokens.js';
 import { ChatController } from './chat.controller.js';
 import { ChatFanout } from './chat.fanout.js';
 import { InMemoryRecentMessages } from '@onda/moderation';
@@ -47,16 +48,17 @@ export function chatProviders(options: ApiOptions, filter?: ChatFilter): Provide
       inject: [ChatRepository, ChatModerationRepository, API_METRICS],
       useFactory: (repo: ChatRepository, modRepo: ChatModerationRepository, metrics: ApiMetrics): ChatRuntime => {
         const chat = resolveChatOptions(options.chat);
-        const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+        const redis = options.redisUrl ? createRedisClient(options.redisUrl, 'request') : null;
         const store = redis ? new RedisChatStore(redis, chat.redisPrefix) : new MemoryChatStore();
         return {
           options: chat,
           store,
           fanout: new ChatFanout(chat, metrics.chat),
           writer: new ChatWriter({ insertMessages: (rows) => repo.insertMessages(rows), insertVotes: (rows) => modRepo.insertVotes(rows) }, chat.persistIntervalMs),
-          filter: countingHits(filter ?? new ModerationChatFilter(redis ? new RedisRecentMessages(redis, chat.redisPrefix) : new InMemoryRecentMessages()), metrics),
+          filter: countingHits(filter ?? new ModerationChatFilter(redis ? new RedisRecentMessages(redis, chat.redisPrefix) : new InMemoryRecentMessages(), outboundAllowPrivate(options)), metrics),
           clustered: !!options.redisUrl,
           nodeId: newNodeId(),
+          deviceLimiter: redis ? new RedisRateLimiter(redis, chat.deviceTokensPerIp) : new MemoryRateLimiter(chat.deviceTokensPerIp),
         };
       },
     },

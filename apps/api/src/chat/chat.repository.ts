@@ -8,6 +8,8 @@ export interface ChatChannel {
   id: string;
   ownerId: string;
   visibility: ChannelVisibility;
+  /** The owner's display name: no anonymous viewer may take it as a nickname. */
+  ownerName: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,7 +28,11 @@ export class ChatRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   async findChannel(idOrSlug: string): Promise<ChatChannel | null> {
-    return this.prisma.channel.findFirst({ where: UUID.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug }, select: { id: true, ownerId: true, visibility: true } });
+    const row = await this.prisma.channel.findFirst({
+      where: UUID.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug },
+      select: { id: true, ownerId: true, visibility: true, owner: { select: { displayName: true } } },
+    });
+    return row ? { id: row.id, ownerId: row.ownerId, visibility: row.visibility, ownerName: row.owner.displayName } : null;
   }
 
   async activeSessionId(channelId: string): Promise<string | null> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RateLimiter } from '../common/rate-limit.js';
 import type { ChatFanout } from './chat.fanout.js';
 import type { ChatFilter } from './chat-filter.js';
 import type { ChatOptions } from './chat.options.js';
@@ -18,6 +19,8 @@ export interface ChatRuntime {
   clustered: boolean;
   /** This process among the API nodes (viewer counts are reported per node). */
   nodeId: string;
+  /** New anonymous device tokens per address (Redis-shared with several nodes). */
+  deviceLimiter: RateLimiter;
 }
 
 export const newNodeId = (): string => randomBytes(6).toString('hex');

@@ -22,8 +22,8 @@ import { ChatLiveUpdates } from './chat-live-updates.js';
 import { messageRow, pollDto } from './chat.mappers.js';
 import { ChatRoomsService } from './chat-rooms.service.js';
 import { CHAT_RUNTIME, slidingWindow, type ChatRuntime } from './chat.runtime.js';
-import type { GateVerdict } from './chat.store.js';
-import { anonymousKey, cleanText, codePoints, isReservedNickname } from './chat-text.js';
+import type { GateVerdict, NetworkKeys } from './chat.store.js';
+import { anonymousKey, cleanText, codePoints, isReservedNickname, networkKeys, nicknameSkeleton } from './chat-text.js';
 import { uuidv7 } from './uuid7.js';
 import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
 import { ChatRepository } from './chat.repository.js';
@@ -45,8 +45,13 @@ export type RoomAuthor = Omit<ChatAuthor, 'nickname'> & { nickname: string | nul
 
 export interface JoinedRoom {
   channelId: string;
+  ownerName: string;
   author: RoomAuthor;
   canModerate: boolean;
+  /** A device token issued to this connection (anonymous viewers), handed over in the join ack. */
+  deviceToken?: string;
+  /** Ban keys of the connection's address and subnet: a moderator's address ban holds on them. */
+  networkKeys: NetworkKeys;
 }
 
 const OUTCOME = { deliver: 'delivered', mask: 'masked', hold: 'held', drop: 'dropped' } as const;
@@ -74,8 +79,23 @@ function refuse(verdict: Exclude<GateVerdict, { ok: true }>): never {
   }
 }
 
-function assertFreeNickname(nickname: string): void {
+function assertFreeNickname(nickname: string, ownerName: string): void {
   if (isReservedNickname(nickname)) throw new AppError('conflict', `The nickname "${nickname}" is reserved`);
+  // Nobody anonymous passes for the channel's owner (finding 15), look-alike spellings included.
+  if (nicknameSkeleton(nickname) === nicknameSkeleton(ownerName)) throw new AppError('conflict', `The nickname "${nickname}" is the channel owner's name`);
+}
+
+/** A re-join's replay point: the newest id the client holds, and every recent id it holds (`newest` among them). */
+export interface ReplayFrom {
+  newest: string;
+  held: Set<string>;
+}
+
+/** What a re-joining client missed: newer than the oldest id it listed, and not one it holds. */
+function missed(messages: ChatMessage[], from: ReplayFrom): ChatMessage[] {
+  let floor = from.newest;
+  for (const id of from.held) if (id < floor) floor = id;
+  return messages.filter((m) => m.id > floor && !from.held.has(m.id));
 }
 
 /** What viewers do over the socket: join, pick a nickname, send, vote, react. */
@@ -91,27 +111,36 @@ export class ChatService {
   ) {}
 
   /** Resolves who the viewer is in the channel; the gateway then puts the socket in the room and calls `snapshot`. */
-  async join(conn: ChatConnection, payload: unknown): Promise<{ room: JoinedRoom; since: string | undefined }> {
+  async join(conn: ChatConnection, payload: unknown): Promise<{ room: JoinedRoom; since: ReplayFrom | undefined }> {
     const body = parse(ChatJoinSchema, payload);
     this.eventLimit(conn);
     const channel = await this.rooms.channel(body.channel);
-    const { user, scopes, deviceId, ip } = conn.identity;
+    const { user, scopes, deviceKey } = conn.identity;
     const role = await this.rooms.roleOf(channel, user);
-    if (channel.visibility === 'private' && role === 'viewer') throw new AppError('not_found', `No channel "${body.channel}"`);
+    // A private room is for its staff, and only with a credential that may read the channel or moderate it: an
+    // owner's token for webhooks alone does not read the private chat (as VOD reads need vods:read).
+    const mayRead = scopes.includes('*') || scopes.includes('channels:read') || scopes.includes('chat:moderate');
+    if (channel.visibility === 'private' && (role === 'viewer' || !mayRead)) throw new AppError('not_found', `No channel "${body.channel}"`);
     let author: RoomAuthor;
     if (user) {
       author = { key: `u:${user.id}`, nickname: user.displayName, role, registered: true };
     } else {
       // Without a nickname an anonymous viewer reads the room; `nickname` (or another join) lets them send later.
-      if (body.nickname) assertFreeNickname(body.nickname);
-      author = { key: anonymousKey(this.apiOptions.secret, channel.id, deviceId, ip), nickname: body.nickname ?? null, role, registered: false };
+      if (body.nickname) assertFreeNickname(body.nickname, channel.ownerName);
+      author = { key: anonymousKey(this.apiOptions.secret, channel.id, deviceKey), nickname: body.nickname ?? null, role, registered: false };
     }
     const canModerate = role !== 'viewer' && (scopes.includes('*') || scopes.includes('chat:moderate'));
-    return { room: { channelId: channel.id, author, canModerate }, since: body.since };
+    if (canModerate && role === 'admin' && user) await this.rooms.operatorAccess(channel.id, user.id, 'socket');
+    const deviceToken = conn.identity.issuedDeviceToken;
+    const network = networkKeys(this.apiOptions.secret, channel.id, conn.identity.ip);
+    // Where this author is now, so a moderator can extend a ban to the address (kept a day, in Redis with several nodes).
+    if (!canModerate) await this.rt.store.rememberAddress(channel.id, author.key, network);
+    const since = body.since ? { newest: body.since, held: new Set([body.since, ...(body.recent ?? [])]) } : undefined;
+    return { room: { channelId: channel.id, ownerName: channel.ownerName, author, canModerate, networkKeys: network, ...(deviceToken ? { deviceToken } : {}) }, since };
   }
 
   /** The room as the viewer finds it; read after the socket joined the room, so nothing falls between history and frames. */
-  async snapshot(room: JoinedRoom, since: string | undefined, otherViewers: number, localViewers: number): Promise<ChatJoined> {
+  async snapshot(room: JoinedRoom, since: ReplayFrom | undefined, otherViewers: number, localViewers: number): Promise<ChatJoined> {
     const now = Date.now();
     let view = await this.rt.store.view(room.channelId, room.author.key, now);
     if (!view) {
@@ -120,11 +149,11 @@ export class ChatService {
       if (!view) throw new ChatRefusal('unavailable', 'The chat room is not ready; try again');
     }
     const newest = view.recent.slice(0, CHAT_HISTORY_SIZE);
-    const history = (since ? newest.filter((m) => m.id > since) : newest).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const history = (since ? missed(newest, since) : newest).sort((a, b) => (a.id < b.id ? -1 : 1));
     const reactions = await this.rt.store.reactions(room.channelId, history.map((m) => m.id));
     return {
       channelId: room.channelId,
-      you: { ...room.author, canModerate: room.canModerate, mutedUntil: typeof view.ban === 'number' ? new Date(view.ban).toISOString() : null, banned: view.ban === null },
+      you: { ...room.author, ...(room.deviceToken ? { deviceToken: room.deviceToken } : {}), canModerate: room.canModerate, mutedUntil: typeof view.ban === 'number' ? new Date(view.ban).toISOString() : null, banned: view.ban === null },
       history: history.map((m) => (reactions.has(m.id) ? { ...m, reactions: reactions.get(m.id)! } : m)),
       pinned: view.pinned,
       poll: view.poll ? pollDto(view.poll, view.pollCounts) : null,
@@ -140,7 +169,7 @@ export class ChatService {
     const { nickname } = parse(ChatNicknameSchema, payload);
     this.eventLimit(conn);
     if (room.author.registered) throw new AppError('conflict', 'Signed-in viewers chat with their account name');
-    assertFreeNickname(nickname);
+    assertFreeNickname(nickname, room.ownerName);
     const author = { ...room.author, nickname };
     conn.joined = { ...room, author };
     return author;
@@ -164,7 +193,8 @@ export class ChatService {
     const wait = slidingWindow(conn.sends, now, perConnection.limit, perConnection.windowMs);
     if (wait > 0) throw new ChatRefusal('rate_limited', 'You are sending messages too fast', wait);
     const author: ChatAuthor = { ...room.author, nickname };
-    const request = { authorKey: author.key, registered: author.registered, moderator: room.canModerate, now, limit: perAuthor.limit, windowMs: perAuthor.windowMs };
+    const networks = room.canModerate ? [] : [room.networkKeys.address, room.networkKeys.subnet];
+    const request = { authorKey: author.key, registered: author.registered, moderator: room.canModerate, now, limit: perAuthor.limit, windowMs: perAuthor.windowMs, networkKeys: networks };
     let verdict = await this.rt.store.gate(room.channelId, request);
     if (!verdict.ok && verdict.reason === 'unloaded') {
       await this.rooms.ensureLoaded(room.channelId);

@@ -44,6 +44,8 @@ export interface GateRequest {
   registered: boolean;
   /** Moderators skip slow mode. */
   moderator: boolean;
+  /** Also refused when a ban holds on one of these: the sender's address and subnet keys (`networkKeys`). */
+  networkKeys?: string[];
   now: number;
   limit: number;
   windowMs: number;
@@ -52,6 +54,15 @@ export interface GateRequest {
 export type GateVerdict =
   | { ok: true; settings: ChatSettings }
   | { ok: false; reason: 'unloaded' | 'banned' | 'timeout' | 'registered_only' | 'rate_limited' | 'slow_mode'; retryAfterMs: number };
+
+/** The ban keys of a chatter's address and of its /24 (IPv4) or /64 (IPv6) subnet: salted hashes, never the address. */
+export interface NetworkKeys {
+  address: string;
+  subnet: string;
+}
+
+/** How long the store remembers which address an author last joined from (an address ban needs it). */
+export const ADDRESS_MEMORY_MS = 24 * 3600_000;
 
 export type VoteResult = { status: 'ok' | 'duplicate' | 'closed' | 'invalid'; counts: number[] };
 
@@ -73,6 +84,9 @@ export interface ChatStore {
   /** Room-level writes apply only to a loaded room (an unloaded one reads PostgreSQL when it loads). */
   setSettings(channelId: string, settings: ChatSettings): Promise<void>;
   setBan(channelId: string, authorKey: string, until: BanUntil): Promise<void>;
+  /** Remembers the network keys an author joined from (for ADDRESS_MEMORY_MS), so a moderator can ban that address. */
+  rememberAddress(channelId: string, authorKey: string, keys: NetworkKeys): Promise<void>;
+  addressOf(channelId: string, authorKey: string): Promise<NetworkKeys | null>;
   clearBan(channelId: string, authorKey: string): Promise<void>;
   pushRecent(channelId: string, message: ChatMessage): Promise<void>;
   removeRecent(channelId: string, ids: string[]): Promise<number>;

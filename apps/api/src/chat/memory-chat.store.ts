@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatSettings } from '@onda/contracts';
 import { RECENT_SIZE } from './chat.options.js';
-import type { BanUntil, ChatStore, GateRequest, GateVerdict, OpenPoll, RoomSnapshot, RoomView, VoteResult } from './chat.store.js';
+import { ADDRESS_MEMORY_MS, type BanUntil, type ChatStore, type GateRequest, type GateVerdict, type NetworkKeys, type OpenPoll, type RoomSnapshot, type RoomView, type VoteResult } from './chat.store.js';
 
 interface Room {
   settings: ChatSettings;
@@ -23,6 +23,7 @@ export class MemoryChatStore implements ChatStore {
   private readonly bans = new Map<string, Map<string, BanUntil>>();
   private readonly rate = new Map<string, number[]>();
   private readonly lastSend = new Map<string, number>();
+  private readonly addresses = new Map<string, { keys: NetworkKeys; at: number }>();
   private readonly votes = new Map<string, PollVotes>();
   private readonly reactionCounts = new Map<string, { counts: Record<string, number>; who: Set<string>; at: number }>();
   private readonly viewers = new Map<string, Map<string, { count: number; at: number }>>();
@@ -68,7 +69,11 @@ export class MemoryChatStore implements ChatStore {
   gate(channelId: string, req: GateRequest): Promise<GateVerdict> {
     const room = this.rooms.get(channelId);
     if (!room) return Promise.resolve({ ok: false, reason: 'unloaded', retryAfterMs: 0 });
-    const ban = this.activeBan(channelId, req.authorKey, req.now);
+    let ban = this.activeBan(channelId, req.authorKey, req.now);
+    for (const key of req.networkKeys ?? []) {
+      const net = this.activeBan(channelId, key, req.now);
+      if (net === null || (net !== undefined && ban !== null && net > (ban ?? 0))) ban = net;
+    }
     if (ban === null) return Promise.resolve({ ok: false, reason: 'banned', retryAfterMs: 0 });
     if (ban !== undefined) return Promise.resolve({ ok: false, reason: 'timeout', retryAfterMs: ban - req.now });
     const { settings } = room;
@@ -215,6 +220,17 @@ export class MemoryChatStore implements ChatStore {
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  rememberAddress(channelId: string, authorKey: string, keys: NetworkKeys): Promise<void> {
+    if (this.addresses.size > 100_000) this.addresses.clear();
+    this.addresses.set(`${channelId}|${authorKey}`, { keys, at: this.now() });
+    return Promise.resolve();
+  }
+
+  addressOf(channelId: string, authorKey: string): Promise<NetworkKeys | null> {
+    const entry = this.addresses.get(`${channelId}|${authorKey}`);
+    return Promise.resolve(entry && entry.at > this.now() - ADDRESS_MEMORY_MS ? entry.keys : null);
   }
 
   private activeBan(channelId: string, authorKey: string, now: number): BanUntil | undefined {

@@ -10,7 +10,11 @@ import type { ChatFilter, ChatFilterContext, ChatFilterResult } from './chat-fil
 export class ModerationChatFilter implements ChatFilter {
   private readonly pipelines = new Map<string, { key: string; pipeline: ModerationPipeline }>();
 
-  constructor(private readonly recent: RecentMessages) {}
+  constructor(
+    private readonly recent: RecentMessages,
+    /** The operator's opt-in to let classifier URLs reach loopback/private addresses (OUTBOUND_ALLOW_PRIVATE). */
+    private readonly allowPrivate = false,
+  ) {}
 
   async check(text: string, ctx: ChatFilterContext): Promise<ChatFilterResult> {
     const { blockedWords, blockedPatterns, blockedWordsAction, profanity, linkPolicy, classifier } = ctx.settings;
@@ -19,7 +23,7 @@ export class ModerationChatFilter implements ChatFilter {
     let entry = this.pipelines.get(ctx.channelId);
     if (!entry || entry.key !== key) {
       if (this.pipelines.size >= 10_000) this.pipelines.delete(this.pipelines.keys().next().value!);
-      entry = { key, pipeline: createModerationPipeline(settings, { channelId: ctx.channelId }) };
+      entry = { key, pipeline: createModerationPipeline(settings, { channelId: ctx.channelId, allowPrivate: this.allowPrivate }) };
       this.pipelines.set(ctx.channelId, entry);
     }
     const result = await entry.pipeline.check(text, { authorKey: ctx.authorKey, role: ctx.role, recent: this.recent });

@@ -23,17 +23,21 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', KEYS[3], ttl)
 return 1`;
 
-/** KEYS room, bans, rate, slow. ARGV author, now, registered (0/1), moderator (0/1), limit, windowMs, member. */
+/** KEYS room, bans, rate, slow. ARGV author, now, registered (0/1), moderator (0/1), limit, windowMs, member, network keys*. */
 export const GATE = `
 local settings = redis.call('HGET', KEYS[1], 'settings')
 if not settings then return {'unloaded', 0} end
 local now = tonumber(ARGV[2])
-local ban = redis.call('HGET', KEYS[2], ARGV[1])
-if ban then
-  local untilMs = tonumber(ban)
-  if untilMs == 0 then return {'banned', 0} end
-  if untilMs > now then return {'timeout', untilMs - now} end
-  redis.call('HDEL', KEYS[2], ARGV[1])
+for i = 1, #ARGV do
+  if i == 1 or i >= 8 then
+    local ban = redis.call('HGET', KEYS[2], ARGV[i])
+    if ban then
+      local untilMs = tonumber(ban)
+      if untilMs == 0 then return {'banned', 0} end
+      if untilMs > now then return {'timeout', untilMs - now} end
+      redis.call('HDEL', KEYS[2], ARGV[i])
+    end
+  end
 end
 local s = cjson.decode(settings)
 if s.registeredOnly == true and ARGV[3] == '0' then return {'registered_only', 0} end

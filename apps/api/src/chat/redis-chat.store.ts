@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ChatMessage, ChatSettings } from '@onda/contracts';
 import { RECENT_SIZE } from './chat.options.js';
-import { countsOf, type BanUntil, type ChatStore, type GateRequest, type GateVerdict, type OpenPoll, type RoomSnapshot, type RoomView, type VoteResult } from './chat.store.js';
+import { ADDRESS_MEMORY_MS, countsOf, type BanUntil, type NetworkKeys, type ChatStore, type GateRequest, type GateVerdict, type OpenPoll, type RoomSnapshot, type RoomView, type VoteResult } from './chat.store.js';
 import { FILTER, GATE, LOAD, PUSH, REACT, ROOM_SET, VOTE } from './redis-chat.scripts.js';
 
 type Script = (...args: Array<string | number>) => Promise<unknown>;
@@ -128,6 +128,7 @@ export class RedisChatStore implements ChatStore {
       req.limit,
       req.windowMs,
       `${req.now}-${process.pid}-${++this.seq}`,
+      ...(req.networkKeys ?? []),
     )) as [string, string | number];
     if (status === 'ok') return { ok: true, settings: JSON.parse(String(value)) as ChatSettings };
     return { ok: false, reason: status as Exclude<GateVerdict, { ok: true }>['reason'], retryAfterMs: Math.max(0, Number(value)) };
@@ -139,6 +140,15 @@ export class RedisChatStore implements ChatStore {
 
   async setSettings(channelId: string, settings: ChatSettings): Promise<void> {
     await this.scripts.chatRoomSet(this.key(channelId, 'room'), 'settings', JSON.stringify(settings));
+  }
+
+  async rememberAddress(channelId: string, authorKey: string, keys: NetworkKeys): Promise<void> {
+    await this.redis.set(this.key(channelId, 'addr', authorKey), `${keys.address} ${keys.subnet}`, 'PX', ADDRESS_MEMORY_MS);
+  }
+
+  async addressOf(channelId: string, authorKey: string): Promise<NetworkKeys | null> {
+    const [address, subnet] = (await this.redis.get(this.key(channelId, 'addr', authorKey)))?.split(' ') ?? [];
+    return address && subnet ? { address, subnet } : null;
   }
 
   async setBan(channelId: string, authorKey: string, until: BanUntil): Promise<void> {

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
+import { createLogger, type Logger } from '@onda/observability';
 
 // Nest's start-up chatter (one line per module and route) is debug detail, not operations news.
 const BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'WebSocketsController']);
@@ -9,7 +9,7 @@ export class PinoNestLogger implements LoggerService {
   private readonly pino: Logger;
 
   constructor(level = 'info') {
-    this.pino = pino({ name: 'onda-api', level });
+    this.pino = createLogger('api', level);
   }
 
   log(message: unknown, context?: string): void {

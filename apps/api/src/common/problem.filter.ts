@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Problem } from '@onda/contracts';
+import { isDependencyDown } from './dependency-down.js';
 import { AppError, codeForStatus, titleOf } from './app-error.js';
 
 /**
@@ -15,10 +16,11 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request & { id?: string }>();
     const res = http.getResponse<Response>();
-    const problem = this.toProblem(exception, req);
-    if (exception instanceof AppError && exception.code === 'unavailable') {
-      // A dependency is down (readiness probes, storage): expected and already explained; no stack trace.
-      this.logger.warn(`${req.method} ${req.originalUrl} (request ${req.id}): ${exception.message}`);
+    const dependencyDown = !(exception instanceof AppError) && !(exception instanceof HttpException) && isDependencyDown(exception);
+    const problem = dependencyDown ? this.unavailable(req) : this.toProblem(exception, req);
+    if ((exception instanceof AppError && exception.code === 'unavailable') || dependencyDown) {
+      // A dependency is down (readiness probes, storage, the database unreachable): expected; no stack trace.
+      this.logger.warn(`${req.method} ${req.originalUrl} (request ${req.id}): ${(exception as Error)?.message}`);
     } else if (problem.status >= 500) {
       this.logger.error(`${req.method} ${req.originalUrl} failed (request ${req.id}): ${(exception as Error)?.stack ?? String(exception)}`);
     }
@@ -26,7 +28,13 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem.status === 429 && exception instanceof AppError && exception.errors?.[0]?.path === 'retryAfter') {
       res.setHeader('Retry-After', exception.errors[0].message);
     }
+    if (dependencyDown) res.setHeader('Retry-After', '2');
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  /** A backing service could not be reached: the client should try again shortly (see dependency-down.ts). */
+  private unavailable(req: Request & { id?: string }): Problem {
+    return { type: 'https://onda.dev/problems/unavailable', title: titleOf('unavailable'), status: 503, code: 'unavailable', detail: 'A service this request needs is unreachable; try again shortly', ...(req.id ? { requestId: req.id } : {}) };
   }
 
   private toProblem(exception: unknown, req: Request & { id?: string }): Problem {

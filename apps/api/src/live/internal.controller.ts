@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import {
   IngestAuthorizeSchema,
@@ -13,11 +13,10 @@ import {
   type WorkerSessionView,
 } from '@onda/contracts';
 import { InternalGuard } from '../auth/auth.guard.js';
-import { AppError } from '../common/app-error.js';
+import { uuidParam } from '../common/uuid.pipe.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { LiveService } from './live.service.js';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => new AppError('validation_failed', 'id: not a UUID') });
 
 /** Called by ingest processes; not part of the public API. */
 @ApiExcludeController()
@@ -33,19 +32,19 @@ export class IngestInternalController {
   }
 
   @Get('sessions/:id')
-  session(@Param('id', uuid) id: string): Promise<IngestSessionView> {
+  session(@Param('id', uuidParam()) id: string): Promise<IngestSessionView> {
     return this.live.ingestView(id);
   }
 
   @Post('sessions/:id/started')
   @HttpCode(204)
-  started(@Param('id', uuid) id: string, @Body(new ZodPipe(IngestStartedSchema)) body: IngestStarted): Promise<void> {
+  started(@Param('id', uuidParam()) id: string, @Body(new ZodPipe(IngestStartedSchema)) body: IngestStarted): Promise<void> {
     return this.live.started(id, body);
   }
 
   @Post('sessions/:id/disconnected')
   @HttpCode(204)
-  disconnected(@Param('id', uuid) id: string, @Body(new ZodPipe(IngestDisconnectedSchema)) body: { reason: string }): Promise<void> {
+  disconnected(@Param('id', uuidParam()) id: string, @Body(new ZodPipe(IngestDisconnectedSchema)) body: { reason: string }): Promise<void> {
     return this.live.disconnected(id, body.reason);
   }
 }
@@ -58,13 +57,13 @@ export class WorkerInternalController {
   constructor(private readonly live: LiveService) {}
 
   @Get('sessions/:id')
-  session(@Param('id', uuid) id: string): Promise<WorkerSessionView> {
+  session(@Param('id', uuidParam()) id: string): Promise<WorkerSessionView> {
     return this.live.workerView(id);
   }
 
   @Post('sessions/:id/events')
   @HttpCode(204)
-  event(@Param('id', uuid) id: string, @Body(new ZodPipe(WorkerEventSchema)) body: WorkerEvent): Promise<void> {
+  event(@Param('id', uuidParam()) id: string, @Body(new ZodPipe(WorkerEventSchema)) body: WorkerEvent): Promise<void> {
     return this.live.workerEvent(id, body);
   }
 }

@@ -2,14 +2,11 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { LiveSessionDetailSchema, LiveSessionStates, PageSchema, type LiveSessionDetail } from '@onda/contracts';
-import type { LiveSession } from '@onda/db';
 import { CurrentPrincipal, RequireScopes, type Principal } from '../auth/auth.context.js';
-import { AppError } from '../common/app-error.js';
-import { decodeCursor, toPage, type Page } from '../common/cursor.js';
+import type { Page } from '../common/cursor.js';
 import { jsonSchema, problemResponse } from '../common/openapi.js';
 import { uuidParam } from '../common/uuid.pipe.js';
 import { ZodPipe } from '../common/zod.pipe.js';
-import { LiveRepository } from './live.repository.js';
 import { LiveService } from './live.service.js';
 
 const ListQuerySchema = z
@@ -25,10 +22,7 @@ const ListQuerySchema = z
 @ApiTags('live-sessions')
 @Controller('v1/live-sessions')
 export class LiveSessionsController {
-  constructor(
-    private readonly repo: LiveRepository,
-    private readonly live: LiveService,
-  ) {}
+  constructor(private readonly live: LiveService) {}
 
   @Get()
   @RequireScopes('sessions:read')
@@ -40,14 +34,7 @@ export class LiveSessionsController {
   @ApiOkResponse({ schema: jsonSchema(PageSchema(LiveSessionDetailSchema)) })
   @ApiResponse(problemResponse(400, 'Invalid query'))
   async list(@CurrentPrincipal() principal: Principal, @Query(new ZodPipe(ListQuerySchema)) q: z.infer<typeof ListQuerySchema>): Promise<Page<LiveSessionDetail>> {
-    const rows = await this.repo.listForOwner({
-      ownerId: principal.user.id,
-      limit: q.limit + 1,
-      ...(q.channelId ? { channelId: q.channelId } : {}),
-      ...(q.state ? { state: q.state } : {}),
-      ...(q.cursor ? { after: decodeCursor(q.cursor) } : {}),
-    });
-    return toPage(rows, q.limit, detailDto);
+    return this.live.listForOwner(principal.user.id, q);
   }
 
   @Get(':id')
@@ -57,7 +44,7 @@ export class LiveSessionsController {
   @ApiOkResponse({ schema: jsonSchema(LiveSessionDetailSchema) })
   @ApiResponse(problemResponse(404, 'Unknown session, or not yours'))
   async get(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam()) id: string): Promise<LiveSessionDetail> {
-    return detailDto(await this.mustFind(principal, id));
+    return this.live.getForOwner(principal.user.id, id);
   }
 
   @Post(':id/end')
@@ -69,29 +56,6 @@ export class LiveSessionsController {
   @ApiResponse(problemResponse(404, 'Unknown session, or not yours'))
   @ApiResponse(problemResponse(409, 'Already ended'))
   async end(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam()) id: string): Promise<LiveSessionDetail> {
-    const session = await this.mustFind(principal, id);
-    if (!(await this.live.forceEnd(session, 'ended by API'))) throw new AppError('conflict', 'The session is already over');
-    return detailDto(await this.mustFind(principal, id));
-  }
-
-  private async mustFind(principal: Principal, id: string): Promise<LiveSession> {
-    const session = await this.repo.findForOwner(principal.user.id, id);
-    if (!session) throw new AppError('not_found', `No live session ${id} of yours`);
-    return session;
+    return this.live.endForOwner(principal.user.id, id);
   }
 }
-
-const detailDto = (s: LiveSession): LiveSessionDetail => ({
-  id: s.id,
-  channelId: s.channelId,
-  state: s.state,
-  publisherConnected: s.publisherConnected,
-  createdAt: s.createdAt.toISOString(),
-  startedAt: s.startedAt?.toISOString() ?? null,
-  endedAt: s.endedAt?.toISOString() ?? null,
-  endReason: s.endReason,
-  renditions: s.renditions,
-  source: s.source ?? null,
-  lastHealth: s.lastHealth ?? null,
-  lastHealthAt: s.lastHealthAt?.toISOString() ?? null,
-});

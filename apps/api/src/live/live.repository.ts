@@ -1,7 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { LatencyModes } from '@onda/contracts';
+
+type LatencyMode = (typeof LatencyModes)[number];
 import type { LiveSession, Prisma, PrismaClient, StreamKey } from '@onda/db';
 import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
+import { rethrowUnique } from '../common/unique-violation.js';
 
 const ACTIVE = ['starting', 'live', 'reconnecting'] as const;
 
@@ -9,8 +13,12 @@ const ACTIVE = ['starting', 'live', 'reconnecting'] as const;
 export class LiveRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  async findKey(keyHash: string): Promise<StreamKey | null> {
-    return this.prisma.streamKey.findUnique({ where: { keyHash } });
+  /** The key, and whether its channel's owner is disabled (a disabled account's keys publish nothing). */
+  async findKey(keyHash: string): Promise<(StreamKey & { ownerDisabled: boolean }) | null> {
+    const key = await this.prisma.streamKey.findUnique({ where: { keyHash }, include: { channel: { select: { owner: { select: { disabledAt: true } } } } } });
+    if (!key) return null;
+    const { channel, ...rest } = key;
+    return { ...rest, ownerDisabled: channel.owner.disabledAt !== null };
   }
 
   async activeSession(channelId: string): Promise<LiveSession | null> {
@@ -22,22 +30,23 @@ export class LiveRepository {
   }
 
   /** The channel settings a live transcode needs. */
-  async channelSettings(channelId: string): Promise<{ passthrough: boolean; recording: boolean; reconnectWindowSeconds: number } | null> {
-    return this.prisma.channel.findUnique({ where: { id: channelId }, select: { passthrough: true, recording: true, reconnectWindowSeconds: true } });
+  async channelSettings(channelId: string): Promise<{ passthrough: boolean; recording: boolean; reconnectWindowSeconds: number; latencyMode: LatencyMode; ladderProfile: string } | null> {
+    return this.prisma.channel.findUnique({ where: { id: channelId }, select: { passthrough: true, recording: true, reconnectWindowSeconds: true, latencyMode: true, ladderProfile: true } });
   }
 
   /** Takes a `reconnecting` session back for a returning publisher; false when it ended meanwhile. */
   async resume(id: string, state: 'starting' | 'live', ingestId: string, clientIp: string): Promise<boolean> {
     const { count } = await this.prisma.liveSession.updateMany({
       where: { id, state: 'reconnecting' },
-      data: { state, publisherConnected: true, disconnectedAt: null, ingestId, clientIp },
+      data: { state, publisherConnected: true, disconnectedAt: null, ingestId, clientIp, pullUrl: null },
     });
     return count === 1;
   }
 
   /** Inserts a `starting` session; the partial unique index refuses a second active session per channel. */
-  async createStarting(data: { id: string; channelId: string; ingestId: string; clientIp: string; storagePrefix: string }): Promise<LiveSession> {
-    return this.prisma.liveSession.create({ data: { ...data, state: 'starting', publisherConnected: true } });
+  async createStarting(data: { id: string; channelId: string; ingestId: string; clientIp: string; storagePrefix: string; latencyMode: LatencyMode }): Promise<LiveSession> {
+    // One open session per channel (a partial unique index): a second publisher is a UniqueViolation.
+    return this.prisma.liveSession.create({ data: { ...data, state: 'starting', publisherConnected: true } }).catch(rethrowUnique('open live session of the channel'));
   }
 
   async update(id: string, data: Prisma.LiveSessionUpdateInput): Promise<LiveSession> {
@@ -50,6 +59,17 @@ export class LiveRepository {
       where: { id, state: { in: [...ACTIVE] } },
       data: { state, endReason, endedAt: new Date(), publisherConnected: false },
     });
+    return count === 1;
+  }
+
+  /** Sessions waiting for their publisher, with their channel's reconnect window. */
+  async reconnecting(): Promise<Array<LiveSession & { channel: { reconnectWindowSeconds: number } }>> {
+    return this.prisma.liveSession.findMany({ where: { state: 'reconnecting' }, include: { channel: { select: { reconnectWindowSeconds: true } } } });
+  }
+
+  /** Marks a waiting session's window as passed (once, whichever API node gets there first). */
+  async markWindowPassed(id: string, reason: string): Promise<boolean> {
+    const { count } = await this.prisma.liveSession.updateMany({ where: { id, state: 'reconnecting', publisherConnected: false, endReason: null }, data: { endReason: reason } });
     return count === 1;
   }
 

@@ -1,34 +1,83 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { IngestAuthorize, IngestAuthorizeResult, IngestSessionView, IngestStarted, WorkerEvent, WorkerSessionView } from '@onda/contracts';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { LadderProfiles, liveSourceProblem, redactStreamKey, type LadderProfile } from '@onda/contracts';
+import type { IngestAuthorize, IngestAuthorizeResult, IngestSessionView, IngestStarted, LiveSessionDetail, LiveSessionState, WorkerEvent, WorkerSessionView } from '@onda/contracts';
 import type { LiveSession } from '@onda/db';
 import type { JobQueue } from '@onda/queue';
-import { sha256Hex } from '../auth/token-crypto.js';
 import { AppError } from '../common/app-error.js';
+import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { QUEUE } from '../common/tokens.js';
+import { UniqueViolation } from '../common/unique-violation.js';
 import { LiveRepository } from './live.repository.js';
-import { redactKey } from '../channels/stream-key.crypto.js';
+import { reconnectVerdict, WINDOW_PASSED } from './live-expiry.js';
+
+/** How often reconnect windows are checked, and how long a worker may take to finalise before the API ends the session itself. */
+const EXPIRY_TICK_MS = 1000;
+const WORKER_FINALISE_GRACE_MS = 60_000;
+import { hashStreamKey } from '../channels/stream-key.crypto.js';
 import { WebhookService } from '../webhooks/webhooks.service.js';
 import { VodsService } from '../vods/vods.service.js';
+import { ChatLiveUpdates } from '../chat/chat-live-updates.js';
 
 /** The life of a broadcast as the ingest and the worker report it: starting -> live -> ended | failed. */
 @Injectable()
-export class LiveService {
+export class LiveService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Live');
+  private expiryTimer: NodeJS.Timeout | null = null;
+  private sweeping = false;
 
   constructor(
     private readonly repo: LiveRepository,
     @Inject(QUEUE) private readonly queue: JobQueue,
     private readonly webhooks: WebhookService,
     private readonly vods: VodsService,
+    private readonly chatLive: ChatLiveUpdates,
   ) {}
+
+  onModuleInit(): void {
+    this.expiryTimer = setInterval(() => void this.sweepReconnects(), EXPIRY_TICK_MS);
+    this.expiryTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.expiryTimer) clearInterval(this.expiryTimer);
+  }
+
+  /**
+   * The reconnect-window timer (every API node runs it; the writes are conditional, so one wins): a passed
+   * window is marked for the worker, which finishes the playlists and reports `ended`; a session whose
+   * worker never does (it died) is ended here after a grace period.
+   */
+  async sweepReconnects(now = Date.now()): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      for (const s of await this.repo.reconnecting()) {
+        const verdict = reconnectVerdict(s, s.channel.reconnectWindowSeconds, now, WORKER_FINALISE_GRACE_MS);
+        if (verdict === 'finish' && (await this.repo.markWindowPassed(s.id, WINDOW_PASSED))) {
+          this.logger.log(`session ${s.id}: reconnect window passed; the worker finishes the playlists`);
+        } else if (verdict === 'end' && (await this.repo.finish(s.id, 'ended', s.endReason ?? WINDOW_PASSED))) {
+          this.logger.warn(`session ${s.id}: no worker finished it after the reconnect window; ended by the API`);
+          await this.emit(s, 'stream.ended', { state: 'ended', reason: s.endReason ?? WINDOW_PASSED });
+        }
+      }
+    } catch (err) {
+      this.logger.error(`reconnect window sweep failed: ${(err as Error).message}`);
+    } finally {
+      this.sweeping = false;
+    }
+  }
 
   /** Checks a stream key at publish time. Unknown or revoked keys, and a second publisher, are refused. */
   async authorize(req: IngestAuthorize): Promise<IngestAuthorizeResult> {
-    const key = await this.repo.findKey(sha256Hex(req.streamKey));
+    const key = await this.repo.findKey(hashStreamKey(req.streamKey));
     if (!key || key.revokedAt) {
-      this.logger.warn(`refused publish with ${key ? 'revoked' : 'unknown'} key ${redactKey(req.streamKey)} from ${req.clientIp}`);
+      this.logger.warn(`refused publish with ${key ? 'revoked' : 'unknown'} key ${redactStreamKey(req.streamKey)} from ${req.clientIp}`);
       throw new AppError('stream_key_invalid', 'Unknown or revoked stream key');
+    }
+    if (key.ownerDisabled) {
+      this.logger.warn(`refused publish with key ${redactStreamKey(req.streamKey)} from ${req.clientIp}: the channel's owner is disabled`);
+      throw new AppError('stream_key_invalid', 'This stream key belongs to a disabled account');
     }
     const active = await this.repo.activeSession(key.channelId);
     if (active?.publisherConnected) {
@@ -46,9 +95,11 @@ export class LiveService {
     }
     const id = randomUUID();
     try {
-      await this.repo.createStarting({ id, channelId: key.channelId, ingestId: req.ingestId, clientIp: req.clientIp, storagePrefix: `live/${id}` });
+      // The mode is fixed per broadcast: changing the channel's setting applies from the next one.
+      const latencyMode = (await this.repo.channelSettings(key.channelId))?.latencyMode ?? 'normal';
+      await this.repo.createStarting({ id, channelId: key.channelId, ingestId: req.ingestId, clientIp: req.clientIp, storagePrefix: `live/${id}`, latencyMode });
     } catch (e) {
-      if ((e as { code?: string }).code === 'P2002') throw new AppError('conflict', 'This channel already has a publisher');
+      if (e instanceof UniqueViolation) throw new AppError('conflict', 'This channel already has a publisher');
       throw e;
     }
     this.logger.log(`publish accepted for channel ${key.channelId}: session ${id}`);
@@ -58,7 +109,17 @@ export class LiveService {
   /** The ingest knows the source; the live job goes to the worker pool (job id = session id, so never twice). */
   async started(sessionId: string, body: IngestStarted): Promise<void> {
     const session = await this.mustFind(sessionId);
-    const updated = await this.repo.update(sessionId, { source: body.source });
+    const updated = await this.repo.update(sessionId, { source: body.source, pullUrl: body.pullUrl });
+    const problem = liveSourceProblem(body.source);
+    if (problem) {
+      // The ingest refuses such a publish itself; the session keeps the reason for the streamer, and no worker
+      // is asked to transcode what it cannot read.
+      if (await this.repo.finish(sessionId, 'failed', problem)) {
+        this.logger.warn(`session ${sessionId} refused: ${problem}`);
+        await this.emit(session, 'stream.ended', { state: 'failed', reason: problem });
+      }
+      return;
+    }
     const channel = await this.repo.channelSettings(session.channelId);
     await this.queue.enqueue(
       'live',
@@ -67,11 +128,13 @@ export class LiveService {
         channelId: session.channelId,
         pullUrl: body.pullUrl,
         source: body.source,
-        profile: 'default',
+        // Stored as text: a profile this version does not know (written by a newer one) falls back to the default.
+        profile: (LadderProfiles as readonly string[]).includes(channel?.ladderProfile ?? '') ? (channel!.ladderProfile as LadderProfile) : 'default',
         passthrough: channel?.passthrough ?? false,
         segmentSeconds: 2,
         storagePrefix: updated.storagePrefix,
         recording: channel?.recording ?? false,
+        latencyMode: session.latencyMode,
       },
       { jobId: `live-${sessionId}`, attempts: 5, backoffMs: 1000 },
     );
@@ -87,16 +150,12 @@ export class LiveService {
     if (session.state === 'live') await this.emit(session, 'stream.reconnecting', { reason });
   }
 
+  /** A read, never a write: the reconnect window is the timer's (sweepReconnects). */
   async workerView(sessionId: string): Promise<WorkerSessionView> {
-    let s = await this.mustFind(sessionId);
-    if (s.state === 'reconnecting' && !(await this.continues(s))) {
-      if (await this.repo.finish(s.id, 'ended', 'publisher did not reconnect in time')) {
-        this.logger.log(`session ${s.id}: reconnect window passed`);
-        await this.emit(s, 'stream.ended', { state: 'ended', reason: 'publisher did not reconnect in time' });
-      }
-      s = await this.mustFind(sessionId);
-    }
-    return { id: s.id, state: s.state, publisherConnected: s.publisherConnected };
+    const s = await this.mustFind(sessionId);
+    // The timer may not have run yet: a passed window also counts, so the worker never waits on a tick.
+    const finish = s.state === 'reconnecting' && !s.publisherConnected && (s.endReason !== null || !(await this.continues(s)));
+    return { id: s.id, state: s.state, publisherConnected: s.publisherConnected, pullUrl: s.pullUrl, finish };
   }
 
   /** Whether a session without publisher may still be continued by a reconnecting one. */
@@ -114,21 +173,37 @@ export class LiveService {
         if (session.state === 'starting') {
           const live = await this.repo.update(sessionId, { state: 'live', startedAt: new Date(), renditions: event.renditions });
           this.logger.log(`session ${sessionId} is live (${event.renditions.join(', ')})`);
+          // Push before the webhook: viewers waiting on the channel page start within a chat tick.
+          this.chatLive.broadcastLive(live.channelId, sessionId);
           await this.emit(live, 'stream.started', { renditions: event.renditions });
         }
         return;
       case 'health':
         await this.repo.update(sessionId, { lastHealth: event, lastHealthAt: new Date() });
         return;
+      case 'degraded': {
+        // `stream.degraded` fires on every step (reason null = back to the full ladder); the session keeps the latest.
+        const was = session.degradedReason;
+        await this.repo.update(sessionId, { degradedLevel: event.level, degradedReason: event.reason, degradedAt: event.reason ? (was ? session.degradedAt : new Date()) : null });
+        this.logger.warn(`session ${sessionId}: ladder step ${event.level}/${event.maxLevel} (${event.renditions.join(', ')}): ${event.reason ?? 'back to the full ladder'}`);
+        if (event.reason || was) await this.emit(session, 'stream.degraded', { level: event.level, reason: event.reason, renditions: event.renditions });
+        return;
+      }
       case 'ffmpeg-exit':
         this.logger.warn(`session ${sessionId}: ffmpeg run ${event.run} exited (code ${event.code}, signal ${event.signal}): ${event.reason ?? 'no reason'}${event.willRestart ? '; restarting' : ''}`);
         return;
       case 'ended':
-        await this.vods.recordingFinished(session, event.mediaSeconds);
-        if (await this.repo.finish(sessionId, 'ended', null)) {
+        // The recording also holds what load-step restarts of the ladder skipped in the playlists.
+        await this.vods.recordingFinished(session, event.mediaSeconds + (event.skippedSeconds ?? 0));
+        // The playlists carry ENDLIST now; a reason the reconnect timer left (window passed) is kept.
+        if (await this.repo.finish(sessionId, 'ended', session.endReason)) {
           this.logger.log(`session ${sessionId} ended after ${event.mediaSeconds.toFixed(1)} s of media`);
-          await this.emit(session, 'stream.ended', { state: 'ended', mediaSeconds: event.mediaSeconds, reason: null });
+          await this.emit(session, 'stream.ended', { state: 'ended', mediaSeconds: event.mediaSeconds, reason: session.endReason });
         }
+        return;
+      case 'thumbnail':
+        // Versions the thumbnail URLs the API hands out (the object itself is rewritten in place).
+        if (session.state !== 'ended' && session.state !== 'failed') await this.repo.update(sessionId, { thumbnailAt: new Date() });
         return;
       case 'failed':
         await this.vods.recordingFinished(session);
@@ -150,13 +225,36 @@ export class LiveService {
     return ended;
   }
 
+  /** The owner's broadcasts, newest first (REST `GET /v1/live-sessions`). */
+  async listForOwner(ownerId: string, q: { limit: number; cursor?: string; channelId?: string; state?: LiveSessionState }): Promise<Page<LiveSessionDetail>> {
+    const rows = await this.repo.listForOwner({
+      ownerId,
+      limit: q.limit + 1,
+      ...(q.channelId ? { channelId: q.channelId } : {}),
+      ...(q.state ? { state: q.state } : {}),
+      ...(q.cursor ? { after: decodeCursor(q.cursor) } : {}),
+    });
+    return toPage(rows, q.limit, detailDto);
+  }
+
+  async getForOwner(ownerId: string, id: string): Promise<LiveSessionDetail> {
+    return detailDto(await this.mustFindForOwner(ownerId, id));
+  }
+
+  /** Force-end from the REST API: 409 when the session is already over. */
+  async endForOwner(ownerId: string, id: string): Promise<LiveSessionDetail> {
+    const session = await this.mustFindForOwner(ownerId, id);
+    if (!(await this.forceEnd(session, 'ended by API'))) throw new AppError('conflict', 'The session is already over');
+    return detailDto(await this.mustFindForOwner(ownerId, id));
+  }
+
   /** What the ingest polls for each publisher: `disconnect` once the session is over (e.g. force-ended). */
   async ingestView(sessionId: string): Promise<IngestSessionView> {
     const s = await this.mustFind(sessionId);
     return { id: s.id, state: s.state, disconnect: s.state === 'ended' || s.state === 'failed' };
   }
 
-  private async emit(session: LiveSession, type: 'stream.started' | 'stream.ended' | 'stream.reconnecting', extra: Record<string, unknown>): Promise<void> {
+  private async emit(session: LiveSession, type: 'stream.started' | 'stream.ended' | 'stream.reconnecting' | 'stream.degraded', extra: Record<string, unknown>): Promise<void> {
     const owner = await this.repo.channelOwner(session.channelId);
     if (owner) await this.webhooks.emit(owner, type, { sessionId: session.id, channelId: session.channelId, ...extra });
   }
@@ -166,4 +264,27 @@ export class LiveService {
     if (!session) throw new AppError('not_found', `No live session ${sessionId}`);
     return session;
   }
+
+  private async mustFindForOwner(ownerId: string, id: string): Promise<LiveSession> {
+    const session = await this.repo.findForOwner(ownerId, id);
+    if (!session) throw new AppError('not_found', `No live session ${id} of yours`);
+    return session;
+  }
 }
+
+const detailDto = (s: LiveSession): LiveSessionDetail => ({
+  id: s.id,
+  channelId: s.channelId,
+  state: s.state,
+  publisherConnected: s.publisherConnected,
+  createdAt: s.createdAt.toISOString(),
+  startedAt: s.startedAt?.toISOString() ?? null,
+  endedAt: s.endedAt?.toISOString() ?? null,
+  endReason: s.endReason,
+  renditions: s.renditions,
+  latencyMode: s.latencyMode,
+  source: s.source ?? null,
+  lastHealth: s.lastHealth ?? null,
+  lastHealthAt: s.lastHealthAt?.toISOString() ?? null,
+  degraded: s.degradedReason ? { level: s.degradedLevel, reason: s.degradedReason, since: (s.degradedAt ?? s.createdAt).toISOString() } : null,
+});

@@ -20,3 +20,24 @@ describe(PlaybackSigner.name, () => {
     expect(sut.verify('garbage', 'live/abc/master.m3u8', now)).toBe(false);
   });
 });
+
+describe(`${PlaybackSigner.name} object classes (finding 4)`, () => {
+  const sut = new PlaybackSigner('s'.repeat(40));
+  const now = 1_800_000_000;
+  const vod = 'vod/0190a0b0-0000-7000-8000-000000000001';
+
+  it('a playback signature of a VOD does not unlock its source, upload or archive objects', () => {
+    const token = sut.token(vod, now + 60);
+    expect(sut.verify(token, `${vod}/hls/master.m3u8`, now)).toBe(true);
+    expect(sut.verify(token, `${vod}/poster.jpg`, now)).toBe(true);
+    for (const file of ['source.mp4', 'upload', 'archive/000001.ts']) expect(sut.verify(token, `${vod}/${file}`, now), file).toBe(false);
+  });
+
+  it('a download signature covers exactly its key and file name, and nothing a player loads', () => {
+    const token = sut.downloadToken(`${vod}/source.mp4`, 'My show.mp4', now + 60);
+    expect(sut.verify(token, `${vod}/source.mp4`, now, 'My show.mp4')).toBe(true);
+    expect(sut.verify(token, `${vod}/source.mp4`, now, 'evil.html')).toBe(false);
+    expect(sut.verify(token, `${vod}/upload`, now, 'My show.mp4')).toBe(false);
+    expect(sut.verify(token, `${vod}/hls/master.m3u8`, now)).toBe(false);
+  });
+});

@@ -17,4 +17,10 @@ export class PlaybackRepository {
     const row = await this.prisma.vod.findUnique({ where: { id: vodId }, select: { channel: { select: { visibility: true } } } });
     return row?.channel.visibility ?? null;
   }
+
+  /** Visibility of a clip's channel (`clip/<id>`), `private` while the owner hides it; null when unknown. */
+  async clipVisibility(clipId: string): Promise<string | null> {
+    const row = await this.prisma.clip.findUnique({ where: { id: clipId }, select: { hidden: true, channel: { select: { visibility: true } } } });
+    return row ? (row.hidden ? 'private' : row.channel.visibility) : null;
+  }
 }

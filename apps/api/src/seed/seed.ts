@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@onda/db';
+import { assertPasswordPolicy } from '@onda/contracts';
 import { hashPassword } from '../auth/password.js';
 import { StreamKeyCrypto } from '../channels/stream-key.crypto.js';
 
@@ -32,7 +33,7 @@ const CHANNELS = [
  * admin password when one is given (keys are never rotated, so a configured OBS keeps working).
  */
 export async function seedDevelopmentData(prisma: PrismaClient, options: SeedOptions): Promise<SeedResult> {
-  if (options.adminPassword !== undefined && options.adminPassword.length < 12) throw new Error('The admin password must have at least 12 characters');
+  if (options.adminPassword !== undefined) assertPasswordPolicy(options.adminPassword, 'The admin password');
   const adminEmail = (options.adminEmail ?? 'admin@onda.localhost').toLowerCase();
   const moderatorEmail = (options.moderatorEmail ?? 'moderator@onda.localhost').toLowerCase();
   const passwordHash = options.adminPassword === undefined ? undefined : await hashPassword(options.adminPassword);
@@ -40,8 +41,8 @@ export async function seedDevelopmentData(prisma: PrismaClient, options: SeedOpt
 
   const admin = await prisma.user.upsert({
     where: { email: adminEmail },
-    update: { role: 'admin', ...(passwordHash ? { passwordHash } : {}) },
-    create: { email: adminEmail, displayName: 'Demo admin', role: 'admin', passwordHash: passwordHash ?? null },
+    update: { role: 'streamer', ...(passwordHash ? { passwordHash } : {}) },
+    create: { email: adminEmail, displayName: 'Demo admin', role: 'streamer', operator: true, passwordHash: passwordHash ?? null },
   });
   const moderator = await prisma.user.upsert({
     where: { email: moderatorEmail },

@@ -1,17 +1,22 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Beacon, BeaconAck } from '@onda/contracts';
+import { Counter, metricOnce } from '@onda/observability';
 import { AppError } from '../common/app-error.js';
+import { API_METRICS, type ApiMetrics } from '../common/metrics.js';
 import { applyBeacons, BUCKET_SECONDS } from './stats.aggregate.js';
 import { STATS_OPTIONS, type StatsOptions } from './stats.options.js';
 import { StatsRepository, type QueuedBeacon } from './stats.repository.js';
 import { StatsTargets } from './stats-targets.js';
+import { PlaybackTicketService } from './playback-ticket.service.js';
 
 /** What this node's ingest did since it started (the metrics endpoint may read it). */
 export interface BeaconIngestCounters {
   /** Beacons taken into the buffer. */
   accepted: number;
-  /** Beacons for unknown or long-ended sessions and VODs. */
+  /** Beacons for unknown or long-ended sessions and VODs, or without a valid ticket (those also in `unticketed`). */
   ignored: number;
+  /** Beacons dropped for a missing, forged, expired or foreign playback ticket (finding 9). */
+  unticketed: number;
   /** Beacons refused by the per-address limit. */
   rateLimited: number;
   /** Beacons written (new playbackId + seq). */
@@ -44,13 +49,21 @@ export class BeaconIngest implements OnModuleInit, OnModuleDestroy {
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private window = { minute: -1, perIp: new Map<string, number>() };
-  readonly counters: BeaconIngestCounters = { accepted: 0, ignored: 0, rateLimited: 0, written: 0, duplicates: 0, flushes: 0, failedFlushes: 0, dropped: 0 };
+  private readonly dropped: Counter<'reason'>;
+  readonly counters: BeaconIngestCounters = { accepted: 0, ignored: 0, unticketed: 0, rateLimited: 0, written: 0, duplicates: 0, flushes: 0, failedFlushes: 0, dropped: 0 };
 
   constructor(
     private readonly repo: StatsRepository,
     private readonly targets: StatsTargets,
+    private readonly tickets: PlaybackTicketService,
     @Inject(STATS_OPTIONS) private readonly options: StatsOptions,
-  ) {}
+    @Inject(API_METRICS) metrics: ApiMetrics,
+  ) {
+    const registry = metrics.registry;
+    this.dropped = metricOnce(registry, 'onda_beacons_ignored_total', () => new Counter({
+      name: 'onda_beacons_ignored_total', help: 'Beacons this API node ignored: no valid playback ticket, or an unknown or long-ended target', labelNames: ['reason'], registers: [registry],
+    }));
+  }
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush().catch(() => undefined), this.options.flushIntervalMs);
@@ -73,14 +86,23 @@ export class BeaconIngest implements OnModuleInit, OnModuleDestroy {
     if (this.buffered + beacons.length > this.options.maxBufferedBeacons) {
       throw new AppError('unavailable', 'Too many beacons waiting to be written; retry shortly', [{ path: 'retryAfter', message: '2' }]);
     }
-    const targets = await this.targets.resolve(beacons);
     const receivedAt = this.options.now();
+    // Only beacons of a playback the API issued a ticket for count; the rest are ignored exactly like beacons of an
+    // unknown id, so a private session's id reveals nothing (finding 9).
+    const ticketed = beacons.filter((b) => this.tickets.tickets.verifyBeacon(b, Math.floor(receivedAt / 1000)));
+    const unticketed = beacons.length - ticketed.length;
+    const targets = await this.targets.resolve(ticketed);
     const queued: QueuedBeacon[] = [];
-    beacons.forEach((beacon, i) => {
+    ticketed.forEach((beacon, i) => {
       const target = targets[i];
-      if (target) queued.push({ beacon, receivedAt, country, target });
+      // The ticket is not stored with the beacon: it is a credential, not a statistic.
+      const { ticket: _ticket, ...plain } = beacon;
+      if (target) queued.push({ beacon: plain, receivedAt, country, target });
     });
     const accepted = queued.length;
+    this.counters.unticketed += unticketed;
+    if (unticketed) this.dropped.inc({ reason: 'no_ticket' }, unticketed);
+    if (ticketed.length > accepted) this.dropped.inc({ reason: 'unknown_target' }, ticketed.length - accepted);
     if (this.options.writeMode === 'per-beacon') {
       for (const q of queued) {
         const result = await this.repo.ingest([q], new Map(), applyBeacons);

@@ -1,12 +1,16 @@
-import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { BeaconAckSchema, BeaconBatchSchema, BeaconSchema, type Beacon, type BeaconAck } from '@onda/contracts';
+import {
+  BeaconAckSchema, BeaconBatchSchema, BeaconSchema, PlaybackTicketRequestSchema, PlaybackTicketSchema, type Beacon, type BeaconAck, type PlaybackTicket, type PlaybackTicketRequest,
+} from '@onda/contracts';
+import { MaybePrincipal, OptionalAuth, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { jsonSchema, problemResponse } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { BeaconIngest } from './beacon.ingest.js';
+import { PlaybackTicketService } from './playback-ticket.service.js';
 import { STATS_OPTIONS, type StatsOptions } from './stats.options.js';
 
 /** Same ceiling as the JSON body parser: a batch of 100 beacons fits easily. */
@@ -38,6 +42,7 @@ function parseBeacons(body: unknown): Beacon[] {
 export class BeaconsController {
   constructor(
     private readonly ingest: BeaconIngest,
+    private readonly tickets: PlaybackTicketService,
     @Inject(STATS_OPTIONS) private readonly options: StatsOptions,
   ) {}
 
@@ -48,7 +53,8 @@ export class BeaconsController {
     description:
       'One beacon or `{beacons: [...]}` (up to 100), as `application/json` or as `text/plain` holding JSON (what `navigator.sendBeacon` sends ' +
       'for a string; needs no CORS preflight from another origin). No credentials. Beacons are buffered and written about once a second; ' +
-      'beacons for unknown VODs or live sessions, or for sessions that ended more than a few minutes ago, are ignored (and counted). ' +
+      'beacons without a valid playback ticket (POST /v1/beacons/tickets), for unknown VODs or live sessions, or for sessions that ended more ' +
+      'than a few minutes ago, are ignored (and counted) with one and the same answer. ' +
       'A retried beacon (same playbackId and seq) counts once. Limited per client address (STATS_BEACONS_PER_IP_PER_MINUTE).',
   })
   @ApiConsumes('application/json', 'text/plain')
@@ -72,6 +78,25 @@ export class BeaconsController {
       }
     }
     return this.ingest.accept(parseBeacons(body), req.ip ?? req.socket.remoteAddress ?? '', this.country(req));
+  }
+
+  @Post('tickets')
+  @HttpCode(201)
+  @OptionalAuth()
+  @ApiOperation({
+    summary: 'Get a playback ticket (the player starts playing)',
+    description:
+      'A signed ticket for one playback (playbackId + viewerId) of a live session or VOD the caller may watch: public and unlisted ones for ' +
+      'anyone, a private channel\'s for its owner (live: and moderators) only. The beacons of that playback carry it; one ticket counts as at ' +
+      'most one viewer. Valid 10 minutes: renew before with `previous` (renewals are not limited). New tickets are limited per client address.',
+  })
+  @ApiBody({ schema: jsonSchema(PlaybackTicketRequestSchema) })
+  @ApiResponse({ status: 201, schema: jsonSchema(PlaybackTicketSchema) })
+  @ApiResponse(problemResponse(400, 'Invalid body'))
+  @ApiResponse(problemResponse(404, 'No live session or VOD by that id (or not one the caller may watch)'))
+  @ApiResponse(problemResponse(429, 'Too many new playbacks from this address; see Retry-After'))
+  ticket(@MaybePrincipal() principal: Principal | null, @Body(new ZodPipe(PlaybackTicketRequestSchema)) body: PlaybackTicketRequest, @Req() req: Request): Promise<PlaybackTicket> {
+    return this.tickets.issue(principal, body, req.ip ?? req.socket.remoteAddress ?? '');
   }
 
   private country(req: Request): string | null {

@@ -14,6 +14,10 @@ export interface StatsOptions {
   liveGraceSeconds: number;
   /** A playback counts as watching now when its last beacon is this recent (and it did not end). */
   concurrentWindowSeconds: number;
+  /** Lifetime of a playback ticket; the player renews it before (finding 9). */
+  ticketTtlSeconds: number;
+  /** New playback tickets per client address (renewals are free); shared through Redis with several nodes. */
+  ticketsPerIp: { limit: number; windowMs: number };
   /** Request header carrying the viewer's country code set by a CDN or proxy (e.g. `cf-ipcountry`); none = no countries. */
   countryHeader?: string;
   /**
@@ -33,6 +37,8 @@ export const DEFAULT_STATS_OPTIONS: StatsOptions = {
   maxBufferedBeacons: 100_000,
   liveGraceSeconds: 300,
   concurrentWindowSeconds: 30,
+  ticketTtlSeconds: 600,
+  ticketsPerIp: { limit: 30, windowMs: 600_000 },
   writeMode: 'batched',
   now: Date.now,
 };

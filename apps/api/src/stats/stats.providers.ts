@@ -8,10 +8,11 @@ import { StatsRepository } from './stats.repository.js';
 import { StatsRetention } from './stats-retention.js';
 import { StatsService } from './stats.service.js';
 import { StatsTargets } from './stats-targets.js';
+import { PlaybackTicketService } from './playback-ticket.service.js';
 
 export const statsControllers: Type[] = [BeaconsController, LiveStatsController, VodStatsController, StatsInternalController];
 
 /** Playback statistics: beacon ingest, aggregates, the read side and the raw-beacon retention. */
 export function statsProviders(options: ApiOptions): Provider[] {
-  return [{ provide: STATS_OPTIONS, useValue: resolveStatsOptions(options.stats) }, StatsRepository, StatsTargets, BeaconIngest, StatsRetention, StatsService];
+  return [{ provide: STATS_OPTIONS, useValue: resolveStatsOptions(options.stats) }, StatsRepository, StatsTargets, PlaybackTicketService, BeaconIngest, StatsRetention, StatsService];
 }

@@ -82,6 +82,18 @@ export class StatsRepository {
     return this.prisma.vod.findMany({ where: { id: { in: ids } }, select: { id: true, durationSeconds: true } });
   }
 
+  /** The channel of a live session: who owns it and who may see it (playback tickets). */
+  async sessionChannel(id: string): Promise<{ channelId: string; ownerId: string; visibility: string } | null> {
+    const row = await this.prisma.liveSession.findUnique({ where: { id }, select: { channelId: true, channel: { select: { ownerId: true, visibility: true } } } });
+    return row ? { channelId: row.channelId, ...row.channel } : null;
+  }
+
+  /** The channel of a VOD, as sessionChannel. */
+  async vodChannel(id: string): Promise<{ channelId: string; ownerId: string; visibility: string } | null> {
+    const row = await this.prisma.vod.findUnique({ where: { id }, select: { channelId: true, channel: { select: { ownerId: true, visibility: true } } } });
+    return row ? { channelId: row.channelId, ...row.channel } : null;
+  }
+
   async liveSessionForOwner(ownerId: string, id: string): Promise<LiveSessionRow | null> {
     return this.prisma.liveSession.findFirst({ where: { id, channel: { ownerId } }, select: { id: true, channelId: true, createdAt: true, startedAt: true, endedAt: true } });
   }

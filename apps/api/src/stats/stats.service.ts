@@ -4,7 +4,7 @@ import {
   type VodChatReplay, type VodStats,
 } from '@onda/contracts';
 import type { ObjectStorage } from '@onda/storage';
-import type { Principal } from '../auth/auth.context.js';
+import { hasScope, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { STORAGE } from '../common/tokens.js';
 import { VodsService } from '../vods/vods.service.js';
@@ -152,7 +152,9 @@ export class StatsService {
   /** The broadcast's chat for the VOD page: whoever may read the VOD may read it (private channels: the owner). */
   async vodChat(principal: Principal | null, id: string, fromSeconds: number, toSeconds: number | undefined): Promise<VodChatReplay> {
     const vod = await this.repo.vod(id);
-    if (!vod || (vod.channel.visibility === 'private' && vod.channel.ownerId !== principal?.user.id)) throw new AppError('not_found', `No VOD ${id}`);
+    // As for VOD reads, a private channel's replay needs the owner with `vods:read` (finding 3).
+    const owner = principal !== null && hasScope(principal, 'vods:read') && vod?.channel.ownerId === principal.user.id;
+    if (!vod || (vod.channel.visibility === 'private' && !owner)) throw new AppError('not_found', `No VOD ${id}`);
     const session = vod.liveSessionId ? await this.repo.liveSession(vod.liveSessionId) : null;
     if (!session) return { items: [], nextFrom: null };
     const t0 = session.createdAt.getTime();

@@ -5,11 +5,11 @@ import {
 import type { LiveSession, Vod } from '@onda/db';
 import type { JobQueue } from '@onda/queue';
 import type { ObjectStorage } from '@onda/storage';
-import type { Principal } from '../auth/auth.context.js';
+import { hasScope, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { API_OPTIONS, QUEUE, STORAGE, type ApiOptions } from '../common/tokens.js';
-import { PlaybackSigner } from '../playback/playback-signer.js';
+import { PlaybackSigner, playbackObjectUrl } from '../playback/playback-signer.js';
 import { WebhookService } from '../webhooks/webhooks.service.js';
 import { VodsRepository, type VodWithChannel } from './vods.repository.js';
 
@@ -95,7 +95,10 @@ export class VodsService {
     await this.emit(vod, 'vod.ready', { status: 'ready', durationSeconds: r.durationSeconds, playbackUrl });
   }
 
-  async list(principal: Principal | null, q: { limit: number; cursor?: string; channel?: string; owner?: 'me' }): Promise<Page<VodDto>> {
+  async list(caller: Principal | null, q: { limit: number; cursor?: string; channel?: string; owner?: 'me' }): Promise<Page<VodDto>> {
+    // The owner's view (every status, private channels, signed URLs, downloads) needs `vods:read` (finding 3).
+    if (q.owner === 'me' && caller && !hasScope(caller, 'vods:read')) throw new AppError('forbidden', 'This credential lacks the scope vods:read');
+    const principal = ownerView(caller);
     let channelId: string | undefined;
     let mine = q.owner === 'me' && principal !== null;
     if (q.channel) {
@@ -111,7 +114,8 @@ export class VodsService {
     return { items: await Promise.all(page.items.map((v) => this.dto(v, principal?.user.id ?? null))), nextCursor: page.nextCursor };
   }
 
-  async read(principal: Principal | null, id: string): Promise<VodDto> {
+  async read(caller: Principal | null, id: string): Promise<VodDto> {
+    const principal = ownerView(caller);
     const vod = await this.repo.findWithChannel(id);
     const viewer = principal?.user.id ?? null;
     if (vod && (vod.channel.visibility !== 'private' || vod.channel.ownerId === viewer)) return this.dto(vod, viewer);
@@ -139,8 +143,7 @@ export class VodsService {
     const owner = viewerId !== null && viewerId === v.channel.ownerId;
     const sign = owner && v.channel.visibility === 'private';
     const exp = Math.floor(Date.now() / 1000) + (this.options.playbackTtlSeconds ?? 6 * 3600);
-    const media = (prefix: string, path: string): string =>
-      sign ? `${this.options.mediaBaseUrl}/s/${this.signer.token(prefix, exp)}/${prefix}/${path}` : `${this.options.mediaBaseUrl}/${prefix}/${path}`;
+    const media = (prefix: string, path: string): string => playbackObjectUrl(this.signer, this.options, prefix, path, sign);
     const prefix = `vod/${v.id}`;
     const ready = v.status === 'ready';
     return {
@@ -164,7 +167,8 @@ export class VodsService {
     const name = key.endsWith('.mp4') ? `${v.title}.mp4` : v.title;
     const presigned = await this.storage.presignGet(key, { expiresInSeconds: exp - Math.floor(Date.now() / 1000), downloadName: name });
     if (presigned) return presigned;
-    const token = this.signer.token(key.split('/').slice(0, 2).join('/'), exp);
+    // The name is signed with the key: a link cannot be re-used to serve the file under another name (finding 15).
+    const token = this.signer.downloadToken(key, name, exp);
     return `${this.options.publicUrl}/media/s/${token}/${key}?name=${encodeURIComponent(name)}`;
   }
 
@@ -195,3 +199,6 @@ export class VodsService {
     return vod;
   }
 }
+
+/** The caller as far as VOD reads go: without `vods:read` a credential sees what anonymous viewers see. */
+const ownerView = (principal: Principal | null): Principal | null => (principal && hasScope(principal, 'vods:read') ? principal : null);

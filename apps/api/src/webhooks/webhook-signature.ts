@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { safeEqual } from '../auth/token-crypto.js';
+import { safeEqual } from '../common/token-crypto.js';
 
 /** `Onda-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` (Stripe-style). */
 export function signWebhook(secret: string, body: string, timestampSeconds: number): string {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { OUTBOUND_FAILURES, outboundRequest } from '@onda/outbound';
 import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
 import { signWebhook } from './webhook-signature.js';
-import { resolvesToPrivate } from './webhook-url.js';
 import { WebhooksRepository, type DueDelivery } from './webhooks.repository.js';
 import { WebhookService } from './webhooks.service.js';
 
@@ -55,31 +55,30 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const secret = this.webhooks.secrets.decrypt(delivery.endpoint.secretCiphertext);
     let statusCode: number | null = null;
     let error: string | null = null;
-    try {
-      // Registration refused private literals; a name may still resolve to one (or be re-pointed later).
-      const blocked = this.options.webhooks?.allowPrivate ? null : await resolvesToPrivate(delivery.endpoint.url);
-      if (blocked) {
-        await this.repo.recordAttempt(delivery.id, { status: 'failed', statusCode: null, error: `Not sent: ${blocked} is a private or loopback address (set WEBHOOKS_ALLOW_PRIVATE=true to allow)`, nextAttemptAt: null });
-        return;
-      }
-      const res = await fetch(delivery.endpoint.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Onda-Webhooks/1',
-          'onda-event': delivery.eventType,
-          'onda-delivery': delivery.id,
-          'onda-signature': signWebhook(secret, body, Math.floor(Date.now() / 1000)),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+    // The outbound guard resolves the name once, refuses special-purpose addresses (unless the operator allowed
+    // them), connects to the address it checked and follows no redirect. Its failures are fixed sentences that
+    // say nothing about the network behind the name, so the delivery log is no scanner.
+    const res = await outboundRequest(delivery.endpoint.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Onda-Webhooks/1',
+        'onda-event': delivery.eventType,
+        'onda-delivery': delivery.id,
+        'onda-signature': signWebhook(secret, body, Math.floor(Date.now() / 1000)),
+      },
+      body,
+      allowPrivate: this.options.webhooks?.allowPrivate === true,
+      timeoutMs: this.timeoutMs,
+      connectTimeoutMs: this.timeoutMs,
+      // The receiver's answer is not read: only its status counts.
+      maxResponseBytes: 64 * 1024,
+    });
+    if (res.ok) {
       statusCode = res.status;
-      await res.body?.cancel();
       if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
-    } catch (e) {
-      error = (e as Error).message.slice(0, 500);
+    } else {
+      error = OUTBOUND_FAILURES[res.reason];
     }
     if (!error) {
       await this.repo.recordAttempt(delivery.id, { status: 'succeeded', statusCode, error: null, nextAttemptAt: null });

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CreateWebhook, CreatedWebhook, UpdateWebhook, Webhook, WebhookDelivery as WebhookDeliveryDto, WebhookEventType } from '@onda/contracts';
 import type { Prisma, WebhookDelivery, WebhookEndpoint } from '@onda/db';
 import type { Principal } from '../auth/auth.context.js';
-import { randomSecret } from '../auth/token-crypto.js';
+import { randomSecret } from '../common/token-crypto.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { SecretBox } from '../common/secret-box.js';

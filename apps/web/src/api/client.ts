@@ -1,4 +1,4 @@
-import { ChannelSchema, PageSchema, ProblemSchema, VodSchema, type Channel, type ErrorCode, type Vod } from '@onda/contracts';
+import { ChannelSchema, ClipSchema, PageSchema, ProblemSchema, VodSchema, type Channel, type Clip, type CreateClip, type ErrorCode, type UpdateClip, type Vod } from '@onda/contracts';
 
 /** Why a request failed: an Onda error code from problem+json, or a transport/shape failure. */
 export type ApiErrorCode = ErrorCode | 'network' | 'bad_response';
@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     readonly status: number,
     message: string,
+    /** From Retry-After on a 429: how long until the server takes the request again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -31,6 +33,14 @@ export interface ViewerApi {
   listChannelVods(idOrSlug: string, limit: number, signal?: AbortSignal): Promise<Page<Vod>>;
   /** The text of a VOD's storyboard WebVTT (a media URL, not an API route). */
   getStoryboard(url: string, signal?: AbortSignal): Promise<string>;
+  /** Makes a clip (needs a signed-in session); answers it `processing`. */
+  createClip(body: CreateClip): Promise<Clip>;
+  getClip(id: string, signal?: AbortSignal): Promise<Clip>;
+  /** Counts one view of a clip's page. */
+  countClipView(id: string): Promise<void>;
+  /** The channel owner's moderation: rename or hide. */
+  updateClip(id: string, body: UpdateClip): Promise<Clip>;
+  deleteClip(id: string): Promise<void>;
 }
 
 const ChannelPageSchema = PageSchema(ChannelSchema);
@@ -63,6 +73,26 @@ export class ApiClient implements ViewerApi {
   listChannelVods(idOrSlug: string, limit: number, signal?: AbortSignal): Promise<Page<Vod>> {
     const params = new URLSearchParams({ channel: idOrSlug, limit: String(limit) });
     return this.get(`/v1/vods?${params}`, VodPageSchema, signal);
+  }
+
+  createClip(body: CreateClip): Promise<Clip> {
+    return this.request('POST', '/v1/clips', ClipSchema, { body });
+  }
+
+  getClip(id: string, signal?: AbortSignal): Promise<Clip> {
+    return this.get(`/v1/clips/${encodeURIComponent(id)}`, ClipSchema, signal);
+  }
+
+  countClipView(id: string): Promise<void> {
+    return this.request('POST', `/v1/clips/${encodeURIComponent(id)}/views`, null);
+  }
+
+  updateClip(id: string, body: UpdateClip): Promise<Clip> {
+    return this.request('PATCH', `/v1/clips/${encodeURIComponent(id)}`, ClipSchema, { body });
+  }
+
+  deleteClip(id: string): Promise<void> {
+    return this.request('DELETE', `/v1/clips/${encodeURIComponent(id)}`, null);
   }
 
   async getStoryboard(url: string, signal?: AbortSignal): Promise<string> {
@@ -103,7 +133,7 @@ export class ApiClient implements ViewerApi {
       throw new ApiError('network', 0, error instanceof Error ? error.message : String(error));
     }
     const json = await readJson(response);
-    if (!response.ok) throw toApiError(response.status, json);
+    if (!response.ok) throw toApiError(response.status, json, response.headers.get('retry-after'));
     if (schema === null) return undefined as T;
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ApiError('bad_response', response.status, parsed.error.message);
@@ -165,9 +195,10 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function toApiError(status: number, body: unknown): ApiError {
+function toApiError(status: number, body: unknown, retryAfter: string | null = null): ApiError {
   const problem = ProblemSchema.safeParse(body);
-  if (problem.success) return new ApiError(problem.data.code, status, problem.data.detail || problem.data.title);
+  const wait = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
+  if (problem.success) return new ApiError(problem.data.code, status, problem.data.detail || problem.data.title, wait);
   // A proxy or dev server answering for an unreachable API (5xx without a problem body) is a
   // network failure from the viewer's point of view: pages keep polling instead of giving up.
   if (status >= 500) {

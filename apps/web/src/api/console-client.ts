@@ -3,9 +3,13 @@ import {
   ChannelSchema,
   CreatedApiTokenSchema,
   CreatedWebhookSchema,
+  DestinationListSchema,
+  DestinationSchema,
   LiveSessionDetailSchema,
   MeSchema,
-  ModeratorSchema,
+  ModeratorInvitationSchema,
+  ModeratorInvitedSchema,
+  ModeratorListSchema,
   PageSchema,
   StreamKeySchema,
   VodSchema,
@@ -18,11 +22,16 @@ import {
   type CreateChannel,
   type CreatedApiToken,
   type CreatedWebhook,
+  type CreateDestination,
+  type Destination,
+  type UpdateDestination,
   type CreateWebhook,
   type LiveSessionDetail,
   type LiveSessionState,
   type Me,
-  type Moderator,
+  type ModeratorInvitation,
+  type ModeratorInvited,
+  type ModeratorList,
   type StreamKey,
   type UpdateChannel,
   type CreateVodUpload,
@@ -32,7 +41,8 @@ import {
   type Webhook,
   type WebhookDelivery,
 } from '@onda/contracts';
-import { ApiClient, type Page, type ParseSchema, type ViewerApi } from './client';
+import { type Page, type ParseSchema, type ViewerApi } from './client';
+import { PeopleClient, type PeopleApi } from './people-client';
 
 /** Filters of the live-session list. */
 export interface LiveSessionQuery {
@@ -53,7 +63,7 @@ export interface VodQuery {
 export type CreateVodUploadBody = CreateVodUpload & { direct?: boolean };
 
 /** What the admin console needs from the API (session cookie auth); pages depend on this, tests fake it. */
-export interface ConsoleApi extends ViewerApi {
+export interface ConsoleApi extends ViewerApi, PeopleApi {
   setupNeeded(): Promise<boolean>;
   setup(email: string, password: string): Promise<void>;
   signIn(email: string, password: string): Promise<void>;
@@ -66,9 +76,19 @@ export interface ConsoleApi extends ViewerApi {
   rotateStreamKey(idOrSlug: string): Promise<StreamKey>;
   revokeStreamKey(idOrSlug: string): Promise<void>;
   deleteChannel(idOrSlug: string): Promise<void>;
-  listModerators(idOrSlug: string, signal?: AbortSignal): Promise<Moderator[]>;
-  addModerator(idOrSlug: string, email: string): Promise<Moderator>;
+  listModerators(idOrSlug: string, signal?: AbortSignal): Promise<ModeratorList>;
+  /** Invites by email; the same answer whether or not the account exists (it moderates once it accepts). */
+  addModerator(idOrSlug: string, email: string): Promise<ModeratorInvited>;
   removeModerator(idOrSlug: string, userId: string): Promise<void>;
+  withdrawInvitation(idOrSlug: string, invitationId: string): Promise<void>;
+  /** Simulcast destinations (keys come back masked only). */
+  listDestinations(idOrSlug: string, signal?: AbortSignal): Promise<Destination[]>;
+  addDestination(idOrSlug: string, body: CreateDestination): Promise<Destination>;
+  updateDestination(idOrSlug: string, id: string, body: UpdateDestination): Promise<Destination>;
+  deleteDestination(idOrSlug: string, id: string): Promise<void>;
+  /** Invitations to moderate addressed to the signed-in account. */
+  listMyInvitations(signal?: AbortSignal): Promise<ModeratorInvitation[]>;
+  answerInvitation(invitationId: string, accept: boolean): Promise<void>;
   listLiveSessions(query: LiveSessionQuery, signal?: AbortSignal): Promise<Page<LiveSessionDetail>>;
   listTokens(signal?: AbortSignal): Promise<ApiToken[]>;
   createToken(body: CreateApiToken): Promise<CreatedApiToken>;
@@ -89,13 +109,14 @@ export interface ConsoleApi extends ViewerApi {
 }
 
 const ChannelPageSchema = PageSchema(ChannelSchema);
+
 const SessionPageSchema = PageSchema(LiveSessionDetailSchema);
 const DeliveryPageSchema = PageSchema(WebhookDeliverySchema);
 const VodPageSchema = PageSchema(VodSchema);
 // The unpaginated lists answer `{ items }` only.
 const TokenListSchema = PageSchema(ApiTokenSchema).pick({ items: true });
 const WebhookListSchema = PageSchema(WebhookSchema).pick({ items: true });
-const ModeratorListSchema = PageSchema(ModeratorSchema).pick({ items: true });
+const InvitationListSchema = PageSchema(ModeratorInvitationSchema).pick({ items: true });
 const SetupStatusSchema: ParseSchema<{ needed: boolean }> = {
   safeParse: (data) =>
     typeof (data as { needed?: unknown } | undefined)?.needed === 'boolean'
@@ -106,7 +127,7 @@ const SetupStatusSchema: ParseSchema<{ needed: boolean }> = {
 const enc = encodeURIComponent;
 
 /** The API client with the console's routes; the browser sends the httpOnly session cookie by itself. */
-export class ConsoleClient extends ApiClient implements ConsoleApi {
+export class ConsoleClient extends PeopleClient implements ConsoleApi {
   async setupNeeded(): Promise<boolean> {
     return (await this.request('GET', '/v1/auth/setup', SetupStatusSchema)).needed;
   }
@@ -155,12 +176,40 @@ export class ConsoleClient extends ApiClient implements ConsoleApi {
     return this.request('DELETE', `/v1/channels/${enc(idOrSlug)}`, null);
   }
 
-  async listModerators(idOrSlug: string, signal?: AbortSignal): Promise<Moderator[]> {
-    return (await this.request('GET', `/v1/channels/${enc(idOrSlug)}/moderators`, ModeratorListSchema, { signal })).items;
+  listModerators(idOrSlug: string, signal?: AbortSignal): Promise<ModeratorList> {
+    return this.request('GET', `/v1/channels/${enc(idOrSlug)}/moderators`, ModeratorListSchema, { signal });
   }
 
-  addModerator(idOrSlug: string, email: string): Promise<Moderator> {
-    return this.request('POST', `/v1/channels/${enc(idOrSlug)}/moderators`, ModeratorSchema, { body: { email } });
+  addModerator(idOrSlug: string, email: string): Promise<ModeratorInvited> {
+    return this.request('POST', `/v1/channels/${enc(idOrSlug)}/moderators`, ModeratorInvitedSchema, { body: { email } });
+  }
+
+  async listDestinations(idOrSlug: string, signal?: AbortSignal): Promise<Destination[]> {
+    return (await this.request('GET', `/v1/channels/${enc(idOrSlug)}/destinations`, DestinationListSchema, { signal })).items;
+  }
+
+  addDestination(idOrSlug: string, body: CreateDestination): Promise<Destination> {
+    return this.request('POST', `/v1/channels/${enc(idOrSlug)}/destinations`, DestinationSchema, { body });
+  }
+
+  updateDestination(idOrSlug: string, id: string, body: UpdateDestination): Promise<Destination> {
+    return this.request('PATCH', `/v1/channels/${enc(idOrSlug)}/destinations/${enc(id)}`, DestinationSchema, { body });
+  }
+
+  deleteDestination(idOrSlug: string, id: string): Promise<void> {
+    return this.request('DELETE', `/v1/channels/${enc(idOrSlug)}/destinations/${enc(id)}`, null);
+  }
+
+  withdrawInvitation(idOrSlug: string, invitationId: string): Promise<void> {
+    return this.request('DELETE', `/v1/channels/${enc(idOrSlug)}/moderators/invitations/${enc(invitationId)}`, null);
+  }
+
+  async listMyInvitations(signal?: AbortSignal): Promise<ModeratorInvitation[]> {
+    return (await this.request('GET', '/v1/moderator-invitations', InvitationListSchema, { signal })).items;
+  }
+
+  answerInvitation(invitationId: string, accept: boolean): Promise<void> {
+    return this.request('POST', `/v1/moderator-invitations/${enc(invitationId)}/${accept ? 'accept' : 'decline'}`, null);
   }
 
   removeModerator(idOrSlug: string, userId: string): Promise<void> {

@@ -1,9 +1,29 @@
+import { useEffect, useRef } from 'react';
 import { useChatClient } from './chat-context';
 import { ChatPanel } from './chat-panel';
 
-/** A channel's chat with its own connection for as long as it is on screen. */
-export function ChannelChat({ channel, className }: { channel: string; className?: string }) {
+/**
+ * A channel's chat with its own connection for as long as it is on screen. `onLive` is called when the
+ * server pushes that a broadcast became playable (over this same socket, so a waiting viewer needs no poll).
+ */
+export function ChannelChat({ channel, className, onLive }: { channel: string; className?: string; onLive?: (sessionId: string) => void }) {
   const client = useChatClient(channel);
+  const onLiveRef = useRef(onLive);
+  onLiveRef.current = onLive;
+  useEffect(() => {
+    if (!client) return;
+    // Starts from null: a push that landed between the socket's start and this effect still counts.
+    let seen: string | null = null;
+    const check = (): void => {
+      const id = client.getSnapshot().liveSessionId;
+      if (id !== null && id !== seen) {
+        seen = id;
+        onLiveRef.current?.(id);
+      }
+    };
+    check();
+    return client.subscribe(check);
+  }, [client]);
   if (!client) return <div className={`chat chat--placeholder ${className ?? ''}`} data-testid="chat-panel" data-status="connecting" />;
   return <ChatPanel key={client.channel} client={client} className={className} />;
 }

@@ -1,7 +1,7 @@
 import { CHAT_MESSAGE_MAX_LENGTH } from '@onda/contracts';
 import { describe, expect, it } from 'vitest';
 import { ChatClient } from './chat-client';
-import { DeviceIdKey, memoryStore, NicknameKey, type KeyValueStore } from './chat-storage';
+import { DeviceIdKey, DeviceTokenKey, memoryStore, NicknameKey, type KeyValueStore } from './chat-storage';
 import { FakeSocket, makeJoined, makeMessage, ok, refused } from './testing';
 
 const NOW = Date.parse('2026-01-01T09:00:00.000Z');
@@ -20,6 +20,23 @@ function setup(options: { nickname?: string; joined?: ReturnType<typeof makeJoin
 }
 
 describe(ChatClient.name, () => {
+  it('keeps the device token the server issues and offers it on every later connection (finding 6)', async () => {
+    const socket = new FakeSocket();
+    const store = memoryStore();
+    const joined = makeJoined({ nickname: null });
+    joined.you.deviceToken = `${'a'.repeat(22)}.${'b'.repeat(32)}`;
+    socket.respond.join = () => ok(joined);
+    let token: (() => string | null) | undefined;
+    const sut = new ChatClient({ channel: 'show', store, now: () => NOW, connect: (_id, deviceToken) => ((token = deviceToken), socket) });
+    expect(token).toBeUndefined();
+    sut.start();
+    expect(token?.()).toBeNull();
+    await Promise.resolve();
+    expect(store.getItem(DeviceTokenKey)).toBe(joined.you.deviceToken);
+    // socket.io calls the auth function again at each reconnect: it now carries the token.
+    expect(token?.()).toBe(joined.you.deviceToken);
+  });
+
   it('lets an anonymous viewer read at once, then names them over the same socket and remembers the nickname', async () => {
     const { sut, socket, store, handshakes } = setup({ joined: makeJoined({ nickname: null, history: [makeMessage('hello readers')] }) });
     await Promise.resolve();
@@ -171,7 +188,7 @@ describe(ChatClient.name, () => {
     const [missed1, missed2, after] = [makeMessage('missed 1'), makeMessage('missed 2'), makeMessage('after')];
     delete socket.respond.join;
     socket.reconnect();
-    expect(socket.emittedOf('join').at(-1)).toEqual({ channel: 'show', nickname: 'mina', since: seen.id });
+    expect(socket.emittedOf('join').at(-1)).toEqual({ channel: 'show', nickname: 'mina', since: seen.id, recent: [seen.id] });
     socket.serverEmit('frame', { items: [{ type: 'message', message: missed2 }, { type: 'message', message: after }] });
     socket.pending.find((p) => p.event === 'join')!.ack(ok(makeJoined({ nickname: 'mina', history: [missed1, { ...missed2, reactions: { like: 2 } }] })));
     await Promise.resolve();
@@ -185,7 +202,7 @@ describe(ChatClient.name, () => {
     socket.reconnect();
     await Promise.resolve();
     expect(socket.emittedOf('join')).toHaveLength(3);
-    expect(socket.emittedOf('join').at(-1)).toEqual({ channel: 'show', nickname: 'mina', since: after.id });
+    expect(socket.emittedOf('join').at(-1)).toEqual({ channel: 'show', nickname: 'mina', since: after.id, recent: [seen, missed1, missed2, after].map((m) => m.id) });
     expect(sut.getSnapshot()).toMatchObject({ status: 'joined' });
     expect(sut.getSnapshot().messages).toHaveLength(4);
   });
@@ -198,7 +215,7 @@ describe(ChatClient.name, () => {
     socket.drop();
     socket.reconnect();
     await Promise.resolve();
-    expect(socket.emittedOf('join')).toEqual([{ channel: 'show' }, { channel: 'show', since: seen.id }]);
+    expect(socket.emittedOf('join')).toEqual([{ channel: 'show' }, { channel: 'show', since: seen.id, recent: [seen.id] }]);
     expect(sut.getSnapshot()).toMatchObject({ status: 'joined', you: { nickname: null } });
   });
 

@@ -16,7 +16,7 @@ import {
 } from '@onda/contracts';
 import { applyItems, initialChatState, joinedState, type ChatState } from './chat-state';
 import { errorFeedback, isWait, sentFeedback, visibleLength, type SendFeedback } from './chat-feedback';
-import { checkNickname, deviceId, storedNickname, storeNickname, type KeyValueStore, type NicknameProblem } from './chat-storage';
+import { checkNickname, deviceId, storedDeviceToken, storedNickname, storeDeviceToken, storeNickname, type KeyValueStore, type NicknameProblem } from './chat-storage';
 
 /** The part of a socket.io client socket the chat uses (tests pass a fake). */
 export interface ChatSocket {
@@ -30,7 +30,7 @@ export interface ChatSocket {
 }
 
 /** Opens (lazily) the `/chat` socket with the device id in the handshake. */
-export type ChatSocketFactory = (deviceId: string) => ChatSocket;
+export type ChatSocketFactory = (deviceId: string, deviceToken?: () => string | null) => ChatSocket;
 
 /** The whole snapshot the UI renders. */
 export interface ChatSnapshot extends ChatState {
@@ -50,6 +50,9 @@ export interface ChatClientOptions {
 }
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: ChatError };
+
+/** Ids of the newest messages on screen a re-join lists (see ChatJoin `recent`). */
+const REJOIN_RECENT = 20;
 
 const ServerKickRetryMs = [1000, 2000, 5000, 10_000, 30_000];
 
@@ -92,7 +95,7 @@ export class ChatClient {
   /** Opens the socket and joins; call once. */
   start(): void {
     if (this.socket) return;
-    const socket = this.options.connect(deviceId(this.options.store));
+    const socket = this.options.connect(deviceId(this.options.store), () => storedDeviceToken(this.options.store));
     this.socket = socket;
     socket.on('connect', () => this.onConnect());
     socket.on('disconnect', (reason: string) => this.onDisconnect(reason));
@@ -218,9 +221,12 @@ export class ChatClient {
   private async join(): Promise<void> {
     this.update({ status: 'joining' });
     const nickname = this.nickname;
-    // A re-join asks only for what was missed since the newest message on screen.
-    const since = this.snapshot.you ? this.snapshot.messages.at(-1)?.id : undefined;
-    const ack = await this.request(ChatClientEvents.join, { channel: this.options.channel, ...(nickname ? { nickname } : {}), ...(since ? { since } : {}) });
+    // A re-join asks only for what was missed since the newest message on screen, listing the last few it holds
+    // (messages through other servers can come slightly out of order: one older than the newest may be missing).
+    const held = this.snapshot.you ? this.snapshot.messages.slice(-REJOIN_RECENT).map((m) => m.id) : [];
+    const since = held.length ? held.reduce((a, b) => (b > a ? b : a)) : undefined;
+    const replay = since ? { since, recent: held } : {};
+    const ack = await this.request(ChatClientEvents.join, { channel: this.options.channel, ...(nickname ? { nickname } : {}), ...replay });
     if (!ack.ok) {
       const { code, detail } = ack.error;
       if (nickname && code === 'conflict') {
@@ -239,6 +245,8 @@ export class ChatClient {
     }
     const next = joinedState(this.snapshot, joined.data, since);
     const { you } = joined.data;
+    // The server's anonymous identity for this browser: kept, and sent on every later connection.
+    if (you.deviceToken) storeDeviceToken(this.options.store, you.deviceToken);
     const mutedUntil = you.mutedUntil ? Date.parse(you.mutedUntil) : NaN;
     const feedback: SendFeedback | null = you.banned
       ? { kind: 'banned' }

@@ -12,9 +12,19 @@ export interface ChatServices {
   store: KeyValueStore;
 }
 
-/** The real socket: same origin, session cookie for signed-in users, the device id for anonymous ones. */
-export const connectChatSocket: ChatSocketFactory = (deviceId) =>
-  io(`${window.location.origin}${CHAT_NAMESPACE}`, { withCredentials: true, auth: { deviceId }, autoConnect: false }) as unknown as ChatSocket;
+/**
+ * The real socket: same origin, session cookie for signed-in users, the server-issued device token for anonymous
+ * ones (read at every connect, so a token issued on the first connection is sent on reconnects).
+ */
+export const connectChatSocket: ChatSocketFactory = (deviceId, deviceToken) =>
+  io(`${window.location.origin}${CHAT_NAMESPACE}`, {
+    withCredentials: true,
+    auth: (cb: (auth: object) => void) => {
+      const token = deviceToken?.();
+      cb(token ? { deviceId, deviceToken: token } : { deviceId });
+    },
+    autoConnect: false,
+  }) as unknown as ChatSocket;
 
 let defaults: ChatServices | null = null;
 function defaultServices(): ChatServices {

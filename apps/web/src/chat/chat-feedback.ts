@@ -14,6 +14,11 @@ export type SendFeedback =
   | { kind: 'too-long' }
   /** Not connected or not joined (yet). */
   | { kind: 'offline' }
+  /**
+   * Connected, but the chat service behind this server cannot take messages for a moment (its Redis is down or
+   * the server is shutting down): the message was not sent, and it is said so rather than shown as delivered.
+   */
+  | { kind: 'unavailable'; until: number }
   | { kind: 'failed'; detail: string };
 
 /** Kinds that block the input until `until` passes (a countdown is shown). */
@@ -52,7 +57,8 @@ export function errorFeedback(error: ChatError, mode: ChatMode, now: number): Se
     case 'validation_failed':
       return /at most|too long|max/i.test(error.detail) ? { kind: 'too-long' } : { kind: 'failed', detail: error.detail };
     case 'unavailable':
-      return { kind: 'offline' };
+      // The server's refusals carry a retry time; the client's own (no socket, no answer) do not.
+      return error.retryAfterMs !== undefined ? { kind: 'unavailable', until } : { kind: 'offline' };
     default:
       return { kind: 'failed', detail: error.detail };
   }

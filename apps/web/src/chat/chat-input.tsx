@@ -1,9 +1,8 @@
 import { CHAT_MESSAGE_MAX_LENGTH } from '@onda/contracts';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { guardImeEnter } from '../console/ime';
-import { formatDuration } from '../console/format';
-import { formatNumber } from '../i18n/format';
+import { guardImeEnter } from '../components/ime';
+import { formatDuration, formatNumber } from '../i18n/format';
 import type { ChatClient, ChatSnapshot } from './chat-client';
 import { isWait, visibleLength, type SendFeedback } from './chat-feedback';
 
@@ -30,7 +29,9 @@ export function ChatInput({ client, snapshot }: { client: ChatClient; snapshot: 
     if (busy || waiting || blocked || tooLong || !text.trim()) return;
     setBusy(true);
     try {
-      if (await client.send(text)) setText('');
+      // What was typed while the send was in flight is the next message: clear only the sent text.
+      const sent = text;
+      if (await client.send(sent)) setText((current) => (current === sent ? '' : current));
     } finally {
       setBusy(false);
     }
@@ -96,6 +97,8 @@ export function FeedbackLine({ feedback, now, language, onDismiss }: { feedback:
         return t('chat.feedback.tooLong', { max: formatNumber(CHAT_MESSAGE_MAX_LENGTH, language) });
       case 'offline':
         return t('chat.feedback.offline');
+      case 'unavailable':
+        return t('chat.feedback.unavailable', { seconds });
       case 'failed':
         return t('chat.feedback.failed', { detail: feedback.detail });
     }

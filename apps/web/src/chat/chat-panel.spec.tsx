@@ -65,6 +65,18 @@ describe('ChatPanel', () => {
     expect((input as HTMLInputElement).value).toBe('');
   });
 
+  it('keeps what the viewer typed while the previous message was still being sent', async () => {
+    const { socket } = await joinedPanel();
+    const input = screen.getByTestId('chat-input') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'first' } });
+    fireEvent.submit(screen.getByTestId('chat-form'));
+    await waitFor(() => expect(socket.pending.map((p) => p.event)).toContain('send'));
+    fireEvent.change(input, { target: { value: 'second, typed meanwhile' } });
+    act(() => socket.pending.find((p) => p.event === 'send')!.ack(ok({ id: 'm1', outcome: 'delivered' })));
+    await waitFor(() => expect(screen.getByTestId('chat-send').hasAttribute('disabled')).toBe(false));
+    expect(input.value).toBe('second, typed meanwhile');
+  });
+
   it('counts characters and refuses a message over the limit', async () => {
     await joinedPanel();
     const input = screen.getByTestId('chat-input');

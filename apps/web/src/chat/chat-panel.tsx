@@ -1,7 +1,7 @@
 import type { ChatMessage } from '@onda/contracts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText } from '../console/format';
+import { errorText } from '../api/errors';
 import { formatNumber } from '../i18n/format';
 import type { ChatClient } from './chat-client';
 import { useChatServices, useChatSnapshot } from './chat-context';

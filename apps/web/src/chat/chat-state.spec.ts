@@ -88,6 +88,20 @@ describe(applyItems.name, () => {
   });
 });
 
+describe('live items', () => {
+  const id = '00000000-0000-4000-8000-0000000000aa';
+  it('remember the announced broadcast, and a repeat changes nothing', () => {
+    const once = applyItems(initialChatState, [{ type: 'live', sessionId: id }]);
+    expect(once.liveSessionId).toBe(id);
+    expect(once.messages).toBe(initialChatState.messages);
+    expect(applyItems(once, [{ type: 'live', sessionId: id }])).toBe(once);
+  });
+  it('survive a re-join (the page may not have reacted yet)', () => {
+    const announced = applyItems(initialChatState, [{ type: 'live', sessionId: id }]);
+    expect(joinedState(announced, makeJoined()).liveSessionId).toBe(id);
+  });
+});
+
 describe(joinedState.name, () => {
   it('takes the server snapshot on join, and appends only the missed messages on a resumed join', () => {
     const seen = withMessages('before the drop');
@@ -106,5 +120,12 @@ describe(joinedState.name, () => {
     const resumed = joinedState(onScreen, makeJoined({ history: [missed1!, { ...missed2!, reactions: { clap: 1 } }] }), before!.id);
     expect(resumed.messages.map((m) => m.text)).toEqual(['before', 'missed 1', 'missed 2', 'after']);
     expect(resumed.messages[2]!.reactions).toEqual({ clap: 1 });
+  });
+
+  it('puts a missed message older than the newest on screen (it came through another server) in its place', () => {
+    const [a, late, b] = ['a', 'late', 'b'].map((text) => makeMessage(text));
+    const onScreen = applyItems(initialChatState, [a!, b!].map((message) => ({ type: 'message' as const, message })));
+    const resumed = joinedState(onScreen, makeJoined({ history: [late!] }), b!.id);
+    expect(resumed.messages.map((m) => m.text)).toEqual(['a', 'late', 'b']);
   });
 });

@@ -28,6 +28,8 @@ export interface ChatState {
   yourVote: number | null;
   mode: ChatMode;
   viewers: number;
+  /** The broadcast the server last announced as playable (`live` item), for the page to start its player. */
+  liveSessionId: string | null;
 }
 
 export const initialChatState: ChatState = {
@@ -41,6 +43,7 @@ export const initialChatState: ChatState = {
   yourVote: null,
   mode: { slowModeSeconds: 0, registeredOnly: false },
   viewers: 0,
+  liveSessionId: null,
 };
 
 /**
@@ -66,12 +69,14 @@ export function joinedState(state: ChatState, joined: ChatJoined, since?: string
 
 /**
  * The messages on screen up to `since` stay as they are; everything newer (the missed `history`, and frames that reached
- * the re-joined socket before the join's answer, which may repeat part of it) is one copy per id in id order (ids are
- * time-ordered), the server's copy winning since its reaction counts are current.
+ * the re-joined socket before the join's answer) is one copy per id in id order (ids are time-ordered), the server's
+ * copy winning since its reaction counts are current. A missed message a little older than `since` (sent through
+ * another server, it arrived after a newer one) takes its place in id order among the last ones.
  */
 function resumedMessages(onScreen: readonly ChatMessage[], history: readonly ChatMessage[], since: string): ChatMessage[] {
+  const floor = history.reduce((min, m) => (m.id < min ? m.id : min), since);
   const newer = new Map<string, ChatMessage>();
-  for (const message of onScreen) if (message.id > since) newer.set(message.id, message);
+  for (const message of onScreen) if (message.id > floor) newer.set(message.id, message);
   for (const message of history) newer.set(message.id, message);
   const kept = onScreen.filter((message) => !newer.has(message.id));
   return [...kept, ...[...newer.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))];
@@ -115,6 +120,8 @@ function applyItem(state: ChatState, item: ChatItem): ChatState {
       const message = { ...state.messages[at]!, reactions: item.reactions };
       return { ...state, messages: replaceAt(state.messages, at, message) };
     }
+    case 'live':
+      return state.liveSessionId === item.sessionId ? state : { ...state, liveSessionId: item.sessionId };
   }
 }
 

@@ -3,6 +3,8 @@ import { NicknameSchema } from '@onda/contracts';
 /** localStorage keys: the anonymous device id (the server's ban fingerprint) and the last nickname. */
 export const DeviceIdKey = 'onda.chat.device';
 export const NicknameKey = 'onda.chat.nickname';
+/** The server-issued anonymous identity (a signed token): what bans and limits stick to. */
+export const DeviceTokenKey = 'onda.chat.deviceToken';
 
 /** The subset of Storage the chat uses; tests pass a Map-backed one. */
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem'>;
@@ -37,6 +39,15 @@ function safeSet(store: KeyValueStore, key: string, value: string): void {
   } catch {
     // Full or blocked storage: the value lasts for this page only.
   }
+}
+
+/** The device token the server issued to this browser, if any. */
+export function storedDeviceToken(store: KeyValueStore): string | null {
+  return safeGet(store, DeviceTokenKey);
+}
+
+export function storeDeviceToken(store: KeyValueStore, token: string): void {
+  safeSet(store, DeviceTokenKey, token);
 }
 
 /** A random id per browser, kept so a reload is the same chatter (and a ban sticks to the device). */

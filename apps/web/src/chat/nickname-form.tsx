@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { guardImeEnter } from '../console/ime';
+import { guardImeEnter } from '../components/ime';
 import type { ChatClient, ChatSnapshot } from './chat-client';
 
 /**

@@ -194,7 +194,9 @@ export class FakeChatApi implements ChatApi {
     const ban: ChatBan = {
       id: `00000000-0000-4000-8000-${String(this.bans.length + 1).padStart(12, '0')}`,
       channelId: CHANNEL_ID,
-      authorKey: body.authorKey,
+      scope: body.scope ?? 'author',
+      // As the API: an address or subnet ban shows an opaque label, never the address.
+      authorKey: body.scope === 'address' ? `addr:${body.authorKey.slice(2, 10)}` : body.scope === 'subnet' ? `subnet:${body.authorKey.slice(2, 10)}` : body.authorKey,
       nickname: null,
       reason: body.reason ?? null,
       expiresAt: body.durationSeconds ? new Date(Date.now() + body.durationSeconds * 1000).toISOString() : null,

@@ -53,6 +53,16 @@ export function BroadcastIcon() {
   );
 }
 
+/** An eye: people watching. */
+export function EyeIcon() {
+  return (
+    <svg {...base} width={14} height={14}>
+      <path d="M1 12s4-7 11-7 11 7 11 7-4 7-11 7S1 12 1 12z" />
+      <circle cx="12" cy="12" r="3" />
+    </svg>
+  );
+}
+
 /** Crescent moon: offline. */
 export function MoonIcon() {
   return (
@@ -96,6 +106,64 @@ export function SlidersIcon() {
   return (
     <svg {...base} width={26} height={26}>
       <path d="M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6" />
+    </svg>
+  );
+}
+
+/** Four outward corners: enter full screen. */
+export function FullscreenIcon() {
+  return (
+    <svg {...base}>
+      <path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />
+    </svg>
+  );
+}
+
+/** Four inward corners: leave full screen. */
+export function ExitFullscreenIcon() {
+  return (
+    <svg {...base}>
+      <path d="M9 4v5H4M15 4v5h5M9 20v-5H4M15 20v-5h5" />
+    </svg>
+  );
+}
+
+/** A small screen in a big one: picture in picture. */
+export function PipIcon() {
+  return (
+    <svg {...base}>
+      <rect x="3" y="5" width="18" height="14" rx="2" />
+      <rect x="12" y="11" width="7" height="6" rx="1" fill="currentColor" stroke="none" />
+    </svg>
+  );
+}
+
+/** "CC" in a box: subtitles. */
+export function CaptionsIcon() {
+  return (
+    <svg {...base} strokeWidth={1.8}>
+      <rect x="3" y="5" width="18" height="14" rx="2" />
+      <path d="M10.5 10.2a2 2 0 1 0 0 3.6M17 10.2a2 2 0 1 0 0 3.6" />
+    </svg>
+  );
+}
+
+/** Link chain: share. */
+export function ClipIcon() {
+  return (
+    <svg {...base}>
+      <circle cx="6" cy="6" r="3" />
+      <circle cx="6" cy="18" r="3" />
+      <path d="M20 4 8.12 15.88M14.47 14.48 20 20M8.12 8.12 12 12" />
+    </svg>
+  );
+}
+
+export function ShareIcon() {
+  return (
+    <svg {...base}>
+      <path d="M10 14a4 4 0 0 0 5.66 0l3-3a4 4 0 0 0-5.66-5.66l-1 1" />
+      <path d="M14 10a4 4 0 0 0-5.66 0l-3 3a4 4 0 0 0 5.66 5.66l1-1" />
     </svg>
   );
 }

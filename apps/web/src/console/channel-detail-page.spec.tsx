@@ -1,11 +1,13 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { makeChannel } from '../test/fixtures';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { makeChannel, makeLiveSession } from '../test/fixtures';
 import { ChannelDetailPage } from './channel-detail-page';
 import { FakeConsoleApi, renderConsole } from './testing';
 
 describe(ChannelDetailPage.name, () => {
   let api: FakeConsoleApi;
+
+  afterEach(() => vi.useRealTimers());
 
   beforeEach(() => {
     api = new FakeConsoleApi();
@@ -39,5 +41,37 @@ describe(ChannelDetailPage.name, () => {
     expect(screen.queryByTestId('confirm-dialog')).toBeNull();
     expect(screen.getByTestId('channel-title').textContent).toBe('The Show');
     expect(api.channels.has('show')).toBe(true);
+  });
+
+  it('tells the streamer when the server reduces the stream for lack of CPU, in Korean and English', async () => {
+    const channel = makeChannel({ slug: 'show', title: 'The Show', status: 'live' });
+    api.channels.set('show', { ...channel, liveSession: makeLiveSession(channel.id, { degraded: true }) });
+    renderConsole('/console/channels/show', api, 'ko');
+    expect((await screen.findByTestId('stream-degraded')).textContent).toBe('서버 CPU가 부족해서 방송 화질을 낮춰 송출하고 있어요.');
+  });
+
+  it('shows and clears the CPU warning while the page stays open (it reads the live channel again every few seconds)', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const channel = makeChannel({ slug: 'show', title: 'The Show', status: 'live' });
+    api.channels.set('show', { ...channel, liveSession: makeLiveSession(channel.id, { degraded: false }) });
+    renderConsole('/console/channels/show', api);
+    await screen.findByTestId('channel-title');
+    expect(screen.queryByTestId('stream-degraded')).toBeNull();
+
+    api.channels.set('show', { ...channel, liveSession: makeLiveSession(channel.id, { degraded: true }) });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect((await screen.findByTestId('stream-degraded')).textContent).toBe('Your stream is being reduced because the server is short of CPU.');
+
+    api.channels.set('show', { ...channel, liveSession: makeLiveSession(channel.id, { degraded: false }) });
+    await vi.advanceTimersByTimeAsync(5000);
+    await waitFor(() => expect(screen.queryByTestId('stream-degraded')).toBeNull());
+  });
+
+  it('shows no warning while the stream runs as planned', async () => {
+    const channel = makeChannel({ slug: 'show', title: 'The Show', status: 'live' });
+    api.channels.set('show', { ...channel, liveSession: makeLiveSession(channel.id, { degraded: false }) });
+    renderConsole('/console/channels/show', api);
+    await screen.findByTestId('channel-title');
+    expect(screen.queryByTestId('stream-degraded')).toBeNull();
   });
 });

@@ -6,17 +6,22 @@ import { useConsoleApi } from '../api/console-context';
 import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
 import { ConfirmDialog } from './confirm-dialog';
-import { errorText } from './format';
+import { errorText } from '../api/errors';
+import { DestinationsPanel } from './destinations-panel';
 import { ModeratorsPanel } from './moderators-panel';
 import { StreamKeyPanel } from './stream-key-panel';
-import { useLoad } from './use-load';
+import { usePoll } from '../api/use-poll';
+
+/** How often the page reads the channel again: a live broadcast's state (e.g. the CPU warning) changes under the streamer's eyes. */
+const LIVE_REFRESH_MS = 5000;
+const OFFLINE_REFRESH_MS = 15_000;
 
 /** `/console/channels/:slug`: how to go live on this channel, its settings and where viewers watch it. */
 export function ChannelDetailPage() {
   const { t, i18n } = useTranslation();
   const { slug = '' } = useParams();
   const api = useConsoleApi();
-  const channel = useLoad(slug, (signal) => api.getChannel(slug, signal));
+  const channel = usePoll(slug, (signal) => api.getChannel(slug, signal), (data) => (data?.status === 'live' ? LIVE_REFRESH_MS : OFFLINE_REFRESH_MS));
   const navigate = useNavigate();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -36,7 +41,8 @@ export function ChannelDetailPage() {
     }
   };
 
-  if (channel.error) {
+  // A failed refresh keeps showing what was read before; only a page with nothing to show becomes the error.
+  if (channel.error && !channel.data) {
     return (
       <div className="page">
         <StatePanel icon="!" tone="error" title={errorText(t, channel.error)} testId="error-state" />
@@ -81,6 +87,14 @@ export function ChannelDetailPage() {
           </button>
         </div>
       </div>
+      {c.liveSession?.degraded && (
+        <div className="callout callout--warning" role="status">
+          <p className="callout__title" data-testid="stream-degraded">
+            {t('console.live.degraded')}
+          </p>
+          <p className="callout__body">{t('console.live.degradedHint')}</p>
+        </div>
+      )}
       {deleteError && (
         <p className="form-error" role="alert" data-testid="delete-error">
           {deleteError}
@@ -124,6 +138,7 @@ export function ChannelDetailPage() {
             </dl>
             {c.description && <p className="detail__description">{c.description}</p>}
           </section>
+          <DestinationsPanel slug={c.slug} live={c.status === 'live'} />
           <ModeratorsPanel slug={c.slug} />
         </div>
       </div>

@@ -5,8 +5,8 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { StatePanel } from '../components/state-panel';
 import { ChannelForm } from './channel-form';
-import { errorText } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 
 /** Submits through `action`, keeping the busy flag and the error message of the last try. */
 function useSubmit(action: (body: CreateChannel) => Promise<void>) {

@@ -1,4 +1,4 @@
-import { ChannelVisibilities, LatencyModes, type Channel, type ChannelVisibility, type CreateChannel } from '@onda/contracts';
+import { ChannelVisibilities, ClipPolicies, LatencyModes, type Channel, type ChannelVisibility, type ClipPolicy, type CreateChannel } from '@onda/contracts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CheckField, FormError, SelectField, TextField } from './fields';
@@ -23,6 +23,9 @@ export function ChannelForm({ channel, busy, error, onSubmit }: ChannelFormProps
   const [recording, setRecording] = useState(channel?.recording ?? true);
   const [reconnect, setReconnect] = useState(String(channel?.reconnectWindowSeconds ?? 30));
   const [latency, setLatency] = useState<LatencyMode>(channel?.latencyMode ?? 'normal');
+  const [dvr, setDvr] = useState(String(channel?.dvrWindowSeconds ?? 300));
+  const [clips, setClips] = useState<ClipPolicy>(channel?.clipPolicy ?? 'viewers');
+  const [origins, setOrigins] = useState((channel?.embedOrigins ?? []).join('\n'));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -34,6 +37,12 @@ export function ChannelForm({ channel, busy, error, onSubmit }: ChannelFormProps
       recording,
       reconnectWindowSeconds: Number(reconnect),
       latencyMode: latency,
+      dvrWindowSeconds: Number(dvr),
+      clipPolicy: clips,
+      embedOrigins: origins
+        .split(/[\s,]+/)
+        .map((origin) => origin.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
     });
   };
 
@@ -71,6 +80,34 @@ export function ChannelForm({ channel, busy, error, onSubmit }: ChannelFormProps
           required
         />
       </div>
+      <div className="form__row">
+        <TextField
+          name="dvrWindowSeconds"
+          type="number"
+          min={0}
+          max={86400}
+          label={t('console.channelForm.dvrWindow')}
+          hint={t('console.channelForm.dvrWindowHint')}
+          value={dvr}
+          onChange={setDvr}
+          required
+        />
+        <SelectField<ClipPolicy>
+          name="clipPolicy"
+          label={t('console.channelForm.clips')}
+          value={clips}
+          onChange={setClips}
+          options={ClipPolicies.map((value) => ({ value, label: t(`console.channelForm.clipPolicy.${value}`) }))}
+        />
+      </div>
+      <TextField
+        name="embedOrigins"
+        label={t('console.channelForm.embedOrigins')}
+        hint={t('console.channelForm.embedOriginsHint')}
+        value={origins}
+        onChange={setOrigins}
+        multiline
+      />
       <CheckField name="recording" label={t('console.channelForm.recording')} checked={recording} onChange={setRecording} />
       <FormError message={error} />
       <div className="form__actions">

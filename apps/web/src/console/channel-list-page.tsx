@@ -3,8 +3,9 @@ import { Link } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
-import { errorText } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
+import { InvitationsPanel } from './invitations-panel';
 
 /** `/console`: the admin's channels with their live/offline status. */
 export function ChannelListPage() {
@@ -20,6 +21,7 @@ export function ChannelListPage() {
           {t('console.channels.new')}
         </Link>
       </div>
+      <InvitationsPanel />
       {channels.error ? (
         <StatePanel icon="!" tone="error" title={errorText(t, channels.error)} testId="error-state" />
       ) : !channels.data ? (

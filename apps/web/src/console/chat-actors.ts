@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
-import { useLoad } from './use-load';
+import { useLoad } from '../api/use-load';
 
 /**
  * Names for the `u:<userId>` keys the chat audit log and bans record: "You (email)" for the signed-in user,
@@ -15,6 +15,6 @@ export function useActorNames(slug: string): (key: string) => string {
     const userId = key.startsWith('u:') ? key.slice(2) : null;
     if (!userId) return key;
     if (me.data?.id === userId) return t('console.chat.you', { email: me.data.email });
-    return moderators.data?.find((m) => m.userId === userId)?.email ?? key;
+    return moderators.data?.items.find((m) => m.userId === userId)?.email ?? key;
   };
 }

@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useChatServices } from '../chat/chat-context';
 import { visibleLength } from '../chat/chat-feedback';
 import { formatNumber } from '../i18n/format';
-import { errorText } from './format';
-import { guardImeEnter } from './ime';
+import { errorText } from '../api/errors';
+import { guardImeEnter } from '../components/ime';
 
 /** Posts an announcement: a message styled apart in every viewer's chat. */
 export function ChatAnnouncementForm({ slug }: { slug: string }) {

@@ -5,8 +5,8 @@ import { useChatServices } from '../chat/chat-context';
 import { formatDateTime } from '../i18n/format';
 import { useActorNames } from './chat-actors';
 import { actionLabel } from './chat-labels';
-import { errorText } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 
 /** Every moderation action on the channel's chat, newest first, with "load more". */
 export function ChatAuditPanel({ slug }: { slug: string }) {

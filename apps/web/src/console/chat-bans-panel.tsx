@@ -6,12 +6,15 @@ import { useChatServices } from '../chat/chat-context';
 import { formatDateTime } from '../i18n/format';
 import { useActorNames } from './chat-actors';
 import { ConfirmDialog } from './confirm-dialog';
-import { errorText } from './format';
+import { errorText } from '../api/errors';
 
 /** Bans from the live feed show up here without a reload. */
 export const BansPollMs = 5000;
 
-/** Active bans and timeouts, each with a way to lift it. */
+/**
+ * Active bans and timeouts, each with a way to lift it. An author's ban can be widened to the address or the /24 (IPv4)
+ * or /64 (IPv6) subnet the author joined from (same length); such bans show an opaque label, never the address.
+ */
 export function ChatBansPanel({ slug }: { slug: string }) {
   const { t, i18n } = useTranslation();
   const { api } = useChatServices();
@@ -21,6 +24,21 @@ export function ChatBansPanel({ slug }: { slug: string }) {
   const [lifting, setLifting] = useState<ChatBan | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const [widened, setWidened] = useState<ChatBan[]>([]);
+
+  const widen = async (ban: ChatBan, scope: 'address' | 'subnet') => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const seconds = ban.expiresAt ? Math.max(1, Math.round((Date.parse(ban.expiresAt) - Date.now()) / 1000)) : undefined;
+      const added = await api.ban(slug, { authorKey: ban.authorKey, scope, ...(seconds ? { durationSeconds: seconds } : {}), ...(ban.reason ? { reason: ban.reason } : {}) });
+      setWidened((previous) => [...previous, added]);
+    } catch (caught) {
+      setFailure(errorText(t, caught));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const lift = async (ban: ChatBan) => {
     setBusy(true);
@@ -38,7 +56,8 @@ export function ChatBansPanel({ slug }: { slug: string }) {
 
   if (!bans.data) return bans.error ? <p className="form-error">{errorText(t, bans.error)}</p> : <div className="spinner console-spinner" />;
   const now = Date.now();
-  const active = bans.data.filter((ban) => !lifted.has(ban.id) && (ban.expiresAt === null || Date.parse(ban.expiresAt) > now));
+  const known = new Set(bans.data.map((ban) => ban.id));
+  const active = [...bans.data, ...widened.filter((ban) => !known.has(ban.id))].filter((ban) => !lifted.has(ban.id) && (ban.expiresAt === null || Date.parse(ban.expiresAt) > now));
   return (
     <section aria-label={t('console.chat.tabs.bans')} data-testid="bans-panel">
       {failure && (
@@ -68,6 +87,7 @@ export function ChatBansPanel({ slug }: { slug: string }) {
                   <td>
                     <div className="table__primary">{ban.nickname ?? '—'}</div>
                     <div className="table__secondary chat-dash__key">{ban.authorKey}</div>
+                    {ban.scope !== 'author' && <span className="badge badge--pending">{t(`console.chat.bans.scope.${ban.scope}`)}</span>}
                   </td>
                   <td>
                     {ban.expiresAt === null ? (
@@ -85,6 +105,16 @@ export function ChatBansPanel({ slug }: { slug: string }) {
                     {ban.createdBy && <div className="table__secondary">{actorName(ban.createdBy)}</div>}
                   </td>
                   <td className="table__actions">
+                    {ban.scope === 'author' && (
+                      <>
+                        <button type="button" className="button button--small" disabled={busy} onClick={() => void widen(ban, 'address')} data-testid="ban-address" title={t('console.chat.bans.addressHint')}>
+                          {t('console.chat.bans.banAddress')}
+                        </button>{' '}
+                        <button type="button" className="button button--small" disabled={busy} onClick={() => void widen(ban, 'subnet')} data-testid="ban-subnet" title={t('console.chat.bans.subnetHint')}>
+                          {t('console.chat.bans.banSubnet')}
+                        </button>{' '}
+                      </>
+                    )}
                     <button type="button" className="button button--small" onClick={() => setLifting(ban)} data-testid="unban">
                       {t('console.chat.bans.lift')}
                     </button>

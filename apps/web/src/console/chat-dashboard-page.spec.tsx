@@ -68,6 +68,21 @@ describe(ChatDashboardPage.name, () => {
     expect(api.calls).toEqual([`unban show ${troll.id}`]);
   });
 
+  it('widens an author ban to the address or subnet, and shows such bans by label only', async () => {
+    await api.ban('show', { authorKey: 'a:trollkey1234', durationSeconds: 600 });
+    api.calls = [];
+    renderConsole('/console/channels/show/chat', consoleApi);
+    fireEvent.click(await screen.findByTestId('chat-tab-bans'));
+    const [row] = await screen.findAllByTestId('ban-row');
+    fireEvent.click(within(row!).getByTestId('ban-subnet'));
+    await waitFor(() => expect(screen.getAllByTestId('ban-row')).toHaveLength(2));
+    expect(api.calls).toHaveLength(1);
+    expect(JSON.parse(api.calls[0]!.replace(/^ban show /, ''))).toMatchObject({ authorKey: 'a:trollkey1234', scope: 'subnet', durationSeconds: expect.any(Number) });
+    const widenedRow = screen.getAllByTestId('ban-row')[1]!;
+    expect(widenedRow.textContent).toContain('subnet');
+    expect(within(widenedRow).queryByTestId('ban-address')).toBeNull();
+  });
+
   it('saves settings, one blocked word per line, and refuses an invalid pattern', async () => {
     renderConsole('/console/channels/show/chat', consoleApi);
     fireEvent.click(await screen.findByTestId('chat-tab-settings'));

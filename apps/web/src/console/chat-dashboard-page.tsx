@@ -14,8 +14,8 @@ import { ChatHeldPanel } from './chat-held-panel';
 import { ChatPollsPanel } from './chat-polls-panel';
 import { ChatSettingsForm } from './chat-settings-form';
 import { ChatStatsPanel } from './chat-stats-panel';
-import { errorText } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 import './chat-dashboard.css';
 
 /** How often the review queue is fetched (held messages reach moderators only over REST). */

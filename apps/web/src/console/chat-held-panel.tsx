@@ -6,7 +6,7 @@ import { AuthorName } from '../chat/chat-message';
 import { ChatText } from '../chat/chat-text';
 import { formatDateTime } from '../i18n/format';
 import { ruleLabel } from './chat-labels';
-import { errorText } from './format';
+import { errorText } from '../api/errors';
 
 /** Messages a filter held for review: approve delivers one to the room, reject drops it. */
 export function ChatHeldPanel({ slug, held, error }: { slug: string; held: HeldMessage[] | undefined; error: unknown }) {

@@ -6,7 +6,7 @@ import { useChatServices } from '../chat/chat-context';
 import { percentOf } from '../chat/poll-card';
 import { formatDateTime, formatNumber } from '../i18n/format';
 import { FormError, TextField } from './fields';
-import { errorText } from './format';
+import { errorText } from '../api/errors';
 
 /** Results of open polls change with every vote: refresh while the tab is open. */
 export const PollsPollMs = 3000;

@@ -3,8 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useChatServices } from '../chat/chat-context';
 import { CheckField, FormError, SelectField, TextField } from './fields';
-import { errorText } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 
 /** The form's own shape: numbers and lists as the text the owner types. */
 interface Draft {

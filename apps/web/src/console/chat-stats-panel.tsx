@@ -7,8 +7,8 @@ import { useChatServices } from '../chat/chat-context';
 import { formatDateTime, formatNumber } from '../i18n/format';
 import { actionLabel, ruleLabel } from './chat-labels';
 import { SelectField } from './fields';
-import { errorText } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 
 /** Live numbers move: refresh while the tab is open. */
 export const StatsPollMs = 10_000;

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 interface ConfirmDialogProps {
@@ -6,12 +6,16 @@ interface ConfirmDialogProps {
   body: string;
   confirmLabel: string;
   busy?: boolean;
+  /** Keeps the confirm button off (e.g. until a choice in `children` is made). */
+  confirmDisabled?: boolean;
+  /** Extra content between the question and the buttons (a choice the action needs). */
+  children?: ReactNode;
   onConfirm(): void;
   onCancel(): void;
 }
 
 /** A modal yes/no question for destructive actions; Escape or the backdrop cancels. */
-export function ConfirmDialog({ title, body, confirmLabel, busy, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, body, confirmLabel, busy, confirmDisabled, children, onConfirm, onCancel }: ConfirmDialogProps) {
   const { t } = useTranslation();
   const cancelRef = useRef<HTMLButtonElement>(null);
 
@@ -32,11 +36,12 @@ export function ConfirmDialog({ title, body, confirmLabel, busy, onConfirm, onCa
         <p id="confirm-body" className="modal__body">
           {body}
         </p>
+        {children}
         <div className="modal__actions">
           <button ref={cancelRef} type="button" className="button" onClick={onCancel}>
             {t('console.cancel')}
           </button>
-          <button type="button" className="button button--danger" disabled={busy} onClick={onConfirm} data-testid="confirm-yes">
+          <button type="button" className="button button--danger" disabled={busy || confirmDisabled} onClick={onConfirm} data-testid="confirm-yes">
             {confirmLabel}
           </button>
         </div>

@@ -22,6 +22,21 @@ describe(ConsoleLayout.name, () => {
     expect((await screen.findByTestId('channel-title')).textContent).toBe('The Show');
   });
 
+  it('says when sign-in is locked after too many attempts, in both languages (finding 8)', async () => {
+    for (const [lang, text] of [['en', 'Try again in 15 min.'], ['ko', '15분 뒤에 다시 시도하세요.']] as const) {
+      const api = new FakeConsoleApi();
+      api.signedIn = false;
+      api.signInLockedFor = 900;
+      const view = renderConsole('/console', api, lang);
+      const form = await screen.findByTestId('sign-in-form');
+      fireEvent.change(screen.getByLabelText(lang === 'en' ? 'Email' : '이메일'), { target: { value: 'admin@example.com' } });
+      fireEvent.change(screen.getByLabelText(lang === 'en' ? 'Password' : '비밀번호'), { target: { value: 'correct horse battery' } });
+      fireEvent.submit(form);
+      expect((await screen.findByTestId('form-error')).textContent).toContain(text);
+      view.unmount();
+    }
+  });
+
   it('offers first-run setup while the server has no admin', async () => {
     const api = new FakeConsoleApi();
     api.signedIn = false;
@@ -29,7 +44,7 @@ describe(ConsoleLayout.name, () => {
     renderConsole('/console', api, 'ko');
 
     expect(await screen.findByTestId('setup-form')).toBeTruthy();
-    expect(screen.getByText('첫 관리자 만들기')).toBeTruthy();
+    expect(screen.getByText('첫 운영자 만들기')).toBeTruthy();
   });
 
   it('lists the channels with their status and links the VOD library', async () => {
@@ -53,6 +68,6 @@ describe(ConsoleLayout.name, () => {
     fireEvent.submit(screen.getByTestId('channel-form'));
 
     await waitFor(() => expect(screen.queryByTestId('stream-key-panel')).not.toBeNull());
-    expect(api.calls[0]).toBe('createChannel {"slug":"new-show","title":"새 방송","description":"","visibility":"unlisted","recording":true,"reconnectWindowSeconds":30,"latencyMode":"normal"}');
+    expect(api.calls[0]).toBe('createChannel {"slug":"new-show","title":"새 방송","description":"","visibility":"unlisted","recording":true,"reconnectWindowSeconds":30,"latencyMode":"normal","dvrWindowSeconds":300,"clipPolicy":"viewers","embedOrigins":[]}');
   });
 });

@@ -2,8 +2,8 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { StatePanel } from '../components/state-panel';
-import { errorText, isUnauthenticated } from './format';
-import { useLoad } from './use-load';
+import { errorText, isUnauthenticated } from '../api/errors';
+import { useLoad } from '../api/use-load';
 import './console.css';
 
 /** Where a console page that needs a signed-in admin sends everyone else. */
@@ -38,6 +38,9 @@ export function ConsoleLayout() {
     ['/console/vods', t('console.nav.vods'), false],
     ['/console/tokens', t('console.nav.tokens'), false],
     ['/console/webhooks', t('console.nav.webhooks'), false],
+    // Operators run the installation: people and the audit log are theirs.
+    ...(me.data.operator ? ([['/console/people', t('console.nav.people'), false], ['/console/audit', t('console.nav.audit'), false]] as Array<[string, string, boolean]>) : []),
+    ['/console/account', t('console.nav.account'), false],
   ];
   return (
     <div className="console">

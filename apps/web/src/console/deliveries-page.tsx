@@ -5,8 +5,8 @@ import { Link, useParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
-import { errorText } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 
 const BADGE: Record<WebhookDelivery['status'], string> = { pending: 'pending', succeeded: 'ok', failed: 'failed' };
 

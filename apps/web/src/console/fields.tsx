@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react';
-import { guardImeEnter } from './ime';
+import { guardImeEnter } from '../components/ime';
 
 interface TextFieldProps {
   label: string;

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { TextField } from './fields';
-import { guardImeEnter } from './ime';
+import { guardImeEnter } from '../components/ime';
 
 describe(guardImeEnter.name, () => {
   const field = () => {

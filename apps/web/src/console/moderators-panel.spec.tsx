@@ -27,22 +27,39 @@ describe(ModeratorsPanel.name, () => {
     expect((await screen.findByTestId('moderators-empty')).textContent).toBe('아직 모더레이터가 없어요.');
   });
 
-  it('adds a moderator by email and shows the API error for an unknown one', async () => {
+  it('invites by email with one answer for any address, lists the pending invitation and withdraws it', async () => {
     renderConsole('/console/channels/show', api);
     const input = await screen.findByTestId('moderator-email');
 
     fireEvent.change(input, { target: { value: 'nobody@example.com' } });
     fireEvent.click(screen.getByTestId('add-moderator'));
-    expect((await screen.findByRole('alert')).textContent).toBe('No user with the email nobody@example.com');
+    expect((await screen.findByTestId('invitation-sent')).textContent).toBe(
+      'Invitation sent to nobody@example.com. If that address has an account, it moderates this channel once it accepts.',
+    );
+    // Invited is not a moderator: nothing in the moderator list until the account accepts.
     expect(screen.queryAllByTestId('moderator')).toHaveLength(0);
-
-    fireEvent.change(input, { target: { value: 'mod@example.com' } });
-    fireEvent.click(screen.getByTestId('add-moderator'));
-
-    expect((await screen.findByTestId('moderator')).textContent).toContain('mod@example.com');
-    expect(api.calls).toContain('addModerator show mod@example.com');
+    expect((await screen.findByTestId('pending-invitation')).textContent).toContain('nobody@example.com');
+    expect(api.calls).toContain('addModerator show nobody@example.com');
     expect((input as HTMLInputElement).value).toBe('');
     expect(screen.queryByRole('alert')).toBeNull();
+
+    fireEvent.click(screen.getByTestId('withdraw-invitation'));
+    await waitFor(() => expect(screen.queryAllByTestId('pending-invitation')).toHaveLength(0));
+    expect(api.calls.some((c) => c.startsWith('withdrawInvitation show '))).toBe(true);
+  });
+
+  it('shows the invited account its invitations on the console home, in Korean too, and answers them', async () => {
+    api.myInvitations = [
+      { id: '00000000-0000-4000-8000-0000000000a1', channel: { id: '00000000-0000-4000-8000-0000000000c1', slug: 'friend', title: 'Friend Show' }, createdAt: '2026-01-01T00:00:00.000Z' },
+      { id: '00000000-0000-4000-8000-0000000000a2', channel: { id: '00000000-0000-4000-8000-0000000000c2', slug: 'spam', title: 'Spam' }, createdAt: '2026-01-01T00:00:00.000Z' },
+    ];
+    renderConsole('/console', api, 'ko');
+    const items = await screen.findAllByTestId('my-invitation');
+    expect(items[0]!.textContent).toContain('“Friend Show”(friend) 채널의 모더레이터가 될까요?');
+    fireEvent.click(within(items[0]!).getByTestId('accept-invitation'));
+    fireEvent.click(within(items[1]!).getByTestId('decline-invitation'));
+    await waitFor(() => expect(screen.queryByTestId('invitations-panel')).toBeNull());
+    expect(api.calls).toEqual(expect.arrayContaining(['acceptInvitation 00000000-0000-4000-8000-0000000000a1', 'declineInvitation 00000000-0000-4000-8000-0000000000a2']));
   });
 
   it('removes a moderator only after confirmation', async () => {

@@ -1,23 +1,29 @@
-import type { Moderator } from '@onda/contracts';
+import type { Moderator, ModeratorList, PendingModerator } from '@onda/contracts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
 import { ConfirmDialog } from './confirm-dialog';
-import { errorText } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 
-/** The channel's moderators (they can moderate chat and watch when private): list, add by email, remove. */
+/**
+ * The channel's moderators (they can moderate chat and watch when private): list, invite by email, remove, and the
+ * invitations not yet answered (withdraw). An invited account moderates only once it accepts (finding 15).
+ */
 export function ModeratorsPanel({ slug }: { slug: string }) {
   const { t } = useTranslation();
   const api = useConsoleApi();
   const loaded = useLoad(`moderators:${slug}`, (signal) => api.listModerators(slug, signal));
   // Local edits on top of the loaded list, so the panel updates without a reload.
-  const [list, setList] = useState<Moderator[] | null>(null);
+  const [list, setList] = useState<ModeratorList | null>(null);
+  const [invited, setInvited] = useState<string | null>(null);
   const [email, setEmail] = useState('');
   const [removing, setRemoving] = useState<Moderator | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const moderators = list ?? loaded.data;
+  const current = list ?? loaded.data;
+  const moderators = current?.items;
+  const pending = current?.invitations ?? [];
 
   const attempt = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -34,8 +40,9 @@ export function ModeratorsPanel({ slug }: { slug: string }) {
   const add = (event: FormEvent) => {
     event.preventDefault();
     void attempt(async () => {
-      const added = await api.addModerator(slug, email.trim());
-      setList([...(moderators ?? []).filter((m) => m.userId !== added.userId), added]);
+      const answer = await api.addModerator(slug, email.trim());
+      setList(await api.listModerators(slug));
+      setInvited(answer.email);
       setEmail('');
     });
   };
@@ -43,8 +50,14 @@ export function ModeratorsPanel({ slug }: { slug: string }) {
   const remove = (moderator: Moderator) =>
     void attempt(async () => {
       await api.removeModerator(slug, moderator.userId);
-      setList((moderators ?? []).filter((m) => m.userId !== moderator.userId));
+      setList({ items: (moderators ?? []).filter((m) => m.userId !== moderator.userId), invitations: pending });
     }).finally(() => setRemoving(null));
+
+  const withdraw = (invitation: PendingModerator) =>
+    void attempt(async () => {
+      await api.withdrawInvitation(slug, invitation.id);
+      setList({ items: moderators ?? [], invitations: pending.filter((i) => i.id !== invitation.id) });
+    });
 
   return (
     <section className="panel" aria-labelledby="moderators-title" data-testid="moderators-panel">
@@ -73,11 +86,30 @@ export function ModeratorsPanel({ slug }: { slug: string }) {
           ))}
         </ul>
       )}
+      {pending.length > 0 && (
+        <ul className="moderators" data-testid="invitation-list">
+          {pending.map((i) => (
+            <li key={i.id} className="kv__row" data-testid="pending-invitation">
+              <span>
+                {i.email} <span className="muted small">{t('console.moderators.pending')}</span>
+              </span>
+              <button type="button" className="button" onClick={() => withdraw(i)} disabled={busy} data-testid="withdraw-invitation">
+                {t('console.moderators.withdraw')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <form className="form" onSubmit={add} data-testid="moderator-form">
         <label className="field">
           <span className="field__label">{t('console.moderators.email')}</span>
           <input className="field__input" type="email" name="email" value={email} onChange={(e) => setEmail(e.target.value)} required data-testid="moderator-email" />
         </label>
+        {invited && !error && (
+          <p className="muted small" role="status" data-testid="invitation-sent">
+            {t('console.moderators.invited', { email: invited })}
+          </p>
+        )}
         {error && (
           <p className="form-error" role="alert">
             {error}

@@ -4,10 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { StatePanel } from '../components/state-panel';
-import { formatDateTime } from '../i18n/format';
+import { formatDateTime, formatDuration } from '../i18n/format';
 import { SelectField } from './fields';
-import { errorText, formatDuration } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 
 const BADGE: Record<LiveSessionState, string> = { starting: 'pending', live: 'live', reconnecting: 'pending', ended: 'offline', failed: 'failed' };
 
@@ -89,6 +89,11 @@ export function SessionsPage() {
                   <td>
                     <span className={`badge badge--${BADGE[s.state]}`}>{t(`console.sessionState.${s.state}`)}</span>
                     {s.endReason && <div className="table__secondary">{s.endReason}</div>}
+                    {s.degraded && (s.state === 'live' || s.state === 'starting') && (
+                      <div className="table__secondary" data-testid="session-degraded" title={s.degraded.reason}>
+                        {t('console.live.degraded')}
+                      </div>
+                    )}
                   </td>
                   <td>{s.startedAt ? formatDateTime(s.startedAt, i18n.language) : '—'}</td>
                   <td>{s.endedAt ? formatDateTime(s.endedAt, i18n.language) : '—'}</td>

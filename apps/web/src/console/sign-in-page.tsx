@@ -1,12 +1,21 @@
 import { useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../api/client';
 import { useConsoleApi } from '../api/console-context';
 import { FormError, TextField } from './fields';
-import { errorText } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 import './console.css';
+
+/** Wrong password, or too many attempts (finding 8: the server throttles per account and address). */
+function signInError(t: TFunction, caught: unknown): string | null {
+  if (!(caught instanceof ApiError)) return null;
+  if (caught.status === 401) return t('console.signIn.wrong');
+  if (caught.status === 429) return t('console.signIn.locked', { minutes: Math.max(1, Math.ceil((caught.retryAfterSeconds ?? 60) / 60)) });
+  return null;
+}
 
 /** `/console/sign-in`: the admin sign-in, or the first-run setup while the server has no admin yet. */
 export function SignInPage() {
@@ -32,7 +41,7 @@ export function SignInPage() {
       else await api.signIn(email, password);
       void navigate(from?.startsWith('/console') && from !== location.pathname ? from : '/console', { replace: true });
     } catch (caught) {
-      setError(caught instanceof ApiError && caught.status === 401 ? t('console.signIn.wrong') : errorText(t, caught));
+      setError(signInError(t, caught) ?? errorText(t, caught));
     } finally {
       setBusy(false);
     }

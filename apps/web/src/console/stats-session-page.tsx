@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { useApi } from '../api/api-context';
 import { usePoll } from '../api/use-poll';
 import { StatePanel } from '../components/state-panel';
-import { formatDateTime } from '../i18n/format';
+import { formatDateTime, formatDuration } from '../i18n/format';
 import { HighlightsList } from '../stats/highlights-list';
 import { IngestCharts, ReactionTimeline, RenditionMix, ViewersChart } from '../stats/live-charts';
 import { statsCsvUrl } from '../stats/stats-api';
@@ -14,8 +14,8 @@ import { statsFormat, type StatsFormat } from '../stats/stats-format';
 import { CountriesPanel, QoePanel, StatCards } from '../stats/stat-panels';
 import { parseStoryboardVtt, type StoryboardCue } from '../vods/storyboard';
 import '../stats/stats.css';
-import { errorText, formatDuration } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 
 /** While the broadcast runs the numbers move; once it ended they only change as VOD views come in. */
 export const LiveStatsPollMs = 10_000;

@@ -10,8 +10,8 @@ import { statsFormat } from '../stats/stats-format';
 import { QoePanel, StatCards } from '../stats/stat-panels';
 import { RetentionChart } from '../stats/vod-charts';
 import '../stats/stats.css';
-import { errorText } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 
 /** VOD views trickle in; a minute is fresh enough. */
 export const VodStatsPollMs = 60_000;

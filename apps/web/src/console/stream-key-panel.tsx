@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
 import { ConfirmDialog } from './confirm-dialog';
 import { CopyButton } from './copy-button';
-import { errorText } from './format';
-import { useLoad } from './use-load';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
 
 const MASK = '•'.repeat(24);
 

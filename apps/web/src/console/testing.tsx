@@ -1,20 +1,25 @@
-import type { ApiToken, Channel, CreateApiToken, CreateChannel, CreatedApiToken, CreatedWebhook, CreateWebhook, LiveSessionDetail, Me, Moderator, StreamKey, UpdateChannel, UpdateVod, Vod, VodUploadTicket, Webhook, WebhookDelivery } from '@onda/contracts';
+import type { ApiToken, Channel, CreateApiToken, CreateChannel, CreatedApiToken, CreatedWebhook, CreateDestination, CreateWebhook, Destination, UpdateDestination, LiveSessionDetail, Me, Moderator, ModeratorInvitation, ModeratorInvited, ModeratorList, PendingModerator, StreamKey, UpdateChannel, UpdateVod, Vod, VodUploadTicket, Webhook, WebhookDelivery } from '@onda/contracts';
 import { render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { ApiError, type Page } from '../api/client';
 import type { ConsoleApi, CreateVodUploadBody, VodQuery } from '../api/console-client';
 import { AppProviders, AppRoutes } from '../app';
 import { createI18n, type Language } from '../i18n/i18n';
-import { FakeViewerApi, makeChannel, makeVod } from '../test/fixtures';
+import { makeChannel, makeVod } from '../test/fixtures';
+import { FakePeopleApi } from './people-testing';
 
 /** An in-memory ConsoleApi for component tests: one admin, channels by slug, a counter-based key. */
-export class FakeConsoleApi extends FakeViewerApi implements ConsoleApi {
+export class FakeConsoleApi extends FakePeopleApi implements ConsoleApi {
   signedIn = true;
   needsSetup = false;
+  /** Seconds the fake server refuses sign-ins for (429 with Retry-After), or null. */
+  signInLockedFor: number | null = null;
   keys = new Map<string, StreamKey>();
-  /** Moderators by channel slug; `users` are the accounts addModerator can find by email. */
+  /** Moderators and pending invitations by channel slug; `myInvitations` are the signed-in account's. */
   moderators = new Map<string, Moderator[]>();
-  users = new Map<string, string>([['mod@example.com', '00000000-0000-4000-8000-0000000000dd']]);
+  invitations = new Map<string, PendingModerator[]>();
+  myInvitations: ModeratorInvitation[] = [];
+  private invitationSerial = 0;
   calls: string[] = [];
   /** Failures to answer at each upload step (413/415 problems in the tests). */
   uploadFailures: { create?: Error; put?: Error; complete?: Error } = {};
@@ -29,6 +34,7 @@ export class FakeConsoleApi extends FakeViewerApi implements ConsoleApi {
   }
   async signIn(email: string, password: string): Promise<void> {
     this.calls.push(`signIn ${email}`);
+    if (this.signInLockedFor !== null) throw new ApiError('rate_limited', 429, 'too many', this.signInLockedFor);
     if (password !== 'correct horse battery') throw new ApiError('unauthenticated', 401, 'wrong');
     this.signedIn = true;
   }
@@ -37,7 +43,7 @@ export class FakeConsoleApi extends FakeViewerApi implements ConsoleApi {
   }
   async me(): Promise<Me> {
     if (!this.signedIn) throw new ApiError('unauthenticated', 401, 'sign in');
-    return { id: '00000000-0000-4000-8000-0000000000aa', email: 'admin@example.com', displayName: 'Admin', role: 'admin', scopes: ['*'], via: 'session' };
+    return { id: '00000000-0000-4000-8000-0000000000aa', email: 'admin@example.com', displayName: 'Admin', role: 'streamer', operator: true, scopes: ['*'], via: 'session' };
   }
   async listMyChannels(): Promise<Page<Channel>> {
     return { items: [...this.channels.values()], nextCursor: null };
@@ -74,17 +80,52 @@ export class FakeConsoleApi extends FakeViewerApi implements ConsoleApi {
     if ((await this.getChannel(slug)).status === 'live') throw new ApiError('conflict', 409, 'The channel is live; end its session first');
     this.channels.delete(slug);
   }
-  async listModerators(slug: string): Promise<Moderator[]> {
+  async listModerators(slug: string): Promise<ModeratorList> {
     await this.getChannel(slug);
-    return this.moderators.get(slug) ?? [];
+    return { items: this.moderators.get(slug) ?? [], invitations: this.invitations.get(slug) ?? [] };
   }
-  async addModerator(slug: string, email: string): Promise<Moderator> {
+  async addModerator(slug: string, email: string): Promise<ModeratorInvited> {
     this.calls.push(`addModerator ${slug} ${email}`);
-    const userId = this.users.get(email);
-    if (!userId) throw new ApiError('not_found', 404, `No user with the email ${email}`);
-    const moderator = { userId, email, displayName: email.split('@')[0]!, createdAt: '2026-01-01T00:00:00.000Z' };
-    this.moderators.set(slug, [...(this.moderators.get(slug) ?? []).filter((m) => m.userId !== userId), moderator]);
-    return moderator;
+    const id = `00000000-0000-4000-8000-${String(++this.invitationSerial).padStart(12, '0')}`;
+    this.invitations.set(slug, [...(this.invitations.get(slug) ?? []).filter((i) => i.email !== email), { id, email, createdAt: '2026-01-01T00:00:00.000Z' }]);
+    return { email, status: 'invited' };
+  }
+  destinations = new Map<string, Destination[]>();
+  async listDestinations(slug: string): Promise<Destination[]> {
+    await this.getChannel(slug);
+    return this.destinations.get(slug) ?? [];
+  }
+  async addDestination(slug: string, body: CreateDestination): Promise<Destination> {
+    this.calls.push(`addDestination ${slug} ${body.platform}`);
+    const list = this.destinations.get(slug) ?? [];
+    const d: Destination = {
+      id: `00000000-0000-4000-9000-${String(list.length + 1).padStart(12, '0')}`, channelId: (await this.getChannel(slug)).id, platform: body.platform,
+      name: body.name ?? (body.platform === 'custom' ? 'custom' : body.platform === 'youtube' ? 'YouTube' : 'Twitch'), url: body.url ?? `rtmps://${body.platform}.example/app`,
+      streamKeyMasked: `••••••••${body.streamKey.slice(-4)}`, enabled: body.enabled ?? true, state: 'idle', stateReason: null, stateAt: null, createdAt: '2026-01-01T00:00:00.000Z',
+    };
+    this.destinations.set(slug, [...list, d]);
+    return d;
+  }
+  async updateDestination(slug: string, id: string, body: UpdateDestination): Promise<Destination> {
+    this.calls.push(`updateDestination ${slug} ${id} ${JSON.stringify(body)}`);
+    const list = (this.destinations.get(slug) ?? []).map((d) => (d.id === id ? { ...d, ...(body.enabled !== undefined ? { enabled: body.enabled, state: 'idle' as const } : {}) } : d));
+    this.destinations.set(slug, list);
+    return list.find((d) => d.id === id)!;
+  }
+  async deleteDestination(slug: string, id: string): Promise<void> {
+    this.calls.push(`deleteDestination ${slug} ${id}`);
+    this.destinations.set(slug, (this.destinations.get(slug) ?? []).filter((d) => d.id !== id));
+  }
+  async withdrawInvitation(slug: string, invitationId: string): Promise<void> {
+    this.calls.push(`withdrawInvitation ${slug} ${invitationId}`);
+    this.invitations.set(slug, (this.invitations.get(slug) ?? []).filter((i) => i.id !== invitationId));
+  }
+  async listMyInvitations(): Promise<ModeratorInvitation[]> {
+    return this.myInvitations;
+  }
+  async answerInvitation(invitationId: string, accept: boolean): Promise<void> {
+    this.calls.push(`${accept ? 'accept' : 'decline'}Invitation ${invitationId}`);
+    this.myInvitations = this.myInvitations.filter((i) => i.id !== invitationId);
   }
   async removeModerator(slug: string, userId: string): Promise<void> {
     this.calls.push(`removeModerator ${slug} ${userId}`);

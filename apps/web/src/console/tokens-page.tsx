@@ -6,9 +6,9 @@ import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
 import { ConfirmDialog } from './confirm-dialog';
 import { CheckField, FormError, TextField } from './fields';
-import { errorText } from './format';
+import { errorText } from '../api/errors';
 import { SecretOnce } from './secret-once';
-import { useLoad } from './use-load';
+import { useLoad } from '../api/use-load';
 
 type Choice = Scope | '*';
 

@@ -6,8 +6,8 @@ import { formatDateTime } from '../i18n/format';
 import { formatClock, formatPercent, formatSpan } from '../vods/format';
 import { ProgressBar } from '../vods/progress-bar';
 import { FilmIcon } from '../vods/vod-icons';
-import { errorText } from './format';
-import { guardImeEnter } from './ime';
+import { errorText } from '../api/errors';
+import { guardImeEnter } from '../components/ime';
 
 const BADGE: Record<VodStatus, string> = { uploading: 'pending', processing: 'pending', ready: 'ok', failed: 'failed' };
 

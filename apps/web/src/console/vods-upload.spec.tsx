@@ -20,7 +20,8 @@ describe(VodUploadForm.name, () => {
   async function openForm(language: 'en' | 'ko' = 'en') {
     renderConsole('/console/vods', api, language);
     fireEvent.click(await screen.findByTestId('open-upload'));
-    return screen.getByTestId('upload-form');
+    // The form may render a tick after the click (lazy pieces under a loaded machine): wait for it.
+    return screen.findByTestId('upload-form');
   }
 
   it('uploads in three steps, titles the video after its file, and lists it as encoding', async () => {

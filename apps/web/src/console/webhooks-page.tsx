@@ -6,9 +6,9 @@ import { useConsoleApi } from '../api/console-context';
 import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
 import { CheckField, FormError, TextField } from './fields';
-import { errorText } from './format';
+import { errorText } from '../api/errors';
 import { SecretOnce } from './secret-once';
-import { useLoad } from './use-load';
+import { useLoad } from '../api/use-load';
 
 /** `/console/webhooks`: endpoints that receive stream and VOD events; the signing secret is shown once. */
 export function WebhooksPage() {

@@ -14,3 +14,30 @@ export function formatDateTime(iso: string, language: string, now: Date = new Da
 export function formatNumber(value: number, language: string): string {
   return new Intl.NumberFormat(language).format(value);
 }
+
+/** A duration such as "1h 5m" / "1시간 5분" in the UI language, from two ISO timestamps (end defaults to now). */
+export function formatDuration(startIso: string, endIso: string | null, language: string, now: Date = new Date()): string {
+  const end = endIso ? new Date(endIso) : now;
+  let seconds = Math.max(0, Math.round((end.getTime() - new Date(startIso).getTime()) / 1000));
+  const hours = Math.floor(seconds / 3600);
+  seconds -= hours * 3600;
+  const minutes = Math.floor(seconds / 60);
+  seconds -= minutes * 60;
+  const unit = (value: number, name: 'hour' | 'minute' | 'second') =>
+    new Intl.NumberFormat(language, { style: 'unit', unit: name, unitDisplay: 'narrow' }).format(value);
+  const parts = hours ? [unit(hours, 'hour'), unit(minutes, 'minute')] : minutes ? [unit(minutes, 'minute'), unit(seconds, 'second')] : [unit(seconds, 'second')];
+  return parts.join(' ');
+}
+
+/**
+ * How long a broadcast has run, as a card shows it: hours and minutes ("1h 5m" / "1시간 5분"), minutes alone
+ * under an hour, and null for its first minute (the card says "just started" instead of counting seconds).
+ */
+export function formatUptime(startIso: string, language: string, now: Date = new Date()): string | null {
+  const minutes = Math.floor((now.getTime() - new Date(startIso).getTime()) / 60_000);
+  if (!Number.isFinite(minutes) || minutes < 1) return null;
+  const unit = (value: number, name: 'hour' | 'minute') =>
+    new Intl.NumberFormat(language, { style: 'unit', unit: name, unitDisplay: 'narrow' }).format(value);
+  const hours = Math.floor(minutes / 60);
+  return hours ? `${unit(hours, 'hour')} ${unit(minutes % 60, 'minute')}` : unit(minutes, 'minute');
+}

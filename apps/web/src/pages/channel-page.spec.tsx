@@ -1,6 +1,8 @@
 import { act, fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
+import { setDefaultChatServices } from '../chat/chat-context';
+import { fakeChatServices, FakeSocket, inertChatServices, makeJoined } from '../chat/testing';
 import { FakeViewerApi, makeChannel, makeLiveSession } from '../test/fixtures';
 import { renderApp } from '../test/render';
 import { ChannelPage, channelStage, PollOfflineMs } from './channel-page';
@@ -21,7 +23,29 @@ describe(ChannelPage.name, () => {
     expect(screen.getByRole('link', { name: '홈' })).toBeTruthy();
   });
 
-  it('starts playback without a reload once the channel goes live', async () => {
+  it('starts playback as soon as the server pushes `live` over the chat socket, long before its next poll', async () => {
+    const socket = new FakeSocket();
+    socket.respond.join = () => ({ ok: true, data: makeJoined({ nickname: null }) });
+    setDefaultChatServices(fakeChatServices(socket));
+    try {
+      const api = new FakeViewerApi();
+      const channel = makeChannel({ slug: 'test' });
+      api.channels.set('test', channel);
+      renderApp('/c/test', api);
+      await screen.findByTestId('offline-state');
+      const session = makeLiveSession(channel.id);
+      api.channels.set('test', { ...channel, status: 'live', liveSession: session });
+      const pushedAt = Date.now();
+      act(() => socket.serverEmit('frame', { items: [{ type: 'live', sessionId: session.id }] }));
+
+      expect((await screen.findByTestId('video', {}, { timeout: 1000 })).tagName).toBe('VIDEO');
+      expect(Date.now() - pushedAt).toBeLessThan(PollOfflineMs / 2);
+    } finally {
+      setDefaultChatServices(inertChatServices());
+    }
+  });
+
+  it('still starts playback from the fallback poll when no push arrives', { timeout: PollOfflineMs + 5000 }, async () => {
     const api = new FakeViewerApi();
     const channel = makeChannel({ slug: 'test' });
     api.channels.set('test', channel);

@@ -6,14 +6,19 @@ import { useApi } from '../api/api-context';
 import { ApiError } from '../api/client';
 import { usePoll } from '../api/use-poll';
 import { AlertIcon, MoonIcon, SearchIcon, StopIcon } from '../components/icons';
+import { SharePanel } from '../components/share-panel';
 import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
 import { ChannelChat } from '../chat/channel-chat';
-import { HlsPlayer } from '../player/hls-player';
+import { Player } from '../player/player';
 import { RecentVods, useRecentVods } from '../vods/recent-vods';
+import { ClipDialog } from '../clips/clip-dialog';
 
-/** Poll cadence: quick while waiting for a broadcast, slower while one plays (only to see it end). */
-export const PollOfflineMs = 2000;
+/**
+ * Poll cadence, a fallback only: a broadcast becoming playable is pushed over the chat socket (`live` item),
+ * which refreshes at once. Slower while one plays (only to see it end).
+ */
+export const PollOfflineMs = 5000;
 export const PollLiveMs = 5000;
 const PollMissingMs = 10_000;
 
@@ -61,7 +66,7 @@ export function ChannelPage() {
     endedId: null,
   });
   const current = played.slug === slug ? played : { slug, sessionId: null, endedId: null };
-  const { data: channel, error } = usePoll(
+  const { data: channel, error, refresh } = usePoll(
     slug,
     (signal) => api.getChannel(slug, signal),
     (data, failed) =>
@@ -72,6 +77,8 @@ export function ChannelPage() {
           : PollOfflineMs,
   );
   const recentVods = useRecentVods(slug);
+  // Where the viewer was behind the live edge when they pressed "Clip"; null while the dialog is closed.
+  const [clipBehind, setClipBehind] = useState<number | null>(null);
   // A 404 after the channel was seen means it was deleted; other errors keep the last good state.
   const visible = error instanceof ApiError && error.code === 'not_found' ? undefined : channel;
   const stage = channelStage(visible, error, current.sessionId, current.endedId);
@@ -100,16 +107,28 @@ export function ChannelPage() {
       <div className="watch__main">
         <div className="stage">
           {stage.kind === 'playing' ? (
-            <HlsPlayer
+            <Player
               key={stage.src}
+              kind="live"
               src={stage.src}
+              latencyMode={session?.latencyMode}
+              dvrWindowSeconds={visible?.dvrWindowSeconds ?? 0}
               beacon={session ? { liveSessionId: session.id, startedAt: session.startedAt } : undefined}
               onEnded={() => setPlayed({ slug, sessionId: session?.id ?? null, endedId: session?.id ?? null })}
+              onClip={visible && visible.clipPolicy !== 'off' ? (at) => setClipBehind(at.behindLive) : undefined}
             />
           ) : (
             <StageMessage kind={stage.kind} />
           )}
         </div>
+        {visible && (
+          <ClipDialog
+            open={clipBehind !== null}
+            onClose={() => setClipBehind(null)}
+            defaultTitle={visible.title}
+            request={(length, title) => ({ kind: 'live', channel: visible.slug, durationSeconds: length, behindLiveSeconds: Math.round((clipBehind ?? 0) * 10) / 10, title })}
+          />
+        )}
         <div className="watch__info">
           <div className="watch__title-row">
             <h1 className="watch__title">{visible?.title ?? slug}</h1>
@@ -125,6 +144,7 @@ export function ChannelPage() {
               <time dateTime={startedAt}>{t('channel.startedAt', { time: formatDateTime(startedAt, i18n.language) })}</time>
             )}
           </p>
+          {visible && <SharePanel path={`/c/${visible.slug}`} />}
           {stage.kind === 'playing' && session && session.renditions.length > 0 && (
             <ul className="chips watch__qualities" aria-label={t('channel.qualities')}>
               {session.renditions.map((name) => (
@@ -138,7 +158,7 @@ export function ChannelPage() {
         <RecentVods vods={recentVods} />
       </div>
       <aside className="watch__side" aria-label={t('chat.title')}>
-        {visible && <ChannelChat channel={visible.slug} className="watch__chat" />}
+        {visible && <ChannelChat channel={visible.slug} className="watch__chat" onLive={refresh} />}
       </aside>
     </div>
   );

@@ -1,11 +1,9 @@
-import type { Channel } from '@onda/contracts';
-import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/api-context';
 import { usePoll } from '../api/use-poll';
 import { AlertIcon, BroadcastIcon } from '../components/icons';
 import { StatePanel } from '../components/state-panel';
-import { formatDateTime } from '../i18n/format';
+import { LiveChannelCard } from './live-card';
 
 /** How often the live list refreshes. */
 export const LiveListRefreshMs = 10_000;
@@ -48,38 +46,12 @@ export function HomePage() {
           ) : (
             <ul className="grid">
               {channels.map((channel) => (
-                <ChannelCard key={channel.id} channel={channel} />
+                <LiveChannelCard key={channel.id} channel={channel} />
               ))}
             </ul>
           )}
         </section>
       )}
     </div>
-  );
-}
-
-function ChannelCard({ channel }: { channel: Channel }) {
-  const { t, i18n } = useTranslation();
-  const startedAt = channel.liveSession?.startedAt ?? channel.liveSession?.createdAt;
-  return (
-    <li className="card" data-testid={`channel-${channel.slug}`}>
-      <Link to={`/c/${channel.slug}`} className="card__link">
-        <div className="card__thumb" aria-hidden="true">
-          <span className="card__initial">{channel.title.trim().charAt(0).toUpperCase()}</span>
-          <span className="badge badge--live card__badge">{t('status.live')}</span>
-        </div>
-        <div className="card__body">
-          <h2 className="card__title">{channel.title}</h2>
-          <p className="card__meta">
-            <span className="card__slug">/{channel.slug}</span>
-            {startedAt && (
-              <time dateTime={startedAt}>
-                {t('home.startedAt', { time: formatDateTime(startedAt, i18n.language) })}
-              </time>
-            )}
-          </p>
-        </div>
-      </Link>
-    </li>
   );
 }

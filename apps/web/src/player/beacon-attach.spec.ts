@@ -3,7 +3,7 @@ import type Hls from 'hls.js';
 import { ErrorDetails, Events } from 'hls.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { attachBeacons } from './beacon-attach';
-import { createBeaconTransport, viewerId, ViewerIdStorageKey } from './beacon-transport';
+import { createBeaconTransport, createTicketSource, viewerId, ViewerIdStorageKey, withTicket } from './beacon-transport';
 
 /** Enough of hls.js for the beacons: events, levels, the playing date and latency. */
 class FakeHls {
@@ -158,6 +158,42 @@ describe(createBeaconTransport.name, () => {
     expect(await sut(beacons, { unload: false })).toBe(false);
     const offline = createBeaconTransport('/v1/beacons', { fetch: (async () => Promise.reject(new TypeError('offline'))) as unknown as typeof fetch });
     expect(await offline(beacons, { unload: false })).toBe(false);
+  });
+});
+
+describe(createTicketSource.name, () => {
+  const binding = { liveSessionId: SESSION, viewerId: 'v'.repeat(32), playbackId: 'p'.repeat(32) };
+
+  it('fetches the ticket once, puts it on every beacon, and renews it with the previous one before it expires', async () => {
+    let now = START;
+    const calls: Array<Record<string, unknown>> = [];
+    const fetchTicket = (async (_url: string, init: RequestInit) => {
+      calls.push(JSON.parse(init.body as string) as Record<string, unknown>);
+      return new Response(JSON.stringify({ ticket: `t${calls.length}`, expiresAt: new Date(now + 600_000).toISOString() }), { status: 201 });
+    }) as unknown as typeof fetch;
+    const sut = createTicketSource(binding, { fetch: fetchTicket }, '/v1/beacons/tickets', () => now);
+    const sent: Beacon[][] = [];
+    const send = withTicket(async (beacons) => (sent.push(beacons), true), sut);
+    const beacon = { playbackId: binding.playbackId, viewerId: binding.viewerId, liveSessionId: SESSION, seq: 0, position: 0, watchedSeconds: 1, rendition: null, events: [] };
+
+    await Promise.all([sut(), sut()]);
+    expect(calls).toEqual([binding]);
+    expect(await send([beacon], { unload: false })).toBe(true);
+    expect(sent[0]![0]!.ticket).toBe('t1');
+
+    now += 7 * 60_000; // 3 minutes left: answered at once, renewed in the background
+    expect(await sut()).toBe('t1');
+    await vi.waitFor(() => expect(calls).toHaveLength(2));
+    expect(calls[1]).toEqual({ ...binding, previous: 't1' });
+    await vi.waitFor(async () => expect(await sut()).toBe('t2'));
+  });
+
+  it('sends nothing without a ticket (the reporter keeps the beacons for the next try)', async () => {
+    const refused = createTicketSource(binding, { fetch: (async () => new Response('{}', { status: 429 })) as unknown as typeof fetch });
+    const sent: Beacon[][] = [];
+    const send = withTicket(async (beacons) => (sent.push(beacons), true), refused);
+    expect(await send([], { unload: false })).toBe(false);
+    expect(sent).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import type Hls from 'hls.js';
 import { ErrorDetails, Events, type ErrorData, type LevelSwitchedData } from 'hls.js';
 import { BeaconReporter, type BeaconReporterOptions, type BeaconSend, type BeaconTarget } from './beacon';
-import { createBeaconTransport, randomId, viewerId } from './beacon-transport';
+import { createBeaconTransport, createTicketSource, randomId, viewerId, withTicket, type TicketSource } from './beacon-transport';
 import { levelLabel } from './quality';
 
 /** The beacons of one playback, fed by its video element, its hls.js instance(s) and the page lifecycle. */
@@ -20,6 +20,8 @@ export interface AttachBeaconsOptions {
   /** Live: the broadcast's start (ISO), so the position is seconds since it. */
   startedAt?: string | null;
   send?: BeaconSend;
+  /** The playback ticket the beacons carry; by default fetched from the API (with a `send` of its own: none). */
+  ticket?: TicketSource;
   /** Where pagehide/visibilitychange come from (tests pass a stand-in). */
   page?: Pick<Window, 'addEventListener' | 'removeEventListener'> & { document: Pick<Document, 'visibilityState'> };
   clock?: Pick<BeaconReporterOptions, 'now' | 'setInterval' | 'clearInterval' | 'intervalMs'>;
@@ -50,11 +52,15 @@ export function attachBeacons(video: HTMLVideoElement, options: AttachBeaconsOpt
     return Math.max(0, (wallClock() - startedAt) / 1000 - (latency !== undefined && Number.isFinite(latency) ? latency : 0));
   };
 
+  const ids = { viewerId: viewerId(), playbackId: randomId() };
+  // The ticket is asked for now, as the player starts, so it is there for the first beacon (and an early unload).
+  const ticket = options.ticket ?? (options.send ? undefined : createTicketSource({ ...options.target, ...ids }));
+  void ticket?.();
+  const send = options.send ?? createBeaconTransport();
   const reporter = new BeaconReporter({
     target: options.target,
-    viewerId: viewerId(),
-    playbackId: randomId(),
-    send: options.send ?? createBeaconTransport(),
+    ...ids,
+    send: ticket ? withTicket(send, ticket) : send,
     position,
     ...options.clock,
   });

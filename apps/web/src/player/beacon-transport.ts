@@ -1,8 +1,12 @@
 import type { Beacon } from '@onda/contracts';
-import type { BeaconSend } from './beacon';
+import type { BeaconSend, BeaconTarget } from './beacon';
 
 /** Where beacons go (public, no auth). */
 export const BeaconUrl = '/v1/beacons';
+/** Where a playback gets the ticket its beacons carry (the console cookie goes along for private channels). */
+export const TicketUrl = '/v1/beacons/tickets';
+/** A ticket is renewed this long before it expires (the API issues them for 10 minutes). */
+const RenewBeforeMs = 4 * 60_000;
 /** localStorage key of the anonymous per-browser viewer id. */
 export const ViewerIdStorageKey = 'onda.viewerId';
 
@@ -40,6 +44,56 @@ export function createBeaconTransport(url = BeaconUrl, deps: BeaconTransportDeps
     } catch {
       return false;
     }
+  };
+}
+
+/** The current ticket of one playback, or null while the API refuses one (the beacons then wait and retry). */
+export type TicketSource = () => Promise<string | null>;
+
+/**
+ * Playback tickets (the API counts only beacons that carry one): fetched when the playback starts, kept, and
+ * renewed with the previous one before it expires. A still valid ticket is answered at once, so an unload beacon
+ * never waits for the network; renewal then runs in the background.
+ */
+export function createTicketSource(binding: BeaconTarget & { viewerId: string; playbackId: string }, deps: BeaconTransportDeps = browserDeps(), url = TicketUrl, now: () => number = Date.now): TicketSource {
+  let current: { ticket: string; expiresAt: number } | null = null;
+  let pending: Promise<string | null> | null = null;
+  const fetchTicket = (): Promise<string | null> => {
+    pending ??= (async () => {
+      try {
+        const response = await deps.fetch!(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...binding, ...(current && current.expiresAt > now() ? { previous: current.ticket } : {}) }),
+          credentials: 'same-origin',
+        });
+        if (!response.ok) return current && current.expiresAt > now() ? current.ticket : null;
+        const body = (await response.json()) as { ticket: string; expiresAt: string };
+        current = { ticket: body.ticket, expiresAt: Date.parse(body.expiresAt) };
+        return current.ticket;
+      } catch {
+        return current && current.expiresAt > now() ? current.ticket : null;
+      } finally {
+        pending = null;
+      }
+    })();
+    return pending;
+  };
+  return async () => {
+    if (!deps.fetch) return null;
+    if (current && current.expiresAt > now()) {
+      if (current.expiresAt - now() < RenewBeforeMs) void fetchTicket();
+      return current.ticket;
+    }
+    return fetchTicket();
+  };
+}
+
+/** `send` with the playback's ticket on every beacon; without one the batch counts as not sent (kept for the next try). */
+export function withTicket(send: BeaconSend, ticket: TicketSource): BeaconSend {
+  return async (beacons, options) => {
+    const value = await ticket();
+    return value ? send(beacons.map((b) => ({ ...b, ticket: value })), options) : false;
   };
 }
 

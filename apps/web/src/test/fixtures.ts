@@ -1,4 +1,4 @@
-import type { Channel, LiveSession, Vod } from '@onda/contracts';
+import type { Channel, Clip, CreateClip, LiveSession, UpdateClip, Vod } from '@onda/contracts';
 import { ApiError, type Page, type ViewerApi } from '../api/client';
 
 let counter = 0;
@@ -20,6 +20,9 @@ export function makeChannel(overrides: Partial<Channel> = {}): Channel {
     reconnectWindowSeconds: 30,
     latencyMode: 'normal',
     ladderProfile: 'default',
+    dvrWindowSeconds: 300,
+    embedOrigins: [],
+    clipPolicy: 'viewers',
     createdAt: '2026-01-01T00:00:00.000Z',
     status: 'offline',
     liveSession: null,
@@ -38,6 +41,7 @@ export function makeLiveSession(channelId: string, overrides: Partial<LiveSessio
     startedAt: '2026-01-01T09:00:05.000Z',
     endedAt: null,
     renditions: ['720p', '480p', '360p'],
+    latencyMode: 'normal',
     playbackUrl: `/media/live/${id}/master.m3u8`,
     endReason: null,
     ...overrides,
@@ -110,4 +114,43 @@ export class FakeViewerApi implements ViewerApi {
     if (text === undefined) throw new ApiError('not_found', 404, `no storyboard ${url}`);
     return text;
   }
+
+  clips = new Map<string, Clip>();
+  created: CreateClip[] = [];
+  views: string[] = [];
+  async createClip(body: CreateClip): Promise<Clip> {
+    if (this.failWith) throw this.failWith;
+    this.created.push(body);
+    const clip = makeClip({ id: `clip-${this.created.length}`, status: 'processing', title: body.title ?? 'clip' });
+    this.clips.set(clip.id, clip);
+    return clip;
+  }
+  async getClip(id: string): Promise<Clip> {
+    const clip = this.clips.get(id);
+    if (!clip) throw new ApiError('not_found', 404, `no clip ${id}`);
+    return clip;
+  }
+  async countClipView(id: string): Promise<void> {
+    this.views.push(id);
+  }
+  async updateClip(id: string, body: UpdateClip): Promise<Clip> {
+    const clip = { ...(await this.getClip(id)), ...body };
+    this.clips.set(id, clip);
+    return clip;
+  }
+  async deleteClip(id: string): Promise<void> {
+    this.clips.delete(id);
+  }
+}
+
+/** A ready clip of the `night` channel, with overrides. */
+export function makeClip(overrides: Partial<Clip> = {}): Clip {
+  const id = overrides.id ?? 'clip-1';
+  return {
+    id, channelId: 'ch-1', channelSlug: 'night', channelTitle: 'Night radio', liveSessionId: null, vodId: 'vod-1', title: 'Great moment', status: 'ready', hidden: false,
+    requestedSeconds: 30, durationSeconds: 31.2, width: 1280, height: 720, viewCount: 12, failureReason: null,
+    playbackUrl: `/media/clip/${id}/hls/index.m3u8`, mp4Url: `/media/clip/${id}/clip.mp4`, posterUrl: `/media/clip/${id}/poster.jpg`,
+    pageUrl: `http://localhost/clip/${id}`, embedUrl: `http://localhost/embed/clip/${id}`, canModerate: false,
+    createdAt: '2026-01-01T00:00:00.000Z', readyAt: '2026-01-01T00:00:05.000Z', ...overrides,
+  };
 }

@@ -2,7 +2,7 @@ import type { Vod } from '@onda/contracts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useApi } from '../api/api-context';
-import { useLoad } from '../console/use-load';
+import { useLoad } from '../api/use-load';
 import { formatDateTime } from '../i18n/format';
 import { formatClock } from './format';
 import { FilmIcon } from './vod-icons';

@@ -11,6 +11,10 @@ interface SeekBarProps {
   /** Storyboard thumbnails; empty shows only the time in the preview. */
   cues: readonly StoryboardCue[];
   onSeek(seconds: number): void;
+  /** Accessible name; default "Seek". */
+  label?: string;
+  /** How a time on the bar reads (preview and screen readers); default the clock, "1:05 of 10:00" for readers. */
+  format?: (seconds: number) => { preview: string; spoken: string };
 }
 
 /** Arrow keys move this many seconds; Page Up/Down a tenth of the video (at least this). */
@@ -28,8 +32,9 @@ interface Aim {
  * The VOD seek bar: an ARIA slider (arrows, Page Up/Down, Home/End) that previews the storyboard
  * thumbnail of the time under the pointer, while hovering or dragging, and of the time a key moved to.
  */
-export function SeekBar({ duration, currentTime, bufferedEnd, cues, onSeek }: SeekBarProps) {
+export function SeekBar({ duration, currentTime, bufferedEnd, cues, onSeek, label, format }: SeekBarProps) {
   const { t } = useTranslation();
+  const describe = format ?? ((seconds: number) => ({ preview: formatClock(seconds), spoken: t('vod.player.seekValue', { time: formatClock(seconds), duration: formatClock(duration) }) }));
   const trackRef = useRef<HTMLDivElement>(null);
   const [aim, setAim] = useState<Aim | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -102,11 +107,11 @@ export function SeekBar({ duration, currentTime, bufferedEnd, cues, onSeek }: Se
         className="seek__track"
         role="slider"
         tabIndex={seekable ? 0 : -1}
-        aria-label={t('vod.player.seek')}
+        aria-label={label ?? t('vod.player.seek')}
         aria-valuemin={0}
         aria-valuemax={Math.round(duration)}
         aria-valuenow={Math.round(shown)}
-        aria-valuetext={t('vod.player.seekValue', { time: formatClock(shown), duration: formatClock(duration) })}
+        aria-valuetext={describe(shown).spoken}
         aria-disabled={!seekable}
         data-testid="seek-bar"
         data-dragging={dragging || undefined}
@@ -138,7 +143,7 @@ export function SeekBar({ duration, currentTime, bufferedEnd, cues, onSeek }: Se
               }}
             />
           )}
-          <span className="seek__time">{formatClock(aim.time)}</span>
+          <span className="seek__time">{describe(aim.time).preview}</span>
         </div>
       )}
     </div>

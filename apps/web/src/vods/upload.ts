@@ -2,7 +2,7 @@ import type { Vod } from '@onda/contracts';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api/client';
 import type { ConsoleApi } from '../api/console-client';
-import { errorText } from '../console/format';
+import { errorText } from '../api/errors';
 import { formatBytes, looksLikeVideo } from './format';
 
 /** Where an upload is: asking for a ticket, sending bytes, or waiting for the server's check. */

@@ -6,15 +6,17 @@ import { useApi } from '../api/api-context';
 import { ApiError } from '../api/client';
 import { usePoll } from '../api/use-poll';
 import { AlertIcon, SearchIcon } from '../components/icons';
+import { SharePanel } from '../components/share-panel';
 import { StatePanel } from '../components/state-panel';
-import { useLoad } from '../console/use-load';
+import { useLoad } from '../api/use-load';
 import { formatDateTime } from '../i18n/format';
 import { ChatReplayPanel, PlayheadClock } from '../stats/chat-replay-panel';
 import { formatPercent, formatSpan, isInProgress, parseStartTime } from './format';
 import { ProgressBar } from './progress-bar';
 import { parseStoryboardVtt, type StoryboardCue } from './storyboard';
 import { FilmIcon } from './vod-icons';
-import { VodPlayer } from './vod-player';
+import { Player } from '../player/player';
+import { ClipDialog } from '../clips/clip-dialog';
 import './vods.css';
 
 /** Poll cadence: every 2 s while the encode runs (progress, then the switch to the ladder), rarely after. */
@@ -50,6 +52,8 @@ export function VodPage() {
   const timeRef = useRef(0);
   const [clock] = useState(() => new PlayheadClock());
   const current = source?.id === id ? source : null;
+  // The playhead when the viewer pressed "Clip"; null while the dialog is closed.
+  const [clipAt, setClipAt] = useState<number | null>(null);
   if (!current && vod?.playbackUrl) setSource({ id, url: vod.playbackUrl, startAt });
 
   if (missing) {
@@ -70,8 +74,9 @@ export function VodPage() {
       <div className="watch__main">
         <div className="stage">
           {current && vod ? (
-            <VodPlayer
+            <Player
               key={current.url}
+              kind="vod"
               src={current.url}
               poster={vod.posterUrl}
               startAt={current.startAt}
@@ -81,12 +86,21 @@ export function VodPage() {
                 timeRef.current = seconds;
                 clock.set(seconds);
               }}
-              vodId={vod.id}
+              beacon={{ vodId: vod.id }}
+              onClip={vod.status === 'ready' && channel.data && channel.data.clipPolicy !== 'off' ? (at) => setClipAt(at.currentTime) : undefined}
             />
           ) : (
             <StageMessage vod={vod} error={poll.error} />
           )}
         </div>
+        {vod && (
+          <ClipDialog
+            open={clipAt !== null}
+            onClose={() => setClipAt(null)}
+            defaultTitle={vod.title}
+            request={(length, title) => ({ kind: 'vod', vodId: vod.id, ...clipRange(clipAt ?? 0, length, vod.durationSeconds), title })}
+          />
+        )}
         {vod && vod.status !== 'ready' && current && <ReplayNotice vod={vod} language={i18n.language} />}
         {upgrade && (
           <div className="vod-notice" role="status" data-testid="upgrade-notice">
@@ -113,6 +127,7 @@ export function VodPage() {
               {vod.durationSeconds !== null && <span>{t('vod.duration', { time: formatSpan(vod.durationSeconds, i18n.language) })}</span>}
               <time dateTime={vod.createdAt}>{t('vod.recordedAt', { time: formatDateTime(vod.createdAt, i18n.language) })}</time>
             </p>
+            <SharePanel path={`/v/${vod.id}`} currentTime={() => timeRef.current} />
           </div>
         )}
       </div>
@@ -135,6 +150,14 @@ export function VodPage() {
       </aside>
     </div>
   );
+}
+
+/** The `length` seconds ending at the playhead (or the first `length` seconds), inside the video, rounded to 0.1 s. */
+export function clipRange(playhead: number, length: number, duration: number | null): { startSeconds: number; endSeconds: number } {
+  const round = (n: number) => Math.round(n * 10) / 10;
+  let end = Math.max(length, playhead);
+  if (duration !== null && end > duration) end = Math.floor(duration * 10) / 10;
+  return { startSeconds: round(Math.max(0, end - length)), endSeconds: round(end) };
 }
 
 /** Under the player while the replay plays: how far the encode is, or that it failed (the replay still plays). */

@@ -1,0 +1,194 @@
+import { PersonRoles, type CreatedInvitation, type Invitation, type PersonRole } from '@onda/contracts';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useConsoleApi } from '../api/console-context';
+import { errorText } from '../api/errors';
+import { useLoad } from '../api/use-load';
+import { StatePanel } from '../components/state-panel';
+import { formatDateTime } from '../i18n/format';
+import { ConfirmDialog } from './confirm-dialog';
+import { FormError, SelectField, TextField } from './fields';
+import { SecretOnce } from './secret-once';
+
+const TTL_HOURS = ['24', '72', '168'] as const;
+
+/** Invite form: an operator invites any role; the link is shown once, to copy. */
+function InviteForm({ channels, onCreated }: { channels: Array<{ slug: string; title: string }>; onCreated(): void }) {
+  const { t } = useTranslation();
+  const api = useConsoleApi();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<PersonRole>('streamer');
+  const [channel, setChannel] = useState('');
+  const [hours, setHours] = useState<(typeof TTL_HOURS)[number]>('72');
+  const [created, setCreated] = useState<CreatedInvitation | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      setCreated(await api.createLinkInvitation({ email: email.trim(), role, channel: role === 'moderator' ? channel : undefined, expiresInHours: Number(hours) }));
+      setEmail('');
+      onCreated();
+    } catch (caught) {
+      setError(errorText(t, caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      {created && <SecretOnce title={t('console.people.linkCreated', { email: created.email })} value={created.url} onDone={() => setCreated(null)} testId="invite-link" />}
+      <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="invite-form">
+        <h2 className="panel__title">{t('console.people.invite')}</h2>
+        <p className="muted small">{t('console.people.inviteHint')}</p>
+        <div className="form__row">
+          <TextField name="email" type="email" label={t('console.people.email')} value={email} onChange={setEmail} autoComplete="off" required />
+          <SelectField<PersonRole> name="role" label={t('console.people.roleLabel')} value={role} onChange={setRole} options={PersonRoles.map((r) => ({ value: r, label: t(`console.people.role.${r}`) }))} />
+        </div>
+        <div className="form__row">
+          {role === 'moderator' && (
+            <SelectField
+              name="channel"
+              label={t('console.people.channel')}
+              value={channel}
+              onChange={setChannel}
+              options={[{ value: '', label: t('console.people.channelNone') }, ...channels.map((c) => ({ value: c.slug, label: c.title }))]}
+            />
+          )}
+          <SelectField<(typeof TTL_HOURS)[number]> name="hours" label={t('console.people.expires')} value={hours} onChange={setHours} options={TTL_HOURS.map((h) => ({ value: h, label: t('console.people.hours', { count: Number(h) }) }))} />
+        </div>
+        <FormError message={error} />
+        <div className="form__actions">
+          <button type="submit" className="button button--accent" disabled={busy || (role === 'moderator' && !channel)}>
+            {t('console.people.send')}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+function PendingInvitations({ items, onWithdraw }: { items: Invitation[]; onWithdraw(invitation: Invitation): void }) {
+  const { t, i18n } = useTranslation();
+  if (items.length === 0) return <p className="muted">{t('console.people.noPending')}</p>;
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="pending-invitations">
+        <thead>
+          <tr>
+            <th>{t('console.people.email')}</th>
+            <th>{t('console.people.roleLabel')}</th>
+            <th>{t('console.people.expiresAt')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((invitation) => (
+            <tr key={invitation.id} className={invitation.expired ? 'table__row--muted' : undefined}>
+              <td className="table__primary">{invitation.email}</td>
+              <td>
+                {t(`console.people.role.${invitation.role}`)}
+                {invitation.channel && <div className="table__secondary">{invitation.channel.title}</div>}
+              </td>
+              <td>{invitation.expired ? t('console.people.expired') : formatDateTime(invitation.expiresAt, i18n.language)}</td>
+              <td className="table__actions">
+                <button type="button" className="button button--small" onClick={() => onWithdraw(invitation)}>
+                  {t('console.people.withdraw')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** `/console/people`: every account (operators), invitations by link, and a way into each account. */
+export function PeoplePage() {
+  const { t, i18n } = useTranslation();
+  const api = useConsoleApi();
+  const me = useLoad('me', (signal) => api.me(signal));
+  const people = useLoad('people', (signal) => api.listPeople(signal));
+  const invitations = useLoad('link-invitations', (signal) => api.listLinkInvitations(signal));
+  const [withdrawing, setWithdrawing] = useState<Invitation | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const withdraw = async (invitation: Invitation) => {
+    setBusy(true);
+    try {
+      await api.withdrawLinkInvitation(invitation.id);
+      invitations.reload();
+    } finally {
+      setBusy(false);
+      setWithdrawing(null);
+    }
+  };
+
+  return (
+    <div className="page">
+      <div className="page__head">
+        <h1 className="page__title">{t('console.people.title')}</h1>
+        <p className="page__subtitle">{t('console.people.subtitle')}</p>
+      </div>
+      {me.data?.operator && <InviteForm channels={(people.data ?? []).flatMap((p) => p.channels)} onCreated={invitations.reload} />}
+      <section className="panel">
+        <h2 className="panel__title">{t('console.people.pending')}</h2>
+        {invitations.data ? <PendingInvitations items={invitations.data} onWithdraw={setWithdrawing} /> : invitations.error ? <StatePanel icon="!" tone="error" title={errorText(t, invitations.error)} /> : <div className="spinner" />}
+      </section>
+      {people.error ? (
+        <StatePanel icon="!" tone="error" title={errorText(t, people.error)} testId="error-state" />
+      ) : !people.data ? (
+        <div className="spinner console-spinner" />
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="people-table">
+            <thead>
+              <tr>
+                <th>{t('console.people.name')}</th>
+                <th>{t('console.people.roleLabel')}</th>
+                <th>{t('console.people.status')}</th>
+                <th>{t('console.people.channels')}</th>
+                <th>{t('console.people.since')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {people.data.map((person) => (
+                <tr key={person.id} className={person.disabled ? 'table__row--muted' : undefined}>
+                  <td>
+                    <Link to={`/console/people/${person.id}`} className="table__primary">
+                      {person.displayName}
+                      {person.id === me.data?.id && ` (${t('console.people.you')})`}
+                    </Link>
+                    <div className="table__secondary">{person.email}</div>
+                  </td>
+                  <td>{t(`console.people.role.${person.role}`)}</td>
+                  <td>
+                    <span className={`badge ${person.disabled ? 'badge--failed' : 'badge--ok'}`}>{person.disabled ? t('console.people.disabled') : t('console.people.active')}</span>
+                  </td>
+                  <td>{person.channels.map((c) => c.slug).join(', ') || '—'}</td>
+                  <td>{formatDateTime(person.createdAt, i18n.language)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {withdrawing && (
+        <ConfirmDialog
+          title={t('console.people.withdrawTitle', { email: withdrawing.email })}
+          body={t('console.people.withdrawBody')}
+          confirmLabel={t('console.people.withdraw')}
+          busy={busy}
+          onConfirm={() => void withdraw(withdrawing)}
+          onCancel={() => setWithdrawing(null)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,191 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LiveJob, Rendition } from '@onda/contracts';
+import { avc1FromProbe, buildLiveArgs, mergeTimeline, parseMediaPlaylist, probe, type LadderRun, type MediaPlaylist } from '@onda/media';
+import type { ObjectStorage } from '@onda/storage';
+import type { LivePackaging, LiveRunInput } from './live-packaging.js';
+import type { Logger } from './logger.js';
+import { FULL_PLAYLIST, PlaylistPublisher } from './playlist-publisher.js';
+import type { RetryOptions } from './retry.js';
+
+const POLL_MS = 150;
+
+export interface SegmentPackagingOptions {
+  job: LiveJob;
+  /** The planned ladder: one published playlist each. */
+  renditions: Rendition[];
+  storage: ObjectStorage;
+  /** The session's scratch folder: ffmpeg writes `<dir>/<rendition>/index.m3u8` and its segments there. */
+  dir: string;
+  logger: Logger;
+  retry?: Partial<RetryOptions>;
+  windowSeconds: number;
+  /** After each segment is in storage and named by its playlist. */
+  onPublished: () => void;
+}
+
+/**
+ * Normal latency: ffmpeg's HLS muxer writes MPEG-TS segments (and a local playlist) per rendition into the
+ * scratch folder; every new complete segment goes to its rendition's PlaylistPublisher. Renditions shed
+ * at an overload step carry the segments of the rung standing in for them.
+ */
+export class SegmentPackaging implements LivePackaging {
+  private readonly publishers = new Map<string, PlaylistPublisher>();
+  private readonly passthroughCodec = new Map<string, { codec: string; bitsPerSecond: number }>();
+  private ladder: LadderRun;
+  private scanLoop: Promise<void> | null = null;
+  private rescan = false;
+  outputsThisRun = 0;
+
+  constructor(private readonly o: SegmentPackagingOptions) {
+    this.ladder = { renditions: o.renditions, preset: '', standIns: {} };
+    for (const r of o.renditions) {
+      this.publishers.set(r.name, new PlaylistPublisher({
+        storage: o.storage,
+        keyPrefix: `${o.job.storagePrefix}/${r.name}`,
+        segmentSeconds: o.job.segmentSeconds,
+        logger: o.logger,
+        retry: o.retry,
+        inspectFirst: r.passthrough ? (path, duration) => this.inspectPassthrough(r, path, duration) : undefined,
+        onPublished: o.onPublished,
+        windowSeconds: o.windowSeconds,
+      }));
+    }
+  }
+
+  async restore(): Promise<number> {
+    let run = 0;
+    for (const [name, publisher] of this.publishers) {
+      try {
+        // The whole timeline is written every few segments, the live window every segment: join them.
+        const published = mergeTimeline(await this.readPlaylist(`${name}/${FULL_PLAYLIST}`), await this.readPlaylist(`${name}/index.m3u8`));
+        if (!published) continue;
+        publisher.restore(published);
+        for (const s of published.segments) {
+          const m = /(?:^|\/)r(\d+)_/.exec(s.uri);
+          if (m) run = Math.max(run, Number(m[1]) + 1);
+        }
+      } catch (err) {
+        this.o.logger.warn({ err, name }, 'ignoring an unreadable published playlist');
+      }
+    }
+    return run;
+  }
+
+  async start({ run, input, ladder, thumbnail }: LiveRunInput): Promise<string[]> {
+    this.ladder = ladder;
+    for (const r of this.o.renditions) {
+      // The previous run's local playlist is already published; do not let the watcher read it again.
+      await rm(join(this.o.dir, r.name, 'index.m3u8'), { force: true });
+    }
+    this.outputsThisRun = 0;
+    const { job } = this.o;
+    return buildLiveArgs({
+      pullUrl: input.url, inputArgs: input.args, outDir: this.o.dir, run,
+      renditions: ladder.renditions, source: job.source, segmentSeconds: job.segmentSeconds, preset: ladder.preset, thumbnail,
+    });
+  }
+
+  follow(): { stop: () => Promise<void> } {
+    // fs.watch is fast but can miss events (renames, network filesystems); the poll is the safety net.
+    const watchers: FSWatcher[] = this.ladder.renditions.map((r) => watch(join(this.o.dir, r.name), () => void this.scanAll()));
+    const poll = setInterval(() => void this.scanAll(), POLL_MS);
+    return {
+      stop: async () => {
+        clearInterval(poll);
+        for (const w of watchers) w.close();
+        await this.scanAll();
+      },
+    };
+  }
+
+  markDiscontinuity(): void {
+    for (const p of this.publishers.values()) p.markDiscontinuity();
+  }
+
+  get allStarted(): boolean {
+    return [...this.publishers.values()].every((p) => p.segmentCount > 0);
+  }
+
+  get published(): boolean {
+    return [...this.publishers.values()].some((p) => p.segmentCount > 0);
+  }
+
+  get mediaSeconds(): number {
+    return Math.max(0, ...[...this.publishers.values()].map((p) => p.mediaSeconds));
+  }
+
+  measured(rendition: string): { codec: string; bitsPerSecond: number } | undefined {
+    return this.passthroughCodec.get(rendition);
+  }
+
+  idle(): Promise<unknown> {
+    return Promise.all([...this.publishers.values()].map((p) => p.idle()));
+  }
+
+  finish(): Promise<unknown> {
+    // A rendition that never published a segment has no playlist to close.
+    return Promise.all([...this.publishers.values()].filter((p) => p.segmentCount > 0).map((p) => p.finish()));
+  }
+
+  /** Hands every new complete segment of every rendition to its publisher. Overlapping calls join one pass and resolve after it. */
+  private scanAll(): Promise<void> {
+    if (this.scanLoop) {
+      this.rescan = true;
+      return this.scanLoop;
+    }
+    this.scanLoop = (async () => {
+      try {
+        do {
+          this.rescan = false;
+          for (const r of this.ladder.renditions) await this.scan(r.name);
+        } while (this.rescan);
+      } finally {
+        this.scanLoop = null;
+      }
+    })();
+    return this.scanLoop;
+  }
+
+  private async scan(name: string): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(join(this.o.dir, name, 'index.m3u8'), 'utf8');
+    } catch {
+      return; // not written yet
+    }
+    let local;
+    try {
+      local = parseMediaPlaylist(text);
+    } catch {
+      return;
+    }
+    const publisher = this.publishers.get(name)!;
+    for (const seg of local.segments) {
+      if (publisher.has(seg.uri)) continue;
+      this.outputsThisRun++;
+      const uploaded = publisher.addSegment(join(this.o.dir, name, seg.uri), seg.uri, seg.duration);
+      // Renditions shed at this step carry the segments of the rung standing in for them, so every variant
+      // of the master keeps playing (at the lower quality) under the same URL.
+      for (const [shed, standIn] of Object.entries(this.ladder.standIns)) {
+        if (standIn === name) void this.publishers.get(shed)?.addReference(`../${name}/${seg.uri}`, seg.duration, uploaded);
+      }
+    }
+  }
+
+  private async inspectPassthrough(r: Rendition, path: string, duration: number): Promise<void> {
+    const [info, st] = await Promise.all([probe(path), stat(path)]);
+    const video = info.streams.find((s) => s.codec_type === 'video');
+    const codec = avc1FromProbe(video?.profile, video?.level);
+    if (codec) this.passthroughCodec.set(r.name, { codec, bitsPerSecond: duration > 0 ? (st.size * 8) / duration : 0 });
+  }
+
+  private async readPlaylist(key: string): Promise<MediaPlaylist | null> {
+    const obj = await this.o.storage.get(`${this.o.job.storagePrefix}/${key}`).catch(() => null);
+    if (!obj) return null;
+    const chunks: Buffer[] = [];
+    for await (const c of obj.body) chunks.push(Buffer.from(c as Uint8Array));
+    return parseMediaPlaylist(Buffer.concat(chunks).toString('utf8'));
+  }
+}

@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LiveJob } from '@onda/contracts';
+import { FakeWorkerApi } from '../test/fake-worker-api.js';
+import { waitFor } from '../test/live-fixtures.js';
+import { MemoryStorage } from '../test/memory-storage.js';
+import { LiveSession } from './live.session.js';
+import { THUMBNAIL_CACHE } from './live-thumbnail.js';
+
+const exec = promisify(execFile);
+
+/** Width, height and codec of a JPEG, by ffprobe. */
+async function probeJpeg(dir: string, body: Buffer): Promise<string> {
+  const file = join(dir, `${randomUUID()}.jpg`);
+  await writeFile(file, body);
+  const { stdout } = await exec('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', file]);
+  return stdout.trim();
+}
+
+/** The live thumbnail through the real live ffmpeg: taken from the smallest rung, in both latency modes. */
+describe(`${LiveSession.name} thumbnail`, () => {
+  let scratchDir: string;
+  beforeEach(async () => {
+    scratchDir = await mkdtemp(join(tmpdir(), 'onda-live-'));
+  });
+  afterEach(() => rm(scratchDir, { recursive: true, force: true }));
+
+  for (const latencyMode of ['normal', 'low'] as const) {
+    it(`${latencyMode} latency: a JPEG of the smallest rung appears and is refreshed every interval`, { timeout: 90_000 }, async () => {
+      const sessionId = randomUUID();
+      const job: LiveJob = {
+        sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2, latencyMode,
+        storagePrefix: `live/${sessionId}`,
+        source: { width: 854, height: 480, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null },
+      };
+      const storage = new MemoryStorage();
+      const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: true });
+      const key = `live/${sessionId}/thumb.jpg`;
+      const sut = new LiveSession({
+        job, storage, api, scratchDir, logger: pino({ level: 'silent' }), thumbnailIntervalSeconds: 2,
+        // Real time like an encoder; ends by itself like a publisher that stops.
+        input: () => ({ args: ['-re', '-f', 'lavfi'], url: 'testsrc2=size=854x480:rate=25:duration=7' }),
+      });
+      const started = Date.now();
+      const done = sut.execute();
+      api.view = { ...api.view, publisherConnected: false };
+
+      await waitFor('the first thumbnail', () => storage.objects.has(key), 30_000);
+      const firstAfterMs = Date.now() - started;
+      const first = storage.objects.get(key)!;
+      // The picture is the smallest rung's (640x360 of this 854x480 source), not the source's.
+      expect(await probeJpeg(scratchDir, first.body)).toBe('mjpeg,640,360');
+      expect(first.options).toMatchObject({ contentType: 'image/jpeg', cacheControl: THUMBNAIL_CACHE });
+      expect(api.events.some((e) => e.type === 'thumbnail')).toBe(true);
+
+      await waitFor('a second picture', () => storage.writes.filter((k) => k === key).length >= 2, 30_000);
+      // testsrc2 moves: a refreshed picture differs from the first.
+      expect(storage.objects.get(key)!.body.equals(first.body)).toBe(false);
+      expect(await done).toBe('ended');
+      // One picture at 0 s, then one every 2 s of the 7 s: 4, give or take the last one.
+      const pictures = storage.writes.filter((k) => k === key).length;
+      expect(pictures).toBeGreaterThanOrEqual(3);
+      expect(pictures).toBeLessThanOrEqual(5);
+      expect(api.events.filter((e) => e.type === 'thumbnail')).toHaveLength(pictures);
+      console.info(`${latencyMode}: first thumbnail ${firstAfterMs} ms after start, ${pictures} pictures`);
+    });
+  }
+
+  it('takes the first picture from the first frame, not after a whole interval', { timeout: 60_000 }, async () => {
+    const sessionId = randomUUID();
+    const job: LiveJob = {
+      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2,
+      storagePrefix: `live/${sessionId}`,
+      source: { width: 640, height: 360, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null },
+    };
+    const storage = new MemoryStorage();
+    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
+    // 4 s of media against the default 30 s interval: exactly one picture, the one of the start.
+    const sut = new LiveSession({
+      job, storage, api, scratchDir, logger: pino({ level: 'silent' }),
+      input: () => ({ args: ['-f', 'lavfi'], url: 'testsrc2=size=640x360:rate=25:duration=4' }),
+    });
+    expect(await sut.execute()).toBe('ended');
+    expect(storage.writes.filter((k) => k === `live/${sessionId}/thumb.jpg`)).toHaveLength(1);
+    expect(await probeJpeg(scratchDir, storage.objects.get(`live/${sessionId}/thumb.jpg`)!.body)).toBe('mjpeg,640,360');
+  });
+
+  it('writes none when told not to', { timeout: 60_000 }, async () => {
+    const sessionId = randomUUID();
+    const job: LiveJob = {
+      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2,
+      storagePrefix: `live/${sessionId}`,
+      source: { width: 640, height: 360, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null },
+    };
+    const storage = new MemoryStorage();
+    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
+    const sut = new LiveSession({
+      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), thumbnailIntervalSeconds: 0,
+      input: () => ({ args: ['-f', 'lavfi'], url: 'testsrc2=size=640x360:rate=25:duration=3' }),
+    });
+    expect(await sut.execute()).toBe('ended');
+    expect([...storage.objects.keys()].filter((k) => k.endsWith('.jpg'))).toEqual([]);
+  });
+});

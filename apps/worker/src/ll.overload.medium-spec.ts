@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LiveJob, WorkerEvent } from '@onda/contracts';
+import { parseLlPlaylist, renderLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
+import { FakeWorkerApi } from '../test/fake-worker-api.js';
+import { waitFor, encodedSource } from '../test/live-fixtures.js';
+import { MemoryStorage } from '../test/memory-storage.js';
+import { LiveSession } from './live.session.js';
+
+describe('LiveSession in low-latency mode under overload', () => {
+  let scratchDir: string;
+  beforeEach(async () => {
+    scratchDir = await mkdtemp(join(tmpdir(), 'onda-ll-load-'));
+  });
+  afterEach(() => rm(scratchDir, { recursive: true, force: true }));
+
+  it('sheds the top rung by restart (discontinuity, new init, sequence continued) and steps back up, every variant growing', { timeout: 150_000 }, async () => {
+    const sessionId = randomUUID();
+    const job: LiveJob = {
+      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2,
+      storagePrefix: `live/${sessionId}`, recording: true, latencyMode: 'low',
+      source: { width: 854, height: 480, fps: 15, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
+    };
+    const source = await encodedSource(scratchDir);
+    const storage = new MemoryStorage();
+    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: true });
+    const sut = new LiveSession({
+      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), freeCores: 8, archiveChunkSeconds: 4,
+      overload: { warmupMs: 2000, speedWindowMs: 3000, slowForMs: 3000, upAfterMs: 8000 },
+      // Run 0 reads its input at 0.75x real time: to the worker exactly like an encode that cannot keep up,
+      // without burning the shared CPU to get there. Later runs keep real time; the third ends after 6 s.
+      input: (run) => ({ args: run === 0 ? ['-readrate', '0.75'] : run === 1 ? ['-re'] : ['-re', '-t', '6'], url: source }),
+    });
+    expect(sut.renditions.map((r) => r.name)).toEqual(['480p', '360p']);
+    const done = sut.execute();
+    const key = (name: string): string => `live/${sessionId}/${name}`;
+    const degraded = (): Extract<WorkerEvent, { type: 'degraded' }>[] => api.events.filter((e) => e.type === 'degraded');
+
+    await waitFor('ready', () => api.events.some((e) => e.type === 'ready'));
+    const master = storage.text(key('master.m3u8'))!;
+    await waitFor('shed', () => degraded().length === 1);
+    expect(degraded()[0]).toMatchObject({ type: 'degraded', level: 1, maxLevel: 3, renditions: ['360p'] });
+    // The shed 480p variant keeps growing, packaged from the 360p stream of run 1.
+    await waitFor('a 480p segment of run 1', () => api.models.some((m) => m.rendition === '480p' && m.segments.some((s) => s.map === 'init_r1.mp4')));
+    await waitFor('restore', () => degraded().length === 2);
+    expect(degraded()[1]).toEqual({ type: 'degraded', level: 0, maxLevel: 3, reason: null, renditions: ['480p', '360p'] });
+    api.view = { ...api.view, publisherConnected: false };
+    expect(await done).toBe('ended');
+
+    expect(storage.writes.filter((k) => k === key('master.m3u8'))).toHaveLength(1);
+    expect(storage.text(key('master.m3u8'))).toBe(master);
+    // Run 1 (the shed step) made no 480p encode: 480p's init and parts of that run are 360p's bytes.
+    const body = (name: string): Buffer => storage.objects.get(key(name))!.body;
+    expect(Buffer.compare(body('480p/init_r1.mp4'), body('360p/init_r1.mp4'))).toBe(0);
+    expect(Buffer.compare(body('480p/r1p3.m4s'), body('360p/r1p3.m4s'))).toBe(0);
+    expect(Buffer.compare(body('480p/init_r2.mp4'), body('360p/init_r2.mp4'))).not.toBe(0);
+
+    for (const rung of ['480p', '360p']) {
+      const models = api.models.filter((m) => m.rendition === rung);
+      let previous: string | null = null;
+      for (const m of models) {
+        // Every playlist a viewer could have loaded follows the LL-HLS rules, and each update the one before.
+        const text = renderLlPlaylist(m);
+        expect(validateLlPlaylist(text, { requireParts: !m.ended }), text).toEqual([]);
+        if (previous) expect(validateLlUpdate(previous, text), text).toEqual([]);
+        previous = text;
+      }
+      // The whole broadcast: one media sequence across the three runs, a discontinuity and a new init at each step.
+      const replay = parseLlPlaylist(storage.text(key(`${rung}/index.m3u8`))!);
+      expect(replay.endList).toBe(true);
+      expect(replay.segments.map((s) => s.uri)).toEqual(replay.segments.map((_, msn) => `s${msn}.m4s`));
+      expect([...new Set(replay.segments.map((s) => s.map))]).toEqual(['init_r0.mp4', 'init_r1.mp4', 'init_r2.mp4']);
+      expect(replay.segments.filter((s) => s.discontinuity).map((s) => s.map)).toEqual(['init_r1.mp4', 'init_r2.mp4']);
+      for (const s of replay.segments) expect(storage.objects.has(key(`${rung}/${s.uri}`)), s.uri).toBe(true);
+    }
+    // The recording ran on through both load steps: one run of chunks.
+    const chunks = [...storage.objects.keys()].filter((k) => k.startsWith(`vod/${sessionId}/archive/`)).map((k) => k.split('/').at(-1)!);
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
+    expect(chunks.every((c) => /^r0_\d{5}\.mp4$/.test(c)), chunks.join(' ')).toBe(true);
+    expect(api.events.filter((e) => e.type === 'ffmpeg-exit').map((e) => e.type === 'ffmpeg-exit' && [e.run, e.willRestart])).toEqual([[2, false]]);
+  });
+});

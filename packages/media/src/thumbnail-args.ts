@@ -1,0 +1,41 @@
+/** A live thumbnail written by the live ffmpeg itself (see thumbnailOutputArgs). */
+export interface ThumbnailOutput {
+  /** The JPEG, rewritten in place (atomically) on every new picture, e.g. `/scratch/s1/thumb.jpg`. */
+  path: string;
+  /** Seconds between pictures; the first one is the run's first frame. */
+  intervalSeconds: number;
+}
+
+/** The filter graph label the ladder's smallest rung is tapped to when a thumbnail is written. */
+export const THUMBNAIL_TAP = 'thumbsrc';
+
+/**
+ * The filter chain from the tapped smallest rung to the `[thumb]` output: one frame at once, then one frame
+ * every `intervalSeconds` of media. `select` instead of `fps=1/30`: fps waits for the end of its first
+ * interval before emitting, select passes the very first frame, so a viewer sees a picture seconds after
+ * the broadcast starts. Only selected frames reach the range conversion (JPEG is full range) and the encoder.
+ */
+export function thumbnailFilter(t: ThumbnailOutput): string {
+  return `[${THUMBNAIL_TAP}]select='isnan(prev_selected_t)+gte(t-prev_selected_t,${t.intervalSeconds})',scale=out_range=full:flags=bilinear[thumb]`;
+}
+
+/**
+ * Output arguments of the live thumbnail: the `[thumb]` frames as one JPEG overwritten in place. No decode
+ * and no scaler of its own: the frames are the smallest rung's, already decoded and scaled for its encoder.
+ */
+export function thumbnailOutputArgs(t: ThumbnailOutput): string[] {
+  return [
+    '-map', '[thumb]',
+    '-c:v', 'mjpeg',
+    // qscale 5 of 2 (best) to 31: a 640x360 picture of ~20-40 kB, sharp enough for a card.
+    '-q:v', '5',
+    // Every selected frame as it comes: without this the image2 muxer would repeat frames up to a constant rate.
+    '-fps_mode', 'passthrough',
+    '-f', 'image2',
+    // One file, rewritten on every frame; atomic_writing writes a temp file and renames it, so the worker
+    // never uploads half a picture.
+    '-update', '1',
+    '-atomic_writing', '1',
+    t.path,
+  ];
+}

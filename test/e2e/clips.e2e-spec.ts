@@ -1,0 +1,167 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './support/axe.js';
+import { launchChromium } from './support/browser.js';
+import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
+import { publish, waitFor } from './support/process.js';
+
+// Set CLIP_SHOTS_DIR to also save screenshots of the dialog and the clip page, desktop and phone (e.g. /tmp/shots).
+const shotsDir = process.env.CLIP_SHOTS_DIR;
+
+interface ClipBody {
+  id: string;
+  status: string;
+  title: string;
+  durationSeconds: number | null;
+  requestedSeconds: number;
+  failureReason: string | null;
+  mp4Url: string | null;
+  viewCount: number;
+}
+
+/**
+ * Clips through the real parts (embedded mode: API, worker and the in-process queue, ffmpeg, Chromium): a signed-in
+ * viewer clips the last 15 s of a live broadcast and then a range of its VOD with the player's "Clip" button; each
+ * clip's page plays it, passes the axe audit and counts the view.
+ */
+describe('clips', () => {
+  let platform: Platform;
+  let browser: Browser;
+  const slug = 'clip-e2e';
+
+  beforeAll(async () => {
+    platform = await startEmbedded();
+    browser = await launchChromium();
+    // A first start initialises the embedded PostgreSQL: minutes on a loaded 2-core box.
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  const api = async <T>(urlPath: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${platform.apiUrl}${urlPath}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
+    });
+    return { status: res.status, body: (await res.json().catch(() => null)) as T };
+  };
+
+  /** Presses "Clip" in the player, picks 15 s, names it, and opens the clip's page once the dialog links it. */
+  async function clipWithPlayer(page: Page, title: string, shotName: string): Promise<string> {
+    await page.getByTestId('clip-button').click();
+    const dialog = page.getByTestId('clip-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('clip-title').fill(title);
+    await dialog.getByTestId('clip-length-15').check();
+    await shot(page, shotName);
+    await dialog.getByTestId('clip-submit').click();
+    const open = dialog.getByTestId('clip-open');
+    await open.waitFor({ timeout: 30_000 });
+    const id = (await open.getAttribute('href'))!.replace('/clip/', '');
+    await open.click();
+    await page.waitForURL(new RegExp(`/clip/${id}$`));
+    return id;
+  }
+
+  /** Waits on the clip page until the worker made the clip and the player plays it. */
+  async function playsOnItsPage(page: Page, id: string): Promise<ClipBody> {
+    const clip = await waitFor('the clip to be ready', async () => {
+      const { body } = await api<ClipBody>(`/v1/clips/${id}`);
+      if (body.status === 'failed') throw new Error(`clip failed: ${body.failureReason}`);
+      return body.status === 'ready' ? body : null;
+    }, 120_000, 250);
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, undefined, { timeout: 60_000 });
+    expect(await page.getByTestId('clip-title').textContent()).toBe(clip.title);
+    const mp4 = await fetch(clip.mp4Url!);
+    expect(mp4.status).toBe(200);
+    expect(mp4.headers.get('content-type')).toMatch(/video\/mp4/);
+    return clip;
+  }
+
+  it('clips the last 15 s of a live broadcast and a range of its VOD with the player button; each plays on its page', { timeout: 600_000 }, async () => {
+    try {
+      const created = await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: '클립 방송', reconnectWindowSeconds: 2 }) });
+      expect(created.status).toBe(201);
+      const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
+      const publisher = publish(`${key.rtmpUrl}/${key.streamKey}`, { seconds: 60, size: '640x360' });
+      const session = await waitFor('the broadcast to go live', async () => {
+        const { body } = await api<{ liveSession: { id: string; playbackUrl: string | null } | null }>(`/v1/channels/${slug}`);
+        return body.liveSession?.playbackUrl ? body.liveSession : null;
+      }, 30_000, 100);
+
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ko-KR' });
+      const page = await context.newPage();
+      try {
+        // Signed in (a console session), then watching the channel.
+        await page.goto(`${platform.apiUrl}/console/sign-in`);
+        await page.locator('input[type="email"]').fill(E2E_ADMIN.email);
+        await page.locator('input[type="password"]').fill(E2E_ADMIN.password);
+        await page.locator('button[type="submit"]').click();
+        await page.waitForURL(/\/console$/);
+        await page.goto(`${platform.apiUrl}/c/${slug}`);
+        // Playing, with more than 15 s of the broadcast in the live window, so the last 15 s can be clipped (a loaded
+        // box may encode slower than real time: wait on the window, not the clock).
+        await page.waitForFunction(() => {
+          const video = document.querySelector('video');
+          return !!video && video.currentTime > 0 && video.seekable.length > 0 && video.seekable.end(video.seekable.length - 1) > 19;
+        }, undefined, { timeout: 180_000 });
+        const liveClipId = await clipWithPlayer(page, '라이브 명장면', 'clip-dialog-live');
+        const liveClip = await playsOnItsPage(page, liveClipId);
+        // Starts on the keyframe at or before the asked start: up to one live keyframe interval (2 s) longer.
+        expect(liveClip.durationSeconds!).toBeGreaterThanOrEqual(14.8);
+        expect(liveClip.durationSeconds!).toBeLessThanOrEqual(15 + 2.3);
+        expect(liveClip.title).toBe('라이브 명장면');
+        expect(await seriousViolations(page), 'axe: clip page').toEqual([]);
+        await shot(page, 'clip-page-desktop');
+        expect((await api<ClipBody>(`/v1/clips/${liveClipId}`)).body.viewCount).toBe(1);
+
+        // The broadcast ends; its VOD encodes; a range of it is clipped the same way.
+        expect(await publisher.exited).toBe(0);
+        const vod = await waitFor('the VOD to be ready', async () => {
+          const { status, body } = await api<{ status: string; failureReason: string | null }>(`/v1/vods/${session.id}`);
+          if (status === 200 && body.status === 'failed') throw new Error(`VOD failed: ${body.failureReason}`);
+          return status === 200 && body.status === 'ready' ? body : null;
+        }, 300_000, 500);
+        expect(vod.status).toBe('ready');
+        await page.goto(`${platform.apiUrl}/v/${session.id}?t=20`);
+        await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 21, undefined, { timeout: 60_000 });
+        const vodClipId = await clipWithPlayer(page, 'VOD 클립', 'clip-dialog-vod');
+        const vodClip = await playsOnItsPage(page, vodClipId);
+        // 15 s up to the playhead; the VOD's keyframes are 6 s apart.
+        expect(vodClip.durationSeconds!).toBeGreaterThanOrEqual(14.8);
+        expect(vodClip.durationSeconds!).toBeLessThanOrEqual(15 + 6.3);
+
+        // The clip page on a phone, anonymous.
+        const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR', isMobile: true, hasTouch: true });
+        try {
+          const p = await phone.newPage();
+          await p.goto(`${platform.apiUrl}/clip/${liveClipId}`);
+          await p.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 2, undefined, { timeout: 60_000 });
+          expect(await seriousViolations(p), 'axe: clip page on a phone').toEqual([]);
+          await shot(p, 'clip-page-phone');
+          await p.goto(`${platform.apiUrl}/embed/clip/${vodClipId}`);
+          await p.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 2, undefined, { timeout: 60_000 });
+        } finally {
+          await phone.close();
+        }
+        // The channel lists both.
+        const listed = await api<{ items: ClipBody[] }>(`/v1/clips?channel=${slug}`);
+        expect(listed.body.items.map((c) => c.id).sort()).toEqual([liveClipId, vodClipId].sort());
+      } finally {
+        await context.close();
+      }
+    } catch (error) {
+      console.error(`platform logs:\n${platform.logs().slice(-30_000)}`);
+      throw error;
+    }
+  });
+
+  async function shot(page: Page, name: string): Promise<void> {
+    if (!shotsDir) return;
+    mkdirSync(shotsDir, { recursive: true });
+    await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true });
+  }
+});

@@ -15,7 +15,9 @@ export function TranslationPicker({ client, value, languages }: { client: ChatCl
   return (
     <span className="chat-translate">
       <label htmlFor={id} className="chat-translate__label">
-        <span aria-hidden="true">文A</span>
+        <svg className="chat-translate__icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+          <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" d="M4 5h8M8 3v2m2.5 0C9.7 9.2 7.3 12.3 4 14m2-6c1.2 2.4 3.1 4.3 5.5 5.5M12 21l4.5-10 4.5 10m-7.6-3.5h6.2" />
+        </svg>
         <span className="visually-hidden">{t('chat.translate.label')}</span>
       </label>
       <select

@@ -132,6 +132,7 @@ export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown 
 
   onModuleDestroy(): void {
     this.rt.fanout.close();
+    this.rt.translation.close();
   }
 
   /** After the sockets closed (Nest closes them between the two hooks): nothing can add to the last batch any more. */

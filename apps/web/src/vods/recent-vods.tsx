@@ -1,4 +1,5 @@
 import type { Vod } from '@onda/contracts';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useApi } from '../api/api-context';
@@ -29,17 +30,34 @@ export function RecentVods({ vods }: { vods: Vod[] }) {
       <ul className="recent-vods__list">
         {vods.map((vod) => (
           <li key={vod.id}>
-            <Link to={`/v/${vod.id}`} className="vod-card">
-              <span className="vod-card__thumb">
-                {vod.posterUrl ? <img src={vod.posterUrl} alt="" loading="lazy" /> : <FilmIcon />}
-                {vod.durationSeconds !== null && <span className="vod-card__duration">{formatClock(vod.durationSeconds)}</span>}
-              </span>
-              <span className="vod-card__title">{vod.title}</span>
-              <span className="vod-card__meta">{formatDateTime(vod.createdAt, i18n.language)}</span>
-            </Link>
+            <VideoCard to={`/v/${vod.id}`} posterUrl={vod.posterUrl} durationSeconds={vod.durationSeconds} title={vod.title} meta={formatDateTime(vod.createdAt, i18n.language)} />
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+interface VideoCardProps {
+  to: string;
+  posterUrl: string | null;
+  durationSeconds: number | null;
+  title: string;
+  /** The line under the title (a date, views). */
+  meta: ReactNode;
+  testId?: string;
+}
+
+/** One card of a row of videos: poster (or a film icon) with the length on it, title, one line more; all one link. */
+export function VideoCard({ to, posterUrl, durationSeconds, title, meta, testId }: VideoCardProps) {
+  return (
+    <Link to={to} className="vod-card" data-testid={testId}>
+      <span className="vod-card__thumb">
+        {posterUrl ? <img src={posterUrl} alt="" loading="lazy" /> : <FilmIcon />}
+        {durationSeconds !== null && <span className="vod-card__duration">{formatClock(durationSeconds)}</span>}
+      </span>
+      <span className="vod-card__title">{title}</span>
+      <span className="vod-card__meta">{meta}</span>
+    </Link>
   );
 }

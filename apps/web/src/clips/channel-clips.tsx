@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/api-context';
 import { useLoad } from '../api/use-load';
 import { formatNumber } from '../i18n/format';
-import { VideoCard } from '../vods/recent-vods';
+import { VideoShelf } from '../vods/recent-vods';
 import '../vods/vods.css';
 import './clips.css';
 
@@ -45,24 +45,21 @@ export function ChannelClips({ slug }: { slug: string }) {
 
   if (clips.length === 0 && !cursor) return null;
   return (
-    <section className="recent-vods channel-clips" aria-labelledby="channel-clips-title" data-testid="channel-clips">
-      <h2 id="channel-clips-title" className="panel__title">
-        {t('clip.channelTitle')}
-      </h2>
-      <ul className="recent-vods__list">
-        {clips.map((clip) => (
-          <li key={clip.id}>
-            <VideoCard
-              to={`/clip/${clip.id}`}
-              posterUrl={clip.posterUrl}
-              durationSeconds={clip.durationSeconds}
-              title={clip.title}
-              meta={`${t('clip.views', { count: clip.viewCount, formatted: formatNumber(clip.viewCount, i18n.language) })}${clip.hidden ? ` · ${t('clip.hiddenBadge')}` : ''}`}
-              testId="channel-clip"
-            />
-          </li>
-        ))}
-      </ul>
+    <VideoShelf
+      name="channel-clips"
+      className="channel-clips"
+      title={t('clip.channelTitle')}
+      items={clips}
+      card={(clip) => ({
+        key: clip.id,
+        to: `/clip/${clip.id}`,
+        posterUrl: clip.posterUrl,
+        durationSeconds: clip.durationSeconds,
+        title: clip.title,
+        meta: `${t('clip.views', { count: clip.viewCount, formatted: formatNumber(clip.viewCount, i18n.language) })}${clip.hidden ? ` · ${t('clip.hiddenBadge')}` : ''}`,
+        testId: 'channel-clip',
+      })}
+    >
       {failed && (
         <p className="form-error" role="alert">
           {t('clip.moreFailed')}
@@ -75,6 +72,6 @@ export function ChannelClips({ slug }: { slug: string }) {
           </button>
         </div>
       )}
-    </section>
+    </VideoShelf>
   );
 }

@@ -23,22 +23,50 @@ export function RecentVods({ vods }: { vods: Vod[] }) {
   const { t, i18n } = useTranslation();
   if (vods.length === 0) return null;
   return (
-    <section className="recent-vods" aria-labelledby="recent-vods-title" data-testid="recent-vods">
-      <h2 id="recent-vods-title" className="panel__title">
-        {t('vod.recentTitle')}
+    <VideoShelf
+      name="recent-vods"
+      title={t('vod.recentTitle')}
+      items={vods}
+      card={(vod) => ({ key: vod.id, to: `/v/${vod.id}`, posterUrl: vod.posterUrl, durationSeconds: vod.durationSeconds, title: vod.title, meta: formatDateTime(vod.createdAt, i18n.language) })}
+    />
+  );
+}
+
+export interface VideoShelfProps<T> {
+  /** Names the section: its test id, and `<name>-title` is its heading's id. */
+  name: string;
+  title: string;
+  items: readonly T[];
+  card(item: T): VideoCardProps & { key: string };
+  /** Classes added to the section's. */
+  className?: string;
+  /** Under the cards (a "more" button, an error). */
+  children?: ReactNode;
+}
+
+/** A titled row of video cards (a channel's recent VODs, its clips) that wraps into a grid. */
+export function VideoShelf<T>({ name, title, items, card, className, children }: VideoShelfProps<T>) {
+  return (
+    <section className={className ? `recent-vods ${className}` : 'recent-vods'} aria-labelledby={`${name}-title`} data-testid={name}>
+      <h2 id={`${name}-title`} className="panel__title">
+        {title}
       </h2>
       <ul className="recent-vods__list">
-        {vods.map((vod) => (
-          <li key={vod.id}>
-            <VideoCard to={`/v/${vod.id}`} posterUrl={vod.posterUrl} durationSeconds={vod.durationSeconds} title={vod.title} meta={formatDateTime(vod.createdAt, i18n.language)} />
-          </li>
-        ))}
+        {items.map((item) => {
+          const { key, ...props } = card(item);
+          return (
+            <li key={key}>
+              <VideoCard {...props} />
+            </li>
+          );
+        })}
       </ul>
+      {children}
     </section>
   );
 }
 
-interface VideoCardProps {
+export interface VideoCardProps {
   to: string;
   posterUrl: string | null;
   durationSeconds: number | null;

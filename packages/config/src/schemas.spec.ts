@@ -71,6 +71,14 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ STATS_COUNTRY_HEADER: 'not a header' })).toThrow(/STATS_COUNTRY_HEADER/);
   });
 
+  it('lets an account make 10 clips per 10 minutes unless CLIPS_PER_WINDOW / CLIPS_WINDOW_SECONDS say otherwise', () => {
+    expect(loadApiConfig({}).clipRateLimit).toEqual({ limit: 10, windowMs: 600_000 });
+    expect(loadApiConfig({ CLIPS_PER_WINDOW: '3', CLIPS_WINDOW_SECONDS: '60' }).clipRateLimit).toEqual({ limit: 3, windowMs: 60_000 });
+    expect(loadApiConfig({ CLIPS_PER_WINDOW: '' }).clipRateLimit.limit).toBe(10);
+    expect(() => loadApiConfig({ CLIPS_PER_WINDOW: '0' })).toThrow(/CLIPS_PER_WINDOW/);
+    expect(() => loadApiConfig({ CLIPS_WINDOW_SECONDS: 'often' })).toThrow(/CLIPS_WINDOW_SECONDS/);
+  });
+
   it('lists every invalid variable at once', () => {
     const attempt = () => loadApiConfig({ API_PORT: 'abc', DATABASE_URL: 'not a url', S3_BUCKET: 'b', ONDA_SECRET: 'short' });
     expect(attempt).toThrow(ConfigError);

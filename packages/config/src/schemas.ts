@@ -125,6 +125,9 @@ const ApiEnvSchema = z.object({
     STATS_BEACONS_PER_IP_PER_MINUTE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(100_000_000).default(3000)),
     // SIGTERM: /readyz 503 for this long before chat clients are told to reconnect (the balancer's checks notice).
     API_DRAIN_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0).max(3600).default(0)),
+    // Clips one account may make per window (every API node shares the count through Redis when there is one).
+    CLIPS_PER_WINDOW: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(1_000_000).default(10)),
+    CLIPS_WINDOW_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(86_400).default(600)),
     STATS_COUNTRY_HEADER: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an HTTP header name').optional()),
     ...translateFields,
   });
@@ -203,6 +206,8 @@ export interface ApiConfig {
   drainSeconds: number;
   /** Chat translation (TRANSLATE_*); absent = off. */
   translation?: TranslationConfig;
+  /** Clips one account may make per window (CLIPS_PER_WINDOW per CLIPS_WINDOW_SECONDS; default 10 per 10 minutes). */
+  clipRateLimit: { limit: number; windowMs: number };
 }
 
 /** The small HTTP server of a role without its own (ingest, worker): /metrics, /healthz, /readyz. */
@@ -267,7 +272,7 @@ export function loadApiConfig(env: Env = process.env): Readonly<ApiConfig> {
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE || e.OUTBOUND_ALLOW_PRIVATE, outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE || e.WEBHOOKS_ALLOW_PRIVATE, trustProxy: e.TRUST_PROXY, uploadMaxBytes: e.UPLOAD_MAX_BYTES, chatMaxConnectionsPerIp: e.CHAT_MAX_CONNECTIONS_PER_IP,
     metricsToken: e.METRICS_TOKEN,
     statsRawRetentionDays: e.STATS_RAW_RETENTION_DAYS, statsBeaconsPerIpPerMinute: e.STATS_BEACONS_PER_IP_PER_MINUTE, statsCountryHeader: e.STATS_COUNTRY_HEADER,
-    drainSeconds: e.API_DRAIN_SECONDS, translation: translationFrom(e),
+    drainSeconds: e.API_DRAIN_SECONDS, translation: translationFrom(e), clipRateLimit: { limit: e.CLIPS_PER_WINDOW, windowMs: e.CLIPS_WINDOW_SECONDS * 1000 },
   }));
 }
 

@@ -12,6 +12,7 @@ import { formatDateTime } from '../i18n/format';
 import { ChannelChat } from '../chat/channel-chat';
 import { Player } from '../player/player';
 import { RecentVods, useRecentVods } from '../vods/recent-vods';
+import { ChannelClips } from '../clips/channel-clips';
 import { ClipDialog } from '../clips/clip-dialog';
 
 /**
@@ -156,6 +157,7 @@ export function ChannelPage() {
           )}
         </div>
         <RecentVods vods={recentVods} />
+        {visible && <ChannelClips slug={visible.slug} />}
       </div>
       <aside className="watch__side" aria-label={t('chat.title')}>
         {visible && <ChannelChat channel={visible.slug} className="watch__chat" onLive={refresh} />}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CommerceMomentSchema } from './commerce.js';
 import { ErrorCodes } from './errors.js';
 
 /**
@@ -88,6 +89,8 @@ export const ChatItemSchema = z.discriminatedUnion('type', [
    * channels) at once instead of waiting for its next status poll.
    */
   z.object({ type: z.literal('live'), sessionId: z.string().uuid() }),
+  /** A sponsor or commerce moment was shown, changed (claims left) or hidden: the page shows it over the player. */
+  z.object({ type: z.literal('commerce'), moment: CommerceMomentSchema }),
 ]);
 export type ChatItem = z.infer<typeof ChatItemSchema>;
 

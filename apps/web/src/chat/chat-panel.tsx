@@ -10,6 +10,7 @@ import type { Emote, ModAction } from './chat-message';
 import { MessageList } from './message-list';
 import { NicknameForm } from './nickname-form';
 import { PinnedBar, PollCard } from './poll-card';
+import { CommerceChatStrip } from '../commerce/commerce-chat-strip';
 import './chat.css';
 
 /** How long the inline "time out" lasts. */
@@ -85,6 +86,7 @@ export function ChatPanel({ client, className = '' }: { client: ChatClient; clas
           {t('chat.reconnecting')}
         </p>
       )}
+      <CommerceChatStrip channel={client.channel} moments={snapshot.commerce} />
       {pinned && <PinnedBar message={pinned} onUnpin={canModerate ? unpin : undefined} />}
       {poll && poll.id !== dismissedPoll && (
         <PollCard

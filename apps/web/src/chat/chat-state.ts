@@ -1,4 +1,4 @@
-import type { ChatItem, ChatJoined, ChatMessage, ChatMode, ChatYou, Poll } from '@onda/contracts';
+import type { ChatItem, ChatJoined, ChatMessage, ChatMode, ChatYou, CommerceMoment, Poll } from '@onda/contracts';
 
 /** How many messages the panel keeps; older ones fall off the top (the server keeps the history). */
 export const CHAT_KEEP_MESSAGES = 200;
@@ -30,6 +30,8 @@ export interface ChatState {
   viewers: number;
   /** The broadcast the server last announced as playable (`live` item), for the page to start its player. */
   liveSessionId: string | null;
+  /** Sponsor and commerce moments pushed since the page opened (shown, changed or hidden), newest last. */
+  commerce: CommerceMoment[];
 }
 
 export const initialChatState: ChatState = {
@@ -44,6 +46,7 @@ export const initialChatState: ChatState = {
   mode: { slowModeSeconds: 0, registeredOnly: false },
   viewers: 0,
   liveSessionId: null,
+  commerce: [],
 };
 
 /**
@@ -122,6 +125,11 @@ function applyItem(state: ChatState, item: ChatItem): ChatState {
     }
     case 'live':
       return state.liveSessionId === item.sessionId ? state : { ...state, liveSessionId: item.sessionId };
+    case 'commerce': {
+      // One entry per moment, the latest pushed state; a few dozen at most (a broadcast's cards).
+      const others = state.commerce.filter((m) => m.id !== item.moment.id);
+      return { ...state, commerce: [...others, item.moment].slice(-30) };
+    }
   }
 }
 

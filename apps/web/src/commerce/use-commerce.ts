@@ -1,5 +1,6 @@
 import type { CommerceMoment, CommerceViewerMoment } from '@onda/contracts';
 import { useEffect, useMemo, useState } from 'react';
+import { ApiError } from '../api/client';
 import { commerceClient } from './commerce-api';
 
 /** A moment on a viewer's screen: what the server says, and what this viewer holds of it. */
@@ -51,17 +52,30 @@ function useClaimListener(set: ClaimSetter): void {
     return () => void claimListeners.delete(set);
   }, [set]);
 }
+/** The units this page claimed, by moment (kept current by noteClaim). */
+export function useNotedClaims(): Record<string, number> {
+  const [claimed, setClaimed] = useState<Record<string, number>>({});
+  useClaimListener(setClaimed);
+  return claimed;
+}
+
 /** A claim went through: every card of that moment on the page shows it as claimed. */
 export function noteClaim(momentId: string, units: number): void {
   for (const set of claimListeners) set((prev) => ({ ...prev, [momentId]: Math.max(prev[momentId] ?? 0, units) }));
 }
 
 const counted = new Set<string>();
-/** Counts this viewer's impression of a moment once per page (the server counts each viewer once anyway). */
-export function countImpression(channel: string, momentId: string): void {
-  if (counted.has(momentId)) return;
+/**
+ * Counts this viewer's impression of a moment once per page (the server counts each viewer once anyway). A viewer
+ * who just opened the page may not have the chat's device token yet (401): it tries again a few times meanwhile.
+ */
+export function countImpression(channel: string, momentId: string, attempt = 0): void {
+  if (counted.has(momentId) && attempt === 0) return;
   counted.add(momentId);
   commerceClient()
     .event(channel, momentId, 'impression')
-    .catch(() => counted.delete(momentId));
+    .catch((caught: unknown) => {
+      if (caught instanceof ApiError && caught.status === 401 && attempt < 10) setTimeout(() => countImpression(channel, momentId, attempt + 1), 1500);
+      else counted.delete(momentId);
+    });
 }

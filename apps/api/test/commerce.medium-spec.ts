@@ -211,4 +211,30 @@ describe('commerce moments on two API nodes (real PostgreSQL and Redis)', () => 
     await request(nodeA.sut.url).get(`/v1/channels/${hidden.slug}/commerce/live`).set(as).expect(404);
     await request(nodeA.sut.url).get(`/v1/channels/${hidden.slug}/commerce/live`).set(bearer(owner.token)).expect(200);
   }, 60_000);
+  it('a broadcast keeps its moments: on the reaction timeline and in its VOD, at the same seconds', async () => {
+    const ch = await createChannel(db.prisma, owner.id);
+    const t0 = new Date(Date.now() - 120_000);
+    const session = await db.prisma.liveSession.create({ data: { channelId: ch.id, state: 'live', ingestId: 'i', storagePrefix: 'live/x', createdAt: t0, startedAt: t0 } });
+    const product = await moment(ch.slug, { kind: 'product', title: '상품', price: { amount: 1000, currency: 'KRW' } });
+    const sponsor = await moment(ch.slug, { kind: 'sponsor', title: '스폰서', displaySeconds: 30 });
+    await moment(ch.slug, { kind: 'drop', title: 'never shown', quantity: 1 });
+    await show(ch.slug, product.id);
+    await show(ch.slug, sponsor.id);
+    await request(nodeA.sut.url).post(`/v1/channels/${ch.slug}/commerce/moments/${product.id}/hide`).set(bearer(owner.token)).expect(200);
+    const timeline = (await request(nodeA.sut.url).get(`/v1/live-sessions/${session.id}/commerce`).set(bearer(owner.token)).expect(200)).body as { items: Array<{ moment: { id: string; status: string }; atSeconds: number; untilSeconds: number | null }> };
+    expect(timeline.items.map((m) => m.moment.id)).toEqual([product.id, sponsor.id]);
+    const [p, s] = timeline.items as [(typeof timeline.items)[0], (typeof timeline.items)[0]];
+    expect(p.atSeconds).toBeGreaterThanOrEqual(119);
+    expect(p.atSeconds).toBeLessThan(180);
+    expect(p.untilSeconds).toBeGreaterThanOrEqual(p.atSeconds);
+    // The sponsor card ran out after its 30 s display time.
+    expect(s.untilSeconds! - s.atSeconds).toBeCloseTo(30, 0);
+    expect(p.moment.status).toBe('shown');
+    // Someone else's broadcast: not found.
+    await request(nodeA.sut.url).get(`/v1/live-sessions/${session.id}/commerce`).set(bearer(other.token)).expect(404);
+    // The recording replays them at the same seconds, for anyone who may watch it.
+    const vod = await db.prisma.vod.create({ data: { channelId: ch.id, liveSessionId: session.id, origin: 'recording', title: 'rec', status: 'ready' } });
+    const replay = (await request(nodeB.sut.url).get(`/v1/vods/${vod.id}/commerce`).expect(200)).body as typeof timeline;
+    expect(replay.items).toEqual(timeline.items);
+  }, 60_000);
 });

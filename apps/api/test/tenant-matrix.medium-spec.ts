@@ -107,6 +107,7 @@ const POLICY: Record<string, Policy> = {
   'POST /v1/channels/{idOrSlug}/commerce/moments/{momentId}/events': 'viewer',
   'POST /v1/channels/{idOrSlug}/commerce/moments/{momentId}/claim': 'viewer',
   'GET /v1/vods/{id}/commerce': 'viewer',
+  'GET /v1/live-sessions/{id}/commerce': 'owner',
 };
 /** Routes whose success is not a 200: the stable thumbnail URL redirects to the picture (fixtures are live with one). */
 const SUCCESS: Record<string, number> = { 'GET /v1/channels/{idOrSlug}/thumbnail': 302 };

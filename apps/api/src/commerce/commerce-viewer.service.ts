@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommerceClaim, CommerceEvent, CommerceMarker, CommerceViewerMoment } from '@onda/contracts';
-import type { Principal } from '../auth/auth.context.js';
+import { hasScope, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import type { RateLimiter } from '../common/rate-limit.js';
 import { API_OPTIONS, RATE_LIMITER, type ApiOptions } from '../common/tokens.js';
@@ -97,9 +97,17 @@ export class CommerceViewerService {
   async vodMarkers(principal: Principal | null, vodId: string): Promise<{ items: CommerceMarker[] }> {
     const vod = await this.repo.vodSession(vodId);
     const owner = principal?.user.id === vod?.ownerId;
-    if (!vod || (vod.visibility === 'private' && !owner)) throw new AppError('not_found', `No VOD ${vodId}`);
+    // A private recording is its owner's, with a credential that reads VODs (as the VOD itself).
+    if (!vod || (vod.visibility === 'private' && !(owner && principal && hasScope(principal, 'vods:read')))) throw new AppError('not_found', `No VOD ${vodId}`);
     if (!vod.liveSessionId || !vod.startedAt) return { items: [] };
     return { items: await this.markers(vod.liveSessionId, vod.startedAt) };
+  }
+
+  /** The moments of one broadcast for its reaction timeline (the channel owner's). */
+  async sessionMarkers(principal: Principal, liveSessionId: string): Promise<{ items: CommerceMarker[] }> {
+    const session = await this.repo.ownedSession(principal.user.id, liveSessionId);
+    if (!session) throw new AppError('not_found', `No live session ${liveSessionId} of yours`);
+    return { items: await this.markers(liveSessionId, session.createdAt) };
   }
 
   async markers(liveSessionId: string, t0: Date): Promise<CommerceMarker[]> {
@@ -117,7 +125,8 @@ export class CommerceViewerService {
     const channel = await this.rooms.channel(idOrSlug);
     // A private channel's moments are for its owner and moderators (as its page: the operator is no viewer there).
     const role = channel.visibility === 'private' ? await this.rooms.roleOf(channel, principal?.user ?? null) : 'viewer';
-    if (channel.visibility === 'private' && role !== 'owner' && role !== 'moderator') throw new AppError('not_found', `No channel "${idOrSlug}"`);
+    const mayRead = principal !== null && (hasScope(principal, 'channels:read') || hasScope(principal, 'chat:moderate'));
+    if (channel.visibility === 'private' && ((role !== 'owner' && role !== 'moderator') || !mayRead)) throw new AppError('not_found', `No channel "${idOrSlug}"`);
     return channel;
   }
 

@@ -155,3 +155,20 @@ export class CommerceViewerController {
     return this.viewers.vodMarkers(p, vodId);
   }
 }
+
+/** A broadcast's moments on its reaction timeline (the channel owner's statistics). */
+@ApiTags('commerce')
+@Controller('v1/live-sessions')
+export class CommerceSessionController {
+  constructor(private readonly viewers: CommerceViewerService) {}
+
+  @Get(':id/commerce')
+  @RequireScopes('sessions:read')
+  @ApiOperation({ summary: 'Moments of a broadcast', description: 'Each moment shown during the live session, in seconds from its start (as the reaction timeline): when it was shown and until when.' })
+  @ApiParam({ name: 'id' })
+  @ApiOkResponse({ schema: jsonSchema(z.object({ items: z.array(CommerceMarkerSchema) })) })
+  @ApiResponse(problemResponse(404, 'No live session of yours'))
+  session(@CurrentPrincipal() p: Principal, @Param('id', uuidParam()) id: string): Promise<{ items: CommerceMarker[] }> {
+    return this.viewers.sessionMarkers(p, id);
+  }
+}

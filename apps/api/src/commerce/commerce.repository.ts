@@ -135,4 +135,9 @@ export class CommerceRepository {
     const session = vod.liveSessionId ? await this.prisma.liveSession.findUnique({ where: { id: vod.liveSessionId }, select: { createdAt: true } }) : null;
     return { channelId: vod.channelId, liveSessionId: vod.liveSessionId, startedAt: session?.createdAt ?? null, visibility: vod.channel.visibility, ownerId: vod.channel.ownerId };
   }
+
+  /** A broadcast of a channel this user owns: its start (the timeline's 0), or null. */
+  async ownedSession(userId: string, liveSessionId: string): Promise<{ createdAt: Date } | null> {
+    return this.prisma.liveSession.findFirst({ where: { id: liveSessionId, channel: { ownerId: userId } }, select: { createdAt: true } });
+  }
 }

@@ -74,6 +74,11 @@ export class CommerceClient extends ApiClient implements CommerceViewerApi, Comm
     return (await this.request('GET', `/v1/vods/${encodeURIComponent(vodId)}/commerce`, Markers, { signal })).items;
   }
 
+  /** A broadcast's moments for its reaction timeline (the channel owner's). */
+  async sessionMarkers(liveSessionId: string, signal?: AbortSignal): Promise<CommerceMarker[]> {
+    return (await this.request('GET', `/v1/live-sessions/${encodeURIComponent(liveSessionId)}/commerce`, Markers, { signal })).items;
+  }
+
   async list(channel: string, signal?: AbortSignal): Promise<CommerceMomentAdmin[]> {
     return (await this.request('GET', `${path(channel)}/moments`, AdminList, { signal })).items;
   }

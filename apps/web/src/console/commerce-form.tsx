@@ -19,6 +19,8 @@ export function CommerceForm({ busy, onCreate }: { busy: boolean; onCreate(body:
   const [dropKind, setDropKind] = useState<'coupon' | 'giveaway'>('coupon');
   const [requireAccount, setRequireAccount] = useState(false);
   const [image, setImage] = useState<File | null>(null);
+  // A new file input after each creation (a file input cannot be cleared by its value).
+  const [fileKey, setFileKey] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const set = (key: keyof typeof f) => (value: string) => setF({ ...f, [key]: value });
 
@@ -40,6 +42,7 @@ export function CommerceForm({ busy, onCreate }: { busy: boolean; onCreate(body:
     if (await onCreate(parsed.data, image)) {
       setF({ ...f, title: '', message: '', url: '', amount: '', listAmount: '', code: '' });
       setImage(null);
+      setFileKey((k) => k + 1);
     }
   };
 
@@ -74,7 +77,7 @@ export function CommerceForm({ busy, onCreate }: { busy: boolean; onCreate(body:
         <label className="field__label" htmlFor="commerce-image">
           {t(kind === 'sponsor' ? 'commerce.console.logo' : 'commerce.console.image')}
         </label>
-        <input id="commerce-image" name="image" type="file" accept="image/png,image/jpeg,image/webp" onChange={(e) => setImage(e.target.files?.[0] ?? null)} />
+        <input key={fileKey} id="commerce-image" name="image" type="file" accept="image/png,image/jpeg,image/webp" onChange={(e) => setImage(e.target.files?.[0] ?? null)} />
         <span className="field__hint">{t('commerce.console.imageHint')}</span>
       </div>
       <FormError message={error} />

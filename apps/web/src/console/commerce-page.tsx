@@ -66,7 +66,7 @@ export function CommercePage() {
               {t('commerce.console.empty')}
             </p>
           ) : (
-            <ul className="poll-list">
+            <ul className="commerce-list">
               {moments.data.map((m) => (
                 <MomentRow key={m.id} moment={m} busy={busy} onShow={() => void run(() => api.show(slug, m.id))} onHide={() => void run(() => api.hide(slug, m.id))} onDelete={() => void run(() => api.remove(slug, m.id))} />
               ))}
@@ -84,14 +84,14 @@ function MomentRow({ moment, busy, onShow, onHide, onDelete }: { moment: Commerc
   const percent = new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 1 });
   const s = moment.stats;
   return (
-    <li className="panel poll-list__item" data-testid="commerce-moment" data-status={moment.status} data-title={moment.title}>
-      <div className="poll-list__head">
+    <li className="panel commerce-row" data-testid="commerce-moment" data-status={moment.status} data-title={moment.title}>
+      <div className="commerce-row__head">
         <CommerceCard moment={moment} channel={null} />
         <span className={moment.status === 'shown' ? 'badge badge--live' : 'badge badge--offline'}>{t(`commerce.console.status.${moment.status}`)}</span>
       </div>
       {moment.code && (
         <p className="muted small">
-          {t('commerce.code')} <code>{moment.code}</code>
+          {t('commerce.console.code')}: <code>{moment.code}</code>
         </p>
       )}
       <dl className="facts" data-testid="commerce-stats">
@@ -108,7 +108,7 @@ function MomentRow({ moment, busy, onShow, onHide, onDelete }: { moment: Commerc
         <dt>{t('commerce.console.conversion')}</dt>
         <dd data-testid="stat-conversion">{percent.format(s.conversion)}</dd>
       </dl>
-      <div className="poll-list__foot">
+      <div className="commerce-row__foot">
         {moment.status === 'shown' ? (
           <button type="button" className="button button--small" disabled={busy} onClick={onHide} data-testid="commerce-hide">
             {t('commerce.console.hide')}

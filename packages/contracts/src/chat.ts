@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CommerceMomentSchema } from './commerce.js';
 import { ErrorCodes } from './errors.js';
 
 /**
@@ -115,6 +116,8 @@ export const ChatItemSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('live'), sessionId: z.string().uuid() }),
   /** A machine translation of a message; sent to the whole room, each viewer shows the ones in its language. */
   ChatTranslationSchema.extend({ type: z.literal('translation') }),
+  /** A sponsor or commerce moment was shown, changed (claims left) or hidden: the page shows it over the player. */
+  z.object({ type: z.literal('commerce'), moment: CommerceMomentSchema }),
 ]);
 export type ChatItem = z.infer<typeof ChatItemSchema>;
 

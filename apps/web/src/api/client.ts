@@ -123,9 +123,9 @@ export class ApiClient implements ViewerApi {
    * One JSON request with the session cookie (same origin); `schema: null` for bodiless answers (204).
    * Protected so feature clients (the console's) share the error handling without a second fetch.
    */
-  protected async request<T>(method: string, path: string, schema: ParseSchema<T> | null, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  protected async request<T>(method: string, path: string, schema: ParseSchema<T> | null, options: { body?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<T> {
     const { body, signal } = options;
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {

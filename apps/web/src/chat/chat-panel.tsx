@@ -11,6 +11,7 @@ import { MessageList } from './message-list';
 import { NicknameForm } from './nickname-form';
 import { PinnedBar, PollCard } from './poll-card';
 import { TranslationPicker } from './translation-picker';
+import { CommerceChatStrip } from '../commerce/commerce-chat-strip';
 import './chat.css';
 
 /** How long the inline "time out" lasts. */
@@ -87,6 +88,7 @@ export function ChatPanel({ client, className = '' }: { client: ChatClient; clas
           {t('chat.reconnecting')}
         </p>
       )}
+      <CommerceChatStrip channel={client.channel} moments={snapshot.commerce} />
       {pinned && <PinnedBar message={pinned} onUnpin={canModerate ? unpin : undefined} />}
       {poll && poll.id !== dismissedPoll && (
         <PollCard

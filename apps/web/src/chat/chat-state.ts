@@ -1,4 +1,4 @@
-import type { ChatItem, ChatJoined, ChatLanguage, ChatMessage, ChatMode, ChatTranslation, ChatTranslationInfo, ChatYou, Poll } from '@onda/contracts';
+import type { ChatItem, ChatJoined, ChatLanguage, ChatMessage, ChatMode, ChatTranslation, ChatTranslationInfo, ChatYou, CommerceMoment, Poll } from '@onda/contracts';
 
 /** How many messages the panel keeps; older ones fall off the top (the server keeps the history). */
 export const CHAT_KEEP_MESSAGES = 200;
@@ -36,6 +36,8 @@ export interface ChatState {
   translateTo: ChatLanguage | null;
   /** Machine translations into `translateTo` by message id, for messages on screen. */
   translations: Readonly<Record<string, string>>;
+  /** Sponsor and commerce moments pushed since the page opened (shown, changed or hidden), newest last. */
+  commerce: CommerceMoment[];
 }
 
 export const initialChatState: ChatState = {
@@ -53,6 +55,7 @@ export const initialChatState: ChatState = {
   translation: { enabled: false, languages: [] },
   translateTo: null,
   translations: {},
+  commerce: [],
 };
 
 /** Adds the translations into the viewer's language of messages on screen (others are ignored); same object when none apply. */
@@ -154,6 +157,11 @@ function applyItem(state: ChatState, item: ChatItem): ChatState {
       return state.liveSessionId === item.sessionId ? state : { ...state, liveSessionId: item.sessionId };
     case 'translation':
       return withTranslations(state, [item]);
+    case 'commerce': {
+      // One entry per moment, the latest pushed state; a few dozen at most (a broadcast's cards).
+      const others = state.commerce.filter((m) => m.id !== item.moment.id);
+      return { ...state, commerce: [...others, item.moment].slice(-30) };
+    }
   }
 }
 

@@ -5,11 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, run, text, variants, waitFor, type Proc } from '@onda/testing';
 import { childProcesses, throttleCpu } from './support/cpu-throttle.js';
-import { text, variants } from './support/hls.js';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
-import { run, waitFor, type Proc } from './support/process.js';
 
 // Set OVERLOAD_SHOTS_DIR to keep screenshots of the streamer's console warning (desktop and phone, English and Korean).
 const shotsDir = process.env.OVERLOAD_SHOTS_DIR;

@@ -2,9 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { apiClient, launchChromium, publish, waitFor, type Proc } from '@onda/testing';
 import { startEmbedded, startScaleOut, type Platform } from './support/platform.js';
-import { publish, waitFor, type Proc } from './support/process.js';
 
 // Set VIEWER_SHOTS_DIR to save screenshots of the home page at both sizes (e.g. /tmp/shots).
 const shotsDir = process.env.VIEWER_SHOTS_DIR;
@@ -41,10 +40,7 @@ describe.each([
     await platform?.stop();
   });
 
-  const api = async <T>(urlPath: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${urlPath}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}` } });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   it('shows the live thumbnail on the home page card within seconds of going live', { timeout: 300_000 }, async () => {
     try {

@@ -3,9 +3,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
-import { launchChromium } from './support/browser.js';
+import { apiClient, launchChromium, publish, waitFor, type Proc } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
-import { publish, waitFor, type Proc } from './support/process.js';
 
 // Set VIEWER_SHOTS_DIR to save screenshots of every page at every size (e.g. /tmp/shots).
 const shotsDir = process.env.VIEWER_SHOTS_DIR;
@@ -35,13 +34,7 @@ describe('viewer experience', () => {
     await platform?.stop();
   });
 
-  const api = async <T>(urlPath: string, init: RequestInit = {}): Promise<{ status: number; body: T; headers: Headers }> => {
-    const res = await fetch(`${platform.apiUrl}${urlPath}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
-    });
-    return { status: res.status, headers: res.headers, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   async function open(viewport: { width: number; height: number }, language: 'en' | 'ko', touch = false): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport, locale: language === 'ko' ? 'ko-KR' : 'en-US', hasTouch: touch, isMobile: touch });

@@ -4,9 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createStorage, type ObjectStorage } from '@onda/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyframeTimes, text, variants } from './support/hls.js';
+import { apiClient, keyframeTimes, publish, text, variants, waitFor, type Proc } from '@onda/testing';
 import { startScaleOut, type Platform } from './support/platform.js';
-import { publish, waitFor, type Proc } from './support/process.js';
 
 const exec = promisify(execFile);
 
@@ -67,13 +66,7 @@ describe('a killed worker', () => {
     await platform?.stop();
   });
 
-  const api = async <T>(p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${p}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   /** A recording channel; returns the RTMP URL with its key. */
   const channel = async (slug: string): Promise<string> => {

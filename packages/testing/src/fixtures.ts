@@ -38,6 +38,23 @@ export async function createChannel(api: ApiCall, channel: { slug: string; title
   return streamKey(api, channel.slug);
 }
 
+/**
+ * Opens a live session as the ingest and the worker would, through the API's internal routes (no RTMP, no ffmpeg):
+ * the ingest authorizes the stream key, the worker reports the ladder ready. `internal` calls with the internal token.
+ * Returns the session id.
+ */
+export async function goLiveInternally(internal: ApiCall, key: string, opts: { renditions?: string[]; clientIp?: string; ingestId?: string } = {}): Promise<string> {
+  const authorized = await internal<{ sessionId: string }>('/internal/ingest/authorize', {
+    method: 'POST',
+    body: JSON.stringify({ streamKey: key, clientIp: opts.clientIp ?? '127.0.0.1', ingestId: opts.ingestId ?? 't' }),
+  });
+  if (authorized.status !== 200) throw new Error(`POST /internal/ingest/authorize: HTTP ${authorized.status} ${JSON.stringify(authorized.body)}`);
+  const { sessionId } = authorized.body;
+  const ready = await internal(`/internal/worker/sessions/${sessionId}/events`, { method: 'POST', body: JSON.stringify({ type: 'ready', renditions: opts.renditions ?? ['720p'] }) });
+  if (ready.status !== 204) throw new Error(`POST /internal/worker/sessions/${sessionId}/events: HTTP ${ready.status} ${JSON.stringify(ready.body)}`);
+  return sessionId;
+}
+
 /** Pushes a synthetic 720p30 test pattern with a 440 Hz tone over RTMP, as an encoder like OBS would. */
 export function publish(rtmpUrl: string, opts: { seconds: number; size?: string; audio?: boolean }): Proc {
   const size = opts.size ?? '1280x720';

@@ -13,7 +13,7 @@ export async function text(url: string): Promise<string> {
 
 /** The body of a URL, never cached; null on an HTTP error. */
 async function textOrNull(url: string): Promise<string | null> {
-  const res = await fetch(url, { cache: 'no-store' });
+  const res = await fetch(url, { cache: 'no-store' } as RequestInit);
   return res.ok ? res.text() : null;
 }
 

@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
-import { apiClient, createChannel, goLive, launchChromium, waitFor, waitVodReady } from '@onda/testing';
+import { apiClient, createChannel, goLive, launchChromium, screenshot, waitFor, waitVodReady } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
 
 // Set CLIP_SHOTS_DIR to also save screenshots of the dialog and the clip page, desktop and phone (e.g. /tmp/shots).
@@ -142,9 +140,5 @@ describe('clips', () => {
     }
   });
 
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!shotsDir) return;
-    mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true });
-  }
+  const shot = (page: Page, name: string): Promise<void> => screenshot(page, shotsDir, name, { fullPage: true });
 });

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, createChannel, findVod, goLive, launchChromium, waitFor, waitVodReady } from '@onda/testing';
+import { apiClient, createChannel, findVod, goLive, launchChromium, screenshot, waitFor, waitVodReady } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
 
 const exec = promisify(execFile);
@@ -184,9 +184,5 @@ describe('VOD player and library', () => {
     }
   });
 
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!shotsDir) return;
-    mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true });
-  }
+  const shot = (page: Page, name: string): Promise<void> => screenshot(page, shotsDir, name, { fullPage: true });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createStorage, type ObjectStorage } from '@onda/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, keyframeTimes, publish, text, variants, waitFor, type Proc } from '@onda/testing';
+import { apiClient, keyframeTimes, publish, streamKey, text, variants, waitFor, type Proc } from '@onda/testing';
 import { startScaleOut, type Platform } from './support/platform.js';
 
 const exec = promisify(execFile);
@@ -72,8 +72,7 @@ describe('a killed worker', () => {
   const channel = async (slug: string): Promise<string> => {
     const created = await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: `${slug} 방송`, recording: true, reconnectWindowSeconds: 8 }) });
     expect(created.status).toBe(201);
-    const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
-    return `${key.rtmpUrl}/${key.streamKey}`;
+    return (await streamKey(api, slug)).publishUrl;
   };
 
   const liveSession = (slug: string) =>

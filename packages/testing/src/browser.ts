@@ -1,4 +1,6 @@
-import { chromium, type Browser } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export interface ChromiumOptions {
   /** Never throttle a page that is not in front (benchmarks run two players side by side). */
@@ -24,4 +26,11 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Bro
         : []),
     ],
   });
+}
+
+/** Saves `dir/name.png` when `dir` is set (each suite reads its own *_SHOTS_DIR variable); does nothing otherwise. */
+export async function screenshot(page: Page, dir: string | undefined, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), ...(opts.fullPage ? { fullPage: true } : {}) });
 }

@@ -66,27 +66,6 @@ export default tseslint.config(
     ignores: ['**/*.repository.ts', '**/*.module.ts', 'apps/api/src/seed/**', ...TESTS],
     rules: { 'no-restricted-imports': ['error', DB_IMPORTS] },
   },
-  // TEMPORARY allowlist: the files that still import @onda/db above the repositories (issue 16). It only shrinks:
-  // remove a line when its file reads domain types from its repository; never add one.
-  {
-    files: [
-      'apps/api/src/auth/admin.service.ts',
-      'apps/api/src/auth/auth.context.ts',
-      'apps/api/src/auth/auth.service.ts',
-      'apps/api/src/auth/principal.ts',
-      'apps/api/src/channels/channels.service.ts',
-      'apps/api/src/chat/chat-identity.service.ts',
-      'apps/api/src/chat/chat-polls.service.ts',
-      'apps/api/src/chat/chat-rooms.service.ts',
-      'apps/api/src/chat/chat.mappers.ts',
-      'apps/api/src/chat/chat.writer.ts',
-      'apps/api/src/live/live.service.ts',
-      'apps/api/src/tokens/tokens.service.ts',
-      'apps/api/src/vods/vods.service.ts',
-      'apps/api/src/webhooks/webhooks.service.ts',
-    ],
-    rules: { 'no-restricted-imports': 'off' },
-  },
   // apps/api common/ is shared infrastructure: it never imports a feature (a feature imports common/).
   {
     files: ['apps/api/src/common/**/*.ts'],

@@ -123,6 +123,21 @@ describe('clips', () => {
           await p.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 2, undefined, { timeout: 60_000 });
           expect(await seriousViolations(p), 'axe: clip page on a phone').toEqual([]);
           await shot(p, 'clip-page-phone');
+          // One rendition: nothing to choose, so no quality menu (it used to offer "0 kbps").
+          expect(await p.getByTestId('quality-menu').count()).toBe(0);
+          // The channel page lists both clips under the player; a keyboard reaches one and opens its page.
+          await p.goto(`${platform.apiUrl}/c/${slug}`);
+          const clips = p.getByTestId('channel-clips');
+          await expect.poll(() => clips.getByTestId('channel-clip').count(), { timeout: 30_000 }).toBe(2);
+          expect(await clips.getByRole('heading').textContent()).toBe('클립');
+          expect(await seriousViolations(p), 'axe: channel page with clips on a phone').toEqual([]);
+          await clips.scrollIntoViewIfNeeded();
+          await shot(p, 'channel-clips-phone');
+          await clips.getByTestId('channel-clip').first().focus();
+          const focused = await p.evaluate(() => document.activeElement?.getAttribute('href'));
+          expect(focused).toMatch(/^\/clip\/[0-9a-f-]{36}$/);
+          await p.keyboard.press('Enter');
+          await p.waitForURL(new RegExp(`${focused}$`));
           await p.goto(`${platform.apiUrl}/embed/clip/${vodClipId}`);
           await p.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 2, undefined, { timeout: 60_000 });
         } finally {
@@ -131,6 +146,9 @@ describe('clips', () => {
         // The channel lists both.
         const listed = await api<{ items: ClipBody[] }>(`/v1/clips?channel=${slug}`);
         expect(listed.body.items.map((c) => c.id).sort()).toEqual([liveClipId, vodClipId].sort());
+        await page.goto(`${platform.apiUrl}/c/${slug}`);
+        await expect.poll(() => page.getByTestId('channel-clip').count(), { timeout: 30_000 }).toBe(2);
+        await shot(page, 'channel-clips-desktop');
       } finally {
         await context.close();
       }

@@ -1,5 +1,6 @@
 import type { ChatOptions } from './chat/chat.options.js';
 import type { StatsOptions } from './stats/stats.options.js';
+import type { ChatTranslationOptions } from './translation/translation.setup.js';
 
 // ApiOptions is declared in common/tokens.ts, which imports no feature; the features' own sections are merged
 // into it here, at the API's root, where the wiring lives. Everything reads the one merged ApiOptions.
@@ -9,6 +10,8 @@ declare module './common/tokens.js' {
     chat?: Partial<ChatOptions>;
     /** Playback statistics (beacon limits, raw retention, country header); see stats/stats.options.ts. */
     stats?: Partial<StatsOptions>;
+    /** Chat translation (TRANSLATE_*): the provider and its limits; absent = off. */
+    translation?: ChatTranslationOptions;
     /** Clips each account may make per window (default 10 per 10 minutes). */
     clips?: { rateLimit?: { limit: number; windowMs: number } };
   }

@@ -60,6 +60,7 @@ import { chatControllers, chatProviders } from './chat/chat.providers.js';
 import type { ChatFilter } from './chat/chat-filter.js';
 import { statsControllers, statsProviders } from './stats/stats.providers.js';
 import { simulcastControllers, simulcastProviders } from './simulcast/simulcast.providers.js';
+import { commerceControllers, commerceProviders } from './commerce/commerce.providers.js';
 
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -107,6 +108,7 @@ export class AppModule {
         ...chatControllers,
         ...statsControllers,
         ...simulcastControllers,
+        ...commerceControllers,
       ],
       providers: [
         { provide: PRISMA, useValue: deps.prisma },
@@ -160,6 +162,7 @@ export class AppModule {
         ...chatProviders(deps.options, deps.chatFilter),
         ...statsProviders(deps.options),
         ...simulcastProviders,
+        ...commerceProviders,
       ],
     };
   }

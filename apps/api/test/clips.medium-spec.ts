@@ -185,6 +185,33 @@ describe(ClipsService.name, () => {
     await request(h.sut.url).delete(`/v1/clips/${b}`).set(auth(owner)).expect(204);
   });
 
+  it('pages a channel\'s clips newest first for its page: ready and shown ones to viewers, every one to the owner, no other channel\'s', async () => {
+    const channelId = await channel('clip-list');
+    const otherChannel = await channel('clip-list-other');
+    const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, minutes));
+    const made = async (title: string, minutes: number, extra: object = {}, onChannel = channelId) =>
+      (await h.db.prisma.clip.create({ data: { channelId: onChannel, title, status: 'ready', requestedSeconds: 30, durationSeconds: 30, createdAt: at(minutes), readyAt: at(minutes), ...extra } })).id;
+    const oldest = await made('oldest', 1);
+    const middle = await made('middle', 2);
+    const newest = await made('newest', 3);
+    await made('hidden', 4, { hidden: true });
+    await made('cutting', 5, { status: 'processing', readyAt: null, durationSeconds: null });
+    await made('elsewhere', 6, {}, otherChannel);
+
+    const page1 = (await request(h.sut.url).get('/v1/clips?channel=clip-list&limit=2').expect(200)).body;
+    expect(page1.items.map((c: { id: string }) => c.id)).toEqual([newest, middle]);
+    expect(page1.items[0]).toMatchObject({ channelSlug: 'clip-list', status: 'ready', hidden: false, pageUrl: expect.stringContaining(`/clip/${newest}`) });
+    expect(page1.nextCursor).toEqual(expect.any(String));
+    const page2 = (await request(h.sut.url).get(`/v1/clips?channel=${channelId}&limit=2&cursor=${encodeURIComponent(page1.nextCursor)}`).expect(200)).body;
+    expect(page2.items.map((c: { id: string }) => c.id)).toEqual([oldest]);
+    expect(page2.nextCursor).toBeNull();
+    // Another signed-in account sees what anonymous viewers see; the owner also gets the hidden and unfinished ones.
+    expect((await request(h.sut.url).get('/v1/clips?channel=clip-list').set(auth(other)).expect(200)).body.items.map((c: { title: string }) => c.title)).toEqual(['newest', 'middle', 'oldest']);
+    expect((await request(h.sut.url).get('/v1/clips?channel=clip-list').set(auth(owner)).expect(200)).body.items.map((c: { title: string }) => c.title)).toEqual(['cutting', 'hidden', 'newest', 'middle', 'oldest']);
+    await request(h.sut.url).get('/v1/clips?channel=no-such-channel').expect(404);
+    await request(h.sut.url).get('/v1/clips?channel=clip-list&limit=0').expect(400);
+  });
+
   it('counts a view once per address, and limits clips per account (429 problem with the wait)', async () => {
     const channelId = await channel('clip-rate');
     const v = await vod(channelId);

@@ -96,6 +96,18 @@ const POLICY: Record<string, Policy> = {
   'POST /v1/clips/{id}/views': 'open',
   'PATCH /v1/clips/{id}': 'owner',
   'DELETE /v1/clips/{id}': 'owner',
+  // Sponsor and commerce moments (issue 14): the producer's side as chat moderation; viewers' side as the channel page.
+  'GET /v1/channels/{idOrSlug}/commerce/moments': 'moderate',
+  'POST /v1/channels/{idOrSlug}/commerce/moments': 'moderate',
+  'POST /v1/channels/{idOrSlug}/commerce/moments/{momentId}/show': 'moderate',
+  'POST /v1/channels/{idOrSlug}/commerce/moments/{momentId}/hide': 'moderate',
+  'DELETE /v1/channels/{idOrSlug}/commerce/moments/{momentId}': 'moderate',
+  'PUT /v1/channels/{idOrSlug}/commerce/moments/{momentId}/image': 'moderate',
+  'GET /v1/channels/{idOrSlug}/commerce/live': 'viewer',
+  'POST /v1/channels/{idOrSlug}/commerce/moments/{momentId}/events': 'viewer',
+  'POST /v1/channels/{idOrSlug}/commerce/moments/{momentId}/claim': 'viewer',
+  'GET /v1/vods/{id}/commerce': 'viewer',
+  'GET /v1/live-sessions/{id}/commerce': 'owner',
 };
 /** Routes whose success is not a 200: the stable thumbnail URL redirects to the picture (fixtures are live with one). */
 const SUCCESS: Record<string, number> = { 'GET /v1/channels/{idOrSlug}/thumbnail': 302 };

@@ -36,6 +36,7 @@ const EmbedVodPage = lazy(() => import('./pages/embed-pages').then((module) => (
 const StatsSessionPage = lazy(() => import('./console/stats-session-page').then((module) => ({ default: module.StatsSessionPage })));
 const StatsVodPage = lazy(() => import('./console/stats-vod-page').then((module) => ({ default: module.StatsVodPage })));
 // The chat dashboard brings socket.io-client; only moderators need it.
+const CommercePage = lazy(() => import('./console/commerce-page').then((module) => ({ default: module.CommercePage })));
 const ChatDashboardPage = lazy(() => import('./console/chat-dashboard-page').then((module) => ({ default: module.ChatDashboardPage })));
 
 /** Everything a page needs from above: translations and the API clients (the console's is optional). */
@@ -118,6 +119,14 @@ export function AppRoutes() {
             element={
               <Suspense fallback={<div className="spinner console-spinner" />}>
                 <ChatDashboardPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="channels/:slug/commerce"
+            element={
+              <Suspense fallback={<div className="spinner console-spinner" />}>
+                <CommercePage />
               </Suspense>
             }
           />

@@ -28,6 +28,26 @@ describe('loadApiConfig', () => {
     expect(loadApiConfig({ OUTBOUND_ALLOW_PRIVATE: 'true' })).toMatchObject({ outboundAllowPrivate: true, webhooksAllowPrivate: true });
   });
 
+  it('translates chat only when TRANSLATE_PROVIDER names a provider, with what that provider needs', () => {
+    expect(loadApiConfig({}).translation).toBeUndefined();
+    expect(loadApiConfig({ TRANSLATE_PROVIDER: 'off' }).translation).toBeUndefined();
+    expect(loadApiConfig({ TRANSLATE_PROVIDER: 'LibreTranslate', TRANSLATE_URL: 'http://translate.internal:5000/translate' }).translation).toEqual({
+      provider: 'libretranslate',
+      url: 'http://translate.internal:5000/translate',
+      budgetCharsPerHour: 100_000,
+      requestsPerMinute: 60,
+      timeoutMs: 3000,
+    });
+    const deepl = loadApiConfig({ TRANSLATE_PROVIDER: 'deepl', TRANSLATE_API_KEY: 'k:fx', TRANSLATE_BUDGET_CHARS_PER_HOUR: '5000', TRANSLATE_REQUESTS_PER_MINUTE: '10', TRANSLATE_TIMEOUT_MS: '800' });
+    expect(deepl.translation).toEqual({ provider: 'deepl', apiKey: 'k:fx', budgetCharsPerHour: 5000, requestsPerMinute: 10, timeoutMs: 800 });
+    // Every problem at once: LibreTranslate without its URL, keys missing or malformed, an unknown provider.
+    expect(() => loadApiConfig({ TRANSLATE_PROVIDER: 'libretranslate' })).toThrow(/TRANSLATE_URL: required/);
+    expect(() => loadApiConfig({ TRANSLATE_PROVIDER: 'google' })).toThrow(/TRANSLATE_API_KEY: required/);
+    expect(() => loadApiConfig({ TRANSLATE_PROVIDER: 'papago', TRANSLATE_API_KEY: 'only-an-id' })).toThrow(/client id/);
+    expect(() => loadApiConfig({ TRANSLATE_PROVIDER: 'bing' })).toThrow(/TRANSLATE_PROVIDER/);
+    expect(() => loadApiConfig({ TRANSLATE_PROVIDER: 'deepl', TRANSLATE_API_KEY: 'k', TRANSLATE_TIMEOUT_MS: '5' })).toThrow(/TRANSLATE_TIMEOUT_MS/);
+  });
+
   it('limits VOD uploads to 20 GiB unless UPLOAD_MAX_BYTES says otherwise', () => {
     expect(loadApiConfig({}).uploadMaxBytes).toBe(21_474_836_480);
     expect(loadApiConfig({ UPLOAD_MAX_BYTES: '1048576' }).uploadMaxBytes).toBe(1_048_576);
@@ -49,6 +69,14 @@ describe('loadApiConfig', () => {
     });
     expect(() => loadApiConfig({ STATS_RAW_RETENTION_DAYS: '0' })).toThrow(/STATS_RAW_RETENTION_DAYS/);
     expect(() => loadApiConfig({ STATS_COUNTRY_HEADER: 'not a header' })).toThrow(/STATS_COUNTRY_HEADER/);
+  });
+
+  it('lets an account make 10 clips per 10 minutes unless CLIPS_PER_WINDOW / CLIPS_WINDOW_SECONDS say otherwise', () => {
+    expect(loadApiConfig({}).clipRateLimit).toEqual({ limit: 10, windowMs: 600_000 });
+    expect(loadApiConfig({ CLIPS_PER_WINDOW: '3', CLIPS_WINDOW_SECONDS: '60' }).clipRateLimit).toEqual({ limit: 3, windowMs: 60_000 });
+    expect(loadApiConfig({ CLIPS_PER_WINDOW: '' }).clipRateLimit.limit).toBe(10);
+    expect(() => loadApiConfig({ CLIPS_PER_WINDOW: '0' })).toThrow(/CLIPS_PER_WINDOW/);
+    expect(() => loadApiConfig({ CLIPS_WINDOW_SECONDS: 'often' })).toThrow(/CLIPS_WINDOW_SECONDS/);
   });
 
   it('lists every invalid variable at once', () => {

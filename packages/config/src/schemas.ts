@@ -54,6 +54,52 @@ const s3Credentials = (env: Env): string[] =>
     ? ['S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required with S3_BUCKET']
     : [];
 
+// ---- Chat translation (off unless TRANSLATE_PROVIDER names one) ----
+export const TranslateProviders = ['libretranslate', 'deepl', 'google', 'papago'] as const;
+export type TranslateProvider = (typeof TranslateProviders)[number];
+const translateInt = (min: number, max: number, fallback: number) => z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(min).max(max).default(fallback));
+const translateFields = {
+  TRANSLATE_PROVIDER: z.preprocess((v) => (v === undefined || v === '' ? 'off' : String(v).toLowerCase()), z.enum(['off', ...TranslateProviders])),
+  /** The provider's translate endpoint (each has a default but LibreTranslate, which is self-hosted). */
+  TRANSLATE_URL: optionalUrl,
+  TRANSLATE_API_KEY: optionalString,
+  /** Characters each channel may send to the provider per clock hour (0 = none). */
+  TRANSLATE_BUDGET_CHARS_PER_HOUR: translateInt(0, 1_000_000_000, 100_000),
+  /** Provider requests per channel per minute (each carries a batch of messages). */
+  TRANSLATE_REQUESTS_PER_MINUTE: translateInt(1, 100_000, 60),
+  /** A provider that has not answered by then is given up on for that batch (the originals show). */
+  TRANSLATE_TIMEOUT_MS: translateInt(100, 60_000, 3000),
+};
+
+/** What the API needs to translate chat (TRANSLATE_*); absent when TRANSLATE_PROVIDER is off. The key is never logged. */
+export interface TranslationConfig {
+  provider: TranslateProvider;
+  url?: string;
+  apiKey?: string;
+  budgetCharsPerHour: number;
+  requestsPerMinute: number;
+  timeoutMs: number;
+}
+
+const translateChecks = (env: Env): string[] => {
+  const provider = (env.TRANSLATE_PROVIDER ?? '').toLowerCase();
+  if (!provider || provider === 'off') return [];
+  const key = env.TRANSLATE_API_KEY ?? '';
+  const issues: string[] = [];
+  if (provider === 'libretranslate' && !env.TRANSLATE_URL) issues.push('TRANSLATE_URL: required with TRANSLATE_PROVIDER=libretranslate (your server, e.g. http://translate.internal:5000/translate)');
+  if (['deepl', 'google', 'papago'].includes(provider) && !key) issues.push(`TRANSLATE_API_KEY: required with TRANSLATE_PROVIDER=${provider}`);
+  if (provider === 'papago' && key && !/^[^:]+:.+$/.test(key)) issues.push('TRANSLATE_API_KEY: Papago needs "<client id>:<client secret>"');
+  return issues;
+};
+
+function translationFrom(e: { TRANSLATE_PROVIDER: string; TRANSLATE_URL?: string; TRANSLATE_API_KEY?: string; TRANSLATE_BUDGET_CHARS_PER_HOUR: number; TRANSLATE_REQUESTS_PER_MINUTE: number; TRANSLATE_TIMEOUT_MS: number }): TranslationConfig | undefined {
+  if (e.TRANSLATE_PROVIDER === 'off') return undefined;
+  return Object.freeze(defined({
+    provider: e.TRANSLATE_PROVIDER as TranslateProvider, url: e.TRANSLATE_URL, apiKey: e.TRANSLATE_API_KEY,
+    budgetCharsPerHour: e.TRANSLATE_BUDGET_CHARS_PER_HOUR, requestsPerMinute: e.TRANSLATE_REQUESTS_PER_MINUTE, timeoutMs: e.TRANSLATE_TIMEOUT_MS,
+  }));
+}
+
 /** Largest VOD upload the API accepts by default: 20 GiB. */
 export const UPLOAD_MAX_BYTES_DEFAULT = 20 * 1024 ** 3;
 
@@ -79,7 +125,11 @@ const ApiEnvSchema = z.object({
     STATS_BEACONS_PER_IP_PER_MINUTE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(100_000_000).default(3000)),
     // SIGTERM: /readyz 503 for this long before chat clients are told to reconnect (the balancer's checks notice).
     API_DRAIN_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0).max(3600).default(0)),
+    // Clips one account may make per window (every API node shares the count through Redis when there is one).
+    CLIPS_PER_WINDOW: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(1_000_000).default(10)),
+    CLIPS_WINDOW_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(86_400).default(600)),
     STATS_COUNTRY_HEADER: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an HTTP header name').optional()),
+    ...translateFields,
   });
 
 const IngestEnvSchema = z.object({
@@ -154,6 +204,10 @@ export interface ApiConfig {
   statsCountryHeader?: string;
   /** SIGTERM: seconds of /readyz 503 before chat clients are told to reconnect (API_DRAIN_SECONDS). */
   drainSeconds: number;
+  /** Chat translation (TRANSLATE_*); absent = off. */
+  translation?: TranslationConfig;
+  /** Clips one account may make per window (CLIPS_PER_WINDOW per CLIPS_WINDOW_SECONDS; default 10 per 10 minutes). */
+  clipRateLimit: { limit: number; windowMs: number };
 }
 
 /** The small HTTP server of a role without its own (ingest, worker): /metrics, /healthz, /readyz. */
@@ -210,7 +264,7 @@ const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries
 
 /** Parses the API's environment once at start. */
 export function loadApiConfig(env: Env = process.env): Readonly<ApiConfig> {
-  const e = parseEnv(ApiEnvSchema, env, [s3Credentials]);
+  const e = parseEnv(ApiEnvSchema, env, [s3Credentials, translateChecks]);
   return Object.freeze(defined({
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, host: e.API_HOST, port: e.API_PORT, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/$/, ''),
     queuePrefix: e.QUEUE_PREFIX, databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, s3: s3From(e), internalToken: e.ONDA_INTERNAL_TOKEN, secret: e.ONDA_SECRET,
@@ -218,7 +272,7 @@ export function loadApiConfig(env: Env = process.env): Readonly<ApiConfig> {
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE || e.OUTBOUND_ALLOW_PRIVATE, outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE || e.WEBHOOKS_ALLOW_PRIVATE, trustProxy: e.TRUST_PROXY, uploadMaxBytes: e.UPLOAD_MAX_BYTES, chatMaxConnectionsPerIp: e.CHAT_MAX_CONNECTIONS_PER_IP,
     metricsToken: e.METRICS_TOKEN,
     statsRawRetentionDays: e.STATS_RAW_RETENTION_DAYS, statsBeaconsPerIpPerMinute: e.STATS_BEACONS_PER_IP_PER_MINUTE, statsCountryHeader: e.STATS_COUNTRY_HEADER,
-    drainSeconds: e.API_DRAIN_SECONDS,
+    drainSeconds: e.API_DRAIN_SECONDS, translation: translationFrom(e), clipRateLimit: { limit: e.CLIPS_PER_WINDOW, windowMs: e.CLIPS_WINDOW_SECONDS * 1000 },
   }));
 }
 

@@ -118,7 +118,7 @@ export const LiveSessionDetailSchema = z.object({
 export type LiveSessionDetail = z.infer<typeof LiveSessionDetailSchema>;
 
 /** Event types a webhook endpoint can subscribe to. */
-export const WebhookEventTypes = ['stream.started', 'stream.ended', 'stream.reconnecting', 'stream.degraded', 'vod.ready', 'vod.failed', 'simulcast.failed'] as const;
+export const WebhookEventTypes = ['stream.started', 'stream.ended', 'stream.reconnecting', 'stream.degraded', 'vod.ready', 'vod.failed', 'simulcast.failed', 'commerce.claimed'] as const;
 export type WebhookEventType = (typeof WebhookEventTypes)[number];
 
 export const CreateWebhookSchema = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CommerceMomentSchema } from './commerce.js';
 import { ErrorCodes } from './errors.js';
 
 /**
@@ -13,9 +14,32 @@ export const CHAT_HISTORY_SIZE = 50;
 export const CHAT_MESSAGE_MAX_LENGTH = 300;
 
 /** Client -> server event names. */
-export const ChatClientEvents = { join: 'join', nickname: 'nickname', send: 'send', vote: 'vote', react: 'react' } as const;
+export const ChatClientEvents = { join: 'join', nickname: 'nickname', send: 'send', vote: 'vote', react: 'react', language: 'language' } as const;
 /** Server -> client event names. */
 export const ChatServerEvents = { frame: 'frame', viewers: 'viewers' } as const;
+
+// ---- Chat translation ----
+/**
+ * Languages chat can translate between. A message's language is detected by script (Hangul = `ko`, Latin = `en`); a
+ * viewer asks for one of these with `join {lang}` or `language {lang}` and gets `translation` items for messages in
+ * another language, under the original. Off unless the installation configured a provider (the join answer's
+ * `translation.enabled` says which).
+ */
+export const ChatLanguages = ['ko', 'en'] as const;
+export type ChatLanguage = (typeof ChatLanguages)[number];
+export const ChatLanguageSchema = z.enum(ChatLanguages);
+/** A machine translation of one message into one language (a frame item, and in join / language answers). */
+export const ChatTranslationSchema = z.object({ messageId: z.string(), lang: ChatLanguageSchema, text: z.string() });
+export type ChatTranslation = z.infer<typeof ChatTranslationSchema>;
+/** client -> server `language`: translate messages into `lang` for this viewer from now on (null: stop). */
+export const ChatSetLanguageSchema = z.object({ lang: ChatLanguageSchema.nullable() }).strict();
+export type ChatSetLanguage = z.infer<typeof ChatSetLanguageSchema>;
+/** Ack data of `language`: the language now set and the translations already known for the room's recent messages. */
+export const ChatLanguageSetSchema = z.object({ lang: ChatLanguageSchema.nullable(), translations: z.array(ChatTranslationSchema) });
+export type ChatLanguageSet = z.infer<typeof ChatLanguageSetSchema>;
+/** Whether this installation translates chat, and into which languages. */
+export const ChatTranslationInfoSchema = z.object({ enabled: z.boolean(), languages: z.array(ChatLanguageSchema) });
+export type ChatTranslationInfo = z.infer<typeof ChatTranslationInfoSchema>;
 
 /** Nicknames: 2-20 letters (any script, Hangul included), digits, `_`, `-`, `.`, inner spaces. */
 export const NicknameSchema = z
@@ -49,6 +73,8 @@ export const ChatMessageSchema = z.object({
   /** ISO time the server accepted it. */
   createdAt: z.string(),
   reactions: z.record(z.string(), z.number().int()).optional(),
+  /** The language the text was detected as (absent: none, e.g. only emoji or digits; such text is not translated). */
+  lang: ChatLanguageSchema.optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
@@ -88,6 +114,10 @@ export const ChatItemSchema = z.discriminatedUnion('type', [
    * channels) at once instead of waiting for its next status poll.
    */
   z.object({ type: z.literal('live'), sessionId: z.string().uuid() }),
+  /** A machine translation of a message; sent to the whole room, each viewer shows the ones in its language. */
+  ChatTranslationSchema.extend({ type: z.literal('translation') }),
+  /** A sponsor or commerce moment was shown, changed (claims left) or hidden: the page shows it over the player. */
+  z.object({ type: z.literal('commerce'), moment: CommerceMomentSchema }),
 ]);
 export type ChatItem = z.infer<typeof ChatItemSchema>;
 
@@ -143,6 +173,8 @@ export const ChatJoinSchema = z
      * than `since` but newer than the oldest of these that the client does not have: each message exactly once.
      */
     recent: z.array(z.string().min(1).max(64)).max(CHAT_REJOIN_RECENT_MAX).optional(),
+    /** Translate messages in other languages into this one for this viewer (see `language` to change it). */
+    lang: ChatLanguageSchema.optional(),
   })
   .strict();
 export type ChatJoin = z.infer<typeof ChatJoinSchema>;
@@ -172,6 +204,10 @@ export const ChatJoinedSchema = z.object({
   yourVote: z.number().int().nullable(),
   mode: ChatModeSchema,
   viewers: z.number().int().nonnegative(),
+  /** Chat translation on this installation (absent from older servers: off). */
+  translation: ChatTranslationInfoSchema.optional(),
+  /** Known translations of `history` into the join's `lang` (the rest follow as frame items once translated). */
+  translations: z.array(ChatTranslationSchema).optional(),
 });
 export type ChatJoined = z.infer<typeof ChatJoinedSchema>;
 

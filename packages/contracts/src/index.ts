@@ -11,3 +11,4 @@ export * from './ll.js';
 export * from './people.js';
 export * from './simulcast.js';
 export * from './clip.js';
+export * from './commerce.js';

@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, SetMetadata, UseGuards, type ExecutionContext } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiResponse } from '@nestjs/swagger';
 import type { Scope } from '@onda/contracts';
-import type { User } from '@onda/db';
+import type { Account } from './auth.repository.js';
 import { AppError } from '../common/app-error.js';
 import { problemResponse } from '../common/openapi.js';
 import { ScopeGuard } from './auth.guard.js';
@@ -40,7 +40,7 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, context: E
 export const MaybePrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal | null => context.switchToHttp().getRequest<AuthedRequest>().principal ?? null);
 
 /** The authenticated user of a route guarded by RequireScopes. */
-export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): User => {
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): Account => {
   const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
   if (!principal) throw new AppError('unauthenticated', 'Authentication required');
   return principal.user;

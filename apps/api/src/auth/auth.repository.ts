@@ -2,10 +2,27 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PrismaClient, User } from '@onda/db';
 import { PRISMA } from '../common/tokens.js';
 
+/**
+ * An account as the API reasons about it (who calls, which role, operator or not, disabled or not). The rows
+ * repositories return carry more (password and reset digests), which only this repository reads by name.
+ */
+export interface Account {
+  id: string;
+  email: string;
+  displayName: string;
+  role: User['role'];
+  operator: boolean;
+  disabledAt: Date | null;
+  createdAt: Date;
+}
+
+/** An account with its password digest, for sign-in alone. */
+export type AccountWithPassword = Account & { passwordHash: string | null };
+
 export interface TokenOwner {
   tokenId: string;
   scopes: string[];
-  user: User;
+  user: Account;
   expiresAt: Date | null;
 }
 
@@ -28,7 +45,7 @@ export class AuthRepository {
     await this.prisma.apiToken.update({ where: { id: tokenId }, data: { lastUsedAt: new Date() } });
   }
 
-  async findActiveSession(tokenHash: string): Promise<{ sessionId: string; user: User } | null> {
+  async findActiveSession(tokenHash: string): Promise<{ sessionId: string; user: Account } | null> {
     const session = await this.prisma.consoleSession.findUnique({ where: { tokenHash }, include: { user: true } });
     if (!session || session.expiresAt <= new Date() || session.user.disabledAt) return null;
     return { sessionId: session.id, user: session.user };
@@ -42,7 +59,7 @@ export class AuthRepository {
     await this.prisma.consoleSession.deleteMany({ where: { OR: [{ tokenHash }, { expiresAt: { lte: new Date() } }] } });
   }
 
-  async findUserByEmail(email: string): Promise<User | null> {
+  async findUserByEmail(email: string): Promise<AccountWithPassword | null> {
     return this.prisma.user.findUnique({ where: { email } });
   }
 
@@ -52,7 +69,7 @@ export class AuthRepository {
   }
 
   /** Creates the first operator inside a serializable transaction so two racing setups cannot both win. */
-  async createFirstOperator(data: { email: string; displayName: string; passwordHash: string }): Promise<User | null> {
+  async createFirstOperator(data: { email: string; displayName: string; passwordHash: string }): Promise<Account | null> {
     return this.prisma.$transaction(
       async (tx) => {
         if ((await tx.user.count({ where: { OR: [{ operator: true }, { role: { in: ['admin', 'streamer'] } }] } })) > 0) return null;

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Me, Setup, SignIn } from '@onda/contracts';
-import type { User } from '@onda/db';
 import { AppError } from '../common/app-error.js';
 import { API_OPTIONS, SIGN_IN_THROTTLE, type ApiOptions } from '../common/tokens.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
@@ -65,7 +64,7 @@ export class AuthService {
   }
 
   /** Opens a console session for `user` (sign-in, setup, an accepted invitation or reset link). */
-  async openSession(user: Pick<User, 'id'>): Promise<{ cookie: string; expiresAt: Date }> {
+  async openSession(user: { id: string }): Promise<{ cookie: string; expiresAt: Date }> {
     const cookie = randomSecret('ses_');
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
     await this.repo.createSession(user.id, sha256Hex(cookie), expiresAt);

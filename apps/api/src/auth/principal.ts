@@ -1,10 +1,10 @@
 import type { Request } from 'express';
 import type { Scope } from '@onda/contracts';
-import type { User } from '@onda/db';
+import type { Account } from './auth.repository.js';
 
 /** Who is calling: a token's or a console session's user and what they may do. */
 export interface Principal {
-  user: User;
+  user: Account;
   scopes: string[];
   via: 'token' | 'session';
   /** Token id or console session id: the rate-limit and idempotency key. */

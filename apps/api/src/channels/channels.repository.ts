@@ -5,6 +5,8 @@ import { PRISMA } from '../common/tokens.js';
 import { rethrowUnique } from '../common/unique-violation.js';
 
 export type ChannelWithLive = Channel & { liveSessions: LiveSession[] };
+/** A channel's broadcast, as its playback and status read it. */
+export type ChannelSession = ChannelWithLive['liveSessions'][number];
 export type KeyRow = { keyHash: string; keyCiphertext: string; keyPrefix: string };
 export type ChannelData = Omit<Prisma.ChannelUncheckedCreateInput, 'id' | 'ownerId' | 'createdAt' | 'updatedAt' | 'streamKeys' | 'liveSessions' | 'moderators'>;
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Channel as ChannelDto, CreateChannel, LiveSession as LiveSessionDto, Moderator, Playback, StreamKey as StreamKeyDto, UpdateChannel } from '@onda/contracts';
 import { STREAM_KEY_SHOWN_LENGTH, THUMBNAIL_FILE } from '@onda/contracts';
-import type { LiveSession } from '@onda/db';
 import type { ObjectStorage } from '@onda/storage';
 import { hasScope, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
@@ -9,7 +8,7 @@ import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
 import { UniqueViolation } from '../common/unique-violation.js';
 import { PlaybackSigner } from '../playback/playback-signer.js';
-import { ChannelsRepository, type ChannelWithLive, type KeyRow } from './channels.repository.js';
+import { ChannelsRepository, type ChannelSession, type ChannelWithLive, type KeyRow } from './channels.repository.js';
 import { StreamKeyCrypto } from './stream-key.crypto.js';
 
 export type { Page } from '../common/cursor.js';
@@ -175,15 +174,15 @@ export class ChannelsService {
   }
 
   /** Low-latency playlists are rendered by the API (blocking reload): their URL is the API's even when a CDN serves the media objects. */
-  private playlistBase(session: LiveSession): string {
+  private playlistBase(session: ChannelSession): string {
     return session.latencyMode === 'low' ? `${this.options.publicUrl}/media` : this.options.mediaBaseUrl;
   }
 
-  private plainUrl(session: LiveSession): string {
+  private plainUrl(session: ChannelSession): string {
     return `${this.playlistBase(session)}/${session.storagePrefix}/master.m3u8`;
   }
 
-  private signedUrl(session: LiveSession, file = 'master.m3u8'): { url: string; expiresAt: Date } {
+  private signedUrl(session: ChannelSession, file = 'master.m3u8'): { url: string; expiresAt: Date } {
     const exp = Math.floor(Date.now() / 1000) + (this.options.playbackTtlSeconds ?? 6 * 3600);
     const token = this.signer.token(session.storagePrefix, exp);
     // Signed playback always goes through the API's media route (it checks the signature; with direct
@@ -196,13 +195,13 @@ export class ChannelsService {
    * channel's is signed by the same playback token. `?v=` changes with every picture (the object is rewritten
    * in place), so browsers and CDNs never show a stale one under a URL the API hands out.
    */
-  private thumbnailUrl(channel: ChannelWithLive, session: LiveSession): string | null {
+  private thumbnailUrl(channel: ChannelWithLive, session: ChannelSession): string | null {
     if (!session.thumbnailAt) return null;
     const file = `${THUMBNAIL_FILE}?v=${session.thumbnailAt.getTime()}`;
     return channel.visibility === 'private' ? this.signedUrl(session, file).url : `${this.options.mediaBaseUrl}/${session.storagePrefix}/${file}`;
   }
 
-  private sessionDto(channel: ChannelWithLive, session: LiveSession): LiveSessionDto {
+  private sessionDto(channel: ChannelWithLive, session: ChannelSession): LiveSessionDto {
     // Once started, the URL stays valid through encoder drops (reconnecting) and as an instant replay.
     const url = !session.startedAt ? null : channel.visibility === 'private' ? this.signedUrl(session).url : this.plainUrl(session);
     return {

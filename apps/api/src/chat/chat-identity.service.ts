@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChatHandshakeAuthSchema } from '@onda/contracts';
-import type { User } from '@onda/db';
 import { SESSION_COOKIE, SESSION_SCOPES } from '../auth/auth.context.js';
-import { AuthRepository } from '../auth/auth.repository.js';
+import { AuthRepository, type Account } from '../auth/auth.repository.js';
 import { sha256Hex } from '../common/token-crypto.js';
 import { sameSite } from '../common/security-headers.js';
 import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
@@ -13,7 +12,7 @@ import { clientAddress, compileTrustProxy, type TrustProxy } from '../common/cli
 
 /** Who holds a chat connection: an account (token or console cookie) or an anonymous device. */
 export interface ChatIdentity {
-  user: Pick<User, 'id' | 'displayName' | 'role' | 'operator'> | null;
+  user: Pick<Account, 'id' | 'displayName' | 'role' | 'operator'> | null;
   /** What the credential may do (`chat:moderate` lets an account moderate the channels it owns or moderates). */
   scopes: string[];
   /**

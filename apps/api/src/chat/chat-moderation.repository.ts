@@ -3,6 +3,23 @@ import type { ChatAuditEntry as AuditRow, ChatBan as BanRow, ChatPoll as PollRow
 import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
 
+/** A ban or timeout as stored. */
+export type ChatBanRecord = BanRow;
+/** A poll as stored (open, or closed with its results). */
+export type ChatPollRecord = PollRow;
+/** One entry of a room's moderation audit log. */
+export type ChatAuditRecord = AuditRow;
+/** One viewer's vote in a poll. */
+export interface VoteInsert {
+  pollId: string;
+  voterKey: string;
+  option: number;
+}
+
+type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+/** What an audit entry records beside its action, actor and target: plain JSON. */
+export type AuditDetail = { readonly [key: string]: JsonValue };
+
 export interface StatsRows {
   messages: number;
   uniqueChatters: number;
@@ -64,7 +81,7 @@ export class ChatModerationRepository {
     return rows.map((r) => [r.voterKey, r.option]);
   }
 
-  async insertVotes(rows: Prisma.ChatPollVoteCreateManyInput[]): Promise<number> {
+  async insertVotes(rows: VoteInsert[]): Promise<number> {
     if (!rows.length) return 0;
     return (await this.prisma.chatPollVote.createMany({ data: rows, skipDuplicates: true })).count;
   }
@@ -80,7 +97,7 @@ export class ChatModerationRepository {
     return this.prisma.chatPoll.findMany({ where: { status: 'open', closesAt: { lte: now } }, take: 100 });
   }
 
-  async audit(entry: { channelId: string; liveSessionId: string | null; actor: string; action: string; target: string | null; detail: Prisma.InputJsonValue }): Promise<void> {
+  async audit(entry: { channelId: string; liveSessionId: string | null; actor: string; action: string; target: string | null; detail: AuditDetail }): Promise<void> {
     await this.prisma.chatAuditEntry.create({ data: entry });
   }
 

@@ -89,6 +89,7 @@ export class ChatModerationService {
       await this.rooms.ensureLoaded(id);
       await this.rt.store.pushRecent(id, message);
       this.rt.fanout.publish(id, [{ type: 'message', message }]);
+      this.rt.translation.offer(id, message);
     }
     await this.rooms.audit(id, access.actor, approve ? 'held.approve' : 'held.reject', messageId, { authorKey: message.author.key, reasons: row.hits });
     return message;
@@ -180,6 +181,8 @@ export class ChatModerationService {
     };
     await this.rt.store.pushRecent(id, message);
     this.rt.fanout.publish(id, [{ type: 'message', message }]);
+    // Announcements are translated for the room's other-language viewers like any message.
+    this.rt.translation.offer(id, message);
     this.rt.writer.addMessage(messageRow(message, 'delivered', [], await this.rooms.liveSessionId(id)));
     await this.rooms.audit(id, access.actor, 'announcement', message.id, { text: clean });
     return message;

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ChatAuditEntry, ChatStats, CreatePoll, Poll } from '@onda/contracts';
-import type { ChatPoll as PollRow } from '@onda/db';
 import type { Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { auditDto, closedPollDto, openPoll, pollDto } from './chat.mappers.js';
-import { ChatModerationRepository } from './chat-moderation.repository.js';
+import { ChatModerationRepository, type ChatPollRecord as PollRow } from './chat-moderation.repository.js';
 import { ChatRepository } from './chat.repository.js';
 import { ChatRoomsService } from './chat-rooms.service.js';
 import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';

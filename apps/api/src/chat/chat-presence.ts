@@ -55,6 +55,8 @@ export class ChatPresence implements OnModuleDestroy {
       const gone = [...this.reported].filter((id) => !ids.has(id)).map((id): [string, number] => [id, 0]);
       await this.rt.store.reportViewers(this.rt.nodeId, [...local, ...gone], now);
       this.reported = ids;
+      // Viewers per wanted translation language ride the same beat (nothing to do when translation is off).
+      if (this.rt.translation.enabled) await this.rt.translation.report(this.rt.nodeId, [...ids], gone.map(([id]) => id), now, this.staleMs());
       const others = await this.rt.store.otherViewers([...ids], this.rt.nodeId, now, this.staleMs());
       for (const [channelId, count] of local) {
         const total = count + (others.get(channelId) ?? 0);

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import type { ChatRole } from '@onda/contracts';
-import type { Prisma, User } from '@onda/db';
 import { hasScope, type Principal } from '../auth/auth.context.js';
+import type { Account } from '../auth/auth.repository.js';
 import { AppError } from '../common/app-error.js';
 import { messageDto, openPoll, settingsDto } from './chat.mappers.js';
 import { RECENT_SIZE } from './chat.options.js';
 import { ChatRepository, type ChatChannel } from './chat.repository.js';
-import { ChatModerationRepository } from './chat-moderation.repository.js';
+import { ChatModerationRepository, type AuditDetail } from './chat-moderation.repository.js';
 import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
 import type { BanUntil } from './chat.store.js';
 
@@ -20,7 +20,7 @@ export interface ModeratorAccess {
   channel: ChatChannel;
   /** `u:<userId>`: the audit log's actor. */
   actor: string;
-  user: User;
+  user: Account;
   role: ChatRole;
 }
 
@@ -80,7 +80,7 @@ export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown 
    * owner > moderator > admin (the platform operator) > viewer. The user role `admin` alone grants nothing
    * here: an admin account is a tenant and reaches only its own channels and the ones it moderates.
    */
-  async roleOf(channel: ChatChannel, user: Pick<User, 'id' | 'operator'> | null): Promise<ChatRole> {
+  async roleOf(channel: ChatChannel, user: Pick<Account, 'id' | 'operator'> | null): Promise<ChatRole> {
     if (!user) return 'viewer';
     if (channel.ownerId === user.id) return 'owner';
     if (await this.repo.isModerator(channel.id, user.id)) return 'moderator';
@@ -126,12 +126,13 @@ export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown 
     return pending;
   }
 
-  async audit(channelId: string, actor: string, action: string, target: string | null, detail: Prisma.InputJsonValue = {}): Promise<void> {
+  async audit(channelId: string, actor: string, action: string, target: string | null, detail: AuditDetail = {}): Promise<void> {
     await this.modRepo.audit({ channelId, liveSessionId: await this.liveSessionId(channelId), actor, action, target, detail });
   }
 
   onModuleDestroy(): void {
     this.rt.fanout.close();
+    this.rt.translation.close();
   }
 
   /** After the sockets closed (Nest closes them between the two hooks): nothing can add to the last batch any more. */

@@ -95,6 +95,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     ],
     [ChatClientEvents.vote, (_socket, conn, payload) => this.chat.vote(conn, payload)],
     [ChatClientEvents.react, (_socket, conn, payload) => this.chat.react(conn, payload)],
+    [ChatClientEvents.language, (_socket, conn, payload) => this.chat.language(conn, payload)],
   ]);
 
   /** Counts the connection against its IP and identifies it; the count is released once, whichever way the socket ends. */
@@ -112,6 +113,8 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       if (released) return;
       released = true;
       this.metrics.chat.connectionClosed();
+      // A viewer who asked for a translation language stops counting for it (socket.data is the connection once identified).
+      this.rt.translation.leave(socket.data as Connection | undefined);
       const left = (this.perIp.get(ip) ?? 1) - 1;
       if (left > 0) this.perIp.set(ip, left);
       else this.perIp.delete(ip);
@@ -128,9 +131,10 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   }
 
   private async join(socket: Socket, conn: ChatConnection, payload: unknown): Promise<ChatJoined> {
-    const { room, since } = await this.chat.join(conn, payload);
+    const { room, since, lang } = await this.chat.join(conn, payload);
     if (conn.joined && conn.joined.channelId !== room.channelId) await socket.leave(roomOf(conn.joined.channelId));
     conn.joined = room;
+    this.rt.translation.setViewer(conn, room.channelId, lang);
     // In the room first, then the snapshot: a message is in the history, in a later frame, or both; the fan-out
     // writes this socket nothing until it knows what the snapshot held, and leaves that out (exactly once).
     await socket.join(roomOf(room.channelId));
@@ -138,7 +142,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     let history: ChatJoined['history'] = [];
     try {
       const { others, local } = await this.presence.total(room.channelId);
-      const joined = await this.chat.snapshot(room, since, others, local);
+      const joined = await this.chat.snapshot(room, since, others, local, lang);
       history = joined.history;
       return joined;
     } finally {

@@ -1,5 +1,6 @@
 import type { ChatAuditEntry, ChatBan, ChatMessage, ChatRole, ChatSettings, HeldMessage, Poll } from '@onda/contracts';
-import type { ChatAuditEntry as AuditRow, ChatBan as BanRow, ChatMessage as MessageRow, ChatPoll as PollRow, ChatRoom as RoomRow, Prisma } from '@onda/db';
+import type { ChatAuditRecord as AuditRow, ChatBanRecord as BanRow, ChatPollRecord as PollRow } from './chat-moderation.repository.js';
+import type { ChatMessageRecord as MessageRow, ChatRoomRecord as RoomRow, MessageInsert } from './chat.repository.js';
 import { DEFAULT_CHAT_SETTINGS } from './chat.options.js';
 import type { OpenPoll } from './chat.store.js';
 
@@ -22,7 +23,7 @@ export function messageDto(row: Pick<MessageRow, 'id' | 'channelId' | 'kind' | '
 export const heldDto = (row: MessageRow): HeldMessage => ({ ...messageDto(row), reasons: row.hits });
 
 /** The row of a message accepted now (all outcomes are stored, for statistics). */
-export function messageRow(message: ChatMessage, outcome: MessageRow['outcome'], hits: string[], liveSessionId: string | null): Prisma.ChatMessageCreateManyInput {
+export function messageRow(message: ChatMessage, outcome: MessageRow['outcome'], hits: string[], liveSessionId: string | null): MessageInsert {
   return {
     id: message.id,
     channelId: message.channelId,

@@ -1,4 +1,4 @@
-import type { Provider, Type } from '@nestjs/common';
+import { Logger, type Provider, type Type } from '@nestjs/common';
 import { createRedisClient } from '@onda/queue';
 import { MemoryRateLimiter, RedisRateLimiter } from '../common/rate-limit.js';
 import { API_METRICS, type ApiMetrics } from '../common/metrics.js';
@@ -20,6 +20,8 @@ import { ChatRepository } from './chat.repository.js';
 import { ChatRoomsService } from './chat-rooms.service.js';
 import { CHAT_RUNTIME, newNodeId, type ChatRuntime } from './chat.runtime.js';
 import { ChatService } from './chat.service.js';
+import { ChatTranslation } from './chat-translation.js';
+import { createTranslator } from '../translation/translation.setup.js';
 import { ChatWriter } from './chat.writer.js';
 import { MemoryChatStore } from './memory-chat.store.js';
 import { RedisChatStore } from './redis-chat.store.js';
@@ -50,15 +52,25 @@ export function chatProviders(options: ApiOptions, filter?: ChatFilter): Provide
         const chat = resolveChatOptions(options.chat);
         const redis = options.redisUrl ? createRedisClient(options.redisUrl, 'request') : null;
         const store = redis ? new RedisChatStore(redis, chat.redisPrefix) : new MemoryChatStore();
+        const fanout = new ChatFanout(chat, metrics.chat);
+        const logger = new Logger('ChatTranslation');
+        const translating = createTranslator(options.translation, {
+          redis,
+          prefix: chat.redisPrefix,
+          allowPrivate: outboundAllowPrivate(options),
+          publish: (channelId, translations) => fanout.publish(channelId, translations.map((t) => ({ type: 'translation' as const, ...t }))),
+          warn: (message) => logger.warn(message),
+        });
         return {
           options: chat,
           store,
-          fanout: new ChatFanout(chat, metrics.chat),
+          fanout,
           writer: new ChatWriter({ insertMessages: (rows) => repo.insertMessages(rows), insertVotes: (rows) => modRepo.insertVotes(rows) }, chat.persistIntervalMs),
           filter: countingHits(filter ?? new ModerationChatFilter(redis ? new RedisRecentMessages(redis, chat.redisPrefix) : new InMemoryRecentMessages(), outboundAllowPrivate(options)), metrics),
           clustered: !!options.redisUrl,
           nodeId: newNodeId(),
           deviceLimiter: redis ? new RedisRateLimiter(redis, chat.deviceTokensPerIp) : new MemoryRateLimiter(chat.deviceTokensPerIp),
+          translation: new ChatTranslation(translating?.translator ?? null, translating?.store ?? null),
         };
       },
     },

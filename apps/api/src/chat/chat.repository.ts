@@ -4,6 +4,29 @@ import { Prisma, type ChatMessage as MessageRow, type ChatRoom, type ChannelVisi
 import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
 
+/** A stored chat message (with its outcome, filter hits and review). */
+export type ChatMessageRecord = MessageRow;
+/** A room's stored settings. */
+export type ChatRoomRecord = ChatRoom;
+
+/** A message to store: every outcome is, for statistics; `deletedAt` is set when a delete reached it before the write. */
+export interface MessageInsert {
+  id: string;
+  channelId: string;
+  liveSessionId: string | null;
+  kind: MessageRow['kind'];
+  authorKey: string;
+  nickname: string;
+  role: string;
+  registered: boolean;
+  text: string;
+  masked: boolean;
+  outcome: MessageRow['outcome'];
+  hits: string[];
+  createdAt: Date;
+  deletedAt?: Date | null;
+}
+
 export interface ChatChannel {
   id: string;
   ownerId: string;
@@ -71,7 +94,7 @@ export class ChatRepository {
   }
 
   /** One statement for a whole batch; ids are made by the API, so a retried batch skips rows already written. */
-  async insertMessages(rows: Prisma.ChatMessageCreateManyInput[]): Promise<number> {
+  async insertMessages(rows: MessageInsert[]): Promise<number> {
     if (!rows.length) return 0;
     return (await this.prisma.chatMessage.createMany({ data: rows, skipDuplicates: true })).count;
   }

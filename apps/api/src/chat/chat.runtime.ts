@@ -4,6 +4,7 @@ import type { ChatFanout } from './chat.fanout.js';
 import type { ChatFilter } from './chat-filter.js';
 import type { ChatOptions } from './chat.options.js';
 import type { ChatStore } from './chat.store.js';
+import type { ChatTranslation } from './chat-translation.js';
 import type { ChatWriter } from './chat.writer.js';
 
 export const CHAT_RUNTIME = Symbol('CHAT_RUNTIME');
@@ -21,6 +22,8 @@ export interface ChatRuntime {
   nodeId: string;
   /** New anonymous device tokens per address (Redis-shared with several nodes). */
   deviceLimiter: RateLimiter;
+  /** Chat translation (a no-op unless TRANSLATE_PROVIDER is set). */
+  translation: ChatTranslation;
 }
 
 export const newNodeId = (): string => randomBytes(6).toString('hex');

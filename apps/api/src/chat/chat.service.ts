@@ -6,9 +6,12 @@ import {
   ChatNicknameSchema,
   ChatReactSchema,
   ChatSendSchema,
+  ChatSetLanguageSchema,
   ChatVoteSchema,
   type ChatAuthor,
   type ChatJoined,
+  type ChatLanguage,
+  type ChatLanguageSet,
   type ChatMessage,
   type ChatReacted,
   type ChatSent,
@@ -25,12 +28,14 @@ import { CHAT_RUNTIME, slidingWindow, type ChatRuntime } from './chat.runtime.js
 import type { GateVerdict, NetworkKeys } from './chat.store.js';
 import { anonymousKey, cleanText, codePoints, isReservedNickname, networkKeys, nicknameSkeleton } from './chat-text.js';
 import { uuidv7 } from './uuid7.js';
+import type { TranslatingConnection } from './chat-translation.js';
+import { detectLanguage } from '../translation/detect-language.js';
 import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
 import { ChatRepository } from './chat.repository.js';
 import { StatsService } from '../stats/stats.service.js';
 
 /** A viewer's connection: who they are and, once joined, where and as whom. */
-export interface ChatConnection {
+export interface ChatConnection extends TranslatingConnection {
   identity: ChatIdentity;
   joined: JoinedRoom | null;
   /** Send times (per-connection rate limit) and vote/react times. */
@@ -111,7 +116,7 @@ export class ChatService {
   ) {}
 
   /** Resolves who the viewer is in the channel; the gateway then puts the socket in the room and calls `snapshot`. */
-  async join(conn: ChatConnection, payload: unknown): Promise<{ room: JoinedRoom; since: ReplayFrom | undefined }> {
+  async join(conn: ChatConnection, payload: unknown): Promise<{ room: JoinedRoom; since: ReplayFrom | undefined; lang: ChatLanguage | null }> {
     const body = parse(ChatJoinSchema, payload);
     this.eventLimit(conn);
     const channel = await this.rooms.channel(body.channel);
@@ -136,11 +141,11 @@ export class ChatService {
     // Where this author is now, so a moderator can extend a ban to the address (kept a day, in Redis with several nodes).
     if (!canModerate) await this.rt.store.rememberAddress(channel.id, author.key, network);
     const since = body.since ? { newest: body.since, held: new Set([body.since, ...(body.recent ?? [])]) } : undefined;
-    return { room: { channelId: channel.id, ownerName: channel.ownerName, author, canModerate, networkKeys: network, ...(deviceToken ? { deviceToken } : {}) }, since };
+    return { room: { channelId: channel.id, ownerName: channel.ownerName, author, canModerate, networkKeys: network, ...(deviceToken ? { deviceToken } : {}) }, since, lang: body.lang ?? null };
   }
 
   /** The room as the viewer finds it; read after the socket joined the room, so nothing falls between history and frames. */
-  async snapshot(room: JoinedRoom, since: ReplayFrom | undefined, otherViewers: number, localViewers: number): Promise<ChatJoined> {
+  async snapshot(room: JoinedRoom, since: ReplayFrom | undefined, otherViewers: number, localViewers: number, lang: ChatLanguage | null = null): Promise<ChatJoined> {
     const now = Date.now();
     let view = await this.rt.store.view(room.channelId, room.author.key, now);
     if (!view) {
@@ -151,6 +156,8 @@ export class ChatService {
     const newest = view.recent.slice(0, CHAT_HISTORY_SIZE);
     const history = (since ? missed(newest, since) : newest).sort((a, b) => (a.id < b.id ? -1 : 1));
     const reactions = await this.rt.store.reactions(room.channelId, history.map((m) => m.id));
+    const { translation } = this.rt;
+    const translations = lang && translation.enabled ? await translation.known(room.channelId, lang, history) : null;
     return {
       channelId: room.channelId,
       you: { ...room.author, ...(room.deviceToken ? { deviceToken: room.deviceToken } : {}), canModerate: room.canModerate, mutedUntil: typeof view.ban === 'number' ? new Date(view.ban).toISOString() : null, banned: view.ban === null },
@@ -160,7 +167,25 @@ export class ChatService {
       yourVote: view.vote,
       mode: { slowModeSeconds: view.settings.slowModeSeconds, registeredOnly: view.settings.registeredOnly },
       viewers: otherViewers + localViewers,
+      translation: translation.info(),
+      ...(translations ? { translations } : {}),
     };
+  }
+
+  /**
+   * A viewer in a room picks the language chat is translated into for them (or none): counted from now on, and the
+   * translations already known for the room's recent messages come in the answer (the rest follow as frame items).
+   */
+  async language(conn: ChatConnection, payload: unknown): Promise<ChatLanguageSet> {
+    const room = this.joined(conn);
+    const { lang } = parse(ChatSetLanguageSchema, payload);
+    this.eventLimit(conn);
+    const { translation } = this.rt;
+    if (lang && !translation.enabled) throw new AppError('unprocessable', 'Chat translation is off on this server');
+    translation.setViewer(conn, room.channelId, lang);
+    if (!lang) return { lang, translations: [] };
+    const view = await this.rt.store.view(room.channelId, room.author.key, Date.now());
+    return { lang, translations: await translation.known(room.channelId, lang, (view?.recent ?? []).slice(0, CHAT_HISTORY_SIZE)) };
   }
 
   /** An anonymous viewer in a room picks or changes their nickname; the same person (author key) as before. */
@@ -203,6 +228,8 @@ export class ChatService {
     if (!verdict.ok) refuse(verdict);
     const result = await this.rt.filter.check(text, { channelId: room.channelId, authorKey: author.key, role: author.role, registered: author.registered, settings: verdict.settings, now });
     const outcome = OUTCOME[result.outcome];
+    // The language travels with the message only where chat is translated (frames stay as they were otherwise).
+    const lang = this.rt.translation.enabled ? detectLanguage(result.text) : null;
     const message: ChatMessage = {
       id: uuidv7(now),
       channelId: room.channelId,
@@ -211,11 +238,13 @@ export class ChatService {
       text: result.text,
       masked: outcome === 'masked',
       createdAt: new Date(now).toISOString(),
+      ...(lang ? { lang } : {}),
     };
     const row = messageRow(message, outcome, result.hits, await this.rooms.liveSessionId(room.channelId));
     if (outcome === 'delivered' || outcome === 'masked') {
       await this.rt.store.pushRecent(room.channelId, message);
       this.rt.fanout.publish(room.channelId, [{ type: 'message', message }]);
+      this.rt.translation.offer(room.channelId, message);
       this.rt.writer.addMessage(row);
     } else if (outcome === 'held') {
       // Rare, and a moderator must find it in the queue at once: written now rather than with the batch.

@@ -1,30 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import type { Prisma } from '@onda/db';
+import type { VoteInsert } from './chat-moderation.repository.js';
+import type { MessageInsert } from './chat.repository.js';
 import { ChatWriter, type ChatWriterSink } from './chat.writer.js';
 
-const row = (id: string, authorKey = 'a:x', channelId = 'c1'): Prisma.ChatMessageCreateManyInput => ({
+const row = (id: string, authorKey = 'a:x', channelId = 'c1'): MessageInsert => ({
   id,
   channelId,
+  liveSessionId: null,
   authorKey,
   kind: 'message',
   nickname: 'n',
   role: 'viewer',
   registered: false,
   text: id,
+  masked: false,
   outcome: 'delivered',
+  hits: [],
   createdAt: new Date(0),
 });
 
 class FakeSink implements ChatWriterSink {
-  readonly messageBatches: Prisma.ChatMessageCreateManyInput[][] = [];
-  readonly voteBatches: Prisma.ChatPollVoteCreateManyInput[][] = [];
+  readonly messageBatches: MessageInsert[][] = [];
+  readonly voteBatches: VoteInsert[][] = [];
   failBatchesOver = Infinity;
-  insertMessages(rows: Prisma.ChatMessageCreateManyInput[]): Promise<number> {
+  insertMessages(rows: MessageInsert[]): Promise<number> {
     if (rows.length > this.failBatchesOver || rows.some((r) => r.text === 'poison')) return Promise.reject(new Error('constraint'));
     this.messageBatches.push(rows.map((r) => ({ ...r })));
     return Promise.resolve(rows.length);
   }
-  insertVotes(rows: Prisma.ChatPollVoteCreateManyInput[]): Promise<number> {
+  insertVotes(rows: VoteInsert[]): Promise<number> {
     this.voteBatches.push(rows);
     return Promise.resolve(rows.length);
   }

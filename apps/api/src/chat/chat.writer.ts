@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import type { Prisma } from '@onda/db';
+import type { VoteInsert } from './chat-moderation.repository.js';
+import type { MessageInsert } from './chat.repository.js';
 
 export interface ChatWriterSink {
-  insertMessages(rows: Prisma.ChatMessageCreateManyInput[]): Promise<number>;
-  insertVotes(rows: Prisma.ChatPollVoteCreateManyInput[]): Promise<number>;
+  insertMessages(rows: MessageInsert[]): Promise<number>;
+  insertVotes(rows: VoteInsert[]): Promise<number>;
 }
 
 /**
@@ -12,8 +13,8 @@ export interface ChatWriterSink {
  * waiting marks the row before it is written, so a moderator's delete is never lost to the race.
  */
 export class ChatWriter {
-  private messages: Prisma.ChatMessageCreateManyInput[] = [];
-  private votes: Prisma.ChatPollVoteCreateManyInput[] = [];
+  private messages: MessageInsert[] = [];
+  private votes: VoteInsert[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private readonly logger = new Logger('ChatWriter');
@@ -23,12 +24,12 @@ export class ChatWriter {
     private readonly intervalMs: number,
   ) {}
 
-  addMessage(row: Prisma.ChatMessageCreateManyInput): void {
+  addMessage(row: MessageInsert): void {
     this.messages.push(row);
     this.schedule();
   }
 
-  addVote(row: Prisma.ChatPollVoteCreateManyInput): void {
+  addVote(row: VoteInsert): void {
     this.votes.push(row);
     this.schedule();
   }
@@ -63,7 +64,7 @@ export class ChatWriter {
     this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
   }
 
-  private async write(messages: Prisma.ChatMessageCreateManyInput[], votes: Prisma.ChatPollVoteCreateManyInput[]): Promise<void> {
+  private async write(messages: MessageInsert[], votes: VoteInsert[]): Promise<void> {
     if (messages.length) await this.attempt('messages', messages, (rows) => this.sink.insertMessages(rows));
     if (votes.length) await this.attempt('votes', votes, (rows) => this.sink.insertVotes(rows));
   }

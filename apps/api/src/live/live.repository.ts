@@ -7,6 +7,9 @@ import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
 import { rethrowUnique } from '../common/unique-violation.js';
 
+/** A broadcast as the live path reads it: its state, timings, storage prefix and ingest. */
+export type LiveSessionRecord = LiveSession;
+
 const ACTIVE = ['starting', 'live', 'reconnecting'] as const;
 
 @Injectable()

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { LadderProfiles, liveSourceProblem, redactStreamKey, type LadderProfile } from '@onda/contracts';
 import type { IngestAuthorize, IngestAuthorizeResult, IngestSessionView, IngestStarted, LiveSessionDetail, LiveSessionState, WorkerEvent, WorkerSessionView } from '@onda/contracts';
-import type { LiveSession } from '@onda/db';
 import type { JobQueue } from '@onda/queue';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { QUEUE } from '../common/tokens.js';
 import { UniqueViolation } from '../common/unique-violation.js';
-import { LiveRepository } from './live.repository.js';
+import { LiveRepository, type LiveSessionRecord } from './live.repository.js';
 import { reconnectVerdict, WINDOW_PASSED } from './live-expiry.js';
 
 /** How often reconnect windows are checked, and how long a worker may take to finalise before the API ends the session itself. */
@@ -159,7 +158,7 @@ export class LiveService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Whether a session without publisher may still be continued by a reconnecting one. */
-  private async continues(s: LiveSession): Promise<boolean> {
+  private async continues(s: LiveSessionRecord): Promise<boolean> {
     if (s.state !== 'reconnecting' || !s.disconnectedAt) return false;
     const window = (await this.repo.channelSettings(s.channelId))?.reconnectWindowSeconds ?? 30;
     return Date.now() - s.disconnectedAt.getTime() <= window * 1000;
@@ -216,7 +215,7 @@ export class LiveService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Ends a session on its owner's request; the ingest learns it on its next poll and drops the publisher. */
-  async forceEnd(session: LiveSession, reason: string): Promise<boolean> {
+  async forceEnd(session: LiveSessionRecord, reason: string): Promise<boolean> {
     const ended = await this.repo.finish(session.id, 'ended', reason);
     if (ended) {
       this.logger.log(`session ${session.id} ended by its owner`);
@@ -254,25 +253,25 @@ export class LiveService implements OnModuleInit, OnModuleDestroy {
     return { id: s.id, state: s.state, disconnect: s.state === 'ended' || s.state === 'failed' };
   }
 
-  private async emit(session: LiveSession, type: 'stream.started' | 'stream.ended' | 'stream.reconnecting' | 'stream.degraded', extra: Record<string, unknown>): Promise<void> {
+  private async emit(session: LiveSessionRecord, type: 'stream.started' | 'stream.ended' | 'stream.reconnecting' | 'stream.degraded', extra: Record<string, unknown>): Promise<void> {
     const owner = await this.repo.channelOwner(session.channelId);
     if (owner) await this.webhooks.emit(owner, type, { sessionId: session.id, channelId: session.channelId, ...extra });
   }
 
-  private async mustFind(sessionId: string): Promise<LiveSession> {
+  private async mustFind(sessionId: string): Promise<LiveSessionRecord> {
     const session = await this.repo.find(sessionId);
     if (!session) throw new AppError('not_found', `No live session ${sessionId}`);
     return session;
   }
 
-  private async mustFindForOwner(ownerId: string, id: string): Promise<LiveSession> {
+  private async mustFindForOwner(ownerId: string, id: string): Promise<LiveSessionRecord> {
     const session = await this.repo.findForOwner(ownerId, id);
     if (!session) throw new AppError('not_found', `No live session ${id} of yours`);
     return session;
   }
 }
 
-const detailDto = (s: LiveSession): LiveSessionDetail => ({
+const detailDto = (s: LiveSessionRecord): LiveSessionDetail => ({
   id: s.id,
   channelId: s.channelId,
   state: s.state,

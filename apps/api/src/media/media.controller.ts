@@ -16,6 +16,8 @@ const TYPES: Record<string, string> = {
   m4s: 'video/iso.segment',
   mp4: 'video/mp4',
   jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
   vtt: 'text/vtt; charset=utf-8',
 };
 
@@ -28,7 +30,7 @@ function cacheControlFor(key: string): string {
   return key.endsWith('.m3u8') ? 'public, max-age=0, s-maxage=1' : 'public, max-age=31536000, immutable';
 }
 
-const KEY = /^(live|vod|clip)\/[A-Za-z0-9/_.-]+$/;
+const KEY = /^(live|vod|clip|commerce)\/[A-Za-z0-9/_.-]+$/;
 
 /**
  * Serves HLS objects from storage. Used in embedded mode and whenever no CDN/bucket URL is configured

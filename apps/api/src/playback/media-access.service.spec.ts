@@ -50,6 +50,43 @@ describe(MediaAccessService.name, () => {
     expect(calls.n).toBe(4);
   });
 
+  it('leaves no deadline timer behind when the database answers in time', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    let answer: () => Promise<string | null> = () => Promise.resolve('public');
+    const { repo, calls } = repoAnswering(() => answer());
+    const sut = new MediaAccessService(repo, { secret: 's'.repeat(32) } as ApiOptions);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    expect(await sut.unsignedAllowed(key)).toBe(true);
+    const before = timers();
+    // A refresh (the entry is stale) races the lookup against the 1 s deadline: the lookup wins, its timer goes.
+    answer = () => Promise.resolve('private');
+    vi.setSystemTime(Date.now() + 6000);
+    expect(await sut.unsignedAllowed(key)).toBe(false);
+    expect(calls.n).toBe(2);
+    // A failed lookup (down) clears it too, and the last answer stands.
+    answer = down;
+    vi.setSystemTime(Date.now() + 6000);
+    expect(await sut.unsignedAllowed(key)).toBe(false);
+    expect(timers()).toBe(before);
+  });
+
+  it('gives up on a lookup that hangs at the 1 s deadline, not before', async () => {
+    let answer: () => Promise<string | null> = () => Promise.resolve('public');
+    const { repo } = repoAnswering(() => answer());
+    const sut = new MediaAccessService(repo, { secret: 's'.repeat(32) } as ApiOptions);
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    expect(await sut.unsignedAllowed(key)).toBe(true);
+    answer = () => new Promise(() => undefined);
+    vi.setSystemTime(Date.now() + 6000);
+    let settled = false;
+    const waiting = sut.unsignedAllowed(key).then((allowed) => ((settled = true), allowed));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await waiting).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('refuses what it never looked up while the database is down (the media route answers 503)', async () => {
     const { repo } = repoAnswering(down);
     const sut = new MediaAccessService(repo, { secret: 's'.repeat(32) } as ApiOptions);

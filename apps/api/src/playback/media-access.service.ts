@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
 import { isSourceObject, PlaybackSigner } from './playback-signer.js';
@@ -11,6 +10,24 @@ const CACHE_MS = 5000;
 const LOOKUP_WAIT_MS = 1000;
 /** A lookup still pending after this long is not waited for again (a partition can hold it past any timeout): a new one is asked. */
 const LOOKUP_STUCK_MS = 10_000;
+
+/**
+ * `pending`'s value, or null when it fails or has not settled within `ms`. The deadline's timer is cleared as soon as
+ * `pending` settles, so no timer outlives the lookup (a busy media route would otherwise keep thousands of them).
+ */
+function settledWithin<T>(pending: Promise<T>, ms: number): Promise<{ v: T } | null> {
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => resolve(null), ms);
+    const settle = (answer: { v: T } | null) => {
+      clearTimeout(deadline);
+      resolve(answer);
+    };
+    pending.then(
+      (v) => settle({ v }),
+      () => settle(null),
+    );
+  });
+}
 
 interface Entry {
   visibility: string | null;
@@ -63,7 +80,7 @@ export class MediaAccessService {
     // Never looked up here: nothing to fall back on, the database's answer (or its error, a 503) it is.
     if (!entry) return this.lookup(kind, id, cacheKey);
     if (!entry.lookup || Date.now() - entry.lookup.started > LOOKUP_STUCK_MS) entry.lookup = { pending: this.lookup(kind, id, cacheKey), started: Date.now() };
-    const answer = await Promise.race([entry.lookup.pending.then((v) => ({ v }), () => null), sleep(LOOKUP_WAIT_MS).then(() => null)]);
+    const answer = await settledWithin(entry.lookup.pending, LOOKUP_WAIT_MS);
     if (answer) return answer.v;
     // The database did not answer in time: the last answer stands for another period (the lookup may still land).
     entry.at = Date.now();

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiToken as ApiTokenDto, CreateApiToken, CreatedApiToken } from '@onda/contracts';
-import type { ApiToken } from '@onda/db';
 import type { Principal } from '../auth/auth.context.js';
 import { randomSecret, sha256Hex } from '../common/token-crypto.js';
 import { AppError } from '../common/app-error.js';
-import { TokensRepository } from './tokens.repository.js';
+import { TokensRepository, type TokenRecord } from './tokens.repository.js';
 
 /** API tokens of the caller's account: created with a subset of the caller's own scopes, shown once, revocable. */
 @Injectable()
@@ -46,7 +45,7 @@ export class TokensService {
   }
 }
 
-const toDto = (t: ApiToken): ApiTokenDto => ({
+const toDto = (t: TokenRecord): ApiTokenDto => ({
   id: t.id,
   name: t.name,
   prefix: t.prefix,

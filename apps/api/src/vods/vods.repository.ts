@@ -3,6 +3,9 @@ import type { Prisma, PrismaClient, Vod, VodStatus } from '@onda/db';
 import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
 
+/** A VOD as the library reads it: status, files, progress, timings. */
+export type VodRecord = Vod;
+
 /** A VOD with what decides who sees what of it: its channel's owner and visibility. */
 export type VodWithChannel = Vod & { channel: { ownerId: string; visibility: string } };
 const withChannel = { channel: { select: { ownerId: true, visibility: true } } } as const;

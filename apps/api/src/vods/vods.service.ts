@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   VOD_ENCODE_ATTEMPTS, VOD_FILES, type UpdateVod, type Vod as VodDto, type WorkerArchiveReport, type WorkerVodProgress, type WorkerVodResult,
 } from '@onda/contracts';
-import type { LiveSession, Vod } from '@onda/db';
 import type { JobQueue } from '@onda/queue';
 import type { ObjectStorage } from '@onda/storage';
 import { hasScope, type Principal } from '../auth/auth.context.js';
@@ -11,7 +10,7 @@ import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { API_OPTIONS, QUEUE, STORAGE, type ApiOptions } from '../common/tokens.js';
 import { PlaybackSigner, playbackObjectUrl } from '../playback/playback-signer.js';
 import { WebhookService } from '../webhooks/webhooks.service.js';
-import { VodsRepository, type VodWithChannel } from './vods.repository.js';
+import { VodsRepository, type VodRecord, type VodWithChannel } from './vods.repository.js';
 
 /** Archive duration may differ from the live media time by this much (last segment, AAC priming). */
 const tolerance = (mediaSeconds: number): number => Math.max(2, mediaSeconds * 0.02);
@@ -36,7 +35,7 @@ export class VodsService {
    * A broadcast is over: its VOD (id = session id) appears at once with the live HLS as instant replay,
    * and the encode is queued; the worker joins the archive chunks first. No-op when the channel does not record.
    */
-  async recordingFinished(session: LiveSession, mediaSeconds?: number): Promise<void> {
+  async recordingFinished(session: { id: string; channelId: string; createdAt: Date; storagePrefix: string }, mediaSeconds?: number): Promise<void> {
     const channel = await this.repo.channel(session.channelId);
     if (!channel?.recording) return;
     const title = `${channel.title} · ${session.createdAt.toISOString().slice(0, 16).replace('T', ' ')}`;
@@ -163,7 +162,7 @@ export class VodsService {
    * either answers with `Content-Disposition: attachment`. An upload keeps the uploader's container, so its
    * name gets no extension (browsers add one from the stored Content-Type).
    */
-  private async downloadUrl(v: Vod, key: string, exp: number): Promise<string> {
+  private async downloadUrl(v: VodRecord, key: string, exp: number): Promise<string> {
     const name = key.endsWith('.mp4') ? `${v.title}.mp4` : v.title;
     const presigned = await this.storage.presignGet(key, { expiresInSeconds: exp - Math.floor(Date.now() / 1000), downloadName: name });
     if (presigned) return presigned;
@@ -181,12 +180,12 @@ export class VodsService {
     await this.emit(vod, 'vod.failed', { status: 'failed', reason });
   }
 
-  private async emit(vod: Vod, type: 'vod.ready' | 'vod.failed', extra: Record<string, unknown>): Promise<void> {
+  private async emit(vod: VodRecord, type: 'vod.ready' | 'vod.failed', extra: Record<string, unknown>): Promise<void> {
     const channel = await this.repo.channel(vod.channelId);
     if (channel) await this.webhooks.emit(channel.ownerId, type, { vodId: vod.id, channelId: vod.channelId, liveSessionId: vod.liveSessionId, ...extra });
   }
 
-  private async mustFind(id: string): Promise<Vod> {
+  private async mustFind(id: string): Promise<VodRecord> {
     const vod = await this.repo.find(id);
     if (!vod) throw new AppError('not_found', `No VOD ${id}`);
     return vod;

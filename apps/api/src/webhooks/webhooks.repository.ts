@@ -3,6 +3,16 @@ import type { Prisma, PrismaClient, WebhookDelivery, WebhookEndpoint } from '@on
 import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
 
+/** An endpoint as the API reads it (its secret stays sealed). */
+export type EndpointRecord = WebhookEndpoint;
+/** One delivery of one event to one endpoint: its state, attempts and payload. */
+export type DeliveryRecord = WebhookDelivery;
+/** What an endpoint's owner may change. */
+export interface EndpointChanges {
+  url?: string;
+  eventTypes?: string[];
+  enabled?: boolean;
+}
 export type DueDelivery = WebhookDelivery & { endpoint: WebhookEndpoint };
 
 @Injectable()
@@ -21,7 +31,7 @@ export class WebhooksRepository {
     return this.prisma.webhookEndpoint.findFirst({ where: { id, userId } });
   }
 
-  async updateEndpoint(id: string, data: Prisma.WebhookEndpointUpdateInput): Promise<WebhookEndpoint> {
+  async updateEndpoint(id: string, data: EndpointChanges): Promise<WebhookEndpoint> {
     return this.prisma.webhookEndpoint.update({ where: { id }, data });
   }
 
@@ -30,7 +40,8 @@ export class WebhooksRepository {
   }
 
   /** The outbox write: one pending delivery per subscribed, enabled endpoint of the account. */
-  async enqueue(userId: string, eventType: string, payload: Prisma.InputJsonValue): Promise<number> {
+  async enqueue(userId: string, eventType: string, event: object): Promise<number> {
+    const payload = event as Prisma.InputJsonValue;
     const endpoints = await this.prisma.webhookEndpoint.findMany({ where: { userId, enabled: true, eventTypes: { has: eventType } }, select: { id: true } });
     if (!endpoints.length) return 0;
     const { count } = await this.prisma.webhookDelivery.createMany({ data: endpoints.map((e) => ({ endpointId: e.id, eventType, payload })) });

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CreateWebhook, CreatedWebhook, UpdateWebhook, Webhook, WebhookDelivery as WebhookDeliveryDto, WebhookEventType } from '@onda/contracts';
-import type { Prisma, WebhookDelivery, WebhookEndpoint } from '@onda/db';
 import type { Principal } from '../auth/auth.context.js';
 import { randomSecret } from '../common/token-crypto.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { SecretBox } from '../common/secret-box.js';
 import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
-import { WebhooksRepository } from './webhooks.repository.js';
+import { WebhooksRepository, type DeliveryRecord, type EndpointRecord } from './webhooks.repository.js';
 import { webhookUrlProblem } from './webhook-url.js';
 
 /** The JSON body every delivery carries. */
@@ -41,7 +40,7 @@ export class WebhookService {
   async emit(accountUserId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<void> {
     const event: WebhookEvent = { id: randomUUID(), type, createdAt: new Date().toISOString(), data };
     try {
-      await this.repo.enqueue(accountUserId, type, event as unknown as Prisma.InputJsonValue);
+      await this.repo.enqueue(accountUserId, type, event);
     } catch (error) {
       this.logger.error(`could not record ${type} for ${accountUserId}: ${(error as Error).message}`);
     }
@@ -86,16 +85,16 @@ export class WebhookService {
     if (problem) throw new AppError('validation_failed', problem, [{ path: 'url', message: problem }]);
   }
 
-  private async mustFind(principal: Principal, id: string): Promise<WebhookEndpoint> {
+  private async mustFind(principal: Principal, id: string): Promise<EndpointRecord> {
     const endpoint = await this.repo.findEndpoint(principal.user.id, id);
     if (!endpoint) throw new AppError('not_found', `No webhook ${id}`);
     return endpoint;
   }
 }
 
-const endpointDto = (e: WebhookEndpoint): Webhook => ({ id: e.id, url: e.url, eventTypes: e.eventTypes, enabled: e.enabled, createdAt: e.createdAt.toISOString() });
+const endpointDto = (e: EndpointRecord): Webhook => ({ id: e.id, url: e.url, eventTypes: e.eventTypes, enabled: e.enabled, createdAt: e.createdAt.toISOString() });
 
-const deliveryDto = (d: WebhookDelivery): WebhookDeliveryDto => ({
+const deliveryDto = (d: DeliveryRecord): WebhookDeliveryDto => ({
   id: d.id,
   endpointId: d.endpointId,
   eventType: d.eventType,

@@ -36,6 +36,8 @@ export interface ViewerApi {
   /** Makes a clip (needs a signed-in session); answers it `processing`. */
   createClip(body: CreateClip): Promise<Clip>;
   getClip(id: string, signal?: AbortSignal): Promise<Clip>;
+  /** A channel's clips, newest first (ready and shown ones; its owner also gets hidden, processing and failed ones). */
+  listChannelClips(idOrSlug: string, limit: number, cursor?: string, signal?: AbortSignal): Promise<Page<Clip>>;
   /** Counts one view of a clip's page. */
   countClipView(id: string): Promise<void>;
   /** The channel owner's moderation: rename or hide. */
@@ -45,6 +47,7 @@ export interface ViewerApi {
 
 const ChannelPageSchema = PageSchema(ChannelSchema);
 const VodPageSchema = PageSchema(VodSchema);
+const ClipPageSchema = PageSchema(ClipSchema);
 
 /** Anything with zod's safeParse (a schema for a response body). */
 export interface ParseSchema<T> {
@@ -83,6 +86,11 @@ export class ApiClient implements ViewerApi {
     return this.get(`/v1/clips/${encodeURIComponent(id)}`, ClipSchema, signal);
   }
 
+  listChannelClips(idOrSlug: string, limit: number, cursor?: string, signal?: AbortSignal): Promise<Page<Clip>> {
+    const params = new URLSearchParams({ channel: idOrSlug, limit: String(limit), ...(cursor ? { cursor } : {}) });
+    return this.get(`/v1/clips?${params}`, ClipPageSchema, signal);
+  }
+
   countClipView(id: string): Promise<void> {
     return this.request('POST', `/v1/clips/${encodeURIComponent(id)}/views`, null);
   }
@@ -115,9 +123,9 @@ export class ApiClient implements ViewerApi {
    * One JSON request with the session cookie (same origin); `schema: null` for bodiless answers (204).
    * Protected so feature clients (the console's) share the error handling without a second fetch.
    */
-  protected async request<T>(method: string, path: string, schema: ParseSchema<T> | null, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  protected async request<T>(method: string, path: string, schema: ParseSchema<T> | null, options: { body?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<T> {
     const { body, signal } = options;
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {

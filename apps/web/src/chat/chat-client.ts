@@ -5,6 +5,7 @@ import {
   ChatErrorSchema,
   ChatItemSchema,
   ChatJoinedSchema,
+  ChatLanguageSetSchema,
   ChatReactedSchema,
   ChatSentSchema,
   ChatServerEvents,
@@ -13,10 +14,11 @@ import {
   type ChatEmotes,
   type ChatError,
   type ChatItem,
+  type ChatLanguage,
 } from '@onda/contracts';
-import { applyItems, initialChatState, joinedState, type ChatState } from './chat-state';
+import { applyItems, initialChatState, joinedState, withTranslations, type ChatState } from './chat-state';
 import { errorFeedback, isWait, sentFeedback, visibleLength, type SendFeedback } from './chat-feedback';
-import { checkNickname, deviceId, storedDeviceToken, storedNickname, storeDeviceToken, storeNickname, type KeyValueStore, type NicknameProblem } from './chat-storage';
+import { checkNickname, deviceId, storedDeviceToken, storedNickname, storedTranslateTo, storeDeviceToken, storeNickname, storeTranslateTo, type KeyValueStore, type NicknameProblem } from './chat-storage';
 
 /** The part of a socket.io client socket the chat uses (tests pass a fake). */
 export interface ChatSocket {
@@ -78,7 +80,7 @@ export class ChatClient {
     this.now = options.now ?? Date.now;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.nickname = storedNickname(options.store);
-    this.snapshot = { ...initialChatState, feedback: null, nicknameError: null };
+    this.snapshot = { ...initialChatState, translateTo: storedTranslateTo(options.store), feedback: null, nicknameError: null };
   }
 
   get channel(): string {
@@ -169,6 +171,22 @@ export class ChatClient {
     return true;
   }
 
+  /**
+   * Picks the language chat is translated into for this viewer (null: none), remembered in this browser. In the room it
+   * takes effect at once (the answer brings the known translations of recent messages, the rest follow in frames);
+   * otherwise the next join carries it.
+   */
+  async setLanguage(lang: ChatLanguage | null): Promise<void> {
+    storeTranslateTo(this.options.store, lang);
+    if (lang === this.snapshot.translateTo) return;
+    this.update({ translateTo: lang, translations: {} });
+    if (this.snapshot.status !== 'joined' || !this.snapshot.translation.enabled) return;
+    const ack = await this.request(ChatClientEvents.language, { lang });
+    const set = ack.ok ? ChatLanguageSetSchema.safeParse(ack.data) : null;
+    // Another pick may have come meanwhile: only the answer for the language still picked counts.
+    if (set?.success && set.data.lang === this.snapshot.translateTo) this.setState(withTranslations(this.snapshot, set.data.translations) as ChatSnapshot);
+  }
+
   /** Forgets the feedback line (the viewer dismissed it, or its countdown ran out). */
   clearFeedback(): void {
     if (this.snapshot.feedback) this.update({ feedback: null });
@@ -226,7 +244,8 @@ export class ChatClient {
     const held = this.snapshot.you ? this.snapshot.messages.slice(-REJOIN_RECENT).map((m) => m.id) : [];
     const since = held.length ? held.reduce((a, b) => (b > a ? b : a)) : undefined;
     const replay = since ? { since, recent: held } : {};
-    const ack = await this.request(ChatClientEvents.join, { channel: this.options.channel, ...(nickname ? { nickname } : {}), ...replay });
+    const lang = this.snapshot.translateTo;
+    const ack = await this.request(ChatClientEvents.join, { channel: this.options.channel, ...(nickname ? { nickname } : {}), ...replay, ...(lang ? { lang } : {}) });
     if (!ack.ok) {
       const { code, detail } = ack.error;
       if (nickname && code === 'conflict') {

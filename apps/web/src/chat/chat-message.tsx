@@ -12,6 +12,9 @@ export type ModAction = 'delete' | 'timeout' | 'ban' | 'pin';
 interface MessageProps {
   message: ChatMessage;
   language: string;
+  /** A machine translation of the text into the viewer's chosen language (`translationLang`), shown under it. */
+  translation?: string;
+  translationLang?: string;
   /** Present when the viewer has joined (reactions need a joined socket). */
   onReact?: (messageId: string, emote: Emote) => void;
   /** Present for moderators and owners. */
@@ -19,7 +22,7 @@ interface MessageProps {
 }
 
 /** One chat line: time, nickname with role badge, text (never HTML), reactions and an inline action bar. */
-export const ChatMessageRow = memo(function ChatMessageRow({ message, language, onReact, onModerate }: MessageProps) {
+export const ChatMessageRow = memo(function ChatMessageRow({ message, language, translation, translationLang, onReact, onModerate }: MessageProps) {
   const { t } = useTranslation();
   const announcement = message.kind === 'announcement';
   const reactions = Object.entries(message.reactions ?? {}).filter(([emote, count]) => count > 0 && emote in EmoteGlyphs) as Array<[Emote, number]>;
@@ -40,6 +43,14 @@ export const ChatMessageRow = memo(function ChatMessageRow({ message, language, 
           <ChatText text={message.text} />
         </span>
       </div>
+      {translation !== undefined && (
+        <p className="chat-msg__translation" lang={translationLang} data-testid="chat-translation">
+          <span className="chat-msg__mt" title={t('chat.translate.machineHint')}>
+            {t('chat.translate.machine')}
+          </span>{' '}
+          <ChatText text={translation} />
+        </p>
+      )}
       {reactions.length > 0 && (
         <div className="chat-msg__reactions">
           {reactions.map(([emote, count]) => (

@@ -236,4 +236,56 @@ describe('ChatPanel', () => {
     act(() => socket.reconnect());
     await waitFor(() => expect(screen.queryByTestId('chat-reconnecting')).toBeNull());
   });
+  describe('translation', () => {
+    const enabled = { enabled: true, languages: ['ko', 'en'] as Array<'ko' | 'en'> };
+
+    it('has no language picker when the server does not translate', async () => {
+      await joinedPanel(makeJoined({ nickname: 'mina' }));
+      expect(screen.queryByTestId('chat-translate')).toBeNull();
+    });
+
+    it('translates into the picked language: known translations from the answer, new ones from frames, marked as machine translation', async () => {
+      const korean = makeMessage('안녕하세요', { nickname: '바다', lang: 'ko' });
+      const { socket, store } = await joinedPanel(makeJoined({ nickname: 'mina', history: [korean], translation: enabled }));
+      const picker = screen.getByTestId('chat-translate') as HTMLSelectElement;
+      expect(picker.value).toBe('off');
+      expect([...picker.options].map((o) => o.textContent)).toEqual(['No translation', '한국어', 'English']);
+
+      socket.respond.language = (payload) => ok({ lang: (payload as { lang: string }).lang, translations: [{ messageId: korean.id, lang: 'en', text: 'Hello' }] });
+      fireEvent.change(picker, { target: { value: 'en' } });
+      await screen.findByTestId('chat-translation');
+      expect(socket.emittedOf('language')).toEqual([{ lang: 'en' }]);
+      expect(store.getItem('onda.chat.translateTo')).toBe('en');
+      const row = screen.getAllByTestId('chat-message')[0]!;
+      expect(within(row).getByTestId('chat-text').textContent).toBe('안녕하세요');
+      const line = within(row).getByTestId('chat-translation');
+      expect(line.textContent).toBe('Machine translation Hello');
+      expect(line.getAttribute('lang')).toBe('en');
+
+      // A new message and its translation arrive in frames; translations into other languages are not for this viewer.
+      const later = makeMessage('반가워요', { nickname: '바다', lang: 'ko' });
+      const english = makeMessage('hi all', { nickname: 'sam', lang: 'en' });
+      frame(socket, { type: 'message', message: later }, { type: 'message', message: english });
+      frame(socket, { type: 'translation', messageId: later.id, lang: 'en', text: 'Nice to see you' }, { type: 'translation', messageId: english.id, lang: 'ko', text: '안녕 모두' });
+      expect(screen.getAllByTestId('chat-translation').map((n) => n.textContent)).toEqual(['Machine translation Hello', 'Machine translation Nice to see you']);
+
+      // Off again: translations disappear, the originals stay.
+      fireEvent.change(picker, { target: { value: 'off' } });
+      expect(screen.queryByTestId('chat-translation')).toBeNull();
+      expect(screen.getAllByTestId('chat-text').map((n) => n.textContent)).toEqual(['안녕하세요', '반가워요', 'hi all']);
+      expect(socket.emittedOf('language')).toEqual([{ lang: 'en' }, { lang: null }]);
+    });
+
+    it('joins with the remembered language and shows the translations of the history at once (Korean page)', async () => {
+      const english = makeMessage('good evening', { nickname: 'sam', lang: 'en' });
+      const services = fakeChatServices();
+      services.store.setItem('onda.chat.nickname', 'mina');
+      services.store.setItem('onda.chat.translateTo', 'ko');
+      services.socket.respond.join = () => ok(makeJoined({ nickname: 'mina', history: [english], translation: enabled, translations: [{ messageId: english.id, lang: 'ko', text: '좋은 저녁' }] }));
+      renderWithChat(<ChannelChat channel="show" />, services, 'ko');
+      expect((await screen.findByTestId('chat-translation')).textContent).toBe('기계 번역 좋은 저녁');
+      expect(services.socket.emittedOf('join')[0]).toMatchObject({ channel: 'show', lang: 'ko' });
+      expect((screen.getByTestId('chat-translate') as HTMLSelectElement).value).toBe('ko');
+    });
+  });
 });

@@ -10,6 +10,8 @@ import type { Emote, ModAction } from './chat-message';
 import { MessageList } from './message-list';
 import { NicknameForm } from './nickname-form';
 import { PinnedBar, PollCard } from './poll-card';
+import { TranslationPicker } from './translation-picker';
+import { CommerceChatStrip } from '../commerce/commerce-chat-strip';
 import './chat.css';
 
 /** How long the inline "time out" lasts. */
@@ -75,6 +77,7 @@ export function ChatPanel({ client, className = '' }: { client: ChatClient; clas
             {t('chat.mode.slow', { seconds: formatNumber(snapshot.mode.slowModeSeconds, i18n.language) })}
           </span>
         )}
+        {snapshot.translation.enabled && <TranslationPicker client={client} value={snapshot.translateTo} languages={snapshot.translation.languages} />}
         <span className="chat__viewers" data-testid="chat-viewers">
           {t('chat.viewers', { count: snapshot.viewers, formatted: formatNumber(snapshot.viewers, i18n.language) })}
         </span>
@@ -85,6 +88,7 @@ export function ChatPanel({ client, className = '' }: { client: ChatClient; clas
           {t('chat.reconnecting')}
         </p>
       )}
+      <CommerceChatStrip channel={client.channel} moments={snapshot.commerce} />
       {pinned && <PinnedBar message={pinned} onUnpin={canModerate ? unpin : undefined} />}
       {poll && poll.id !== dismissedPoll && (
         <PollCard
@@ -106,6 +110,8 @@ export function ChatPanel({ client, className = '' }: { client: ChatClient; clas
       ) : (
         <MessageList
           messages={snapshot.messages}
+          translations={snapshot.translations}
+          translateTo={snapshot.translateTo}
           emptyText={joined ? t('chat.empty') : undefined}
           onReact={joined ? react : undefined}
           onModerate={canModerate ? moderate : undefined}

@@ -1,4 +1,4 @@
-import type { ChatItem, ChatJoined, ChatMessage, ChatMode, ChatYou, Poll } from '@onda/contracts';
+import type { ChatItem, ChatJoined, ChatLanguage, ChatMessage, ChatMode, ChatTranslation, ChatTranslationInfo, ChatYou, CommerceMoment, Poll } from '@onda/contracts';
 
 /** How many messages the panel keeps; older ones fall off the top (the server keeps the history). */
 export const CHAT_KEEP_MESSAGES = 200;
@@ -30,6 +30,14 @@ export interface ChatState {
   viewers: number;
   /** The broadcast the server last announced as playable (`live` item), for the page to start its player. */
   liveSessionId: string | null;
+  /** Whether the server translates chat (the language picker shows only then). */
+  translation: ChatTranslationInfo;
+  /** The language this viewer reads translations in (null: none). */
+  translateTo: ChatLanguage | null;
+  /** Machine translations into `translateTo` by message id, for messages on screen. */
+  translations: Readonly<Record<string, string>>;
+  /** Sponsor and commerce moments pushed since the page opened (shown, changed or hidden), newest last. */
+  commerce: CommerceMoment[];
 }
 
 export const initialChatState: ChatState = {
@@ -44,27 +52,50 @@ export const initialChatState: ChatState = {
   mode: { slowModeSeconds: 0, registeredOnly: false },
   viewers: 0,
   liveSessionId: null,
+  translation: { enabled: false, languages: [] },
+  translateTo: null,
+  translations: {},
+  commerce: [],
 };
+
+/** Adds the translations into the viewer's language of messages on screen (others are ignored); same object when none apply. */
+export function withTranslations(state: ChatState, translations: readonly ChatTranslation[], messages: readonly ChatMessage[] = state.messages): ChatState {
+  const mine = translations.filter((t) => t.lang === state.translateTo && state.translations[t.messageId] !== t.text && messages.some((m) => m.id === t.messageId));
+  if (!mine.length) return state;
+  const next = { ...state.translations };
+  for (const t of mine) next[t.messageId] = t.text;
+  return { ...state, translations: next };
+}
+
+/** Translations of messages that are no longer on screen are forgotten. */
+function keptTranslations(translations: Readonly<Record<string, string>>, messages: readonly ChatMessage[]): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const m of messages) if (translations[m.id] !== undefined) out[m.id] = translations[m.id]!;
+  return out;
+}
 
 /**
  * The state right after a successful join: the server's snapshot wins. After a re-join with `since` (the newest
  * message on screen before the drop), `history` holds only the messages newer than it, so they are merged in instead.
  */
 export function joinedState(state: ChatState, joined: ChatJoined, since?: string): ChatState {
-  const messages = since === undefined ? joined.history : resumedMessages(state.messages, joined.history, since);
-  return {
+  const messages = (since === undefined ? joined.history : resumedMessages(state.messages, joined.history, since)).slice(-CHAT_KEEP_MESSAGES);
+  const next: ChatState = {
     ...state,
     status: 'joined',
     joinError: null,
     channelId: joined.channelId,
     you: joined.you,
-    messages: messages.slice(-CHAT_KEEP_MESSAGES),
+    messages,
     pinned: joined.pinned,
     poll: joined.poll,
     yourVote: joined.yourVote,
     mode: joined.mode,
     viewers: joined.viewers,
+    translation: joined.translation ?? { enabled: false, languages: [] },
+    translations: keptTranslations(state.translations, messages),
   };
+  return withTranslations(next, joined.translations ?? []);
 }
 
 /**
@@ -96,7 +127,9 @@ function applyItem(state: ChatState, item: ChatItem): ChatState {
       const at = state.messages.findIndex((m) => m.id === message.id);
       // A replayed message (reconnect recovery) replaces its copy instead of showing twice.
       const messages = at >= 0 ? replaceAt(state.messages, at, message) : [...state.messages, message];
-      return { ...state, messages: messages.length > CHAT_KEEP_MESSAGES ? messages.slice(-CHAT_KEEP_MESSAGES) : messages };
+      if (messages.length <= CHAT_KEEP_MESSAGES) return { ...state, messages };
+      const kept = messages.slice(-CHAT_KEEP_MESSAGES);
+      return { ...state, messages: kept, translations: keptTranslations(state.translations, kept) };
     }
     case 'delete': {
       const gone = new Set(item.messageIds);
@@ -122,6 +155,13 @@ function applyItem(state: ChatState, item: ChatItem): ChatState {
     }
     case 'live':
       return state.liveSessionId === item.sessionId ? state : { ...state, liveSessionId: item.sessionId };
+    case 'translation':
+      return withTranslations(state, [item]);
+    case 'commerce': {
+      // One entry per moment, the latest pushed state; a few dozen at most (a broadcast's cards).
+      const others = state.commerce.filter((m) => m.id !== item.moment.id);
+      return { ...state, commerce: [...others, item.moment].slice(-30) };
+    }
   }
 }
 

@@ -1,10 +1,12 @@
-import { NicknameSchema } from '@onda/contracts';
+import { ChatLanguageSchema, NicknameSchema, type ChatLanguage } from '@onda/contracts';
 
 /** localStorage keys: the anonymous device id (the server's ban fingerprint) and the last nickname. */
 export const DeviceIdKey = 'onda.chat.device';
 export const NicknameKey = 'onda.chat.nickname';
 /** The server-issued anonymous identity (a signed token): what bans and limits stick to. */
 export const DeviceTokenKey = 'onda.chat.deviceToken';
+/** The language this browser reads chat translations in (absent: none). */
+export const TranslateToKey = 'onda.chat.translateTo';
 
 /** The subset of Storage the chat uses; tests pass a Map-backed one. */
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem'>;
@@ -81,4 +83,14 @@ export function storedNickname(store: KeyValueStore): string | null {
 
 export function storeNickname(store: KeyValueStore, nickname: string): void {
   safeSet(store, NicknameKey, nickname);
+}
+
+/** The translation language picked in this browser, if any. */
+export function storedTranslateTo(store: KeyValueStore): ChatLanguage | null {
+  const parsed = ChatLanguageSchema.safeParse(safeGet(store, TranslateToKey));
+  return parsed.success ? parsed.data : null;
+}
+
+export function storeTranslateTo(store: KeyValueStore, lang: ChatLanguage | null): void {
+  safeSet(store, TranslateToKey, lang ?? 'off');
 }

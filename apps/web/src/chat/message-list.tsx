@@ -8,6 +8,9 @@ const StickSlackPx = 48;
 
 interface MessageListProps {
   messages: readonly ChatMessage[];
+  /** Machine translations by message id, into `translateTo`. */
+  translations?: Readonly<Record<string, string>>;
+  translateTo?: string | null;
   /** What an empty list says (nothing while connecting). */
   emptyText?: string;
   onReact?: (messageId: string, emote: Emote) => void;
@@ -18,7 +21,7 @@ interface MessageListProps {
  * The scrolling message list. It follows new messages while the viewer is at the bottom; once they scroll up
  * to read, it stays put and counts what arrived below, with a button to jump back down.
  */
-export function MessageList({ messages, emptyText, onReact, onModerate }: MessageListProps) {
+export function MessageList({ messages, translations, translateTo, emptyText, onReact, onModerate }: MessageListProps) {
   const { t, i18n } = useTranslation();
   const listRef = useRef<HTMLOListElement>(null);
   const following = useRef(true);
@@ -41,7 +44,7 @@ export function MessageList({ messages, emptyText, onReact, onModerate }: Messag
       setUnseen((count) => count + arrived);
     }
     lastSeenId.current = lastId;
-  }, [messages, toBottom]);
+  }, [messages, translations, toBottom]);
 
   // The list also shrinks and grows (a poll card opens, the window resizes): stay at the bottom while following.
   useEffect(() => {
@@ -72,7 +75,15 @@ export function MessageList({ messages, emptyText, onReact, onModerate }: Messag
     <div className="chat-list">
       <ol ref={listRef} className="chat-list__items" onScroll={onScroll} role="log" aria-label={t('chat.messages')} data-testid="chat-messages">
         {messages.map((message) => (
-          <ChatMessageRow key={message.id} message={message} language={i18n.language} onReact={onReact} onModerate={onModerate} />
+          <ChatMessageRow
+            key={message.id}
+            message={message}
+            language={i18n.language}
+            translation={translations?.[message.id]}
+            translationLang={translateTo ?? undefined}
+            onReact={onReact}
+            onModerate={onModerate}
+          />
         ))}
       </ol>
       {messages.length === 0 && emptyText && (

@@ -1,10 +1,9 @@
 import type { AccountAuditEntry } from '@onda/contracts';
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
-import { errorText } from '../api/errors';
 import { useLoad } from '../api/use-load';
-import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
+import { LoadedTable, type LoadedLook, type LoadedRows } from './loaded-table';
 
 const detailText = (detail: Record<string, unknown>): string =>
   Object.entries(detail)
@@ -13,35 +12,27 @@ const detailText = (detail: Record<string, unknown>): string =>
     .join(' · ');
 
 /** Audit entries, newest first: when, who, what, to whom. */
-export function AuditTable({ items }: { items: AccountAuditEntry[] }) {
+export function AuditTable({ state, empty, look }: { state: LoadedRows<AccountAuditEntry>; empty: string; look?: LoadedLook }) {
   const { t, i18n } = useTranslation();
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="audit-table">
-        <thead>
-          <tr>
-            <th>{t('console.audit.when')}</th>
-            <th>{t('console.audit.who')}</th>
-            <th>{t('console.audit.what')}</th>
-            <th>{t('console.audit.whom')}</th>
-            <th>{t('console.audit.detail')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((entry) => (
-            <tr key={entry.id}>
-              <td>{formatDateTime(entry.at, i18n.language)}</td>
-              <td>{entry.actor.email ?? t('console.audit.system')}</td>
-              <td>
-                <code>{entry.action}</code>
-              </td>
-              <td>{entry.target.email ?? '—'}</td>
-              <td className="small muted">{detailText(entry.detail)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <LoadedTable
+      state={state}
+      look={look}
+      empty={empty}
+      testId="audit-table"
+      head={[t('console.audit.when'), t('console.audit.who'), t('console.audit.what'), t('console.audit.whom'), t('console.audit.detail')]}
+      row={(entry) => (
+        <tr key={entry.id}>
+          <td>{formatDateTime(entry.at, i18n.language)}</td>
+          <td>{entry.actor.email ?? t('console.audit.system')}</td>
+          <td>
+            <code>{entry.action}</code>
+          </td>
+          <td>{entry.target.email ?? '—'}</td>
+          <td className="small muted">{detailText(entry.detail)}</td>
+        </tr>
+      )}
+    />
   );
 }
 
@@ -56,15 +47,7 @@ export function AuditPage() {
         <h1 className="page__title">{t('console.audit.title')}</h1>
         <p className="page__subtitle">{t('console.audit.subtitle')}</p>
       </div>
-      {audit.error ? (
-        <StatePanel icon="!" tone="error" title={errorText(t, audit.error)} testId="error-state" />
-      ) : !audit.data ? (
-        <div className="spinner console-spinner" />
-      ) : audit.data.length === 0 ? (
-        <StatePanel icon="○" title={t('console.audit.empty')} />
-      ) : (
-        <AuditTable items={audit.data} />
-      )}
+      <AuditTable state={audit} empty={t('console.audit.empty')} />
     </div>
   );
 }

@@ -79,6 +79,9 @@ export function ChannelDetailPage() {
           <Link to={`/console/channels/${c.slug}/chat`} className="button" data-testid="chat-moderation">
             {t('console.channels.chat')}
           </Link>
+          <Link to={`/console/channels/${c.slug}/commerce`} className="button" data-testid="commerce-link">
+            {t('commerce.console.link')}
+          </Link>
           <Link to={`/console/channels/${c.slug}/edit`} className="button" data-testid="edit-channel">
             {t('console.channels.edit')}
           </Link>

@@ -1,10 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
-import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
-import { errorText } from '../api/errors';
 import { useLoad } from '../api/use-load';
+import { LoadedTable } from './loaded-table';
 import { InvitationsPanel } from './invitations-panel';
 
 /** `/console`: the admin's channels with their live/offline status. */
@@ -22,43 +21,30 @@ export function ChannelListPage() {
         </Link>
       </div>
       <InvitationsPanel />
-      {channels.error ? (
-        <StatePanel icon="!" tone="error" title={errorText(t, channels.error)} testId="error-state" />
-      ) : !channels.data ? (
-        <div className="spinner console-spinner" />
-      ) : channels.data.items.length === 0 ? (
-        <StatePanel icon="+" title={t('console.channels.empty')} hint={t('console.channels.emptyHint')} testId="channels-empty" />
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="channel-table">
-            <thead>
-              <tr>
-                <th>{t('console.channels.columns.channel')}</th>
-                <th>{t('console.channels.columns.status')}</th>
-                <th>{t('console.channels.columns.visibility')}</th>
-                <th>{t('console.channels.columns.created')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {channels.data.items.map((channel) => (
-                <tr key={channel.id} data-testid={`channel-row-${channel.slug}`}>
-                  <td>
-                    <Link to={`/console/channels/${channel.slug}`} className="table__primary">
-                      {channel.title}
-                    </Link>
-                    <div className="table__secondary">{channel.slug}</div>
-                  </td>
-                  <td>
-                    <span className={`badge badge--${channel.status}`}>{t(`status.${channel.status}`)}</span>
-                  </td>
-                  <td>{t(`console.visibility.${channel.visibility}`)}</td>
-                  <td>{formatDateTime(channel.createdAt, i18n.language)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadedTable
+        state={{ data: channels.data?.items, error: channels.error }}
+        empty={t('console.channels.empty')}
+        emptyHint={t('console.channels.emptyHint')}
+        emptyIcon="+"
+        emptyTestId="channels-empty"
+        testId="channel-table"
+        head={[t('console.channels.columns.channel'), t('console.channels.columns.status'), t('console.channels.columns.visibility'), t('console.channels.columns.created')]}
+        row={(channel) => (
+          <tr key={channel.id} data-testid={`channel-row-${channel.slug}`}>
+            <td>
+              <Link to={`/console/channels/${channel.slug}`} className="table__primary">
+                {channel.title}
+              </Link>
+              <div className="table__secondary">{channel.slug}</div>
+            </td>
+            <td>
+              <span className={`badge badge--${channel.status}`}>{t(`status.${channel.status}`)}</span>
+            </td>
+            <td>{t(`console.visibility.${channel.visibility}`)}</td>
+            <td>{formatDateTime(channel.createdAt, i18n.language)}</td>
+          </tr>
+        )}
+      />
     </div>
   );
 }

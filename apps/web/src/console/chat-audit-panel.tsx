@@ -5,6 +5,7 @@ import { useChatServices } from '../chat/chat-context';
 import { formatDateTime } from '../i18n/format';
 import { useActorNames } from './chat-actors';
 import { actionLabel } from './chat-labels';
+import { LoadedTable } from './loaded-table';
 import { errorText } from '../api/errors';
 import { useLoad } from '../api/use-load';
 
@@ -18,9 +19,8 @@ export function ChatAuditPanel({ slug }: { slug: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  if (!first.data) return first.error ? <p className="form-error">{errorText(t, first.error)}</p> : <div className="spinner console-spinner" />;
-  const entries = [...first.data.items, ...(more?.items ?? [])];
-  const cursor = more ? more.nextCursor : first.data.nextCursor;
+  const entries = first.data && [...first.data.items, ...(more?.items ?? [])];
+  const cursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
 
   const loadMore = async () => {
     if (!cursor) return;
@@ -43,38 +43,25 @@ export function ChatAuditPanel({ slug }: { slug: string }) {
           {t('console.chat.refresh')}
         </button>
       </div>
-      {entries.length === 0 ? (
-        <p className="chat-dash__empty" data-testid="audit-empty">
-          {t('console.chat.audit.empty')}
-        </p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="audit-table">
-            <thead>
-              <tr>
-                <th>{t('console.chat.audit.time')}</th>
-                <th>{t('console.chat.audit.actor')}</th>
-                <th>{t('console.chat.audit.action')}</th>
-                <th>{t('console.chat.audit.target')}</th>
-                <th>{t('console.chat.audit.detail')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry) => (
-                <tr key={entry.id} data-testid="audit-row">
-                  <td className="chat-dash__nowrap">{formatDateTime(entry.createdAt, i18n.language)}</td>
-                  <td>{actorName(entry.actor)}</td>
-                  <td>
-                    <span title={entry.action}>{actionLabel(t, entry.action)}</span>
-                  </td>
-                  <td className="chat-dash__key">{entry.target ?? '—'}</td>
-                  <td className="chat-dash__detail">{describe(entry.detail)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadedTable
+        state={{ data: entries, error: first.error }}
+        look="chat"
+        empty={t('console.chat.audit.empty')}
+        emptyTestId="audit-empty"
+        testId="audit-table"
+        head={[t('console.chat.audit.time'), t('console.chat.audit.actor'), t('console.chat.audit.action'), t('console.chat.audit.target'), t('console.chat.audit.detail')]}
+        row={(entry) => (
+          <tr key={entry.id} data-testid="audit-row">
+            <td className="chat-dash__nowrap">{formatDateTime(entry.createdAt, i18n.language)}</td>
+            <td>{actorName(entry.actor)}</td>
+            <td>
+              <span title={entry.action}>{actionLabel(t, entry.action)}</span>
+            </td>
+            <td className="chat-dash__key">{entry.target ?? '—'}</td>
+            <td className="chat-dash__detail">{describe(entry.detail)}</td>
+          </tr>
+        )}
+      />
       {error && (
         <p className="form-error" role="alert">
           {error}

@@ -6,6 +6,7 @@ import { useChatServices } from '../chat/chat-context';
 import { formatDateTime } from '../i18n/format';
 import { useActorNames } from './chat-actors';
 import { ConfirmDialog } from './confirm-dialog';
+import { LoadedTable } from './loaded-table';
 import { errorText } from '../api/errors';
 
 /** Bans from the live feed show up here without a reload. */
@@ -54,10 +55,9 @@ export function ChatBansPanel({ slug }: { slug: string }) {
     }
   };
 
-  if (!bans.data) return bans.error ? <p className="form-error">{errorText(t, bans.error)}</p> : <div className="spinner console-spinner" />;
   const now = Date.now();
-  const known = new Set(bans.data.map((ban) => ban.id));
-  const active = [...bans.data, ...widened.filter((ban) => !known.has(ban.id))].filter((ban) => !lifted.has(ban.id) && (ban.expiresAt === null || Date.parse(ban.expiresAt) > now));
+  const known = new Set(bans.data?.map((ban) => ban.id));
+  const active = bans.data && [...bans.data, ...widened.filter((ban) => !known.has(ban.id))].filter((ban) => !lifted.has(ban.id) && (ban.expiresAt === null || Date.parse(ban.expiresAt) > now));
   return (
     <section aria-label={t('console.chat.tabs.bans')} data-testid="bans-panel">
       {failure && (
@@ -65,66 +65,53 @@ export function ChatBansPanel({ slug }: { slug: string }) {
           {failure}
         </p>
       )}
-      {active.length === 0 ? (
-        <p className="chat-dash__empty" data-testid="bans-empty">
-          {t('console.chat.bans.empty')}
-        </p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="ban-table">
-            <thead>
-              <tr>
-                <th>{t('console.chat.bans.user')}</th>
-                <th>{t('console.chat.bans.kind')}</th>
-                <th>{t('console.chat.bans.reason')}</th>
-                <th>{t('console.chat.bans.since')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {active.map((ban) => (
-                <tr key={ban.id} data-testid="ban-row">
-                  <td>
-                    <div className="table__primary">{ban.nickname ?? '—'}</div>
-                    <div className="table__secondary chat-dash__key">{ban.authorKey}</div>
-                    {ban.scope !== 'author' && <span className="badge badge--pending">{t(`console.chat.bans.scope.${ban.scope}`)}</span>}
-                  </td>
-                  <td>
-                    {ban.expiresAt === null ? (
-                      <span className="badge badge--failed">{t('console.chat.bans.ban')}</span>
-                    ) : (
-                      <>
-                        <span className="badge badge--pending">{t('console.chat.bans.timeout')}</span>
-                        <div className="table__secondary">{t('console.chat.bans.until', { time: formatDateTime(ban.expiresAt, i18n.language) })}</div>
-                      </>
-                    )}
-                  </td>
-                  <td>{ban.reason ?? <span className="muted">—</span>}</td>
-                  <td>
-                    {formatDateTime(ban.createdAt, i18n.language)}
-                    {ban.createdBy && <div className="table__secondary">{actorName(ban.createdBy)}</div>}
-                  </td>
-                  <td className="table__actions">
-                    {ban.scope === 'author' && (
-                      <>
-                        <button type="button" className="button button--small" disabled={busy} onClick={() => void widen(ban, 'address')} data-testid="ban-address" title={t('console.chat.bans.addressHint')}>
-                          {t('console.chat.bans.banAddress')}
-                        </button>{' '}
-                        <button type="button" className="button button--small" disabled={busy} onClick={() => void widen(ban, 'subnet')} data-testid="ban-subnet" title={t('console.chat.bans.subnetHint')}>
-                          {t('console.chat.bans.banSubnet')}
-                        </button>{' '}
-                      </>
-                    )}
-                    <button type="button" className="button button--small" onClick={() => setLifting(ban)} data-testid="unban">
-                      {t('console.chat.bans.lift')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadedTable
+        state={{ data: active, error: bans.error }}
+        look="chat"
+        empty={t('console.chat.bans.empty')}
+        emptyTestId="bans-empty"
+        testId="ban-table"
+        head={[t('console.chat.bans.user'), t('console.chat.bans.kind'), t('console.chat.bans.reason'), t('console.chat.bans.since'), '']}
+        row={(ban) => (
+          <tr key={ban.id} data-testid="ban-row">
+            <td>
+              <div className="table__primary">{ban.nickname ?? '—'}</div>
+              <div className="table__secondary chat-dash__key">{ban.authorKey}</div>
+              {ban.scope !== 'author' && <span className="badge badge--pending">{t(`console.chat.bans.scope.${ban.scope}`)}</span>}
+            </td>
+            <td>
+              {ban.expiresAt === null ? (
+                <span className="badge badge--failed">{t('console.chat.bans.ban')}</span>
+              ) : (
+                <>
+                  <span className="badge badge--pending">{t('console.chat.bans.timeout')}</span>
+                  <div className="table__secondary">{t('console.chat.bans.until', { time: formatDateTime(ban.expiresAt, i18n.language) })}</div>
+                </>
+              )}
+            </td>
+            <td>{ban.reason ?? <span className="muted">—</span>}</td>
+            <td>
+              {formatDateTime(ban.createdAt, i18n.language)}
+              {ban.createdBy && <div className="table__secondary">{actorName(ban.createdBy)}</div>}
+            </td>
+            <td className="table__actions">
+              {ban.scope === 'author' && (
+                <>
+                  <button type="button" className="button button--small" disabled={busy} onClick={() => void widen(ban, 'address')} data-testid="ban-address" title={t('console.chat.bans.addressHint')}>
+                    {t('console.chat.bans.banAddress')}
+                  </button>{' '}
+                  <button type="button" className="button button--small" disabled={busy} onClick={() => void widen(ban, 'subnet')} data-testid="ban-subnet" title={t('console.chat.bans.subnetHint')}>
+                    {t('console.chat.bans.banSubnet')}
+                  </button>{' '}
+                </>
+              )}
+              <button type="button" className="button button--small" onClick={() => setLifting(ban)} data-testid="unban">
+                {t('console.chat.bans.lift')}
+              </button>
+            </td>
+          </tr>
+        )}
+      />
       {lifting && (
         <ConfirmDialog
           title={t('console.chat.bans.liftTitle', { nickname: lifting.nickname ?? lifting.authorKey })}

@@ -6,6 +6,7 @@ import { AuthorName } from '../chat/chat-message';
 import { ChatText } from '../chat/chat-text';
 import { formatDateTime } from '../i18n/format';
 import { ruleLabel } from './chat-labels';
+import { Loaded } from './loaded-table';
 import { errorText } from '../api/errors';
 
 /** Messages a filter held for review: approve delivers one to the room, reject drops it. */
@@ -30,8 +31,7 @@ export function ChatHeldPanel({ slug, held, error }: { slug: string; held: HeldM
     }
   };
 
-  if (!held) return error ? <p className="form-error">{errorText(t, error)}</p> : <div className="spinner console-spinner" />;
-  const waiting = held.filter((m) => !handled.has(m.id));
+  const waiting = held?.filter((m) => !handled.has(m.id));
   return (
     <section aria-label={t('console.chat.tabs.held')} data-testid="held-panel">
       <p className="muted small chat-dash__intro">{t('console.chat.held.intro')}</p>
@@ -40,44 +40,42 @@ export function ChatHeldPanel({ slug, held, error }: { slug: string; held: HeldM
           {failure}
         </p>
       )}
-      {waiting.length === 0 ? (
-        <p className="chat-dash__empty" data-testid="held-empty">
-          {t('console.chat.held.empty')}
-        </p>
-      ) : (
-        <ul className="held">
-          {waiting.map((message) => (
-            <li key={message.id} className="held__item" data-testid="held-message">
-              <div className="held__head">
-                <AuthorName author={message.author} />
-                <time className="muted small" dateTime={message.createdAt}>
-                  {formatDateTime(message.createdAt, i18n.language)}
-                </time>
-              </div>
-              <p className="held__text">
-                <ChatText text={message.text} />
-              </p>
-              <div className="held__foot">
-                <ul className="chips" aria-label={t('console.chat.held.reasons')}>
-                  {message.reasons.map((reason) => (
-                    <li key={reason} className="chip" title={reason}>
-                      {ruleLabel(t, reason)}
-                    </li>
-                  ))}
-                </ul>
-                <div className="held__actions">
-                  <button type="button" className="button button--small" disabled={busy === message.id} onClick={() => void decide(message, false)} data-testid="held-reject">
-                    {t('console.chat.held.reject')}
-                  </button>
-                  <button type="button" className="button button--small button--accent" disabled={busy === message.id} onClick={() => void decide(message, true)} data-testid="held-approve">
-                    {t('console.chat.held.approve')}
-                  </button>
-                </div>
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+      <Loaded state={{ data: waiting, error }} look="chat" empty={t('console.chat.held.empty')} emptyTestId="held-empty">
+        {(rows) => (
+          <ul className="held">
+            {rows.map((message) => (
+                <li key={message.id} className="held__item" data-testid="held-message">
+                  <div className="held__head">
+                    <AuthorName author={message.author} />
+                    <time className="muted small" dateTime={message.createdAt}>
+                      {formatDateTime(message.createdAt, i18n.language)}
+                    </time>
+                  </div>
+                  <p className="held__text">
+                    <ChatText text={message.text} />
+                  </p>
+                  <div className="held__foot">
+                    <ul className="chips" aria-label={t('console.chat.held.reasons')}>
+                      {message.reasons.map((reason) => (
+                        <li key={reason} className="chip" title={reason}>
+                          {ruleLabel(t, reason)}
+                        </li>
+                      ))}
+                    </ul>
+                    <div className="held__actions">
+                      <button type="button" className="button button--small" disabled={busy === message.id} onClick={() => void decide(message, false)} data-testid="held-reject">
+                        {t('console.chat.held.reject')}
+                      </button>
+                      <button type="button" className="button button--small button--accent" disabled={busy === message.id} onClick={() => void decide(message, true)} data-testid="held-approve">
+                        {t('console.chat.held.approve')}
+                      </button>
+                    </div>
+                  </div>
+                </li>
+            ))}
+          </ul>
+        )}
+      </Loaded>
     </section>
   );
 }

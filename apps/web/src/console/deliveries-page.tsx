@@ -3,10 +3,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
-import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
 import { errorText } from '../api/errors';
 import { useLoad } from '../api/use-load';
+import { LoadedTable } from './loaded-table';
 
 const BADGE: Record<WebhookDelivery['status'], string> = { pending: 'pending', succeeded: 'ok', failed: 'failed' };
 
@@ -46,52 +46,34 @@ export function DeliveriesPage() {
           {message}
         </p>
       )}
-      {log.error ? (
-        <StatePanel icon="!" tone="error" title={errorText(t, log.error)} testId="error-state" />
-      ) : !log.data ? (
-        <div className="spinner console-spinner" />
-      ) : log.data.items.length === 0 ? (
-        <StatePanel icon="○" title={t('console.deliveries.empty')} hint={t('console.deliveries.emptyHint')} />
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="delivery-table">
-            <thead>
-              <tr>
-                <th>{t('console.deliveries.event')}</th>
-                <th>{t('console.deliveries.status')}</th>
-                <th>{t('console.deliveries.code')}</th>
-                <th>{t('console.deliveries.attempts')}</th>
-                <th>{t('console.deliveries.lastAttempt')}</th>
-                <th>{t('console.deliveries.nextRetry')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {log.data.items.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <code>{d.eventType}</code>
-                    <div className="table__secondary">{when(d.createdAt)}</div>
-                  </td>
-                  <td>
-                    <span className={`badge badge--${BADGE[d.status]}`}>{t(`console.deliveryStatus.${d.status}`)}</span>
-                    {d.lastError && <div className="table__secondary">{d.lastError}</div>}
-                  </td>
-                  <td>{d.lastStatusCode ?? '—'}</td>
-                  <td>{new Intl.NumberFormat(i18n.language).format(d.attempts)}</td>
-                  <td>{when(d.lastAttemptAt)}</td>
-                  <td>{d.status === 'pending' ? when(d.nextAttemptAt) : '—'}</td>
-                  <td className="table__actions">
-                    <button type="button" className="button button--small" onClick={() => void resend(d)}>
-                      {t('console.deliveries.resend')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadedTable
+        state={{ data: log.data?.items, error: log.error }}
+        empty={t('console.deliveries.empty')}
+        emptyHint={t('console.deliveries.emptyHint')}
+        testId="delivery-table"
+        head={[t('console.deliveries.event'), t('console.deliveries.status'), t('console.deliveries.code'), t('console.deliveries.attempts'), t('console.deliveries.lastAttempt'), t('console.deliveries.nextRetry'), '']}
+        row={(d) => (
+          <tr key={d.id}>
+            <td>
+              <code>{d.eventType}</code>
+              <div className="table__secondary">{when(d.createdAt)}</div>
+            </td>
+            <td>
+              <span className={`badge badge--${BADGE[d.status]}`}>{t(`console.deliveryStatus.${d.status}`)}</span>
+              {d.lastError && <div className="table__secondary">{d.lastError}</div>}
+            </td>
+            <td>{d.lastStatusCode ?? '—'}</td>
+            <td>{new Intl.NumberFormat(i18n.language).format(d.attempts)}</td>
+            <td>{when(d.lastAttemptAt)}</td>
+            <td>{d.status === 'pending' ? when(d.nextAttemptAt) : '—'}</td>
+            <td className="table__actions">
+              <button type="button" className="button button--small" onClick={() => void resend(d)}>
+                {t('console.deliveries.resend')}
+              </button>
+            </td>
+          </tr>
+        )}
+      />
     </div>
   );
 }

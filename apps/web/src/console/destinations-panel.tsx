@@ -6,6 +6,7 @@ import { errorText } from '../api/errors';
 import { usePoll } from '../api/use-poll';
 import { ConfirmDialog } from './confirm-dialog';
 import { FormError, SelectField, TextField } from './fields';
+import { Loaded } from './loaded-table';
 
 const BADGE: Record<Destination['state'], string> = { idle: 'badge badge--offline', connecting: 'badge badge--pending', live: 'badge badge--live', retrying: 'badge badge--pending', failed: 'badge badge--failed' };
 
@@ -25,7 +26,6 @@ export function DestinationsPanel({ slug, live }: { slug: string; live: boolean 
   const [deleting, setDeleting] = useState<Destination | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const items = poll.data;
 
   const attempt = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -62,45 +62,39 @@ export function DestinationsPanel({ slug, live }: { slug: string; live: boolean 
         {t('console.destinations.title')}
       </h2>
       <p className="muted small">{t('console.destinations.hint')}</p>
-      {poll.error && !items ? (
-        <p className="form-error">{errorText(t, poll.error)}</p>
-      ) : !items ? (
-        <div className="spinner console-spinner" />
-      ) : items.length === 0 ? (
-        <p className="muted small" data-testid="destinations-empty">
-          {t('console.destinations.empty')}
-        </p>
-      ) : (
-        <ul className="destinations" data-testid="destination-list">
-          {items.map((d) => (
-            <li key={d.id} className="destination" data-testid="destination" data-state={d.state}>
-              <div className="destination__head">
-                <strong>{d.name}</strong>
-                <span className={BADGE[d.state]} data-testid="destination-state">
-                  {t(`console.destinations.state.${d.state}`)}
-                </span>
-              </div>
-              <div className="muted small destination__url">
-                {d.url} · <span aria-label={t('console.destinations.keyMasked')}>{d.streamKeyMasked}</span>
-              </div>
-              {d.stateReason && (
-                <div className={d.state === 'failed' ? 'form-error small' : 'muted small'} data-testid="destination-reason">
-                  {d.stateReason}
+      <Loaded state={poll} look="panel" empty={t('console.destinations.empty')} emptyTestId="destinations-empty">
+        {(rows) => (
+          <ul className="destinations" data-testid="destination-list">
+            {rows.map((d) => (
+              <li key={d.id} className="destination" data-testid="destination" data-state={d.state}>
+                <div className="destination__head">
+                  <strong>{d.name}</strong>
+                  <span className={BADGE[d.state]} data-testid="destination-state">
+                    {t(`console.destinations.state.${d.state}`)}
+                  </span>
                 </div>
-              )}
-              <div className="destination__actions">
-                <label className="check">
-                  <input type="checkbox" checked={d.enabled} disabled={busy} onChange={(e) => void attempt(async () => void (await api.updateDestination(slug, d.id, { enabled: e.target.checked })))} data-testid="destination-enabled" />
-                  <span>{t('console.destinations.enabled')}</span>
-                </label>
-                <button type="button" className="button button--small" onClick={() => setDeleting(d)} data-testid="delete-destination">
-                  {t('console.destinations.delete')}
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+                <div className="muted small destination__url">
+                  {d.url} · <span aria-label={t('console.destinations.keyMasked')}>{d.streamKeyMasked}</span>
+                </div>
+                {d.stateReason && (
+                  <div className={d.state === 'failed' ? 'form-error small' : 'muted small'} data-testid="destination-reason">
+                    {d.stateReason}
+                  </div>
+                )}
+                <div className="destination__actions">
+                  <label className="check">
+                    <input type="checkbox" checked={d.enabled} disabled={busy} onChange={(e) => void attempt(async () => void (await api.updateDestination(slug, d.id, { enabled: e.target.checked })))} data-testid="destination-enabled" />
+                    <span>{t('console.destinations.enabled')}</span>
+                  </label>
+                  <button type="button" className="button button--small" onClick={() => setDeleting(d)} data-testid="delete-destination">
+                    {t('console.destinations.delete')}
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Loaded>
       <form className="form" onSubmit={add} data-testid="destination-form">
         <SelectField<DestinationPlatform> label={t('console.destinations.platform')} name="platform" value={platform} options={platforms} onChange={setPlatform} />
         {platform === 'custom' && (

@@ -5,6 +5,7 @@ import { useConsoleApi } from '../api/console-context';
 import { ConfirmDialog } from './confirm-dialog';
 import { errorText } from '../api/errors';
 import { useLoad } from '../api/use-load';
+import { Loaded } from './loaded-table';
 
 /**
  * The channel's moderators (they can moderate chat and watch when private): list, invite by email, remove, and the
@@ -64,28 +65,22 @@ export function ModeratorsPanel({ slug }: { slug: string }) {
       <h2 id="moderators-title" className="panel__title">
         {t('console.moderators.title')}
       </h2>
-      {loaded.error && !moderators ? (
-        <p className="form-error">{errorText(t, loaded.error)}</p>
-      ) : !moderators ? (
-        <div className="spinner console-spinner" />
-      ) : moderators.length === 0 ? (
-        <p className="muted small" data-testid="moderators-empty">
-          {t('console.moderators.empty')}
-        </p>
-      ) : (
-        <ul className="moderators" data-testid="moderator-list">
-          {moderators.map((m) => (
-            <li key={m.userId} className="kv__row" data-testid="moderator">
-              <span>
-                {m.displayName} <span className="muted small">{m.email}</span>
-              </span>
-              <button type="button" className="button" onClick={() => setRemoving(m)} data-testid="remove-moderator">
-                {t('console.moderators.remove')}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <Loaded state={{ data: moderators, error: loaded.error }} look="panel" empty={t('console.moderators.empty')} emptyTestId="moderators-empty">
+        {(rows) => (
+          <ul className="moderators" data-testid="moderator-list">
+            {rows.map((m) => (
+              <li key={m.userId} className="kv__row" data-testid="moderator">
+                <span>
+                  {m.displayName} <span className="muted small">{m.email}</span>
+                </span>
+                <button type="button" className="button" onClick={() => setRemoving(m)} data-testid="remove-moderator">
+                  {t('console.moderators.remove')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Loaded>
       {pending.length > 0 && (
         <ul className="moderators" data-testid="invitation-list">
           {pending.map((i) => (

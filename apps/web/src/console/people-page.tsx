@@ -4,11 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { errorText } from '../api/errors';
-import { useLoad } from '../api/use-load';
-import { StatePanel } from '../components/state-panel';
+import { useLoad, type LoadState } from '../api/use-load';
 import { formatDateTime } from '../i18n/format';
 import { ConfirmDialog } from './confirm-dialog';
 import { FormError, SelectField, TextField } from './fields';
+import { LoadedTable } from './loaded-table';
 import { SecretOnce } from './secret-once';
 
 const TTL_HOURS = ['24', '72', '168'] as const;
@@ -73,39 +73,31 @@ function InviteForm({ channels, onCreated }: { channels: Array<{ slug: string; t
   );
 }
 
-function PendingInvitations({ items, onWithdraw }: { items: Invitation[]; onWithdraw(invitation: Invitation): void }) {
+function PendingInvitations({ state, onWithdraw }: { state: LoadState<Invitation[]>; onWithdraw(invitation: Invitation): void }) {
   const { t, i18n } = useTranslation();
-  if (items.length === 0) return <p className="muted">{t('console.people.noPending')}</p>;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="pending-invitations">
-        <thead>
-          <tr>
-            <th>{t('console.people.email')}</th>
-            <th>{t('console.people.roleLabel')}</th>
-            <th>{t('console.people.expiresAt')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((invitation) => (
-            <tr key={invitation.id} className={invitation.expired ? 'table__row--muted' : undefined}>
-              <td className="table__primary">{invitation.email}</td>
-              <td>
-                {t(`console.people.role.${invitation.role}`)}
-                {invitation.channel && <div className="table__secondary">{invitation.channel.title}</div>}
-              </td>
-              <td>{invitation.expired ? t('console.people.expired') : formatDateTime(invitation.expiresAt, i18n.language)}</td>
-              <td className="table__actions">
-                <button type="button" className="button button--small" onClick={() => onWithdraw(invitation)}>
-                  {t('console.people.withdraw')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <LoadedTable
+      state={state}
+      look="panel"
+      empty={t('console.people.noPending')}
+      testId="pending-invitations"
+      head={[t('console.people.email'), t('console.people.roleLabel'), t('console.people.expiresAt'), '']}
+      row={(invitation) => (
+        <tr key={invitation.id} className={invitation.expired ? 'table__row--muted' : undefined}>
+          <td className="table__primary">{invitation.email}</td>
+          <td>
+            {t(`console.people.role.${invitation.role}`)}
+            {invitation.channel && <div className="table__secondary">{invitation.channel.title}</div>}
+          </td>
+          <td>{invitation.expired ? t('console.people.expired') : formatDateTime(invitation.expiresAt, i18n.language)}</td>
+          <td className="table__actions">
+            <button type="button" className="button button--small" onClick={() => onWithdraw(invitation)}>
+              {t('console.people.withdraw')}
+            </button>
+          </td>
+        </tr>
+      )}
+    />
   );
 }
 
@@ -139,46 +131,31 @@ export function PeoplePage() {
       {me.data?.operator && <InviteForm channels={(people.data ?? []).flatMap((p) => p.channels)} onCreated={invitations.reload} />}
       <section className="panel">
         <h2 className="panel__title">{t('console.people.pending')}</h2>
-        {invitations.data ? <PendingInvitations items={invitations.data} onWithdraw={setWithdrawing} /> : invitations.error ? <StatePanel icon="!" tone="error" title={errorText(t, invitations.error)} /> : <div className="spinner" />}
+        <PendingInvitations state={invitations} onWithdraw={setWithdrawing} />
       </section>
-      {people.error ? (
-        <StatePanel icon="!" tone="error" title={errorText(t, people.error)} testId="error-state" />
-      ) : !people.data ? (
-        <div className="spinner console-spinner" />
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="people-table">
-            <thead>
-              <tr>
-                <th>{t('console.people.name')}</th>
-                <th>{t('console.people.roleLabel')}</th>
-                <th>{t('console.people.status')}</th>
-                <th>{t('console.people.channels')}</th>
-                <th>{t('console.people.since')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {people.data.map((person) => (
-                <tr key={person.id} className={person.disabled ? 'table__row--muted' : undefined}>
-                  <td>
-                    <Link to={`/console/people/${person.id}`} className="table__primary">
-                      {person.displayName}
-                      {person.id === me.data?.id && ` (${t('console.people.you')})`}
-                    </Link>
-                    <div className="table__secondary">{person.email}</div>
-                  </td>
-                  <td>{t(`console.people.role.${person.role}`)}</td>
-                  <td>
-                    <span className={`badge ${person.disabled ? 'badge--failed' : 'badge--ok'}`}>{person.disabled ? t('console.people.disabled') : t('console.people.active')}</span>
-                  </td>
-                  <td>{person.channels.map((c) => c.slug).join(', ') || '—'}</td>
-                  <td>{formatDateTime(person.createdAt, i18n.language)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadedTable
+        state={people}
+        empty={t('console.people.empty')}
+        testId="people-table"
+        head={[t('console.people.name'), t('console.people.roleLabel'), t('console.people.status'), t('console.people.channels'), t('console.people.since')]}
+        row={(person) => (
+          <tr key={person.id} className={person.disabled ? 'table__row--muted' : undefined}>
+            <td>
+              <Link to={`/console/people/${person.id}`} className="table__primary">
+                {person.displayName}
+                {person.id === me.data?.id && ` (${t('console.people.you')})`}
+              </Link>
+              <div className="table__secondary">{person.email}</div>
+            </td>
+            <td>{t(`console.people.role.${person.role}`)}</td>
+            <td>
+              <span className={`badge ${person.disabled ? 'badge--failed' : 'badge--ok'}`}>{person.disabled ? t('console.people.disabled') : t('console.people.active')}</span>
+            </td>
+            <td>{person.channels.map((c) => c.slug).join(', ') || '—'}</td>
+            <td>{formatDateTime(person.createdAt, i18n.language)}</td>
+          </tr>
+        )}
+      />
       {withdrawing && (
         <ConfirmDialog
           title={t('console.people.withdrawTitle', { email: withdrawing.email })}

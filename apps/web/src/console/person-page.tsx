@@ -139,7 +139,7 @@ export function PersonPage() {
       {me.data.operator && (
         <section className="panel">
           <h2 className="panel__title">{t('console.person.history')}</h2>
-          {history.data && history.data.length > 0 ? <AuditTable items={history.data} /> : <p className="muted">{t('console.person.noHistory')}</p>}
+          <AuditTable state={history} look="panel" empty={t('console.person.noHistory')} />
         </section>
       )}
     </div>

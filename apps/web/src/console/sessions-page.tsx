@@ -3,11 +3,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
-import { StatePanel } from '../components/state-panel';
 import { formatDateTime, formatDuration } from '../i18n/format';
 import { SelectField } from './fields';
-import { errorText } from '../api/errors';
 import { useLoad } from '../api/use-load';
+import { LoadedTable } from './loaded-table';
 
 const BADGE: Record<LiveSessionState, string> = { starting: 'pending', live: 'live', reconnecting: 'pending', ended: 'offline', failed: 'failed' };
 
@@ -61,54 +60,36 @@ export function SessionsPage() {
           options={[{ value: '' as const, label: t('console.sessions.all') }, ...LiveSessionStates.map((s) => ({ value: s, label: t(`console.sessionState.${s}`) }))]}
         />
       </div>
-      {sessions.error ? (
-        <StatePanel icon="!" tone="error" title={errorText(t, sessions.error)} testId="error-state" />
-      ) : !sessions.data ? (
-        <div className="spinner console-spinner" />
-      ) : items.length === 0 ? (
-        <StatePanel icon="○" title={t('console.sessions.empty')} hint={t('console.sessions.emptyHint')} testId="sessions-empty" />
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="session-table">
-            <thead>
-              <tr>
-                <th>{t('console.sessions.channel')}</th>
-                <th>{t('console.sessions.state')}</th>
-                <th>{t('console.sessions.started')}</th>
-                <th>{t('console.sessions.ended')}</th>
-                <th>{t('console.sessions.duration')}</th>
-                <th className="table__actions">
-                  <span className="visually-hidden">{t('stats.live.link')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => (
-                <tr key={s.id}>
-                  <td className="table__primary">{slugOf(s.channelId)}</td>
-                  <td>
-                    <span className={`badge badge--${BADGE[s.state]}`}>{t(`console.sessionState.${s.state}`)}</span>
-                    {s.endReason && <div className="table__secondary">{s.endReason}</div>}
-                    {s.degraded && (s.state === 'live' || s.state === 'starting') && (
-                      <div className="table__secondary" data-testid="session-degraded" title={s.degraded.reason}>
-                        {t('console.live.degraded')}
-                      </div>
-                    )}
-                  </td>
-                  <td>{s.startedAt ? formatDateTime(s.startedAt, i18n.language) : '—'}</td>
-                  <td>{s.endedAt ? formatDateTime(s.endedAt, i18n.language) : '—'}</td>
-                  <td>{s.startedAt ? formatDuration(s.startedAt, s.endedAt, i18n.language) : '—'}</td>
-                  <td className="table__actions">
-                    <Link to={`/console/sessions/${s.id}/stats`} className="button button--small" data-testid="open-session-stats">
-                      {t('stats.live.link')}
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadedTable
+        state={{ data: sessions.data && items, error: sessions.error }}
+        empty={t('console.sessions.empty')}
+        emptyHint={t('console.sessions.emptyHint')}
+        emptyTestId="sessions-empty"
+        testId="session-table"
+        head={[t('console.sessions.channel'), t('console.sessions.state'), t('console.sessions.started'), t('console.sessions.ended'), t('console.sessions.duration'), { label: t('stats.live.link'), actions: true }]}
+        row={(s) => (
+          <tr key={s.id}>
+            <td className="table__primary">{slugOf(s.channelId)}</td>
+            <td>
+              <span className={`badge badge--${BADGE[s.state]}`}>{t(`console.sessionState.${s.state}`)}</span>
+              {s.endReason && <div className="table__secondary">{s.endReason}</div>}
+              {s.degraded && (s.state === 'live' || s.state === 'starting') && (
+                <div className="table__secondary" data-testid="session-degraded" title={s.degraded.reason}>
+                  {t('console.live.degraded')}
+                </div>
+              )}
+            </td>
+            <td>{s.startedAt ? formatDateTime(s.startedAt, i18n.language) : '—'}</td>
+            <td>{s.endedAt ? formatDateTime(s.endedAt, i18n.language) : '—'}</td>
+            <td>{s.startedAt ? formatDuration(s.startedAt, s.endedAt, i18n.language) : '—'}</td>
+            <td className="table__actions">
+              <Link to={`/console/sessions/${s.id}/stats`} className="button button--small" data-testid="open-session-stats">
+                {t('stats.live.link')}
+              </Link>
+            </td>
+          </tr>
+        )}
+      />
       {cursor && (
         <div className="form__actions">
           <button type="button" className="button" onClick={() => void loadMore()}>

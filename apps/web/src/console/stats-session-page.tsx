@@ -1,4 +1,4 @@
-import type { LiveStats, SessionTimeline } from '@onda/contracts';
+import type { CommerceMarker, LiveStats, SessionTimeline } from '@onda/contracts';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -16,6 +16,7 @@ import { parseStoryboardVtt, type StoryboardCue } from '../vods/storyboard';
 import '../stats/stats.css';
 import { errorText } from '../api/errors';
 import { useLoad } from '../api/use-load';
+import { commerceClient } from '../commerce/commerce-api';
 
 /** While the broadcast runs the numbers move; once it ended they only change as VOD views come in. */
 export const LiveStatsPollMs = 10_000;
@@ -33,6 +34,7 @@ export function StatsSessionPage() {
   const stats = usePoll(`live-stats:${id}`, (signal) => statsApi.getLiveStats(id, signal), (data) => cadence(data));
   const ended = stats.data ? stats.data.endedAt !== null : false;
   const timeline = usePoll(`timeline:${id}`, (signal) => statsApi.getTimeline(id, signal), () => (ended ? EndedStatsPollMs : LiveStatsPollMs));
+  const moments = usePoll(`commerce-markers:${id}`, (signal) => commerceClient().sessionMarkers(id, signal), () => (ended ? EndedStatsPollMs : LiveStatsPollMs));
   const channelId = stats.data?.channelId ?? '';
   const channel = useLoad(`channel:${channelId}`, (signal) => (channelId ? api.getChannel(channelId, signal) : Promise.resolve(undefined)));
   const vodId = timeline.data?.vodId ?? '';
@@ -95,7 +97,7 @@ export function StatsSessionPage() {
           <CountriesPanel countries={s.countries} format={format} language={i18n.language} />
         </section>
       </div>
-      <TimelineSection timeline={timeline.data} error={timeline.error} cues={cues.data ?? noCues} format={format} />
+      <TimelineSection timeline={timeline.data} error={timeline.error} cues={cues.data ?? noCues} format={format} moments={moments.data ?? []} />
       <section className="panel dash__panel">
         <h2 className="panel__title">{t('stats.ingest.title')}</h2>
         <IngestCharts points={s.ingest} format={format} />
@@ -123,7 +125,7 @@ function liveCards(s: LiveStats, ended: boolean, format: StatsFormat, t: TFuncti
   ];
 }
 
-function TimelineSection({ timeline, error, cues, format }: { timeline: SessionTimeline | undefined; error: unknown; cues: readonly StoryboardCue[]; format: StatsFormat }) {
+function TimelineSection({ timeline, error, cues, format, moments }: { timeline: SessionTimeline | undefined; error: unknown; cues: readonly StoryboardCue[]; format: StatsFormat; moments: CommerceMarker[] }) {
   const { t } = useTranslation();
   if (!timeline) {
     return (
@@ -138,7 +140,16 @@ function TimelineSection({ timeline, error, cues, format }: { timeline: SessionT
       <section className="panel dash__panel">
         <h2 className="panel__title">{t('stats.timeline.title')}</h2>
         <p className="muted small">{t('stats.timeline.hint')}</p>
-        <ReactionTimeline buckets={timeline.buckets} highlights={timeline.highlights} format={format} />
+        <ReactionTimeline buckets={timeline.buckets} highlights={timeline.highlights} format={format} moments={moments.map((m) => ({ atSeconds: m.atSeconds, label: m.moment.title }))} />
+        {moments.length > 0 && (
+          <ul className="chips" aria-label={t('commerce.console.onTimeline')} data-testid="timeline-commerce">
+            {moments.map((m) => (
+              <li key={m.moment.id} className="chip">
+                {format.clock(m.atSeconds)} · {m.moment.title}
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       <section className="panel dash__panel">
         <h2 className="panel__title">{t('stats.highlights.title')}</h2>

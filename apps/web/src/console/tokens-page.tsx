@@ -2,13 +2,13 @@ import { Scopes, type ApiToken, type CreatedApiToken, type Scope } from '@onda/c
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
-import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
 import { ConfirmDialog } from './confirm-dialog';
 import { CheckField, FormError, TextField } from './fields';
 import { errorText } from '../api/errors';
 import { SecretOnce } from './secret-once';
 import { useLoad } from '../api/use-load';
+import { LoadedTable } from './loaded-table';
 
 type Choice = Scope | '*';
 
@@ -70,56 +70,39 @@ export function TokensPage() {
           </button>
         </div>
       </form>
-      {tokens.error ? (
-        <StatePanel icon="!" tone="error" title={errorText(t, tokens.error)} testId="error-state" />
-      ) : !tokens.data ? (
-        <div className="spinner console-spinner" />
-      ) : tokens.data.length === 0 ? (
-        <StatePanel icon="○" title={t('console.tokens.empty')} />
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="token-table">
-            <thead>
-              <tr>
-                <th>{t('console.tokens.name')}</th>
-                <th>{t('console.tokens.prefix')}</th>
-                <th>{t('console.tokens.scopes')}</th>
-                <th>{t('console.tokens.lastUsed')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((token) => (
-                <tr key={token.id} className={token.revokedAt ? 'table__row--muted' : undefined}>
-                  <td className="table__primary">{token.name}</td>
-                  <td>
-                    <code>{token.prefix}…</code>
-                  </td>
-                  <td>
-                    <ul className="chips">
-                      {token.scopes.map((s) => (
-                        <li key={s} className="chip">
-                          {s}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt, i18n.language) : t('console.tokens.never')}</td>
-                  <td className="table__actions">
-                    {token.revokedAt ? (
-                      <span className="muted">{t('console.tokens.revoked')}</span>
-                    ) : (
-                      <button type="button" className="button button--small button--danger" onClick={() => setRevoking(token)}>
-                        {t('console.tokens.revoke')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadedTable
+        state={tokens}
+        empty={t('console.tokens.empty')}
+        testId="token-table"
+        head={[t('console.tokens.name'), t('console.tokens.prefix'), t('console.tokens.scopes'), t('console.tokens.lastUsed'), '']}
+        row={(token) => (
+          <tr key={token.id} className={token.revokedAt ? 'table__row--muted' : undefined}>
+            <td className="table__primary">{token.name}</td>
+            <td>
+              <code>{token.prefix}…</code>
+            </td>
+            <td>
+              <ul className="chips">
+                {token.scopes.map((s) => (
+                  <li key={s} className="chip">
+                    {s}
+                  </li>
+                ))}
+              </ul>
+            </td>
+            <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt, i18n.language) : t('console.tokens.never')}</td>
+            <td className="table__actions">
+              {token.revokedAt ? (
+                <span className="muted">{t('console.tokens.revoked')}</span>
+              ) : (
+                <button type="button" className="button button--small button--danger" onClick={() => setRevoking(token)}>
+                  {t('console.tokens.revoke')}
+                </button>
+              )}
+            </td>
+          </tr>
+        )}
+      />
       {revoking && (
         <ConfirmDialog
           title={t('console.tokens.revokeTitle', { name: revoking.name })}

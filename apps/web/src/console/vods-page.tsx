@@ -3,7 +3,6 @@ import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
-import { StatePanel } from '../components/state-panel';
 import { useVodLibrary } from '../vods/use-vod-library';
 import { ConfirmDialog } from './confirm-dialog';
 import { SelectField } from './fields';
@@ -94,15 +93,7 @@ export function VodsPage() {
           {actionError}
         </p>
       )}
-      {library.error ? (
-        <StatePanel icon="!" tone="error" title={errorText(t, library.error)} testId="error-state" />
-      ) : !library.items ? (
-        <div className="spinner console-spinner" />
-      ) : library.items.length === 0 ? (
-        <StatePanel icon="▶" title={t('console.vods.empty')} hint={t('console.vods.emptyHint')} testId="vods-empty" />
-      ) : (
-        <VodsTable vods={library.items} channels={channelList} onRename={library.rename} onDelete={setDeleting} />
-      )}
+      <VodsTable state={{ data: library.items, error: library.error }} channels={channelList} onRename={library.rename} onDelete={setDeleting} />
       {library.hasMore && (
         <div className="form__actions">
           <button type="button" className="button" onClick={() => void loadMore()}>

@@ -8,11 +8,13 @@ import { ProgressBar } from '../vods/progress-bar';
 import { FilmIcon } from '../vods/vod-icons';
 import { errorText } from '../api/errors';
 import { guardImeEnter } from '../components/ime';
+import { LoadedTable, type LoadedRows } from './loaded-table';
 
 const BADGE: Record<VodStatus, string> = { uploading: 'pending', processing: 'pending', ready: 'ok', failed: 'failed' };
 
 interface VodsTableProps {
-  vods: Vod[];
+  /** The library as loaded (undefined items until the first page). */
+  state: LoadedRows<Vod>;
   channels: Channel[];
   /** Renames on the server; a rejection is shown in the row. */
   onRename(vod: Vod, title: string): Promise<void>;
@@ -21,30 +23,20 @@ interface VodsTableProps {
 }
 
 /** The VOD library: poster, title, channel, status with encode progress or failure, duration, date, actions. */
-export function VodsTable({ vods, channels, onRename, onDelete }: VodsTableProps) {
+export function VodsTable({ state, channels, onRename, onDelete }: VodsTableProps) {
   const { t } = useTranslation();
   return (
-    <div className="table-wrap">
-      <table className="table vods-table" data-testid="vod-table">
-        <thead>
-          <tr>
-            <th>{t('console.vods.columns.video')}</th>
-            <th>{t('console.vods.columns.channel')}</th>
-            <th>{t('console.vods.columns.status')}</th>
-            <th>{t('console.vods.columns.duration')}</th>
-            <th>{t('console.vods.columns.created')}</th>
-            <th className="table__actions">
-              <span className="visually-hidden">{t('console.vods.columns.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {vods.map((vod) => (
-            <VodRow key={vod.id} vod={vod} channel={channels.find((c) => c.id === vod.channelId)} onRename={onRename} onDelete={onDelete} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <LoadedTable
+      state={state}
+      empty={t('console.vods.empty')}
+      emptyHint={t('console.vods.emptyHint')}
+      emptyIcon="▶"
+      emptyTestId="vods-empty"
+      testId="vod-table"
+      className="vods-table"
+      head={[t('console.vods.columns.video'), t('console.vods.columns.channel'), t('console.vods.columns.status'), t('console.vods.columns.duration'), t('console.vods.columns.created'), { label: t('console.vods.columns.actions'), actions: true }]}
+      row={(vod) => <VodRow key={vod.id} vod={vod} channel={channels.find((c) => c.id === vod.channelId)} onRename={onRename} onDelete={onDelete} />}
+    />
   );
 }
 

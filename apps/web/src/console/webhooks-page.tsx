@@ -3,12 +3,12 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
-import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
 import { CheckField, FormError, TextField } from './fields';
 import { errorText } from '../api/errors';
 import { SecretOnce } from './secret-once';
 import { useLoad } from '../api/use-load';
+import { LoadedTable } from './loaded-table';
 
 /** `/console/webhooks`: endpoints that receive stream and VOD events; the signing secret is shown once. */
 export function WebhooksPage() {
@@ -62,49 +62,33 @@ export function WebhooksPage() {
           </button>
         </div>
       </form>
-      {hooks.error ? (
-        <StatePanel icon="!" tone="error" title={errorText(t, hooks.error)} testId="error-state" />
-      ) : !hooks.data ? (
-        <div className="spinner console-spinner" />
-      ) : hooks.data.length === 0 ? (
-        <StatePanel icon="○" title={t('console.webhooks.empty')} />
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="webhook-table">
-            <thead>
-              <tr>
-                <th>{t('console.webhooks.url')}</th>
-                <th>{t('console.webhooks.events')}</th>
-                <th>{t('console.channels.columns.status')}</th>
-                <th>{t('console.channels.columns.created')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {hooks.data.map((hook) => (
-                <tr key={hook.id}>
-                  <td>
-                    <Link to={`/console/webhooks/${hook.id}`} className="table__primary">
-                      {hook.url}
-                    </Link>
-                    <div className="table__secondary">{t('console.webhooks.viewLog')}</div>
-                  </td>
-                  <td>
-                    <ul className="chips">
-                      {hook.eventTypes.map((e) => (
-                        <li key={e} className="chip">
-                          {e}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>{hook.enabled ? t('console.on') : t('console.off')}</td>
-                  <td>{formatDateTime(hook.createdAt, i18n.language)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadedTable
+        state={hooks}
+        empty={t('console.webhooks.empty')}
+        testId="webhook-table"
+        head={[t('console.webhooks.url'), t('console.webhooks.events'), t('console.channels.columns.status'), t('console.channels.columns.created')]}
+        row={(hook) => (
+          <tr key={hook.id}>
+            <td>
+              <Link to={`/console/webhooks/${hook.id}`} className="table__primary">
+                {hook.url}
+              </Link>
+              <div className="table__secondary">{t('console.webhooks.viewLog')}</div>
+            </td>
+            <td>
+              <ul className="chips">
+                {hook.eventTypes.map((e) => (
+                  <li key={e} className="chip">
+                    {e}
+                  </li>
+                ))}
+              </ul>
+            </td>
+            <td>{hook.enabled ? t('console.on') : t('console.off')}</td>
+            <td>{formatDateTime(hook.createdAt, i18n.language)}</td>
+          </tr>
+        )}
+      />
     </div>
   );
 }

@@ -1,9 +1,10 @@
-import { act, fireEvent, screen } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import { setDefaultChatServices } from '../chat/chat-context';
 import { fakeChatServices, FakeSocket, inertChatServices, makeJoined } from '../chat/testing';
-import { FakeViewerApi, makeChannel, makeLiveSession } from '../test/fixtures';
+import { ClipPageSize } from '../clips/channel-clips';
+import { FakeViewerApi, makeChannel, makeClip, makeLiveSession } from '../test/fixtures';
 import { renderApp } from '../test/render';
 import { ChannelPage, channelStage, PollOfflineMs } from './channel-page';
 
@@ -57,6 +58,38 @@ describe(ChannelPage.name, () => {
     const video = await screen.findByTestId('video', {}, { timeout: PollOfflineMs + 2000 });
     expect(video.tagName).toBe('VIDEO');
     expect(screen.queryByTestId('offline-state')).toBeNull();
+  });
+
+  it('lists the channel\'s playable clips in Korean, each a link to its page, and loads more on request', async () => {
+    const api = new FakeViewerApi();
+    api.channels.set('night', makeChannel({ slug: 'night' }));
+    api.clips.set('clip-busy', makeClip({ id: 'clip-busy', status: 'processing', title: 'Still cutting' }));
+    for (let i = 1; i <= ClipPageSize + 2; i++) api.clips.set(`clip-${i}`, makeClip({ id: `clip-${i}`, title: `Moment ${i}`, viewCount: 1000 * i }));
+    renderApp('/c/night', api, 'ko');
+
+    const section = await screen.findByTestId('channel-clips');
+    expect(within(section).getByRole('heading', { name: '클립' })).toBeTruthy();
+    // The first page holds the processing clip too: it is left out, the ready ones are links a keyboard reaches.
+    const first = within(section).getAllByRole('link');
+    expect(first).toHaveLength(ClipPageSize - 1);
+    expect(first[0]!.getAttribute('href')).toBe('/clip/clip-1');
+    expect(first[0]!.textContent).toContain('Moment 1');
+    expect(first[0]!.textContent).toContain('조회수 1,000회');
+    expect(first[0]!.textContent).toContain('0:31');
+    expect(within(section).queryByText('Still cutting')).toBeNull();
+
+    fireEvent.click(within(section).getByRole('button', { name: '클립 더 보기' }));
+    await waitFor(() => expect(within(section).getAllByRole('link')).toHaveLength(ClipPageSize + 2));
+    expect(within(section).queryByRole('button')).toBeNull();
+  });
+
+  it('shows no clip list for a channel without clips', async () => {
+    const api = new FakeViewerApi();
+    api.channels.set('test', makeChannel({ slug: 'test' }));
+    renderApp('/c/test', api);
+    await screen.findByTestId('offline-state');
+    await act(async () => undefined);
+    expect(screen.queryByTestId('channel-clips')).toBeNull();
   });
 
   it('shows "not found" for an unknown slug', async () => {

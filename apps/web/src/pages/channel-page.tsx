@@ -1,4 +1,4 @@
-import type { Channel } from '@onda/contracts';
+import type { Channel, CommerceMoment } from '@onda/contracts';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,9 @@ import { formatDateTime } from '../i18n/format';
 import { ChannelChat } from '../chat/channel-chat';
 import { Player } from '../player/player';
 import { RecentVods, useRecentVods } from '../vods/recent-vods';
+import { ChannelClips } from '../clips/channel-clips';
 import { ClipDialog } from '../clips/clip-dialog';
+import { CommerceOverlay } from '../commerce/commerce-overlay';
 
 /**
  * Poll cadence, a fallback only: a broadcast becoming playable is pushed over the chat socket (`live` item),
@@ -79,6 +81,8 @@ export function ChannelPage() {
   const recentVods = useRecentVods(slug);
   // Where the viewer was behind the live edge when they pressed "Clip"; null while the dialog is closed.
   const [clipBehind, setClipBehind] = useState<number | null>(null);
+  // Sponsor and commerce moments pushed over the chat socket (the overlay reads the ones on screen at first).
+  const [commerce, setCommerce] = useState<CommerceMoment[]>([]);
   // A 404 after the channel was seen means it was deleted; other errors keep the last good state.
   const visible = error instanceof ApiError && error.code === 'not_found' ? undefined : channel;
   const stage = channelStage(visible, error, current.sessionId, current.endedId);
@@ -105,21 +109,24 @@ export function ChannelPage() {
   return (
     <div className="watch">
       <div className="watch__main">
-        <div className="stage">
-          {stage.kind === 'playing' ? (
-            <Player
-              key={stage.src}
-              kind="live"
-              src={stage.src}
-              latencyMode={session?.latencyMode}
-              dvrWindowSeconds={visible?.dvrWindowSeconds ?? 0}
-              beacon={session ? { liveSessionId: session.id, startedAt: session.startedAt } : undefined}
-              onEnded={() => setPlayed({ slug, sessionId: session?.id ?? null, endedId: session?.id ?? null })}
-              onClip={visible && visible.clipPolicy !== 'off' ? (at) => setClipBehind(at.behindLive) : undefined}
-            />
-          ) : (
-            <StageMessage kind={stage.kind} />
-          )}
+        <div className="commerce-anchor">
+          <div className="stage">
+            {stage.kind === 'playing' ? (
+              <Player
+                key={stage.src}
+                kind="live"
+                src={stage.src}
+                latencyMode={session?.latencyMode}
+                dvrWindowSeconds={visible?.dvrWindowSeconds ?? 0}
+                beacon={session ? { liveSessionId: session.id, startedAt: session.startedAt } : undefined}
+                onEnded={() => setPlayed({ slug, sessionId: session?.id ?? null, endedId: session?.id ?? null })}
+                onClip={visible && visible.clipPolicy !== 'off' ? (at) => setClipBehind(at.behindLive) : undefined}
+              />
+            ) : (
+              <StageMessage kind={stage.kind} />
+            )}
+          </div>
+          {visible && <CommerceOverlay key={visible.slug} channel={visible.slug} pushed={commerce} />}
         </div>
         {visible && (
           <ClipDialog
@@ -156,9 +163,10 @@ export function ChannelPage() {
           )}
         </div>
         <RecentVods vods={recentVods} />
+        {visible && <ChannelClips slug={visible.slug} />}
       </div>
       <aside className="watch__side" aria-label={t('chat.title')}>
-        {visible && <ChannelChat channel={visible.slug} className="watch__chat" onLive={refresh} />}
+        {visible && <ChannelChat channel={visible.slug} className="watch__chat" onLive={refresh} onCommerce={setCommerce} />}
       </aside>
     </div>
   );

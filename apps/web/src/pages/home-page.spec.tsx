@@ -43,6 +43,8 @@ describe(HomePage.name, () => {
     expect(within(item).getByTestId('card-thumbnail').getAttribute('src')).toBe('/media/live/s/thumb.jpg?v=1');
     expect(within(item).getByTestId('card-viewers').textContent).toBe('1,234명 시청 중');
     expect(within(item).getByTestId('card-uptime').textContent).toBe('1시간 5분째 방송 중');
+    // The card's DOM can be committed before its effects (the counter's interval) have run: flush them first.
+    await act(async () => undefined);
     // The counter moves on by itself.
     act(() => {
       vi.advanceTimersByTime(30 * 60_000);

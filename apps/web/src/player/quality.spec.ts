@@ -33,6 +33,15 @@ describe(qualityOptions.name, () => {
   it('returns nothing for an empty ladder', () => {
     expect(qualityOptions([])).toEqual([]);
   });
+
+  it('offers no choice for a single level, nor for levels the playlist says nothing about (no "0 kbps")', () => {
+    expect(qualityOptions([{ height: 720, width: 1280, bitrate: 2_800_000 }])).toEqual([]);
+    // A clip's media playlist played directly: hls.js makes one level with no resolution and no bitrate.
+    expect(qualityOptions([{ height: 0, bitrate: 0 }])).toEqual([]);
+    expect(qualityOptions([{ height: 0, bitrate: 0 }, { height: 0, bitrate: 0 }])).toEqual([]);
+    // Audio-only levels with a bitrate are still told apart by it.
+    expect(qualityOptions([{ height: 0, bitrate: 64_000 }, { height: 0, bitrate: 128_000 }]).map((o) => o.label)).toEqual(['128 kbps', '64 kbps']);
+  });
 });
 
 describe(levelLabel.name, () => {

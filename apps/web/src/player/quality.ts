@@ -22,9 +22,12 @@ export function levelLabel(level: LevelLike): string {
 
 /**
  * Menu entries for a ladder, best first. Levels sharing a label (same height, different
- * bitrates) get their bitrate appended so every entry is distinguishable.
+ * bitrates) get their bitrate appended so every entry is distinguishable. Nothing (no menu) when there
+ * is nothing to choose: a single level (a clip's one rendition), or a level the playlist says nothing
+ * about (no resolution, no bitrate), which could only be labelled "0 kbps".
  */
 export function qualityOptions(levels: readonly LevelLike[]): QualityOption[] {
+  if (levels.length < 2 || levels.some((level) => !level.height && !level.bitrate)) return [];
   const options = levels.map((level, index) => ({ level: index, label: levelLabel(level), source: level }));
   options.sort((a, b) => b.source.height - a.source.height || b.source.bitrate - a.source.bitrate);
   const counts = new Map<string, number>();

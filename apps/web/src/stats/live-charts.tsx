@@ -1,6 +1,6 @@
 import { BEACON_BUCKET_SECONDS as BucketSeconds, type Highlight, type IngestHealthPoint, type LiveStats, type TimelineBucket } from '@onda/contracts';
 import { useTranslation } from 'react-i18next';
-import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { AxisTick, ChartColors, ChartFrame, TooltipStyle } from './chart-frame';
 import { clockTicks, type StatsFormat } from './stats-format';
 
@@ -122,9 +122,9 @@ export function IngestCharts({ points, format }: { points: IngestHealthPoint[]; 
 
 /**
  * The broadcast's 10-second buckets: chat messages and reactions (bars), unique chatters, live viewers and
- * VOD sessions (lines, right axis), with the highlights shaded.
+ * VOD sessions (lines, right axis), with the highlights shaded and the commerce moments marked where they were shown.
  */
-export function ReactionTimeline({ buckets, highlights, format }: { buckets: TimelineBucket[]; highlights: Highlight[]; format: StatsFormat }) {
+export function ReactionTimeline({ buckets, highlights, format, moments = [] }: { buckets: TimelineBucket[]; highlights: Highlight[]; format: StatsFormat; moments?: Array<{ atSeconds: number; label: string }> }) {
   const { t } = useTranslation();
   if (buckets.length === 0) return <p className="muted small">{t('stats.none')}</p>;
   const end = buckets.at(-1)!.start + BucketSeconds;
@@ -143,6 +143,9 @@ export function ReactionTimeline({ buckets, highlights, format }: { buckets: Tim
           <Legend wrapperStyle={legendStyle} />
           {highlights.map((h, i) => (
             <ReferenceArea key={`${h.start}-${i}`} yAxisId="chat" x1={h.start} x2={Math.max(h.end, h.start + BucketSeconds)} fill={ChartColors.highlight} fillOpacity={0.14} stroke="none" ifOverflow="hidden" />
+          ))}
+          {moments.map((m, i) => (
+            <ReferenceLine key={`m-${i}`} yAxisId="chat" x={m.atSeconds} stroke={ChartColors.vod} strokeDasharray="3 3" ifOverflow="extendDomain" label={{ value: m.label, position: 'insideTopLeft', fill: ChartColors.vod, fontSize: 11 }} />
           ))}
           <Bar yAxisId="chat" dataKey="chatMessages" name={t('stats.timeline.messages')} fill={ChartColors.chat} fillOpacity={0.7} stackId="chat" maxBarSize={14} {...still} />
           <Bar yAxisId="chat" dataKey="reactions" name={t('stats.timeline.reactions')} fill={ChartColors.reactions} fillOpacity={0.7} stackId="chat" maxBarSize={14} {...still} />

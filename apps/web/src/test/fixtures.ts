@@ -130,6 +130,13 @@ export class FakeViewerApi implements ViewerApi {
     if (!clip) throw new ApiError('not_found', 404, `no clip ${id}`);
     return clip;
   }
+  /** Pages of `limit` by the clip's position in `clips` (the cursor is the next index). */
+  async listChannelClips(idOrSlug: string, limit: number, cursor?: string): Promise<Page<Clip>> {
+    if (this.failWith) throw this.failWith;
+    const items = [...this.clips.values()].filter((c) => c.channelSlug === idOrSlug || c.channelId === idOrSlug);
+    const start = cursor ? Number(cursor) : 0;
+    return { items: items.slice(start, start + limit), nextCursor: start + limit < items.length ? String(start + limit) : null };
+  }
   async countClipView(id: string): Promise<void> {
     this.views.push(id);
   }

@@ -17,6 +17,7 @@ import { parseStoryboardVtt, type StoryboardCue } from './storyboard';
 import { FilmIcon } from './vod-icons';
 import { Player } from '../player/player';
 import { ClipDialog } from '../clips/clip-dialog';
+import { CommerceReplay } from '../commerce/commerce-replay';
 import './vods.css';
 
 /** Poll cadence: every 2 s while the encode runs (progress, then the switch to the ladder), rarely after. */
@@ -72,26 +73,29 @@ export function VodPage() {
   return (
     <div className="watch">
       <div className="watch__main">
-        <div className="stage">
-          {current && vod ? (
-            <Player
-              key={current.url}
-              kind="vod"
-              src={current.url}
-              poster={vod.posterUrl}
-              startAt={current.startAt}
-              cues={storyboard.data ?? noCues}
-              durationHint={vod.durationSeconds}
-              onTime={(seconds) => {
-                timeRef.current = seconds;
-                clock.set(seconds);
-              }}
-              beacon={{ vodId: vod.id }}
-              onClip={vod.status === 'ready' && channel.data && channel.data.clipPolicy !== 'off' ? (at) => setClipAt(at.currentTime) : undefined}
-            />
-          ) : (
-            <StageMessage vod={vod} error={poll.error} />
-          )}
+        <div className="commerce-anchor">
+          <div className="stage">
+            {current && vod ? (
+              <Player
+                key={current.url}
+                kind="vod"
+                src={current.url}
+                poster={vod.posterUrl}
+                startAt={current.startAt}
+                cues={storyboard.data ?? noCues}
+                durationHint={vod.durationSeconds}
+                onTime={(seconds) => {
+                  timeRef.current = seconds;
+                  clock.set(seconds);
+                }}
+                beacon={{ vodId: vod.id }}
+                onClip={vod.status === 'ready' && channel.data && channel.data.clipPolicy !== 'off' ? (at) => setClipAt(at.currentTime) : undefined}
+              />
+            ) : (
+              <StageMessage vod={vod} error={poll.error} />
+            )}
+          </div>
+          {vod && vod.origin === 'recording' && vod.liveSessionId && current && <CommerceReplay vodId={vod.id} clock={clock} />}
         </div>
         {vod && (
           <ClipDialog

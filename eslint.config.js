@@ -49,6 +49,12 @@ export default tseslint.config(
     files: TESTS,
     rules: { 'max-lines': ['error', { max: 1200 }] },
   },
+  // @onda/testing (matched by TESTS above) is library code the tests import, not a test: its modules keep the 400-line limit.
+  {
+    files: ['packages/testing/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.medium-spec.ts'],
+    rules: { 'max-lines': ['error', { max: 400 }] },
+  },
   // The floors: packages never import apps.
   {
     files: ['packages/**/*.{ts,tsx}'],

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { LiveStats, VodStats } from '@onda/contracts';
 import type { Row } from './report.js';
 import { descendantsCpuUs, processCpuUs } from './support/chat-servers.js';
-import { run, sleep, waitFor, type Proc } from './support/process.js';
+import { run, sleep, waitFor, type Proc } from '@onda/testing';
 
 /**
  * Beacon ingestion: how many beacons/s one API process takes, sustained, with the aggregates exact afterwards.

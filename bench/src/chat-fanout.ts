@@ -4,7 +4,7 @@ import { markdownTable, type Row } from './report.js';
 import { joinChat, LatencyProbe, LoadProcesses, RawChatSocket, Senders } from './support/chat-clients.js';
 import { descendantsCpuUs, machineCpu, processCpuUs, processRssBytes, startBaselineServer, startOndaApi, type ChatServer, type ChatSide } from './support/chat-servers.js';
 import { LatencyHistogram } from './support/chat-wire.js';
-import { sleep } from './support/process.js';
+import { sleep } from '@onda/testing';
 
 /** Targets from issue #5. */
 const TARGET_P99_MS = 300;

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { CHAT_NAMESPACE, type ChatAck, type ChatFrame, type ChatJoined, type ChatSent } from '@onda/contracts';
-import { sleep } from './support/process.js';
+import { sleep } from '@onda/testing';
 
 /**
  * Chat viewers that ride through faults as the web client does: socket.io with reconnection on, and on

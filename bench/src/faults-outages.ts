@@ -2,7 +2,7 @@ import type { Row } from './report.js';
 import { DarkWatch, playlistSeconds, publish } from './faults.js';
 import { FaultChat, type ChatFaultStats } from './faults-chat.js';
 import { startCluster, type Cluster } from './support/cluster.js';
-import { sleep, waitFor, type Proc } from './support/process.js';
+import { sleep, waitFor, type Proc } from '@onda/testing';
 
 /**
  * Outages of the backing services on a scaled-out Onda (support/cluster.ts with `faults`: a private Redis

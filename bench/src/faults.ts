@@ -2,7 +2,7 @@ import pg from 'pg';
 import { FaultChat, type ChatFaultStats } from './faults-chat.js';
 import type { Row } from './report.js';
 import { startCluster, type Cluster } from './support/cluster.js';
-import { run, sleep, waitFor, type Proc } from './support/process.js';
+import { run, sleep, waitFor, type Proc } from '@onda/testing';
 
 /**
  * Faults on a scaled-out Onda (support/cluster.ts): two broadcasts through the balancer, then one at a

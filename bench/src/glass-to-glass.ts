@@ -1,12 +1,10 @@
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import type Hls from 'hls.js';
+import { launchChromium, publishedSeconds, sleep, variantUrl, waitFor } from '@onda/testing';
 import { barcodeCentres, decodeBarcode, plausibleFrames } from './support/barcode.js';
-import { launchChromium } from './support/browser.js';
 import { ENCODER_FPS, publish } from './support/encoder.js';
 import type { Platform } from './support/platform.js';
-import { publishedSeconds, variantUrl } from './support/hls.js';
-import { sleep, waitFor } from './support/process.js';
 import { secs, summarize, type Summary } from './support/stats.js';
 import type { Row } from './report.js';
 
@@ -123,7 +121,7 @@ export async function benchGlassToGlass(platform: Platform, log: (line: string) 
     }, 30_000, 100);
     const edgeUrl = await variantUrl(live, '1280x720');
     await sleep(publisher.spawnedAt + WARM_UP_MS - Date.now());
-    browser = await launchChromium();
+    browser = await launchChromium({ unthrottledBackground: true });
     const b = browser;
     // One player at a time: two software-decoding Chromium players on a 2-core server would starve
     // the transcoder they are measuring.

@@ -1,13 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { launchChromium, sleep } from '@onda/testing';
 import { LIVE_CONTENDERS, type Contender } from './live/contenders.js';
 import type { Row } from './report.js';
-import { launchChromium } from './support/browser.js';
 import { repoRoot } from './support/platform.js';
 import { watchLoad, type WindowLoad } from './support/machine.js';
 import { obsSource, publishObs, OBS_HEIGHT, type ObsSource } from './support/obs-source.js';
-import { sleep } from './support/process.js';
 import { secs, summarize, type Summary } from './support/stats.js';
 import { installViewerProbe, latencies, readViewerLog, type FrameSample } from './support/viewer.js';
 
@@ -76,7 +75,7 @@ export interface LiveResult {
 async function runCase(contender: Contender, source: ObsSource, viewer: ViewerCase, opts: LiveOptions, log: (line: string) => void): Promise<LiveCaseResult> {
   const name = `bench-${contender.id}-${source.fps}-${viewer}-${Date.now().toString(36)}`;
   const b = await contender.prepare(name, log);
-  const browser = await launchChromium();
+  const browser = await launchChromium({ unthrottledBackground: true });
   const publisher = { current: null as ReturnType<typeof publishObs> | null };
   try {
     const page: Page = await browser.newPage();

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import type { ApiCall } from '@onda/testing';
 import { LL_GLASS_TARGET_MS, LL_PLAYABLE_TARGET_MS } from './live-latency.js';
 import { streamRows } from './live/long-rows.js';
 import { describeOverload, OverloadProbe, type OverloadSummary } from './live/overload-probe.js';
@@ -7,7 +8,7 @@ import type { Row } from './report.js';
 import { startCluster } from './support/cluster.js';
 import type { WindowLoad } from './support/machine.js';
 import { obsSource, OBS_HEIGHT, type ObsSource } from './support/obs-source.js';
-import { startPlatform, type ApiCall } from './support/platform.js';
+import { startPlatform } from './support/platform.js';
 
 /** Issue #11: stall ratio of a low-latency viewer over 5 minutes. */
 export const LL_STALL_TARGET = 0.01;

@@ -1,7 +1,6 @@
 import { publish } from './support/encoder.js';
-import { playable } from './support/hls.js';
 import { waitOffline, type Platform } from './support/platform.js';
-import { sleep } from './support/process.js';
+import { playable, sleep } from '@onda/testing';
 import { secs, summarize, type Summary } from './support/stats.js';
 import type { Row } from './report.js';
 

@@ -14,7 +14,7 @@ import { benchPatterns, patternsRows } from './patterns.js';
 import { markdownTable, type Row } from './report.js';
 import { regenerateReadme, writeSuiteResults } from './results-file.js';
 import { repoRoot, startPlatform, type Platform } from './support/platform.js';
-import { killAllNow, stopAll } from './support/process.js';
+import { killAllNow, stopAll } from '@onda/testing';
 import { benchTranscodeCost, transcodeRows } from './transcode-cost.js';
 import { benchVodEncode, vodEncodeRows } from './vod-encode.js';
 import { benchVodUpload, vodUploadRows } from './vod-upload.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Rendition, SourceInfo } from '@onda/contracts';
 import { buildLiveArgs, planLadder } from '@onda/media';
-import { atExit, run } from './support/process.js';
+import { atExit, run } from '@onda/testing';
 import type { Row } from './report.js';
 
 const MEDIA_SECONDS = 20;

@@ -6,7 +6,7 @@ import type { SourceInfo } from '@onda/contracts';
 import { buildVodArgs, planVodLadder } from '@onda/media';
 import type { Row } from './report.js';
 import { repoRoot } from './support/platform.js';
-import { run } from './support/process.js';
+import { run } from '@onda/testing';
 
 const MEDIA_SECONDS = 60;
 const SOURCE: SourceInfo = { width: 1920, height: 1080, fps: 30, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' };

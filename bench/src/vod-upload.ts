@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { createStorage, type ObjectStorage } from '@onda/storage';
 import type { Row } from './report.js';
 import { repoRoot } from './support/platform.js';
-import { freePort, run, waitFor } from './support/process.js';
+import { freePort, run, waitFor } from '@onda/testing';
 import { summarize } from './support/stats.js';
 
 /** About the archive of a 4-5 minute 6 Mb/s broadcast. */

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatAck, ChatFrame, ChatItem, ChatJoined, ChatSent } from '@onda/contracts';
-import { freePort, run, waitFor, type Proc } from './support/process.js';
+import { freePort, run, waitFor, type Proc } from '@onda/testing';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const onda = path.join(root, 'apps/onda/dist/main.js');

@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, screenshot } from '@onda/testing';
 import { startEmbedded, type Platform } from './support/platform.js';
 
 const shotsDir = process.env.CHAT_SHOTS_DIR ?? '/tmp/shots';
@@ -115,10 +113,7 @@ describe('chat translation (LibreTranslate-compatible provider)', () => {
     await expect.poll(() => input.inputValue(), wait).toBe('');
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
-    mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: path.join(shotsDir, `${name}.png`) });
-  }
+  const shot = (page: Page, name: string): Promise<void> => screenshot(page, shotsDir, name);
 
   it('a Korean and an English viewer each read the other translated under the original; a stopped provider leaves the originals', async () => {
     const korean = await viewer('ko', true, '서울시청자');

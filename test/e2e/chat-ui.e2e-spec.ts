@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, screenshot } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
 
 // Screenshots of the channel page with chat (en, ko) and of the moderation dashboard.
@@ -322,8 +320,5 @@ describe('live chat UI', () => {
       });
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
-    mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: false });
-  }
+  const shot = (page: Page, name: string): Promise<void> => screenshot(page, shotsDir, name);
 });

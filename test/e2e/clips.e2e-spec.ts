@@ -1,11 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
-import { launchChromium } from './support/browser.js';
+import { apiClient, createChannel, goLive, launchChromium, screenshot, waitFor, waitVodReady } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
-import { publish, waitFor } from './support/process.js';
 
 // Set CLIP_SHOTS_DIR to also save screenshots of the dialog and the clip page, desktop and phone (e.g. /tmp/shots).
 const shotsDir = process.env.CLIP_SHOTS_DIR;
@@ -41,13 +38,7 @@ describe('clips', () => {
     await platform?.stop();
   });
 
-  const api = async <T>(urlPath: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${urlPath}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   /** Presses "Clip" in the player, picks 15 s, names it, and opens the clip's page once the dialog links it. */
   async function clipWithPlayer(page: Page, title: string, shotName: string): Promise<string> {
@@ -83,14 +74,8 @@ describe('clips', () => {
 
   it('clips the last 15 s of a live broadcast and a range of its VOD with the player button; each plays on its page', { timeout: 600_000 }, async () => {
     try {
-      const created = await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: '클립 방송', reconnectWindowSeconds: 2 }) });
-      expect(created.status).toBe(201);
-      const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
-      const publisher = publish(`${key.rtmpUrl}/${key.streamKey}`, { seconds: 60, size: '640x360' });
-      const session = await waitFor('the broadcast to go live', async () => {
-        const { body } = await api<{ liveSession: { id: string; playbackUrl: string | null } | null }>(`/v1/channels/${slug}`);
-        return body.liveSession?.playbackUrl ? body.liveSession : null;
-      }, 30_000, 100);
+      await createChannel(api, { slug, title: '클립 방송', reconnectWindowSeconds: 2 });
+      const { publisher, session } = await goLive(api, slug, { seconds: 60, size: '640x360' });
 
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ko-KR' });
       const page = await context.newPage();
@@ -120,11 +105,7 @@ describe('clips', () => {
 
         // The broadcast ends; its VOD encodes; a range of it is clipped the same way.
         expect(await publisher.exited).toBe(0);
-        const vod = await waitFor('the VOD to be ready', async () => {
-          const { status, body } = await api<{ status: string; failureReason: string | null }>(`/v1/vods/${session.id}`);
-          if (status === 200 && body.status === 'failed') throw new Error(`VOD failed: ${body.failureReason}`);
-          return status === 200 && body.status === 'ready' ? body : null;
-        }, 300_000, 500);
+        const vod = await waitVodReady(api, session.id, 300_000, 500);
         expect(vod.status).toBe('ready');
         await page.goto(`${platform.apiUrl}/v/${session.id}?t=20`);
         await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 21, undefined, { timeout: 60_000 });
@@ -177,9 +158,5 @@ describe('clips', () => {
     }
   });
 
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!shotsDir) return;
-    mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true });
-  }
+  const shot = (page: Page, name: string): Promise<void> => screenshot(page, shotsDir, name, { fullPage: true });
 });

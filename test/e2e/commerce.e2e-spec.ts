@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, screenshot } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
 
 // Set COMMERCE_SHOTS_DIR to keep screenshots of the console and the viewer page (desktop en, phone ko).
@@ -47,11 +45,7 @@ describe('commerce moments', () => {
     return context.newPage();
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!shotsDir) return;
-    mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true });
-  }
+  const shot = (page: Page, name: string): Promise<void> => screenshot(page, shotsDir, name, { fullPage: true });
 
   const moment = (page: Page, title: string) => page.getByTestId('commerce-moment').filter({ has: page.getByText(title, { exact: true }) });
 

@@ -2,9 +2,8 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { text, variants } from './support/hls.js';
+import { apiClient, publish, run, text, variants, waitFor } from '@onda/testing';
 import { startEmbedded, type Platform } from './support/platform.js';
-import { publish, run, waitFor } from './support/process.js';
 
 const exec = promisify(execFile);
 
@@ -39,13 +38,7 @@ describe('live ladders and codecs (embedded)', () => {
     await platform?.stop();
   });
 
-  const api = async <T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${path}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
   const channel = async (slug: string, extra: Record<string, unknown> = {}): Promise<{ id: string; url: string }> => {
     const created = await api<ChannelBody>('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: slug, reconnectWindowSeconds: 0, recording: false, ...extra }) });
     expect(created.status).toBe(201);

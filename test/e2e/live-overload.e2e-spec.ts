@@ -1,15 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, run, screenshot, streamKey, text, variants, waitFor, type Proc } from '@onda/testing';
 import { childProcesses, throttleCpu } from './support/cpu-throttle.js';
-import { text, variants } from './support/hls.js';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
-import { run, waitFor, type Proc } from './support/process.js';
 
 // Set OVERLOAD_SHOTS_DIR to keep screenshots of the streamer's console warning (desktop and phone, English and Korean).
 const shotsDir = process.env.OVERLOAD_SHOTS_DIR;
@@ -124,8 +122,7 @@ describe('overload control (embedded, Chromium)', () => {
   async function channel(slug: string, latencyMode: 'normal' | 'low'): Promise<string> {
     const created = await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: `${slug} 방송`, latencyMode, recording: false, reconnectWindowSeconds: 0 }) });
     expect(created.status).toBe(201);
-    const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
-    return `${key.rtmpUrl}/${key.streamKey}`;
+    return (await streamKey(api, slug)).publishUrl;
   }
 
   const live = (slug: string): Promise<NonNullable<ChannelBody['liveSession']>> =>
@@ -159,11 +156,7 @@ describe('overload control (embedded, Chromium)', () => {
   const hlsUrl = (page: Page): Promise<string | null> => page.evaluate(() => (window as unknown as { __onda?: { hls?: { url: string | null } } }).__onda?.hls?.url ?? null);
 
   /** The screen as the streamer sees it (not the whole scrolled page: on a phone the warning must be on the first screen). */
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!shotsDir) return;
-    mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: path.join(shotsDir, `${name}.png`) });
-  }
+  const shot = (page: Page, name: string): Promise<void> => screenshot(page, shotsDir, name);
 
   /** The streamer's channel page shows the warning, in English then in Korean, on a desktop and a phone. */
   async function consoleWarns(page: Page, mode: string): Promise<void> {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, publish } from '@onda/testing';
 import { startEmbedded, type Platform } from './support/platform.js';
-import { publish } from './support/process.js';
 
 /**
  * A viewer waiting on the channel page is told over the chat socket it already holds that the broadcast

@@ -2,9 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { apiClient, launchChromium, publish, streamKey, waitFor, type Proc } from '@onda/testing';
 import { startEmbedded, startScaleOut, type Platform } from './support/platform.js';
-import { publish, waitFor, type Proc } from './support/process.js';
 
 // Set VIEWER_SHOTS_DIR to save screenshots of the home page at both sizes (e.g. /tmp/shots).
 const shotsDir = process.env.VIEWER_SHOTS_DIR;
@@ -41,16 +40,12 @@ describe.each([
     await platform?.stop();
   });
 
-  const api = async <T>(urlPath: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${urlPath}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}` } });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   it('shows the live thumbnail on the home page card within seconds of going live', { timeout: 300_000 }, async () => {
     try {
       expect((await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: '아침 라디오', reconnectWindowSeconds: 2 }) })).status).toBe(201);
-      const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
-      publisher = publish(`${key.rtmpUrl}/${key.streamKey}`, { seconds: 90, size: '854x480' });
+      publisher = publish((await streamKey(api, slug)).publishUrl, { seconds: 90, size: '854x480' });
 
       const live = await waitFor('the channel to go live', async () => {
         const { body } = await api<ChannelJson>(`/v1/channels/${slug}`);

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
-import { keyframeTimes, text, variants } from './support/hls.js';
+import { apiClient, keyframeTimes, launchChromium, publish, text, variants, waitFor } from '@onda/testing';
 import { startEmbedded, startScaleOut, type Platform } from './support/platform.js';
-import { publish, waitFor } from './support/process.js';
 
 interface ChannelBody {
   id: string;
@@ -34,13 +32,7 @@ describe.each([
     await platform?.stop();
   });
 
-  const api = async <T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${path}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   it('refuses a wrong stream key at publish and plays a real broadcast in Chromium', async () => {
     try {

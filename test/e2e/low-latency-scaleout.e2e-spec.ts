@@ -2,9 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
-import { text, variants } from './support/hls.js';
+import { apiClient, freePort, publish, run, streamKey, text, variants, waitFor, type Proc } from '@onda/testing';
 import { startScaleOut, type Platform } from './support/platform.js';
-import { freePort, publish, run, waitFor, type Proc } from './support/process.js';
 
 const onda = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../apps/onda/dist/main.js');
 
@@ -35,20 +34,13 @@ describe('low-latency broadcast in scale-out with two API nodes', () => {
     await platform?.stop();
   });
 
-  const api = async <T>(p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${p}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   it('answers blocking requests alternating between the nodes with every part, in order', { timeout: 240_000 }, async () => {
     try {
       const slug = 'll-scale';
       expect((await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: 'LL scale-out', latencyMode: 'low', reconnectWindowSeconds: 5 }) })).status).toBe(201);
-      const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
-      const publisher = publish(`${key.rtmpUrl}/${key.streamKey}`, { seconds: 35, size: '640x360' });
+      const publisher = publish((await streamKey(api, slug)).publishUrl, { seconds: 35, size: '640x360' });
       const live = await waitFor('live', async () => {
         const { body } = await api<ChannelBody>(`/v1/channels/${slug}`);
         return body.status === 'live' ? body.liveSession : null;

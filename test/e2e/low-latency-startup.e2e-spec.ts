@@ -5,9 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLlPlaylist, validateLlPlaylist } from '@onda/media';
-import { variants } from './support/hls.js';
+import { apiClient, run, variants } from '@onda/testing';
 import { startEmbedded, type Platform } from './support/platform.js';
-import { run } from './support/process.js';
 
 const exec = promisify(execFile);
 const RUNS = Number(process.env.LL_STARTUP_RUNS ?? 3);
@@ -48,10 +47,7 @@ describe('low-latency startup', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const api = async <T>(p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${p}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) } });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   it('is playable from the first part of every rung', { timeout: 600_000 }, async () => {
     const results: Array<{ liveMs: number; playableMs: number; firstSegment: number; loadavg: string }> = [];

@@ -3,10 +3,8 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
-import { launchChromium } from './support/browser.js';
-import { text, variants } from './support/hls.js';
+import { apiClient, launchChromium, publish, text, variants, waitFor } from '@onda/testing';
 import { startEmbedded, type Platform } from './support/platform.js';
-import { publish, waitFor } from './support/process.js';
 
 const exec = promisify(execFile);
 
@@ -41,13 +39,7 @@ describe('low-latency broadcast', () => {
     await platform?.stop();
   });
 
-  const api = async <T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${path}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   it('plays with parts a few seconds behind live, falls back to segments for ffprobe, and records a VOD', { timeout: 400_000 }, async () => {
     try {

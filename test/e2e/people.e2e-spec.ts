@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, screenshot } from '@onda/testing';
 import { E2E_ADMIN, promoteToOperator, startEmbedded, type Platform } from './support/platform.js';
 
 // Set CONSOLE_SHOTS_DIR to also save screenshots (desktop 1280x800, phone 390x844).
@@ -26,11 +24,7 @@ describe('people and invitations (Chromium)', () => {
     await platform?.stop();
   });
 
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!shotsDir) return;
-    mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true });
-  }
+  const shot = (page: Page, name: string): Promise<void> => screenshot(page, shotsDir, name, { fullPage: true });
 
   it('operator invites a streamer by link; the invitee accepts in a second context, signs in and sees only its own channels; disabling signs it out', async () => {
     // The operator's own channel, which the streamer must never see.

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Destination } from '@onda/contracts';
 import { startNginxRtmp, type NginxRtmp } from '../../bench/src/support/nginx-rtmp.js';
 import { startEmbedded, type Platform } from './support/platform.js';
-import { freePort, publish, waitFor } from './support/process.js';
+import { freePort, publish, waitFor } from '@onda/testing';
 
 const exec = promisify(execFile);
 

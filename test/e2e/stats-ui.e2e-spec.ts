@@ -3,9 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { LiveStats, SessionTimeline, Vod, VodStats } from '@onda/contracts';
-import { launchChromium } from './support/browser.js';
+import { apiClient, launchChromium, publish, waitFor } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
-import { publish, waitFor } from './support/process.js';
 
 const shotsDir = process.env.STATS_SHOTS_DIR ?? '/tmp/shots';
 const wait = { timeout: 30_000, interval: 250 };
@@ -28,13 +27,7 @@ describe('statistics UI', () => {
   const slug = 'e2e-stats';
   let sessionId = '';
 
-  const api = async <T>(route: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${route}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   async function newPage(language: 'en' | 'ko' = 'en', width = 1360): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height: 900 }, locale: language === 'ko' ? 'ko-KR' : 'en-US' });

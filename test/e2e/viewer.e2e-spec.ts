@@ -1,11 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
-import { launchChromium } from './support/browser.js';
+import { apiClient, launchChromium, publish, screenshot, streamKey, waitFor, type Proc } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
-import { publish, waitFor, type Proc } from './support/process.js';
 
 // Set VIEWER_SHOTS_DIR to save screenshots of every page at every size (e.g. /tmp/shots).
 const shotsDir = process.env.VIEWER_SHOTS_DIR;
@@ -35,13 +32,7 @@ describe('viewer experience', () => {
     await platform?.stop();
   });
 
-  const api = async <T>(urlPath: string, init: RequestInit = {}): Promise<{ status: number; body: T; headers: Headers }> => {
-    const res = await fetch(`${platform.apiUrl}${urlPath}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
-    });
-    return { status: res.status, headers: res.headers, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   async function open(viewport: { width: number; height: number }, language: 'en' | 'ko', touch = false): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport, locale: language === 'ko' ? 'ko-KR' : 'en-US', hasTouch: touch, isMobile: touch });
@@ -49,11 +40,7 @@ describe('viewer experience', () => {
     return { context, page: await context.newPage() };
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!shotsDir) return;
-    mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: path.join(shotsDir, `${name}.png`) });
-  }
+  const shot = (page: Page, name: string): Promise<void> => screenshot(page, shotsDir, name);
 
   async function expectAccessible(page: Page, what: string): Promise<void> {
     const violations = await seriousViolations(page);
@@ -106,8 +93,7 @@ describe('viewer experience', () => {
       expect(bad.status).toBe(400);
       expect(bad.headers.get('content-type')).toMatch(/application\/problem\+json/);
 
-      const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
-      publisher = publish(`${key.rtmpUrl}/${key.streamKey}`, { seconds: 75, size: '854x480' });
+      publisher = publish((await streamKey(api, slug)).publishUrl, { seconds: 75, size: '854x480' });
       const session = await waitFor('the broadcast to go live', async () => {
         const { body } = await api<{ liveSession: { id: string; playbackUrl: string | null } | null }>(`/v1/channels/${slug}`);
         return body.liveSession?.playbackUrl ? body.liveSession : null;

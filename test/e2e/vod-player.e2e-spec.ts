@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { apiClient, createChannel, findVod, goLive, launchChromium, screenshot, waitFor, waitVodReady } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
-import { publish, waitFor } from './support/process.js';
 
 const exec = promisify(execFile);
 
@@ -44,31 +43,14 @@ describe('VOD player and library', () => {
     await platform?.stop();
   });
 
-  const api = async <T>(urlPath: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${urlPath}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   /** Broadcasts `seconds` of test pattern and returns the live session id (= the VOD id) once the encoder is done. */
   async function broadcast(seconds: number): Promise<string> {
-    const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
-    const publisher = publish(`${key.rtmpUrl}/${key.streamKey}`, { seconds });
-    const session = await waitFor('the broadcast to go live', async () => {
-      const { body } = await api<{ liveSession: { id: string; playbackUrl: string | null } | null }>(`/v1/channels/${slug}`);
-      return body.liveSession?.playbackUrl ? body.liveSession : null;
-    }, 30_000, 100);
+    const { publisher, session } = await goLive(api, slug, { seconds });
     expect(await publisher.exited).toBe(0);
     return session.id;
   }
-
-  const vod = async (id: string): Promise<VodBody | null> => {
-    const { status, body } = await api<VodBody>(`/v1/vods/${id}`);
-    if (status === 200 && body.status === 'failed') throw new Error(`VOD ${id} failed: ${body.failureReason}`);
-    return status === 200 ? body : null;
-  };
 
   async function signedIn(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
@@ -85,17 +67,13 @@ describe('VOD player and library', () => {
   it('lists recordings in the console and plays one with storyboard previews and a deep link', { timeout: 420_000 }, async () => {
     try {
       // A short reconnect window ends each session soon after its encoder stops.
-      const created = await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: 'VOD 방송', reconnectWindowSeconds: 2 }) });
-      expect(created.status).toBe(201);
+      await createChannel(api, { slug, title: 'VOD 방송', reconnectWindowSeconds: 2 });
       const first = await broadcast(12);
       // Once the reconnect window is over the session ends and its VOD appears; the second broadcast runs while it encodes.
-      await waitFor('the first VOD to appear', () => vod(first), 60_000, 250);
+      await waitFor('the first VOD to appear', () => findVod(api, first), 60_000, 250);
       const second = await broadcast(8);
       expect(second).not.toBe(first);
-      const ready = await waitFor('the first VOD to be ready', async () => {
-        const body = await vod(first);
-        return body?.status === 'ready' ? body : null;
-      }, 240_000, 250);
+      const ready = await waitVodReady<VodBody>(api, first, 240_000, 250);
       expect(ready.posterUrl).toBeTruthy();
       expect(ready.storyboardUrl).toBeTruthy();
 
@@ -155,7 +133,7 @@ describe('VOD player and library', () => {
       } finally {
         await context.close();
       }
-      await waitFor('the second VOD to be ready', async () => (await vod(second))?.status === 'ready', 240_000, 500);
+      await waitVodReady(api, second, 240_000, 500);
 
       // The player page, anonymous: hls.js plays the VOD ladder, the quality menu lists it.
       const viewer = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ko-KR' });
@@ -206,9 +184,5 @@ describe('VOD player and library', () => {
     }
   });
 
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!shotsDir) return;
-    mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true });
-  }
+  const shot = (page: Page, name: string): Promise<void> => screenshot(page, shotsDir, name, { fullPage: true });
 });

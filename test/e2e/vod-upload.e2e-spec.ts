@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { text } from './support/hls.js';
+import { text, waitFor } from '@onda/testing';
 import { startEmbedded, type Platform } from './support/platform.js';
-import { waitFor } from './support/process.js';
 
 const exec = promisify(execFile);
 

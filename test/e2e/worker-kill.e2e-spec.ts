@@ -4,9 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createStorage, type ObjectStorage } from '@onda/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyframeTimes, text, variants } from './support/hls.js';
+import { apiClient, keyframeTimes, publish, streamKey, text, variants, waitFor, type Proc } from '@onda/testing';
 import { startScaleOut, type Platform } from './support/platform.js';
-import { publish, waitFor, type Proc } from './support/process.js';
 
 const exec = promisify(execFile);
 
@@ -67,20 +66,13 @@ describe('a killed worker', () => {
     await platform?.stop();
   });
 
-  const api = async <T>(p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${platform.apiUrl}${p}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}`, ...(init.headers ?? {}) },
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const api = apiClient(() => platform);
 
   /** A recording channel; returns the RTMP URL with its key. */
   const channel = async (slug: string): Promise<string> => {
     const created = await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: `${slug} 방송`, recording: true, reconnectWindowSeconds: 8 }) });
     expect(created.status).toBe(201);
-    const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
-    return `${key.rtmpUrl}/${key.streamKey}`;
+    return (await streamKey(api, slug)).publishUrl;
   };
 
   const liveSession = (slug: string) =>

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { goLiveInternally, streamKey } from '@onda/testing';
 import { createAdminWithToken } from '../src/index.js';
 import { ChannelsController } from '../src/channels/channels.controller.js';
 import { INTERNAL, startHarness, type Harness } from './harness.js';
@@ -21,12 +22,7 @@ describe(ChannelsController.name, () => {
     await h?.close();
   });
 
-  const goLive = async (slug: string): Promise<string> => {
-    const { streamKey } = (await request(h.sut.url).get(`/v1/channels/${slug}/stream-key`).set(auth(token)).expect(200)).body;
-    const { sessionId } = (await request(h.sut.url).post('/internal/ingest/authorize').set(auth(INTERNAL)).send({ streamKey, clientIp: '127.0.0.1', ingestId: 't' }).expect(200)).body;
-    await request(h.sut.url).post(`/internal/worker/sessions/${sessionId}/events`).set(auth(INTERNAL)).send({ type: 'ready', renditions: ['720p'] }).expect(204);
-    return sessionId as string;
-  };
+  const goLive = async (slug: string): Promise<string> => goLiveInternally(h.internal, (await streamKey(h.api(token), slug)).streamKey);
 
   it('creates with settings, patches them and hides unlisted channels from the public list', async () => {
     const created = (await request(h.sut.url).post('/v1/channels').set(auth(token)).send({ slug: 'settings', title: 'S', description: 'About', visibility: 'unlisted', recording: false, latencyMode: 'low' }).expect(201)).body;

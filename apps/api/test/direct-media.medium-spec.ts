@@ -5,8 +5,9 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage, type ObjectStorage } from '@onda/storage';
 import { S3RVER_CREDENTIALS, startS3rver, type RunningS3rver } from '../../../infra/s3rver/s3rver.mjs';
+import { createChannel, goLiveInternally } from '@onda/testing';
 import { createAdminWithToken } from '../src/index.js';
-import { INTERNAL, startHarness, type Harness } from './harness.js';
+import { startHarness, type Harness } from './harness.js';
 
 const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
 const BUCKET = 'onda-direct';
@@ -45,14 +46,12 @@ describe('direct media delivery with private channels', () => {
   });
 
   const goLive = async (slug: string, visibility: string): Promise<string> => {
-    await request(h.sut.url).post('/v1/channels').set(auth(token)).send({ slug, title: slug, visibility }).expect(201);
-    const { streamKey } = (await request(h.sut.url).get(`/v1/channels/${slug}/stream-key`).set(auth(token)).expect(200)).body;
-    const { sessionId } = (await request(h.sut.url).post('/internal/ingest/authorize').set(auth(INTERNAL)).send({ streamKey, clientIp: '127.0.0.1', ingestId: 't' }).expect(200)).body;
-    await request(h.sut.url).post(`/internal/worker/sessions/${sessionId}/events`).set(auth(INTERNAL)).send({ type: 'ready', renditions: ['720p'] }).expect(204);
+    const { streamKey } = await createChannel(h.api(token), { slug, title: slug, visibility });
+    const sessionId = await goLiveInternally(h.internal, streamKey);
     await h.storage.put(`live/${sessionId}/master.m3u8`, '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=2000000\n720p/index.m3u8\n', { contentType: 'application/vnd.apple.mpegurl', cacheControl: 'public, max-age=1' });
     await h.storage.put(`live/${sessionId}/720p/index.m3u8`, '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.000,\nr0_00000.ts\n#EXTINF:2.000,\nr0_00001.ts\n', { contentType: 'application/vnd.apple.mpegurl', cacheControl: 'public, max-age=1' });
     for (const n of [0, 1]) await h.storage.put(`live/${sessionId}/720p/r0_0000${n}.ts`, Buffer.from([0x47, n, 2, 3]), { contentType: 'video/mp2t', cacheControl: 'public, max-age=31536000, immutable' });
-    return sessionId as string;
+    return sessionId;
   };
 
   it('plays a public channel straight from the media URL, with the cache headers the worker stored', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@onda/db';
 import { createQueue, type JobQueue } from '@onda/queue';
 import { createStorage, type ObjectStorage } from '@onda/storage';
+import { apiClient, type ApiClient } from '@onda/testing';
 import { startApi, type ApiOptions, type RunningApi } from '../src/index.js';
 
 export const INTERNAL = 'internal-token-for-tests-0123456789';
@@ -13,6 +14,10 @@ export interface Harness {
   queue: JobQueue;
   storage: ObjectStorage;
   sut: RunningApi;
+  /** A JSON client of this API calling as `token`'s owner. */
+  api(token: string): ApiClient;
+  /** A JSON client of the internal routes (the ingest's and the worker's token). */
+  internal: ApiClient;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,8 @@ export async function startHarness(options: Partial<ApiOptions> = {}, db?: TestD
     queue,
     storage,
     sut,
+    api: (token) => apiClient({ apiUrl: sut.url, token }),
+    internal: apiClient({ apiUrl: sut.url, token: INTERNAL }),
     close: async () => {
       await sut.close();
       await queue.close();

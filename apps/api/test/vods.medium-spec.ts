@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '@onda/db';
 import { createQueue, type JobContext, type JobQueue } from '@onda/queue';
 import { createStorage, type ObjectStorage } from '@onda/storage';
+import { apiClient, createChannel } from '@onda/testing';
 import { VodsService } from '../src/vods/vods.service.js';
 import { createAdminWithToken, startApi, type RunningApi } from '../src/index.js';
 
@@ -48,9 +49,7 @@ describe(VodsService.name, () => {
   const post = (p: string, body: object) => request(sut.url).post(p).set('Authorization', `Bearer ${INTERNAL}`).send(body);
 
   async function channel(slug: string, reconnectWindowSeconds: number): Promise<string> {
-    await request(sut.url).post('/v1/channels').set('Authorization', `Bearer ${token}`).send({ slug, title: `Show ${slug}`, reconnectWindowSeconds }).expect(201);
-    const key = await request(sut.url).get(`/v1/channels/${slug}/stream-key`).set('Authorization', `Bearer ${token}`).expect(200);
-    return key.body.streamKey as string;
+    return (await createChannel(apiClient({ apiUrl: sut.url, token }), { slug, title: `Show ${slug}`, reconnectWindowSeconds })).streamKey;
   }
 
   it('continues the session for a publisher back within the reconnect window, and ends it after the window', async () => {

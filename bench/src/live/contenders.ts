@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import type Hls from 'hls.js';
-import { playable, publishedSeconds, variants } from '../support/hls.js';
+import { playable, publishedSeconds, variants } from '@onda/testing';
 import { startNginxRtmp, NGINX_FRAGMENT_SECONDS, NGINX_PLAYLIST_SECONDS, type NginxRtmp } from '../support/nginx-rtmp.js';
 import { startPlatform, type Platform } from '../support/platform.js';
 import { OndaTrace } from './onda-trace.js';
@@ -137,7 +137,7 @@ export function ondaContender(id: string, label: string, settings: Record<string
           if (url === null) return null;
           const master = await (await fetch(url, { cache: 'no-store' })).text();
           const first = variants(url, master)[0];
-          return first ? publishedSeconds(first.url) : null;
+          return first ? publishedSeconds(first.uri) : null;
         },
         milestones: () => trace.milestones,
         async finish() {

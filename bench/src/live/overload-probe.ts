@@ -1,4 +1,4 @@
-import type { ApiCall } from '../support/platform.js';
+import type { ApiCall } from '@onda/testing';
 
 /** One overload step or admission decision the worker logged. */
 export interface OverloadEvent {

@@ -1,10 +1,7 @@
 import type { Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
-import { playable } from '../support/hls.js';
+import { createChannel, launchChromium, playable, sleep, type ApiCall } from '@onda/testing';
 import { watchLoad, type WindowLoad } from '../support/machine.js';
 import { publishObs, type ObsPublisher, type ObsSource } from '../support/obs-source.js';
-import { createChannel, type ApiCall } from '../support/platform.js';
-import { sleep } from '../support/process.js';
 import { secs, summarize, type Summary } from '../support/stats.js';
 import { perMinute, slopeMsPerMinute, type MinuteStat } from '../support/timeline.js';
 import { installViewerProbe, latencies, readViewerLog } from '../support/viewer.js';
@@ -61,7 +58,7 @@ export interface WatchOptions {
  * read from the displayed frame every 0.5 s for `seconds`, then summarised overall and per minute.
  */
 export async function watchStreams(streams: readonly Stream[], o: WatchOptions): Promise<{ streams: StreamFigures[]; load: WindowLoad }> {
-  const browser = await launchChromium();
+  const browser = await launchChromium({ unthrottledBackground: true });
   const publishers: ObsPublisher[] = [];
   try {
     const pages: Page[] = [];
@@ -137,7 +134,7 @@ interface LiveChannel {
  * plus what is given), watched on Onda's channel page at `viewerOrigin`.
  */
 export async function ondaStream(api: ApiCall, viewerOrigin: string, slug: string, source: ObsSource, settings: Record<string, unknown> = {}): Promise<Stream> {
-  const publishUrl = await createChannel(api, slug, settings);
+  const { publishUrl } = await createChannel(api, { slug, title: `Bench ${slug}`, ...settings });
   const session = async (): Promise<LiveChannel['liveSession']> => (await api<LiveChannel>(`/v1/channels/${slug}`)).body?.liveSession ?? null;
   return {
     name: slug, source, publishUrl,

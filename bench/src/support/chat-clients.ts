@@ -11,7 +11,7 @@ import { CHAT_NAMESPACE, type ChatAck, type ChatFrame, type ChatJoined, type Cha
 import WebSocket from 'ws';
 import { benchMessageText, connectPacket, eventPacket, LatencyHistogram, parsePacket, sentTimes, socketUrl, type Packet } from './chat-wire.js';
 import type { ConnectCommand, ConnectResult, LoadCommand, LoadReply, LoadStats } from './chat-load.js';
-import { atExit } from './process.js';
+import { atExit } from '@onda/testing';
 
 export interface ClientOptions {
   httpUrl: string;

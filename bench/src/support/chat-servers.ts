@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProbeReport } from './chat-probe-hook.js';
 import { repoRoot } from './platform.js';
-import { atExit, freePort, run, waitFor, type Proc } from './process.js';
+import { atExit, createAdmin, freePort, run, waitFor, type Proc } from '@onda/testing';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const hook = pathToFileURL(path.join(here, 'chat-probe-hook.js')).href;
@@ -90,14 +90,11 @@ export async function startOndaApi(env: Record<string, string> = {}): Promise<Ch
     ...env,
   };
   // The admin first, while nothing holds the embedded database (`onda api` does not advertise it to the CLI).
-  const cli = run('create-admin', 'node', [ondaMain, 'create-admin', '--email', 'bench@example.com'], baseEnv);
-  const code = await cli.exited;
-  const token = /\n\s+(onda_[A-Za-z0-9_-]+)\s*\n/.exec(cli.output())?.[1];
-  if (code !== 0 || !token) {
+  const token = await createAdmin({ entry: ondaMain, env: baseEnv, email: 'bench@example.com' }).catch((e: unknown) => {
     removeDataDir();
     unregister();
-    throw new Error(`create-admin failed (${code}):\n${cli.output()}`);
-  }
+    throw e;
+  });
   const proc = run('onda-api', 'node', [...nodeFlags, ondaMain, 'api'], { ...baseEnv, BENCH_PROBE_PORT: String(probePort) });
   const stop = async (): Promise<void> => {
     await proc.stop(15_000);

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { startDependencies, type Dependencies, type Role } from './dependencies.js';
 import { localHaproxyConfig, serverStates, startHaproxy, type RunningHaproxy } from './haproxy.js';
 import { repoRoot } from './platform.js';
-import { atExit, freePort, run, waitFor, type Proc } from './process.js';
+import { apiClient, atExit, createAdmin, freePort, run, waitFor, type Proc } from '@onda/testing';
 
 const onda = path.join(repoRoot, 'apps/onda/dist/main.js');
 
@@ -124,14 +124,8 @@ export async function startCluster(extraEnv: Record<string, string> = {}, opts: 
     const all = [...Object.values(await states('api')), ...Object.values(await states('ingest'))];
     return all.length === 4 && all.every((s) => s === 'UP');
   }, 30_000, 250);
-  const cli = run('create-admin', 'node', [onda, 'create-admin', '--email', 'cluster@example.com'], env);
-  const code = await cli.exited;
-  const token = /\n\s+(onda_[A-Za-z0-9_-]+)\s*\n/.exec(cli.output())?.[1];
-  if (code !== 0 || !token) throw new Error(`create-admin failed (${code}):\n${cli.output()}`);
-  const api = async <T>(p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${url}${p}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
+  const token = await createAdmin({ entry: onda, env, email: 'cluster@example.com' });
+  const api = apiClient({ apiUrl: url, token });
   return {
     url, rtmpUrl, apiUrls: ports.api.map((p) => `http://127.0.0.1:${p}`), token, env, lb, nodes, databaseUrl, api, start, states, deps, startS3,
     async stopS3() {

@@ -1,5 +1,5 @@
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { freePort, run, waitFor, type Proc } from './process.js';
+import { freePort, run, waitFor, type Proc } from '@onda/testing';
 
 export type Role = 'api' | 'ingest' | 'worker';
 export type Dependency = 'postgres' | 'redis' | 's3';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { barcodeFilter } from './barcode.js';
-import { run, type Proc } from './process.js';
+import { run, type Proc } from '@onda/testing';
 
 /** Source frame rate of every synthetic encoder here. */
 export const ENCODER_FPS = 30;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { atExit, freePort, run, waitFor, type Proc } from './process.js';
+import { atExit, freePort, run, waitFor, type Proc } from '@onda/testing';
 
 const MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 /** nginx-rtmp's HLS fragment length: the same 2 s as Onda's normal mode and the source's GOP. */

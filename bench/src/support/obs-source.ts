@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { BARCODE_BITS, barcodeFilter } from './barcode.js';
 import { repoRoot } from './platform.js';
-import { run, type Proc } from './process.js';
+import { run, type Proc } from '@onda/testing';
 
 /** What an OBS user sends with x264 defaults: the source every live-latency contender receives. */
 export interface ObsSource {

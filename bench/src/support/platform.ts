@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { atExit, freePort, run, waitFor, type Proc } from './process.js';
+import { apiClient, atExit, createAdmin, createChannel, freePort, run, waitFor, type ApiCall, type Proc } from '@onda/testing';
 
 /** The repository root (bench/dist/support -> ../../..). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -32,17 +32,6 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-/** An admin's call to an Onda API (embedded platform or a cluster's balancer). */
-export type ApiCall = <T>(path: string, init?: RequestInit) => Promise<{ status: number; body: T }>;
-
-/** Creates a channel with `settings` and returns the full RTMP publish URL (ingest URL + stream key). */
-export async function createChannel(api: ApiCall, slug: string, settings: Record<string, unknown>): Promise<string> {
-  const created = await api(`/v1/channels`, { method: 'POST', body: JSON.stringify({ slug, title: `Bench ${slug}`, ...settings }) });
-  if (created.status !== 201) throw new Error(`POST /v1/channels: HTTP ${created.status} ${JSON.stringify(created.body)}`);
-  const key = await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`);
-  return `${key.body.rtmpUrl}/${key.body.streamKey}`;
-}
-
 /** Starts `onda all` exactly as `npm start` runs it, on free ports with a throwaway data folder. */
 export async function startPlatform(): Promise<Platform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'onda-bench-'));
@@ -63,18 +52,8 @@ export async function startPlatform(): Promise<Platform> {
       if (proc.child.exitCode !== null) throw new Error(`onda exited early:\n${proc.output().slice(-5000)}`);
       return (await fetch(`${apiUrl}/readyz`)).ok;
     }, 90_000, 250);
-    const cli = run('create-admin', 'node', [onda, 'create-admin', '--email', 'bench@example.com'], env);
-    const code = await cli.exited;
-    const token = /\n\s+(onda_[A-Za-z0-9_-]+)\s*\n/.exec(cli.output())?.[1];
-    if (code !== 0 || !token) throw new Error(`create-admin failed (${code}):\n${cli.output()}`);
-
-    const api = async <T>(p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-      const res = await fetch(`${apiUrl}${p}`, {
-        ...init,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
-      });
-      return { status: res.status, body: (await res.json().catch(() => null)) as T };
-    };
+    const token = await createAdmin({ entry: onda, env, email: 'bench@example.com' });
+    const api = apiClient({ apiUrl, token });
     return {
       apiUrl,
       dataDir,
@@ -83,7 +62,7 @@ export async function startPlatform(): Promise<Platform> {
       api,
       // By default no reconnect window (a broadcast ends as soon as its encoder stops, so runs follow each
       // other quickly) and recording off (these benches measure the live path, not a VOD encode of the previous run).
-      createChannel: (slug, settings = { reconnectWindowSeconds: 0, recording: false }) => createChannel(api, slug, settings),
+      createChannel: async (slug, settings = { reconnectWindowSeconds: 0, recording: false }) => (await createChannel(api, { slug, title: `Bench ${slug}`, ...settings })).publishUrl,
       async channel(slug) {
         const res = await api<ChannelBody>(`/v1/channels/${slug}`);
         if (res.status !== 200) throw new Error(`GET /v1/channels/${slug}: HTTP ${res.status}`);

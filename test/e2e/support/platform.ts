@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort, killGroup, run, waitFor, type Proc } from './process.js';
+import { createAdmin as ondaCreateAdmin, freePort, killGroup, run, waitFor, type Proc } from '@onda/testing';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const onda = path.join(root, 'apps/onda/dist/main.js');
@@ -32,13 +32,7 @@ export interface ScaleOutOptions {
 /** The admin every launcher creates; the password lets browser tests sign in to the console. */
 export const E2E_ADMIN = { email: 'e2e@example.com', password: 'e2e console passphrase' } as const;
 
-async function createAdmin(env: Record<string, string>): Promise<string> {
-  const cli = run('create-admin', 'node', [onda, 'create-admin', '--email', E2E_ADMIN.email], { ...env, ONDA_ADMIN_PASSWORD: E2E_ADMIN.password });
-  const code = await cli.exited;
-  const match = /\n\s+(onda_[A-Za-z0-9_-]+)\s*\n/.exec(cli.output());
-  if (code !== 0 || !match) throw new Error(`create-admin failed (${code}):\n${cli.output()}`);
-  return match[1]!;
-}
+const createAdmin = (env: Record<string, string>): Promise<string> => ondaCreateAdmin({ entry: onda, env, email: E2E_ADMIN.email, password: E2E_ADMIN.password });
 
 /** Makes the launcher's admin (E2E_ADMIN) an operator, as `onda create-admin --operator` does on a real installation. */
 export async function promoteToOperator(platform: Platform): Promise<void> {

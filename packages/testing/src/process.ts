@@ -18,34 +18,46 @@ export interface Proc {
   child: ChildProcess;
   /** Date.now() right after spawn() returned. */
   spawnedAt: number;
+  /** The tail of its combined stdout and stderr (printed when a test fails). */
   output(): string;
   exited: Promise<number | null>;
-  /** SIGINT (ffmpeg and Onda finalise on it), then SIGKILL to the whole process group after a grace period. */
+  /** SIGINT (ffmpeg and Onda finalise on it), then SIGKILL (to the whole process group when detached) after a grace period. */
   stop(graceMs?: number): Promise<number | null>;
+}
+
+export interface RunOptions {
+  /**
+   * Its own process group (the default), so stop() and killGroup() also reach what it spawned (Onda's ffmpeg,
+   * PostgreSQL); false keeps it in the caller's group.
+   */
+  detached?: boolean;
 }
 
 const live = new Set<Proc>();
 
 const running = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
-    // Each child leads its own process group, so this also reaches what it spawned (Onda's ffmpeg, PostgreSQL).
     process.kill(-child.pid!, signal);
   } catch {
     // Already gone.
   }
 }
 
-/** Spawns a process in its own process group, keeping the tail of its output; tracked until it exits. */
-export function run(name: string, command: string, args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+/** E2E_VERBOSE or BENCH_VERBOSE: echo every process's output to stderr as it comes. */
+const verbose = (): boolean => !!(process.env.E2E_VERBOSE || process.env.BENCH_VERBOSE);
+
+/** Spawns a process, keeping the tail of its output; tracked (for stopAll and killAllNow) until it exits. */
+export function run(name: string, command: string, args: string[], env: Record<string, string> = {}, opts: RunOptions = {}): Proc {
+  const detached = opts.detached ?? true;
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached });
   const spawnedAt = Date.now();
   let out = '';
   const keep = (chunk: Buffer): void => {
     out += chunk.toString();
     if (out.length > 400_000) out = out.slice(-200_000);
-    if (process.env.BENCH_VERBOSE) process.stderr.write(`[${name}] ${chunk.toString()}`);
+    if (verbose()) process.stderr.write(`[${name}] ${chunk.toString()}`);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -56,6 +68,7 @@ export function run(name: string, command: string, args: string[], env: Record<s
     });
     child.once('exit', (code) => resolve(code));
   });
+  const kill = (): void => (detached ? signalGroup(child, 'SIGKILL') : void child.kill('SIGKILL'));
   const proc: Proc = {
     name,
     child,
@@ -65,18 +78,24 @@ export function run(name: string, command: string, args: string[], env: Record<s
     async stop(graceMs = 15_000) {
       if (running(child)) {
         child.kill('SIGINT');
-        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+        const timer = setTimeout(kill, graceMs);
         await exited;
         clearTimeout(timer);
       }
       // Anything the child left behind in its group (an ffmpeg the worker had not reaped yet).
-      killGroup(child, 'SIGKILL');
+      if (detached) signalGroup(child, 'SIGKILL');
       return child.exitCode;
     },
   };
   live.add(proc);
   void exited.then(() => live.delete(proc));
   return proc;
+}
+
+/** SIGKILLs a detached process and everything in its process group (a crash: no cleanup, no SIGINT handler). */
+export async function killGroup(proc: Proc): Promise<void> {
+  signalGroup(proc.child, 'SIGKILL');
+  await proc.exited;
 }
 
 /** Stops every process still running, gracefully first. */
@@ -94,7 +113,7 @@ export function atExit(task: () => void): () => void {
 
 /** Last resort on process exit (synchronous): SIGKILL every tracked process group, then run atExit tasks. */
 export function killAllNow(): void {
-  for (const p of live) killGroup(p.child, 'SIGKILL');
+  for (const p of live) signalGroup(p.child, 'SIGKILL');
   for (const task of exitTasks) task();
 }
 

@@ -5,6 +5,7 @@ import type { JobQueue } from '@onda/queue';
 import type { ObjectStorage } from '@onda/storage';
 import { AuthRepository } from './auth/auth.repository.js';
 import { InternalGuard, ScopeGuard } from './auth/auth.guard.js';
+import { OperatorAuditInterceptor } from './auth/operator-audit.interceptor.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
 import { ChannelAccessController, ModeratorInvitationsController } from './channels/channel-access.controller.js';
@@ -119,6 +120,7 @@ export class AppModule {
         HealthService,
         AuthRepository,
         ScopeGuard,
+        OperatorAuditInterceptor,
         InternalGuard,
         { provide: RATE_LIMITER, useValue: deps.rateLimiter ?? new MemoryRateLimiter(deps.options.rateLimit ?? { limit: 600, windowMs: 60_000 }) },
         {

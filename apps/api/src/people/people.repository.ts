@@ -84,10 +84,12 @@ export class PeopleRepository {
 
   /**
    * Deletes the account; its channels (with their VODs, sessions and moderators) go to `transferTo` first, so nothing of
-   * theirs is lost. Its tokens, console sessions, webhooks and moderator assignments go with it (cascade).
+   * theirs is lost, and their stream keys are revoked (the new owner rotates one). Its tokens, console sessions, webhooks and moderator assignments go with it (cascade).
    */
   async delete(id: string, transferTo: string | null, entry: AuditInput): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
+      // The leaving account knows its channels' stream keys: they stop working; the new owner rotates to go live.
+      if (transferTo) await tx.streamKey.updateMany({ where: { channel: { ownerId: id }, revokedAt: null }, data: { revokedAt: new Date() } });
       const moved = transferTo ? (await tx.channel.updateMany({ where: { ownerId: id }, data: { ownerId: transferTo } })).count : 0;
       // The new owner moderating its own channel would be a leftover: drop it.
       if (transferTo) await tx.channelModerator.deleteMany({ where: { userId: transferTo, channel: { ownerId: transferTo } } });

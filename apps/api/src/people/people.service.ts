@@ -1,25 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccountAuditEntry, ApiToken as ApiTokenDto, ChangePassword, ConsoleSessionInfo, Person, ResetLink, ResetPassword, UpdatePerson } from '@onda/contracts';
-import type { Principal } from '../auth/auth.context.js';
+import { isOperator, isOperatorUser, type Principal } from '../auth/auth.context.js';
 import { AuthRepository } from '../auth/auth.repository.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { SignInThrottle } from '../auth/sign-in-throttle.js';
 import { AppError } from '../common/app-error.js';
 import { randomSecret, sha256Hex } from '../common/token-crypto.js';
 import { API_OPTIONS, SIGN_IN_THROTTLE, type ApiOptions } from '../common/tokens.js';
+import { ChatGateway } from '../chat/chat.gateway.js';
+import { LiveService } from '../live/live.service.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { PeopleRepository, type AuditRow, type PersonRow } from './people.repository.js';
 
 export const RESET_TTL_MS = 24 * 3600 * 1000;
 
-/** Operators are explicit: the flag on a streamer account, and only with a credential that may manage users. */
-export const isOperator = (principal: Principal): boolean => principal.user.operator && principal.user.role !== 'moderator';
+export { isOperator } from '../auth/auth.context.js';
 
 export const personDto = (u: PersonRow): Person => ({
   id: u.id,
   email: u.email,
   displayName: u.displayName,
-  role: u.operator && u.role !== 'moderator' ? 'operator' : u.role === 'admin' ? 'streamer' : u.role,
+  role: isOperatorUser(u) ? 'operator' : u.role === 'admin' ? 'streamer' : u.role,
   disabled: u.disabledAt !== null,
   disabledAt: u.disabledAt?.toISOString() ?? null,
   createdAt: u.createdAt.toISOString(),
@@ -46,6 +47,8 @@ export class PeopleService {
     private readonly repo: PeopleRepository,
     private readonly auth: AuthRepository,
     private readonly tokens: TokensService,
+    private readonly live: LiveService,
+    private readonly chat: ChatGateway,
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
     @Inject(SIGN_IN_THROTTLE) private readonly throttle: SignInThrottle,
   ) {}
@@ -82,6 +85,7 @@ export class PeopleService {
     if (target.id === principal.user.id) throw new AppError('forbidden', 'You cannot disable your own account');
     if (disabled === (target.disabledAt !== null)) return personDto(target);
     await this.repo.update(id, { disabledAt: disabled ? new Date() : null }, { actor: principal.user, target, action: disabled ? 'user.disabled' : 'user.enabled' });
+    if (disabled) await this.cutOff(id, 'account disabled');
     return this.get(principal, id);
   }
 
@@ -101,7 +105,20 @@ export class PeopleService {
     } else if (target.channels.length > 0) {
       throw new AppError('conflict', `${target.email} owns ${target.channels.length} channel(s); transfer them first (?transferTo=<user id>) or delete the channels`);
     }
+    // A broadcast of a channel about to change hands ends first: it was the old owner's, with the old owner's key.
+    await this.cutOff(id, 'account deleted');
     await this.repo.delete(id, transferTo ?? null, { actor: principal.user, target, action: 'user.deleted', detail: { transferTo: transferTo ?? null, channels: target.channels.map((c) => c.slug) } });
+    this.chat.disconnectAccount(id);
+  }
+
+  /**
+   * What a disabled or deleted account still had open, stopped at once: its chat sockets on every API node, and the
+   * broadcasts of its channels (the ingest drops their publishers on its next poll; the key then publishes nothing).
+   * Tokens and console sessions need nothing here: they are refused on their next use.
+   */
+  private async cutOff(id: string, reason: string): Promise<void> {
+    this.chat.disconnectAccount(id);
+    await this.live.endAllOf(id, reason);
   }
 
   /** Own password: needs the current one; every other session of the account is signed out. */

@@ -95,6 +95,18 @@ export function ChannelDetailPage() {
           <p className="callout__body">{t('console.live.degradedHint')}</p>
         </div>
       )}
+      {c.owner && (
+        // Only an operator's read of another account's channel carries its owner (GET /v1/channels/:slug).
+        <div className="callout" role="note" data-testid="foreign-channel">
+          <p className="callout__title">{t('console.operatorChannels.foreignTitle', { owner: `${c.owner.displayName} (${c.owner.email})` })}</p>
+          <p className="callout__body">
+            {t('console.operatorChannels.foreignBody')}{' '}
+            <Link to={`/console/people/${c.owner.id}`} className="link">
+              {t('console.operatorChannels.ownerLink')}
+            </Link>
+          </p>
+        </div>
+      )}
       {deleteError && (
         <p className="form-error" role="alert" data-testid="delete-error">
           {deleteError}

@@ -39,6 +39,7 @@ import { InvitationsService } from './people/invitations.service.js';
 import { PeopleController } from './people/people.controller.js';
 import { PeopleRepository } from './people/people.repository.js';
 import { PeopleService } from './people/people.service.js';
+import { createMailer, MAILER } from './people/mailer.js';
 import { HealthRepository } from './health.repository.js';
 import { HealthService } from './health.service.js';
 import { API_METRICS, createApiMetrics } from './common/metrics.js';
@@ -140,6 +141,7 @@ export class AppModule {
         TokensService,
         PeopleRepository,
         PeopleService,
+        { provide: MAILER, useValue: createMailer(deps.options.mail) },
         InvitationsService,
         WebhooksRepository,
         WebhookService,

@@ -11,6 +11,7 @@ export interface PersonRow {
   operator: boolean;
   disabledAt: Date | null;
   createdAt: Date;
+  locale: string | null;
   channels: Array<{ id: string; slug: string; title: string }>;
 }
 
@@ -33,7 +34,7 @@ export interface AuditInput {
 }
 
 const personSelect = {
-  id: true, email: true, displayName: true, role: true, operator: true, disabledAt: true, createdAt: true,
+  id: true, email: true, displayName: true, role: true, operator: true, disabledAt: true, createdAt: true, locale: true,
   channels: { select: { id: true, slug: true, title: true }, orderBy: { createdAt: 'asc' } },
 } as const;
 
@@ -73,7 +74,7 @@ export class PeopleRepository {
     return this.prisma.user.count({ where: { operator: true, disabledAt: null, id: { not: exceptId } } });
   }
 
-  async update(id: string, data: { displayName?: string; role?: 'streamer' | 'moderator'; operator?: boolean; disabledAt?: Date | null }, entry: AuditInput): Promise<void> {
+  async update(id: string, data: { displayName?: string; role?: 'streamer' | 'moderator'; operator?: boolean; disabledAt?: Date | null; locale?: string }, entry: AuditInput): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       await tx.user.update({ where: { id }, data });
       // Disabling signs the account out everywhere; its tokens are refused while it stays disabled.

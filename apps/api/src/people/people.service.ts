@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccountAuditEntry, ApiToken as ApiTokenDto, ChangePassword, ConsoleSessionInfo, Person, ResetLink, ResetPassword, UpdatePerson } from '@onda/contracts';
+import { MailLocaleSchema, type AccountAuditEntry, type ApiToken as ApiTokenDto, type ChangePassword, type ConsoleSessionInfo, type Person, type ResetLink, type ResetPassword, type UpdatePerson } from '@onda/contracts';
 import { isOperator, isOperatorUser, type Principal } from '../auth/auth.context.js';
 import { AuthRepository } from '../auth/auth.repository.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
@@ -10,6 +10,8 @@ import { API_OPTIONS, SIGN_IN_THROTTLE, type ApiOptions } from '../common/tokens
 import { ChatGateway } from '../chat/chat.gateway.js';
 import { LiveService } from '../live/live.service.js';
 import { TokensService } from '../tokens/tokens.service.js';
+import { resetMail } from './mail-messages.js';
+import { MAILER, type Mailer } from './mailer.js';
 import { PeopleRepository, type AuditRow, type PersonRow } from './people.repository.js';
 
 export const RESET_TTL_MS = 24 * 3600 * 1000;
@@ -24,6 +26,7 @@ export const personDto = (u: PersonRow): Person => ({
   disabled: u.disabledAt !== null,
   disabledAt: u.disabledAt?.toISOString() ?? null,
   createdAt: u.createdAt.toISOString(),
+  locale: MailLocaleSchema.safeParse(u.locale).data ?? null,
   channels: u.channels,
 });
 
@@ -51,6 +54,7 @@ export class PeopleService {
     private readonly chat: ChatGateway,
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
     @Inject(SIGN_IN_THROTTLE) private readonly throttle: SignInThrottle,
+    @Inject(MAILER) private readonly mailer: Mailer,
   ) {}
 
   async list(principal: Principal): Promise<{ items: Person[] }> {
@@ -64,8 +68,9 @@ export class PeopleService {
 
   async update(principal: Principal, id: string, body: UpdatePerson): Promise<Person> {
     const target = await this.visible(principal, id);
-    const data: { displayName?: string; role?: 'streamer' | 'moderator'; operator?: boolean } = {};
+    const data: { displayName?: string; role?: 'streamer' | 'moderator'; operator?: boolean; locale?: string } = {};
     if (body.displayName !== undefined) data.displayName = body.displayName;
+    if (body.locale !== undefined && body.locale !== target.locale) data.locale = body.locale;
     if (body.role !== undefined && body.role !== personDto(target).role) {
       // Roles are an operator's to give; nobody changes their own (so the last operator cannot demote itself).
       this.requireOperator(principal, 'Only an operator changes roles');
@@ -129,7 +134,10 @@ export class PeopleService {
     await this.repo.setPassword(principal.user.id, await hashPassword(body.newPassword), keep, { actor: principal.user, target: principal.user, action: 'user.password_changed' });
   }
 
-  /** A single-use link (24 h) with which the account chooses a new password; issuing another voids the previous one. */
+  /**
+   * A single-use link (24 h) with which the account chooses a new password; issuing another voids the previous one.
+   * With SMTP settings it is also mailed to the account (in its language if known); the answer carries it either way.
+   */
   async issueReset(principal: Principal, id: string): Promise<ResetLink> {
     this.requireOperator(principal, 'Only an operator issues password reset links');
     const target = await this.visible(principal, id);
@@ -137,7 +145,9 @@ export class PeopleService {
     const token = randomSecret('rst_');
     const expiresAt = new Date(Date.now() + RESET_TTL_MS);
     await this.repo.issueReset(id, sha256Hex(token), expiresAt, { actor: principal.user, target, action: 'user.password_reset_issued', detail: { expiresAt: expiresAt.toISOString() } });
-    return { url: `${this.options.publicUrl}/console/reset#token=${token}`, expiresAt: expiresAt.toISOString() };
+    const url = `${this.options.publicUrl}/console/reset#token=${token}`;
+    const mail = await this.mailer.send(resetMail({ to: target.email, locale: personDto(target).locale, url, expiresAt }));
+    return { url, expiresAt: expiresAt.toISOString(), mail };
   }
 
   /** Public: uses a reset link once (rate-limited per address); signs the account out everywhere. */

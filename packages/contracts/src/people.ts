@@ -94,6 +94,8 @@ export const AccountAuditActions = [
   'invitation.created', 'invitation.revoked', 'invitation.accepted', 'user.updated', 'user.disabled', 'user.enabled',
   'user.deleted', 'user.password_changed', 'user.password_reset_issued', 'user.password_reset', 'session.revoked', 'token.revoked',
   'user.setup',
+  // An operator's change to another account's channel, and its read of that channel's stream key (the owner is the target).
+  'channel.changed', 'channel.key_read',
 ] as const;
 export const AccountAuditEntrySchema = z.object({
   id: z.string().uuid(),

@@ -71,6 +71,9 @@ export function ChannelDetailPage() {
           <Link to={`/console/sessions?channel=${c.id}`} className="button">
             {t('console.nav.sessions')}
           </Link>
+          <Link to={`/console/vods?channel=${c.slug}`} className="button" data-testid="channel-vods">
+            {t('console.nav.vods')}
+          </Link>
           {c.liveSession && (
             <Link to={`/console/sessions/${c.liveSession.id}/stats`} className="button" data-testid="live-stats">
               {t('stats.live.link')}

@@ -1,15 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Channel } from '@onda/contracts';
-import { useConsoleApi } from '../api/console-context';
 import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
 import { errorText } from '../api/errors';
-import { useLoad } from '../api/use-load';
 import { InvitationsPanel } from './invitations-panel';
-
-/** Stays pending: the channel list waits for `me` (the console frame shows its errors). */
-const waiting = () => new Promise<never>(() => undefined);
+import { useManagedChannels } from './managed-channels';
 
 /**
  * `/console`: the signed-in streamer's channels with their live/offline status; an operator's list is every account's
@@ -17,18 +13,13 @@ const waiting = () => new Promise<never>(() => undefined);
  */
 export function ChannelListPage() {
   const { t, i18n } = useTranslation();
-  const api = useConsoleApi();
-  const me = useLoad('me', (signal) => api.me(signal));
-  const everyone = me.data?.operator === true;
-  const channels = useLoad(me.data ? `channels-${everyone ? 'all' : 'mine'}` : 'channels-waiting', (signal) =>
-    !me.data ? waiting() : everyone ? api.listAllChannels(signal) : api.listMyChannels(signal),
-  );
+  const { channels, everyone, meId } = useManagedChannels();
 
   const owner = (channel: Channel) =>
     channel.owner && (
       <div className="table__secondary" data-testid={`channel-owner-${channel.slug}`}>
         {t('console.operatorChannels.owner')}:{' '}
-        {channel.owner.id === me.data?.id ? t('console.operatorChannels.yours') : `${channel.owner.displayName} (${channel.owner.email})`}
+        {channel.owner.id === meId ? t('console.operatorChannels.yours') : `${channel.owner.displayName} (${channel.owner.email})`}
       </div>
     );
 

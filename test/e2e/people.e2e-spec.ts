@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from '@onda/testing';
 import { E2E_ADMIN, promoteToOperator, startEmbedded, type Platform } from './support/platform.js';
+import { publish, waitFor } from './support/process.js';
 
 // Set CONSOLE_SHOTS_DIR to also save screenshots (desktop 1280x800, phone 390x844).
 const shotsDir = process.env.CONSOLE_SHOTS_DIR;
@@ -113,5 +114,56 @@ describe('people and invitations (Chromium)', () => {
     await p.getByTestId('people-table').waitFor();
     await shot(p, 'people-phone-ko');
     await Promise.all([operator.close(), invitee.close(), phone.close()]);
+  }, 300_000);
+
+  it("operator manages a streamer's live channel on a phone (Korean); disabling the streamer stops its RTMP publish", async () => {
+    const asOperator = { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json' };
+    const post = (url: string, body: unknown, headers: Record<string, string> = asOperator) => fetch(`${platform.apiUrl}${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    // A streamer by invitation, with a token of its own and a channel.
+    const inv = (await (await post('/v1/invitations', { email: 'jiwoo@example.com', role: 'streamer' })).json()) as { token: string };
+    const accepted = await post('/v1/invitations/accept', { token: inv.token, displayName: 'Jiwoo', password: PASSWORD }, { 'content-type': 'application/json' });
+    const cookie = accepted.headers.get('set-cookie')!.split(';')[0]!;
+    const minted = (await (await post('/v1/tokens', { name: 'obs', scopes: ['*'] }, { cookie, origin: platform.apiUrl, 'content-type': 'application/json' })).json()) as { token: string };
+    const asStreamer = { authorization: `Bearer ${minted.token}`, 'content-type': 'application/json' };
+    expect((await post('/v1/channels', { slug: 'jiwoo-live', title: 'Jiwoo live' }, asStreamer)).status).toBe(201);
+    const key = (await (await fetch(`${platform.apiUrl}/v1/channels/jiwoo-live/stream-key`, { headers: asStreamer })).json()) as { rtmpUrl: string; streamKey: string };
+
+    const publisher = publish(`${key.rtmpUrl}/${key.streamKey}`, { seconds: 120, size: '640x360' });
+    try {
+      await waitFor('the broadcast to be live', async () => ((await (await fetch(`${platform.apiUrl}/v1/channels/jiwoo-live`)).json()) as { status: string }).status === 'live', 90_000);
+
+      // The operator, on a phone in Korean: every channel with its owner; the streamer's opens on the streamer's own page.
+      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR', isMobile: true });
+      await phone.addInitScript(() => window.localStorage.setItem('onda.lang', 'ko'));
+      const p = await phone.newPage();
+      await p.goto(`${platform.apiUrl}/console/sign-in`);
+      await p.getByLabel('이메일').fill(E2E_ADMIN.email);
+      await p.getByLabel('비밀번호').fill(E2E_ADMIN.password);
+      await p.getByRole('button', { name: '로그인' }).click();
+      await p.waitForURL(/\/console$/);
+      expect(await p.getByTestId('channel-owner-jiwoo-live').textContent()).toBe('소유자: Jiwoo (jiwoo@example.com)');
+      await shot(p, 'operator-channels-phone-ko');
+      await p.getByRole('link', { name: 'Jiwoo live' }).click();
+      await p.waitForURL(/\/console\/channels\/jiwoo-live$/);
+      expect(await p.getByTestId('foreign-channel').textContent()).toContain('Jiwoo (jiwoo@example.com) 님의 채널입니다');
+      // The stream key panel reads the streamer's key (audited as channel.key_read).
+      await p.getByTestId('stream-key').waitFor();
+      await shot(p, 'operator-foreign-channel-phone-ko');
+      // No wider than the phone: nothing scrolls sideways.
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await phone.close();
+
+      // Disabling the streamer ends its broadcast: the ingest drops the publisher (ffmpeg exits), the key is refused.
+      const jiwoo = ((await (await fetch(`${platform.apiUrl}/v1/users`, { headers: asOperator })).json()) as { items: Array<{ id: string; email: string }> }).items.find((u) => u.email === 'jiwoo@example.com')!;
+      const disabledAt = Date.now();
+      expect((await post(`/v1/users/${jiwoo.id}/disable`, {})).status).toBe(200);
+      const exited = await Promise.race([publisher.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 30_000))]);
+      expect(exited, 'the publisher is still connected 30 s after its account was disabled').not.toBe('running');
+      console.log(`publisher dropped ${Date.now() - disabledAt} ms after the disable`);
+      const audit = ((await (await fetch(`${platform.apiUrl}/v1/users/audit?user=${jiwoo.id}`, { headers: asOperator })).json()) as { items: Array<{ action: string; actor: { email: string } }> }).items;
+      expect(audit.map((a) => `${a.action} by ${a.actor.email}`)).toEqual(expect.arrayContaining([`channel.key_read by ${E2E_ADMIN.email}`, `user.disabled by ${E2E_ADMIN.email}`]));
+    } finally {
+      await publisher.stop();
+    }
   }, 300_000);
 });

@@ -5,6 +5,7 @@ import type { JobQueue } from '@onda/queue';
 import type { ObjectStorage } from '@onda/storage';
 import { AuthRepository } from './auth/auth.repository.js';
 import { InternalGuard, ScopeGuard } from './auth/auth.guard.js';
+import { OperatorAuditInterceptor } from './auth/operator-audit.interceptor.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
 import { ChannelAccessController, ModeratorInvitationsController } from './channels/channel-access.controller.js';
@@ -38,6 +39,7 @@ import { InvitationsService } from './people/invitations.service.js';
 import { PeopleController } from './people/people.controller.js';
 import { PeopleRepository } from './people/people.repository.js';
 import { PeopleService } from './people/people.service.js';
+import { createMailer, MAILER } from './people/mailer.js';
 import { HealthRepository } from './health.repository.js';
 import { HealthService } from './health.service.js';
 import { API_METRICS, createApiMetrics } from './common/metrics.js';
@@ -121,6 +123,7 @@ export class AppModule {
         HealthService,
         AuthRepository,
         ScopeGuard,
+        OperatorAuditInterceptor,
         InternalGuard,
         { provide: RATE_LIMITER, useValue: deps.rateLimiter ?? new MemoryRateLimiter(deps.options.rateLimit ?? { limit: 600, windowMs: 60_000 }) },
         {
@@ -140,6 +143,7 @@ export class AppModule {
         TokensService,
         PeopleRepository,
         PeopleService,
+        { provide: MAILER, useValue: createMailer(deps.options.mail) },
         InvitationsService,
         WebhooksRepository,
         WebhookService,

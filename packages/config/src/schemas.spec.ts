@@ -48,6 +48,14 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ TRANSLATE_PROVIDER: 'deepl', TRANSLATE_API_KEY: 'k', TRANSLATE_TIMEOUT_MS: '5' })).toThrow(/TRANSLATE_TIMEOUT_MS/);
   });
 
+  it('mails links only with SMTP_URL and SMTP_FROM together (off by default)', () => {
+    expect(loadApiConfig({}).smtp).toBeUndefined();
+    expect(loadApiConfig({ SMTP_URL: 'smtp://user:p%40ss@mail.example.com:587', SMTP_FROM: 'Onda <onda@example.com>' }).smtp).toEqual({ url: 'smtp://user:p%40ss@mail.example.com:587', from: 'Onda <onda@example.com>' });
+    expect(loadApiConfig({ SMTP_URL: 'smtps://127.0.0.1:465/?tls.rejectUnauthorized=false', SMTP_FROM: 'onda@example.com' }).smtp?.url).toMatch(/^smtps:/);
+    expect(() => loadApiConfig({ SMTP_URL: 'smtp://mail.example.com' })).toThrow(/SMTP_FROM/);
+    expect(() => loadApiConfig({ SMTP_URL: 'http://mail.example.com', SMTP_FROM: 'a@b.c' })).toThrow(/SMTP_URL/);
+  });
+
   it('limits VOD uploads to 20 GiB unless UPLOAD_MAX_BYTES says otherwise', () => {
     expect(loadApiConfig({}).uploadMaxBytes).toBe(21_474_836_480);
     expect(loadApiConfig({ UPLOAD_MAX_BYTES: '1048576' }).uploadMaxBytes).toBe(1_048_576);

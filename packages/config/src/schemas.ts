@@ -49,6 +49,8 @@ function s3From(env: { S3_ENDPOINT?: string; S3_REGION: string; S3_BUCKET?: stri
   };
 }
 
+const smtpFrom = (env: Env): string[] => (env.SMTP_URL && !env.SMTP_FROM ? ['SMTP_FROM: the sender address (e.g. "Onda <onda@example.com>") is required with SMTP_URL'] : []);
+
 const s3Credentials = (env: Env): string[] =>
   env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)
     ? ['S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required with S3_BUCKET']
@@ -130,6 +132,9 @@ const ApiEnvSchema = z.object({
     CLIPS_WINDOW_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(86_400).default(600)),
     STATS_COUNTRY_HEADER: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an HTTP header name').optional()),
     ...translateFields,
+    // Optional mail (issue 14): invitation and reset links also go out through this relay. Off when unset.
+    SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^smtps?:\/\/[^/\s?#]+\/?(\?[^\s#]*)?$/, 'smtp://[user:password@]host[:port] or smtps://... (percent-encode the password)').optional()),
+    SMTP_FROM: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(3).max(320).optional()),
   });
 
 const IngestEnvSchema = z.object({
@@ -208,6 +213,8 @@ export interface ApiConfig {
   translation?: TranslationConfig;
   /** Clips one account may make per window (CLIPS_PER_WINDOW per CLIPS_WINDOW_SECONDS; default 10 per 10 minutes). */
   clipRateLimit: { limit: number; windowMs: number };
+  /** SMTP_URL and SMTP_FROM: mail invitation and reset links through this relay; unset = no mail (the console shows the links). */
+  smtp?: { url: string; from: string };
 }
 
 /** The small HTTP server of a role without its own (ingest, worker): /metrics, /healthz, /readyz. */
@@ -264,7 +271,7 @@ const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries
 
 /** Parses the API's environment once at start. */
 export function loadApiConfig(env: Env = process.env): Readonly<ApiConfig> {
-  const e = parseEnv(ApiEnvSchema, env, [s3Credentials, translateChecks]);
+  const e = parseEnv(ApiEnvSchema, env, [s3Credentials, translateChecks, smtpFrom]);
   return Object.freeze(defined({
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, host: e.API_HOST, port: e.API_PORT, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/$/, ''),
     queuePrefix: e.QUEUE_PREFIX, databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, s3: s3From(e), internalToken: e.ONDA_INTERNAL_TOKEN, secret: e.ONDA_SECRET,
@@ -273,6 +280,7 @@ export function loadApiConfig(env: Env = process.env): Readonly<ApiConfig> {
     metricsToken: e.METRICS_TOKEN,
     statsRawRetentionDays: e.STATS_RAW_RETENTION_DAYS, statsBeaconsPerIpPerMinute: e.STATS_BEACONS_PER_IP_PER_MINUTE, statsCountryHeader: e.STATS_COUNTRY_HEADER,
     drainSeconds: e.API_DRAIN_SECONDS, translation: translationFrom(e), clipRateLimit: { limit: e.CLIPS_PER_WINDOW, windowMs: e.CLIPS_WINDOW_SECONDS * 1000 },
+    smtp: e.SMTP_URL && e.SMTP_FROM ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
   }));
 }
 

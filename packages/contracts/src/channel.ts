@@ -113,6 +113,8 @@ export const ChannelSchema = z.object({
   thumbnailUrl: z.string().nullable().optional(),
   /** While live, in listings and reads: people watching now (everyone in the channel's chat room, on every node). */
   viewerCount: z.number().int().nonnegative().optional(),
+  /** Whose channel it is: only for a caller who manages it as an operator (`owner=all` listings and reads of other accounts' channels). */
+  owner: z.object({ id: z.string().uuid(), email: z.string(), displayName: z.string() }).optional(),
 });
 export type Channel = z.infer<typeof ChannelSchema>;
 

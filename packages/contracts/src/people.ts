@@ -8,6 +8,14 @@ import { EmailSchema, PasswordSchema } from './account.js';
 export const PersonRoles = ['operator', 'streamer', 'moderator'] as const;
 export type PersonRole = (typeof PersonRoles)[number];
 
+/** The languages mail is written in (invitations, reset links); an account whose language is unknown gets both. */
+export const MailLocales = ['ko', 'en'] as const;
+export const MailLocaleSchema = z.enum(MailLocales);
+export type MailLocale = z.infer<typeof MailLocaleSchema>;
+/** Whether the link also went out by mail: `off` without SMTP settings (the link is to be copied), `failed` when the relay refused. */
+export const MailOutcomeSchema = z.enum(['sent', 'failed', 'off']);
+export type MailOutcome = z.infer<typeof MailOutcomeSchema>;
+
 export const PersonSchema = z.object({
   id: z.string().uuid(),
   email: z.string(),
@@ -16,13 +24,15 @@ export const PersonSchema = z.object({
   disabled: z.boolean(),
   disabledAt: z.string().nullable(),
   createdAt: z.string(),
+  /** The language mail to the account is written in; null = unknown (both). */
+  locale: MailLocaleSchema.nullable().optional(),
   /** Channels the account owns (id, slug, title). */
   channels: z.array(z.object({ id: z.string().uuid(), slug: z.string(), title: z.string() })),
 });
 export type Person = z.infer<typeof PersonSchema>;
 
 export const UpdatePersonSchema = z
-  .object({ displayName: z.string().trim().min(1).max(80).optional(), role: z.enum(PersonRoles).optional() })
+  .object({ displayName: z.string().trim().min(1).max(80).optional(), role: z.enum(PersonRoles).optional(), locale: MailLocaleSchema.optional() })
   .strict();
 export type UpdatePerson = z.infer<typeof UpdatePersonSchema>;
 
@@ -37,6 +47,8 @@ export const CreateInvitationSchema = z
     channel: z.string().trim().min(1).max(100).optional(),
     /** How long the link works; default 72 h, at most 14 days. */
     expiresInHours: z.number().int().min(1).max(336).optional(),
+    /** The invitee's language, for the mail (with SMTP settings); unknown = both languages. */
+    locale: MailLocaleSchema.optional(),
   })
   .strict()
   .refine((v) => v.role !== 'moderator' || v.channel !== undefined, { message: 'a moderator invitation names its channel', path: ['channel'] });
@@ -53,7 +65,7 @@ export const InvitationSchema = z.object({
 });
 export type Invitation = z.infer<typeof InvitationSchema>;
 /** Only the create answer carries the link: it is shown once (its digest is all the server keeps). */
-export const CreatedInvitationSchema = InvitationSchema.extend({ url: z.string(), token: z.string() });
+export const CreatedInvitationSchema = InvitationSchema.extend({ url: z.string(), token: z.string(), mail: MailOutcomeSchema.optional() });
 export type CreatedInvitation = z.infer<typeof CreatedInvitationSchema>;
 
 /** What the accept page shows before the invitee chooses a password. */
@@ -63,7 +75,7 @@ export type InvitationPreview = z.infer<typeof InvitationPreviewSchema>;
 const LinkToken = z.string().min(20).max(200);
 export const InvitationTokenSchema = z.object({ token: LinkToken }).strict();
 export const AcceptInvitationSchema = z
-  .object({ token: LinkToken, displayName: z.string().trim().min(1).max(80), password: PasswordSchema })
+  .object({ token: LinkToken, displayName: z.string().trim().min(1).max(80), password: PasswordSchema, locale: MailLocaleSchema.optional() })
   .strict();
 export type AcceptInvitation = z.infer<typeof AcceptInvitationSchema>;
 
@@ -71,7 +83,7 @@ export const ChangePasswordSchema = z.object({ currentPassword: z.string().min(1
 export type ChangePassword = z.infer<typeof ChangePasswordSchema>;
 export const ResetPasswordSchema = z.object({ token: LinkToken, password: PasswordSchema }).strict();
 export type ResetPassword = z.infer<typeof ResetPasswordSchema>;
-export const ResetLinkSchema = z.object({ url: z.string(), expiresAt: z.string() });
+export const ResetLinkSchema = z.object({ url: z.string(), expiresAt: z.string(), mail: MailOutcomeSchema.optional() });
 export type ResetLink = z.infer<typeof ResetLinkSchema>;
 
 /** A console session of an account (GET /v1/users/:id/sessions). */
@@ -82,6 +94,8 @@ export const AccountAuditActions = [
   'invitation.created', 'invitation.revoked', 'invitation.accepted', 'user.updated', 'user.disabled', 'user.enabled',
   'user.deleted', 'user.password_changed', 'user.password_reset_issued', 'user.password_reset', 'session.revoked', 'token.revoked',
   'user.setup',
+  // An operator's change to another account's channel, and its read of that channel's stream key (the owner is the target).
+  'channel.changed', 'channel.key_read',
 ] as const;
 export const AccountAuditEntrySchema = z.object({
   id: z.string().uuid(),

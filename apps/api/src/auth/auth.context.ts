@@ -1,24 +1,27 @@
-import { applyDecorators, createParamDecorator, SetMetadata, UseGuards, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, UseGuards, UseInterceptors, type ExecutionContext } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiResponse } from '@nestjs/swagger';
 import type { Scope } from '@onda/contracts';
 import type { Account } from './auth.repository.js';
 import { AppError } from '../common/app-error.js';
 import { problemResponse } from '../common/openapi.js';
 import { ScopeGuard } from './auth.guard.js';
+import { OperatorAuditInterceptor } from './operator-audit.interceptor.js';
 
 // The caller's shape lives in principal.ts so the guard can use it without importing these decorators
 // (which import the guard): re-exported here, where every feature reads it.
-export { hasScope, OPTIONAL_KEY, SCOPES_KEY, SESSION_COOKIE, SESSION_SCOPES, type AuthedRequest, type Principal } from './principal.js';
+export { hasScope, isOperator, isOperatorUser, managesChannel, OPTIONAL_KEY, SCOPES_KEY, SESSION_COOKIE, SESSION_SCOPES, type AuthedRequest, type Principal } from './principal.js';
 import { OPTIONAL_KEY, SCOPES_KEY, SESSION_COOKIE, type AuthedRequest, type Principal } from './principal.js';
 
 /**
  * Requires a bearer API token or a console session carrying every listed scope: no credentials 401,
- * a missing scope 403, too many requests 429. Documents all of that in the OpenAPI spec.
+ * a missing scope 403, too many requests 429; an operator's changes to other accounts' channels are audited. Documents all of that in the OpenAPI spec.
  */
 export const RequireScopes = (...scopes: Scope[]) =>
   applyDecorators(
     SetMetadata(SCOPES_KEY, scopes),
     UseGuards(ScopeGuard),
+    // An operator's changes to other accounts' channels are audited on every guarded route (managesChannel notes them).
+    UseInterceptors(OperatorAuditInterceptor),
     ApiBearerAuth(),
     ApiCookieAuth(SESSION_COOKIE),
     ApiResponse(problemResponse(401, 'No or invalid credentials')),

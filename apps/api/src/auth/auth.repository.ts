@@ -68,6 +68,24 @@ export class AuthRepository {
     return (await this.prisma.moderatorInvitation.count({ where: { email, channelId: { not: null } } })) > 0;
   }
 
+  /**
+   * An operator's change to (or sensitive read of) other accounts' channels: one account audit entry per channel, the
+   * operator as actor and the channel's owner as target.
+   */
+  async auditChannelReach(actor: { id: string; email: string }, action: string, reached: Array<{ channelId: string; ownerId: string }>, detail: Record<string, string | number>): Promise<void> {
+    const [owners, channels] = await Promise.all([
+      this.prisma.user.findMany({ where: { id: { in: [...new Set(reached.map((r) => r.ownerId))] } }, select: { id: true, email: true } }),
+      this.prisma.channel.findMany({ where: { id: { in: reached.map((r) => r.channelId) } }, select: { id: true, slug: true } }),
+    ]);
+    await this.prisma.accountAudit.createMany({
+      data: reached.map((r) => ({
+        actorId: actor.id, actorEmail: actor.email, targetId: r.ownerId, targetEmail: owners.find((o) => o.id === r.ownerId)?.email ?? null, action,
+        // A deleted channel has no slug to look up any more: its id stays.
+        detail: { ...detail, channelId: r.channelId, channel: channels.find((c) => c.id === r.channelId)?.slug ?? null },
+      })),
+    });
+  }
+
   /** Creates the first operator inside a serializable transaction so two racing setups cannot both win. */
   async createFirstOperator(data: { email: string; displayName: string; passwordHash: string }): Promise<Account | null> {
     return this.prisma.$transaction(

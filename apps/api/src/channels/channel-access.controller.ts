@@ -26,7 +26,7 @@ export class ChannelAccessController {
 
   @Get('stream-key')
   @RequireScopes('streamkeys:read')
-  @ApiOperation({ summary: "Read the channel's stream key (owner only)", description: 'OBS: Server = rtmpUrl, Stream Key = streamKey (null after a revoke).' })
+  @ApiOperation({ summary: "Read the channel's stream key (owner or an operator)", description: 'OBS: Server = rtmpUrl, Stream Key = streamKey (null after a revoke).' })
   @ApiParam({ name: 'idOrSlug' })
   @ApiOkResponse({ schema: jsonSchema(StreamKeySchema) })
   @ApiResponse(notYours)
@@ -37,7 +37,7 @@ export class ChannelAccessController {
   @Post('stream-key/rotate')
   @HttpCode(200)
   @RequireScopes('streamkeys:write')
-  @ApiOperation({ summary: 'Rotate the stream key (owner only)', description: 'The old key stops working at once; a broadcast in progress continues.' })
+  @ApiOperation({ summary: 'Rotate the stream key (owner or an operator)', description: 'The old key stops working at once; a broadcast in progress continues.' })
   @ApiParam({ name: 'idOrSlug' })
   @ApiOkResponse({ schema: jsonSchema(StreamKeySchema) })
   @ApiResponse(notYours)
@@ -48,7 +48,7 @@ export class ChannelAccessController {
   @Delete('stream-key')
   @HttpCode(204)
   @RequireScopes('streamkeys:write')
-  @ApiOperation({ summary: 'Revoke the stream key (owner only)', description: 'No key works until the next rotate.' })
+  @ApiOperation({ summary: 'Revoke the stream key (owner or an operator)', description: 'No key works until the next rotate.' })
   @ApiParam({ name: 'idOrSlug' })
   @ApiResponse({ status: 204, description: 'Revoked' })
   @ApiResponse(notYours)
@@ -58,7 +58,7 @@ export class ChannelAccessController {
 
   @Get('moderators')
   @RequireScopes('channels:read')
-  @ApiOperation({ summary: "List the channel's moderators and pending invitations (owner only)" })
+  @ApiOperation({ summary: "List the channel's moderators and pending invitations (owner or an operator)" })
   @ApiParam({ name: 'idOrSlug' })
   @ApiOkResponse({ schema: jsonSchema(ModeratorListSchema) })
   @ApiResponse(notYours)
@@ -70,7 +70,7 @@ export class ChannelAccessController {
   @HttpCode(202)
   @RequireScopes('channels:write')
   @ApiOperation({
-    summary: 'Invite a moderator (owner only)',
+    summary: 'Invite a moderator (owner or an operator)',
     description:
       'By email. The answer is the same whether or not an account has that email; the account moderates only after it accepts ' +
       '(POST /v1/moderator-invitations/{id}/accept), and may decline. A viewer account becomes a moderator when it accepts.',
@@ -86,7 +86,7 @@ export class ChannelAccessController {
   @Delete('moderators/invitations/:invitationId')
   @HttpCode(204)
   @RequireScopes('channels:write')
-  @ApiOperation({ summary: 'Withdraw a pending moderator invitation (owner only)' })
+  @ApiOperation({ summary: 'Withdraw a pending moderator invitation (owner or an operator)' })
   @ApiParam({ name: 'idOrSlug' })
   @ApiParam({ name: 'invitationId', format: 'uuid' })
   @ApiResponse({ status: 204, description: 'Withdrawn' })
@@ -98,7 +98,7 @@ export class ChannelAccessController {
   @Delete('moderators/:userId')
   @HttpCode(204)
   @RequireScopes('channels:write')
-  @ApiOperation({ summary: 'Unassign a moderator (owner only)' })
+  @ApiOperation({ summary: 'Unassign a moderator (owner or an operator)' })
   @ApiParam({ name: 'idOrSlug' })
   @ApiParam({ name: 'userId', format: 'uuid' })
   @ApiResponse({ status: 204, description: 'Unassigned' })

@@ -15,7 +15,7 @@ const ListQuerySchema = z
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().max(200).optional(),
     live: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-    owner: z.literal('me').optional(),
+    owner: z.enum(['me', 'all']).optional(),
     visibility: z.enum(ChannelVisibilities).optional(),
   })
   .strict();
@@ -52,11 +52,11 @@ export class ChannelsController {
 
   @Get()
   @OptionalAuth()
-  @ApiOperation({ summary: 'List channels', description: 'Public channels, newest first; `owner=me` (needs channels:read) lists all of yours. `live=true` keeps channels that are live now. Cursor pagination.' })
+  @ApiOperation({ summary: 'List channels', description: 'Public channels, newest first; `owner=me` (needs channels:read) lists all of yours; `owner=all` (operators) every account\'s, each with its `owner`. `live=true` keeps channels that are live now. Cursor pagination.' })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'live', required: false, schema: { type: 'boolean' } })
-  @ApiQuery({ name: 'owner', required: false, schema: { type: 'string', enum: ['me'] } })
+  @ApiQuery({ name: 'owner', required: false, schema: { type: 'string', enum: ['me', 'all'] } })
   @ApiQuery({ name: 'visibility', required: false, schema: { type: 'string', enum: [...ChannelVisibilities] } })
   @ApiOkResponse({ schema: jsonSchema(PageSchema(ChannelSchema)) })
   @ApiResponse(problemResponse(400, 'Invalid query'))
@@ -67,7 +67,7 @@ export class ChannelsController {
 
   @Get(':idOrSlug')
   @OptionalAuth()
-  @ApiOperation({ summary: 'Read a channel', description: 'With its status (offline / live) and current live session. Private channels are visible to their owner and moderators only.' })
+  @ApiOperation({ summary: 'Read a channel', description: 'With its status (offline / live) and current live session. Private channels are visible to their owner, moderators and operators only.' })
   @ApiParam({ name: 'idOrSlug' })
   @ApiOkResponse({ schema: jsonSchema(ChannelSchema) })
   @ApiResponse(problemResponse(404, 'Unknown channel'))
@@ -83,7 +83,7 @@ export class ChannelsController {
   @ApiBody({ schema: jsonSchema(UpdateChannelSchema) })
   @ApiOkResponse({ schema: jsonSchema(ChannelSchema) })
   @ApiResponse(problemResponse(400, 'Invalid body'))
-  @ApiResponse(problemResponse(404, 'Unknown channel, or not yours'))
+  @ApiResponse(problemResponse(404, 'Unknown channel, or not one the caller manages (its own; any for an operator)'))
   update(@CurrentPrincipal() principal: Principal, @Param('idOrSlug', idOrSlug) id: string, @Body(new ZodPipe(UpdateChannelSchema)) body: UpdateChannel): Promise<Channel> {
     return this.channels.update(principal, id, body);
   }
@@ -94,7 +94,7 @@ export class ChannelsController {
   @ApiOperation({ summary: 'Delete a channel', description: 'Refused (409) while the channel is live.' })
   @ApiParam({ name: 'idOrSlug' })
   @ApiResponse({ status: 204, description: 'Deleted' })
-  @ApiResponse(problemResponse(404, 'Unknown channel, or not yours'))
+  @ApiResponse(problemResponse(404, 'Unknown channel, or not one the caller manages (its own; any for an operator)'))
   @ApiResponse(problemResponse(409, 'The channel is live'))
   remove(@CurrentPrincipal() principal: Principal, @Param('idOrSlug', idOrSlug) id: string): Promise<void> {
     return this.channels.remove(principal, id);

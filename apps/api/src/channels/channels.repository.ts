@@ -4,7 +4,8 @@ import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
 import { rethrowUnique } from '../common/unique-violation.js';
 
-export type ChannelWithLive = Channel & { liveSessions: LiveSession[] };
+export type ChannelOwner = { id: string; email: string; displayName: string };
+export type ChannelWithLive = Channel & { liveSessions: LiveSession[]; owner?: ChannelOwner };
 /** A channel's broadcast, as its playback and status read it. */
 export type ChannelSession = ChannelWithLive['liveSessions'][number];
 export type KeyRow = { keyHash: string; keyCiphertext: string; keyPrefix: string };
@@ -12,6 +13,7 @@ export type ChannelData = Omit<Prisma.ChannelUncheckedCreateInput, 'id' | 'owner
 
 const ACTIVE = ['starting', 'live', 'reconnecting'] as const;
 const withActiveSession = { liveSessions: { where: { state: { in: [...ACTIVE] } }, orderBy: { createdAt: 'desc' as const }, take: 1 } };
+const ownerSelect = { owner: { select: { id: true, email: true, displayName: true } } };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
@@ -22,26 +24,29 @@ export class ChannelsRepository {
     return this.prisma.channel.create({ data: { ...data, ownerId, streamKeys: { create: key } }, include: withActiveSession }).catch(rethrowUnique('channel slug'));
   }
 
-  async findBySlugOrId(idOrSlug: string): Promise<ChannelWithLive | null> {
-    return this.prisma.channel.findFirst({ where: UUID.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug }, include: withActiveSession });
+  async findBySlugOrId(idOrSlug: string, withOwner = false): Promise<ChannelWithLive | null> {
+    return this.prisma.channel.findFirst({ where: UUID.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug }, include: { ...withActiveSession, ...(withOwner ? ownerSelect : {}) } });
   }
 
   async slugTaken(slug: string): Promise<boolean> {
     return (await this.prisma.channel.count({ where: { slug } })) > 0;
   }
 
-  /** Newest first, keyset-paginated on (createdAt, id). Without `ownerId` only public channels are listed. */
-  async list(opts: { limit: number; after?: CursorPosition; liveOnly: boolean; ownerId?: string; visibility?: Channel['visibility'] }): Promise<ChannelWithLive[]> {
+  /**
+   * Newest first, keyset-paginated on (createdAt, id). Without `ownerId` only public channels are listed; `everyOwner`
+   * (an operator's listing) lists every account's, each with its owner.
+   */
+  async list(opts: { limit: number; after?: CursorPosition; liveOnly: boolean; ownerId?: string; everyOwner?: boolean; visibility?: Channel['visibility'] }): Promise<ChannelWithLive[]> {
     return this.prisma.channel.findMany({
       where: {
-        ...(opts.ownerId ? { ownerId: opts.ownerId } : { visibility: 'public' }),
+        ...(opts.everyOwner ? {} : opts.ownerId ? { ownerId: opts.ownerId } : { visibility: 'public' }),
         ...(opts.visibility ? { visibility: opts.visibility } : {}),
         ...(opts.liveOnly ? { liveSessions: { some: { state: 'live' } } } : {}),
         ...afterCursor(opts.after),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: opts.limit,
-      include: withActiveSession,
+      include: { ...withActiveSession, ...(opts.everyOwner ? ownerSelect : {}) },
     });
   }
 

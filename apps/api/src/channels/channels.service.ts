@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Channel as ChannelDto, CreateChannel, LiveSession as LiveSessionDto, Moderator, Playback, StreamKey as StreamKeyDto, UpdateChannel } from '@onda/contracts';
 import { STREAM_KEY_SHOWN_LENGTH, THUMBNAIL_FILE } from '@onda/contracts';
 import type { ObjectStorage } from '@onda/storage';
-import { hasScope, type Principal } from '../auth/auth.context.js';
+import { hasScope, isOperator, managesChannel, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
@@ -13,7 +13,7 @@ import { StreamKeyCrypto } from './stream-key.crypto.js';
 
 export type { Page } from '../common/cursor.js';
 
-/** Channels of an account: public reads honour visibility; writes and keys are the owner's alone. */
+/** Channels of an account: public reads honour visibility; writes and keys are the owner's and the operators' (managesChannel). */
 @Injectable()
 export class ChannelsService {
   private readonly keys: StreamKeyCrypto;
@@ -39,22 +39,28 @@ export class ChannelsService {
     return this.toDto(channel);
   }
 
-  /** Public and unlisted channels for everyone; private ones only for their owner and moderators. */
+  /** Public and unlisted channels for everyone; private ones only for their owner, moderators and operators. */
   async get(principal: Principal | null, idOrSlug: string): Promise<ChannelDto> {
-    return this.toDto(await this.findReadable(principal, idOrSlug));
+    const channel = await this.findReadable(principal, idOrSlug);
+    // An operator reading another account's channel is told whose it is (the console shows it).
+    const withOwner = principal !== null && channel.ownerId !== principal.user.id && isOperator(principal) && hasScope(principal, 'channels:read');
+    return this.toDto(withOwner ? ((await this.repo.findBySlugOrId(channel.id, true)) ?? channel) : channel);
   }
 
-  async list(principal: Principal | null, opts: { limit: number; cursor?: string; live?: boolean; owner?: 'me'; visibility?: ChannelDto['visibility'] }): Promise<Page<ChannelDto>> {
-    if (opts.owner === 'me') {
-      if (!principal) throw new AppError('unauthenticated', 'owner=me needs credentials');
+  /** `owner=me`: the caller's channels; `owner=all` (operators): every account's, each with its owner. */
+  async list(principal: Principal | null, opts: { limit: number; cursor?: string; live?: boolean; owner?: 'me' | 'all'; visibility?: ChannelDto['visibility'] }): Promise<Page<ChannelDto>> {
+    if (opts.owner) {
+      if (!principal) throw new AppError('unauthenticated', `owner=${opts.owner} needs credentials`);
       if (!hasScope(principal, 'channels:read')) throw new AppError('forbidden', 'This credential lacks the scope channels:read');
+      if (opts.owner === 'all' && !isOperator(principal)) throw new AppError('forbidden', 'Only operators list every account\'s channels (owner=all)');
     } else if (opts.visibility && opts.visibility !== 'public') {
-      throw new AppError('validation_failed', 'visibility: only owner=me lists unlisted or private channels', [{ path: 'visibility', message: 'needs owner=me' }]);
+      throw new AppError('validation_failed', 'visibility: only owner=me or owner=all lists unlisted or private channels', [{ path: 'visibility', message: 'needs owner=me' }]);
     }
     const rows = await this.repo.list({
       limit: opts.limit + 1,
       liveOnly: opts.live ?? false,
       ...(opts.owner === 'me' && principal ? { ownerId: principal.user.id } : {}),
+      ...(opts.owner === 'all' ? { everyOwner: true } : {}),
       ...(opts.visibility ? { visibility: opts.visibility } : {}),
       ...(opts.cursor ? { after: decodeCursor(opts.cursor) } : {}),
     });
@@ -80,7 +86,8 @@ export class ChannelsService {
   }
 
   async streamKey(principal: Principal, idOrSlug: string): Promise<StreamKeyDto> {
-    const channel = await this.findOwned(principal, idOrSlug);
+    // Reading another account's key is audited like a change: whoever holds it can broadcast as that channel.
+    const channel = await this.findOwned(principal, idOrSlug, { sensitive: true });
     const key = await this.repo.activeKey(channel.id);
     return { streamKey: key ? this.keys.decrypt(key.keyCiphertext) : null, rtmpUrl: this.options.rtmpPublicUrl, createdAt: (key?.createdAt ?? channel.createdAt).toISOString() };
   }
@@ -125,13 +132,13 @@ export class ChannelsService {
     return { url, visibility: channel.visibility };
   }
 
-  /** The channel's accepted moderators (owner only); invitations are ModeratorInvitationsService's. */
+  /** The channel's accepted moderators (owner and operators); invitations are ModeratorInvitationsService's. */
   async moderators(principal: Principal, idOrSlug: string): Promise<{ id: string; items: Moderator[] }> {
     const channel = await this.findOwned(principal, idOrSlug);
     return { id: channel.id, items: (await this.repo.moderators(channel.id)).map(moderatorDto) };
   }
 
-  /** The caller's own channel, or the same 404 as for a channel that does not exist. */
+  /** A channel the caller manages (its own; any for an operator), or the same 404 as for a channel that does not exist. */
   owned(principal: Principal, idOrSlug: string): Promise<ChannelWithLive> {
     return this.findOwned(principal, idOrSlug);
   }
@@ -147,7 +154,7 @@ export class ChannelsService {
     return channel ? { id: channel.id, slug: channel.slug, title: channel.title } : null;
   }
 
-  /** Whether `userId` may moderate the channel (owner or assigned moderator); for chat and other features. */
+  /** Whether `userId` is the channel's owner or an assigned moderator (operators: see managesChannel); for chat and other features. */
   async canModerate(channelId: string, userId: string): Promise<boolean> {
     const channel = await this.repo.findBySlugOrId(channelId);
     return !!channel && (channel.ownerId === userId || (await this.repo.isModerator(channelId, userId)));
@@ -157,14 +164,14 @@ export class ChannelsService {
     const channel = await this.repo.findBySlugOrId(idOrSlug);
     if (!channel) throw new AppError('not_found', `No channel "${idOrSlug}"`);
     if (channel.visibility !== 'private') return channel;
-    if (principal && hasScope(principal, 'channels:read') && (channel.ownerId === principal.user.id || (await this.repo.isModerator(channel.id, principal.user.id)))) return channel;
+    if (principal && hasScope(principal, 'channels:read') && (managesChannel(principal, channel) || (await this.repo.isModerator(channel.id, principal.user.id)))) return channel;
     throw new AppError('not_found', `No channel "${idOrSlug}"`);
   }
 
-  /** Another account's channel is a 404, not a 403: its existence is none of the caller's business. */
-  private async findOwned(principal: Principal, idOrSlug: string): Promise<ChannelWithLive> {
+  /** A channel the caller does not manage is a 404, not a 403: its existence is none of the caller's business. */
+  private async findOwned(principal: Principal, idOrSlug: string, opts: { sensitive?: boolean } = {}): Promise<ChannelWithLive> {
     const channel = await this.repo.findBySlugOrId(idOrSlug);
-    if (!channel || channel.ownerId !== principal.user.id) throw new AppError('not_found', `No channel "${idOrSlug}" of yours`);
+    if (!channel || !managesChannel(principal, channel, opts)) throw new AppError('not_found', `No channel "${idOrSlug}" of yours`);
     return channel;
   }
 
@@ -243,6 +250,7 @@ export class ChannelsService {
       status: live ? 'live' : 'offline',
       liveSession,
       thumbnailUrl: live ? (liveSession?.thumbnailUrl ?? null) : null,
+      ...(channel.owner ? { owner: channel.owner } : {}),
     };
   }
 }

@@ -54,7 +54,7 @@ export class ModeratorInvitationsRepository {
    * with the invited role, and a moderator invitation makes it the channel's moderator. Null when the link was used
    * (or revoked) meanwhile; 'taken' when an account with that email appeared since the invitation was made.
    */
-  async acceptLink(id: string, account: { email: string; displayName: string; passwordHash: string; role: 'streamer' | 'moderator'; operator: boolean }, channelId: string | null, invitedBy: string | null): Promise<{ id: string } | 'taken' | null> {
+  async acceptLink(id: string, account: { email: string; displayName: string; passwordHash: string; role: 'streamer' | 'moderator'; operator: boolean; locale?: string }, channelId: string | null, invitedBy: string | null): Promise<{ id: string } | 'taken' | null> {
     return this.prisma.$transaction(async (tx) => {
       if ((await tx.user.count({ where: { email: account.email } })) > 0) return 'taken';
       if ((await tx.moderatorInvitation.deleteMany({ where: { id } })).count !== 1) return null;

@@ -109,7 +109,7 @@ export class ChatModerationService {
     const id = access.channel.id;
     if (!/^(u|a):[A-Za-z0-9_-]+$/.test(body.authorKey)) throw new AppError('validation_failed', 'authorKey: u:<userId> or a:<key> as chat messages carry it', [{ path: 'authorKey', message: 'unknown form' }]);
     if (body.authorKey.startsWith('u:')) {
-      const role = await this.rooms.roleOf(access.channel, { id: body.authorKey.slice(2), operator: false });
+      const role = await this.rooms.roleOf(access.channel, { id: body.authorKey.slice(2), operator: false, role: 'viewer' });
       if (role !== 'viewer') throw new AppError('unprocessable', 'The owner and moderators of a channel cannot be banned from its chat');
     }
     await this.rooms.ensureLoaded(id);

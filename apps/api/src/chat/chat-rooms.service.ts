@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import type { ChatRole } from '@onda/contracts';
-import { hasScope, type Principal } from '../auth/auth.context.js';
+import { hasScope, isOperatorUser, managesChannel, type Principal } from '../auth/auth.context.js';
 import type { Account } from '../auth/auth.repository.js';
 import { AppError } from '../common/app-error.js';
 import { messageDto, openPoll, settingsDto } from './chat.mappers.js';
@@ -80,11 +80,11 @@ export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown 
    * owner > moderator > admin (the platform operator) > viewer. The user role `admin` alone grants nothing
    * here: an admin account is a tenant and reaches only its own channels and the ones it moderates.
    */
-  async roleOf(channel: ChatChannel, user: Pick<Account, 'id' | 'operator'> | null): Promise<ChatRole> {
+  async roleOf(channel: ChatChannel, user: Pick<Account, 'id' | 'operator' | 'role'> | null): Promise<ChatRole> {
     if (!user) return 'viewer';
     if (channel.ownerId === user.id) return 'owner';
     if (await this.repo.isModerator(channel.id, user.id)) return 'moderator';
-    return user.operator ? 'admin' : 'viewer';
+    return isOperatorUser(user) ? 'admin' : 'viewer';
   }
 
   /** REST moderation: the channel's owner, its moderators or the operator, with `chat:moderate`; anyone else gets a 404. */
@@ -93,7 +93,11 @@ export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown 
     const role = channel ? await this.roleOf(channel, principal.user) : 'viewer';
     if (!channel || role === 'viewer') throw new AppError('not_found', `No channel "${idOrSlug}" you moderate`);
     if (!hasScope(principal, 'chat:moderate')) throw new AppError('forbidden', 'This credential lacks the scope chat:moderate');
-    if (role === 'admin') await this.operatorAccess(channel.id, principal.user.id, 'rest');
+    if (role === 'admin') {
+      // The operator rule is managesChannel's: noting the reach puts a change made here in the account audit log too.
+      managesChannel(principal, channel);
+      await this.operatorAccess(channel.id, principal.user.id, 'rest');
+    }
     return { channel, actor: `u:${principal.user.id}`, user: principal.user, role };
   }
 

@@ -13,6 +13,8 @@ import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
 import { ChatService, type ChatConnection } from './chat.service.js';
 
 type Connection = ChatConnection & { release: () => void };
+/** Every socket of one account, on every node (the Redis adapter spans rooms across nodes). */
+const accountRoom = (userId: string): string => `acct:${userId}`;
 type Ack = (response: ChatAck<unknown>) => void;
 
 /**
@@ -66,6 +68,15 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     return sockets.length;
   }
 
+  /**
+   * Closes every chat socket of the account at once, on this node and (with REDIS_URL, through the socket.io Redis
+   * adapter) on every other one: it was disabled or deleted, and a socket opened before holds its identity in memory.
+   * Its credentials are refused from then on, so the client cannot come back.
+   */
+  disconnectAccount(userId: string): void {
+    this.nsp?.in(accountRoom(userId)).disconnectSockets(true);
+  }
+
   handleConnection(socket: Socket): void {
     const conn = socket.data as Connection;
     // Identity and address are read: the handshake's HTTP request and headers are not needed any more.
@@ -75,6 +86,8 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     socket.on('disconnect', conn.release);
     // Nothing addresses a viewer by socket id: without its own room the adapter keeps one Set per viewer, not two.
     void socket.leave(socket.id);
+    // An account's sockets are addressed when it is disabled or deleted (disconnectAccount); anonymous viewers never are.
+    if (conn.identity.user) void socket.join(accountRoom(conn.identity.user.id));
     // One listener for every client event (not one closure each): idle viewers are most of the connections.
     socket.onAny((event: string, ...args: unknown[]) => {
       const handle = this.handlers.get(event);

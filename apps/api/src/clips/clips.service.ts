@@ -6,7 +6,7 @@ import {
 } from '@onda/contracts';
 import type { JobQueue } from '@onda/queue';
 import type { ObjectStorage } from '@onda/storage';
-import { hasScope, type Principal } from '../auth/auth.context.js';
+import { hasScope, managesChannel, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import type { RateLimiter } from '../common/rate-limit.js';
@@ -90,11 +90,12 @@ export class ClipsService {
 
   /** The channel if the caller may clip it: 404 when they cannot see it, 403 when its policy says no. */
   private mayClip(principal: Principal, channel: ClipChannel | null, missing: string): ClipChannel {
-    const owner = channel?.ownerId === principal.user.id;
-    // Clips of a private channel are private: only its owner makes and sees them.
-    if (!channel || (channel.visibility === 'private' && !owner)) throw new AppError('not_found', missing);
+    // Asked only where it matters: an operator clipping a public channel like any viewer is no reach into it.
+    const owner = () => !!channel && managesChannel(principal, channel);
+    // Clips of a private channel are private: only its owner (and operators) make and see them.
+    if (!channel || (channel.visibility === 'private' && !owner())) throw new AppError('not_found', missing);
     if (channel.clipPolicy === 'off') throw new AppError('forbidden', 'This channel does not allow clips');
-    if (channel.clipPolicy === 'owner' && !owner) throw new AppError('forbidden', 'Only the channel owner may clip this channel');
+    if (channel.clipPolicy === 'owner' && !owner()) throw new AppError('forbidden', 'Only the channel owner may clip this channel');
     return channel;
   }
 
@@ -107,7 +108,7 @@ export class ClipsService {
     let everything = false;
     if (q.channel) {
       const channel = await this.repo.channel(q.channel);
-      const owner = channel !== null && isOwner(caller, channel.ownerId);
+      const owner = channel !== null && isOwner(caller, channel);
       if (!channel || (channel.visibility === 'private' && !owner)) throw new AppError('not_found', `No channel ${q.channel}`);
       channelId = channel.id;
       everything = owner;
@@ -120,14 +121,14 @@ export class ClipsService {
   /** Rename or hide (moderation): the channel owner's. */
   async update(principal: Principal, id: string, body: UpdateClip): Promise<ClipDto> {
     const clip = await this.repo.find(id);
-    if (!clip || clip.channel.ownerId !== principal.user.id) throw new AppError('not_found', `No clip ${id}`);
+    if (!clip || !managesChannel(principal, { id: clip.channelId, ownerId: clip.channel.ownerId })) throw new AppError('not_found', `No clip ${id}`);
     return this.dto(await this.repo.update(id, body), principal);
   }
 
   /** Deletes the clip and its files: the channel owner's right, and the right of whoever made it. */
   async delete(principal: Principal, id: string): Promise<void> {
     const clip = await this.repo.find(id);
-    const allowed = clip && (clip.channel.ownerId === principal.user.id || (clip.creatorId === principal.user.id && clip.channel.visibility !== 'private'));
+    const allowed = clip && ((clip.creatorId === principal.user.id && clip.channel.visibility !== 'private') || managesChannel(principal, { id: clip.channelId, ownerId: clip.channel.ownerId }));
     if (!allowed) throw new AppError('not_found', `No clip ${id}`);
     await this.storage.deletePrefix(`clip/${id}/`);
     await this.repo.delete(id);
@@ -156,12 +157,12 @@ export class ClipsService {
   private async visible(caller: Principal | null, id: string): Promise<ClipWithChannel> {
     // Page paths (`/clip/<anything>`) reach here too: only a UUID can name a clip.
     const clip = UUID.test(id) ? await this.repo.find(id) : null;
-    if (clip && ((clip.channel.visibility !== 'private' && !clip.hidden) || isOwner(caller, clip.channel.ownerId))) return clip;
+    if (clip && ((clip.channel.visibility !== 'private' && !clip.hidden) || isOwner(caller, { id: clip.channelId, ownerId: clip.channel.ownerId }))) return clip;
     throw new AppError('not_found', `No clip ${id}`);
   }
 
   dto(c: ClipWithChannel, caller: Principal | null): ClipDto {
-    const owner = isOwner(caller, c.channel.ownerId);
+    const owner = isOwner(caller, { id: c.channelId, ownerId: c.channel.ownerId });
     // What the media route would refuse unsigned (private channel, hidden clip) comes signed, to the owner only.
     const sign = c.channel.visibility === 'private' || c.hidden;
     const prefix = `clip/${c.id}`;
@@ -188,5 +189,5 @@ function lengthWithin(seconds: number, bounds: { min: number; max: number }): vo
   if (seconds > bounds.max + 0.001) throw new AppError('unprocessable', `A clip is at most ${bounds.max} s long; this one is ${seconds.toFixed(1)} s`);
 }
 
-/** The channel owner, with a credential that may manage clips (a narrower token sees what anyone sees). */
-const isOwner = (caller: Principal | null, ownerId: string): boolean => caller !== null && caller.user.id === ownerId && hasScope(caller, 'clips:write');
+/** Who manages the channel (its owner; an operator), with a credential that may manage clips (a narrower token sees what anyone sees). */
+const isOwner = (caller: Principal | null, channel: { id: string; ownerId: string }): boolean => caller !== null && hasScope(caller, 'clips:write') && managesChannel(caller, channel);

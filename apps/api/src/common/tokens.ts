@@ -34,6 +34,8 @@ export interface ApiOptions {
   webhooks?: { pollMs?: number; retryDelaysMs?: number[]; timeoutMs?: number; allowPrivate?: boolean };
   /** Every other outbound call a user configures (chat classifier, ...): `allowPrivate` as for webhooks (OUTBOUND_ALLOW_PRIVATE). */
   outbound?: { allowPrivate?: boolean };
+  /** SMTP_URL / SMTP_FROM: invitation and reset links also go out by mail (issue 14); unset = the console shows them only. */
+  mail?: { smtpUrl: string; from: string };
   /** With several API nodes: rate-limit windows shared through this Redis. */
   redisUrl?: string;
   /**

@@ -18,7 +18,7 @@ const ListQuerySchema = z
   })
   .strict();
 
-/** Broadcasts of the caller's channels, past and present. */
+/** Broadcasts of the caller's channels (an operator: of any channel, by channelId or id), past and present. */
 @ApiTags('live-sessions')
 @Controller('v1/live-sessions')
 export class LiveSessionsController {
@@ -34,7 +34,7 @@ export class LiveSessionsController {
   @ApiOkResponse({ schema: jsonSchema(PageSchema(LiveSessionDetailSchema)) })
   @ApiResponse(problemResponse(400, 'Invalid query'))
   async list(@CurrentPrincipal() principal: Principal, @Query(new ZodPipe(ListQuerySchema)) q: z.infer<typeof ListQuerySchema>): Promise<Page<LiveSessionDetail>> {
-    return this.live.listForOwner(principal.user.id, q);
+    return this.live.listForOwner(principal, q);
   }
 
   @Get(':id')
@@ -44,7 +44,7 @@ export class LiveSessionsController {
   @ApiOkResponse({ schema: jsonSchema(LiveSessionDetailSchema) })
   @ApiResponse(problemResponse(404, 'Unknown session, or not yours'))
   async get(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam()) id: string): Promise<LiveSessionDetail> {
-    return this.live.getForOwner(principal.user.id, id);
+    return this.live.getForOwner(principal, id);
   }
 
   @Post(':id/end')
@@ -56,6 +56,6 @@ export class LiveSessionsController {
   @ApiResponse(problemResponse(404, 'Unknown session, or not yours'))
   @ApiResponse(problemResponse(409, 'Already ended'))
   async end(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam()) id: string): Promise<LiveSessionDetail> {
-    return this.live.endForOwner(principal.user.id, id);
+    return this.live.endForOwner(principal, id);
   }
 }

@@ -81,11 +81,12 @@ export class LiveRepository {
     return (await this.prisma.channel.findUnique({ where: { id: channelId }, select: { ownerId: true } }))?.ownerId ?? null;
   }
 
-  /** Sessions of the owner's channels, newest first. */
-  async listForOwner(opts: { ownerId: string; channelId?: string; state?: LiveSession['state']; limit: number; after?: CursorPosition }): Promise<LiveSession[]> {
+  /** Sessions newest first: of the owner's channels, or (no `ownerId`) of the one channel `channelId`. */
+  async listForOwner(opts: { ownerId?: string; channelId?: string; state?: LiveSession['state']; limit: number; after?: CursorPosition }): Promise<LiveSession[]> {
+    if (!opts.ownerId && !opts.channelId) throw new Error('listForOwner needs an owner or a channel');
     return this.prisma.liveSession.findMany({
       where: {
-        channel: { ownerId: opts.ownerId },
+        ...(opts.ownerId ? { channel: { ownerId: opts.ownerId } } : {}),
         ...(opts.channelId ? { channelId: opts.channelId } : {}),
         ...(opts.state ? { state: opts.state } : {}),
         ...afterCursor(opts.after),
@@ -95,7 +96,16 @@ export class LiveRepository {
     });
   }
 
-  async findForOwner(ownerId: string, id: string): Promise<LiveSession | null> {
-    return this.prisma.liveSession.findFirst({ where: { id, channel: { ownerId } } });
+  /** The session and its channel's owner (who may see or end it is managesChannel's to say). */
+  async findWithOwner(id: string): Promise<(LiveSessionRecord & { ownerId: string }) | null> {
+    const row = await this.prisma.liveSession.findUnique({ where: { id }, include: { channel: { select: { ownerId: true } } } });
+    if (!row) return null;
+    const { channel, ...session } = row;
+    return { ...session, ownerId: channel.ownerId };
+  }
+
+  /** The broadcasts in progress on the account's channels. */
+  async activeOfOwner(ownerId: string): Promise<LiveSession[]> {
+    return this.prisma.liveSession.findMany({ where: { channel: { ownerId }, state: { in: ['starting', 'live', 'reconnecting'] } } });
   }
 }

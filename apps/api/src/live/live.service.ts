@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { LadderProfiles, liveSourceProblem, redactStreamKey, type LadderProfile } from '@onda/contracts';
 import type { IngestAuthorize, IngestAuthorizeResult, IngestSessionView, IngestStarted, LiveSessionDetail, LiveSessionState, WorkerEvent, WorkerSessionView } from '@onda/contracts';
 import type { JobQueue } from '@onda/queue';
+import { managesChannel, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { QUEUE } from '../common/tokens.js';
@@ -218,16 +219,21 @@ export class LiveService implements OnModuleInit, OnModuleDestroy {
   async forceEnd(session: LiveSessionRecord, reason: string): Promise<boolean> {
     const ended = await this.repo.finish(session.id, 'ended', reason);
     if (ended) {
-      this.logger.log(`session ${session.id} ended by its owner`);
+      this.logger.log(`session ${session.id} ended: ${reason}`);
       await this.emit(session, 'stream.ended', { state: 'ended', reason });
     }
     return ended;
   }
 
-  /** The owner's broadcasts, newest first (REST `GET /v1/live-sessions`). */
-  async listForOwner(ownerId: string, q: { limit: number; cursor?: string; channelId?: string; state?: LiveSessionState }): Promise<Page<LiveSessionDetail>> {
+  /**
+   * Broadcasts newest first (REST `GET /v1/live-sessions`): of the caller's channels, or with `channelId` of that channel
+   * when the caller manages it (managesChannel: an operator any); another account's channel lists nothing.
+   */
+  async listForOwner(principal: Principal, q: { limit: number; cursor?: string; channelId?: string; state?: LiveSessionState }): Promise<Page<LiveSessionDetail>> {
+    const owner = q.channelId ? await this.repo.channelOwner(q.channelId) : null;
+    const managed = q.channelId !== undefined && owner !== null && managesChannel(principal, { id: q.channelId, ownerId: owner });
     const rows = await this.repo.listForOwner({
-      ownerId,
+      ...(managed ? {} : { ownerId: principal.user.id }),
       limit: q.limit + 1,
       ...(q.channelId ? { channelId: q.channelId } : {}),
       ...(q.state ? { state: q.state } : {}),
@@ -236,15 +242,25 @@ export class LiveService implements OnModuleInit, OnModuleDestroy {
     return toPage(rows, q.limit, detailDto);
   }
 
-  async getForOwner(ownerId: string, id: string): Promise<LiveSessionDetail> {
-    return detailDto(await this.mustFindForOwner(ownerId, id));
+  async getForOwner(principal: Principal, id: string): Promise<LiveSessionDetail> {
+    return detailDto(await this.mustFindForOwner(principal, id));
   }
 
   /** Force-end from the REST API: 409 when the session is already over. */
-  async endForOwner(ownerId: string, id: string): Promise<LiveSessionDetail> {
-    const session = await this.mustFindForOwner(ownerId, id);
+  async endForOwner(principal: Principal, id: string): Promise<LiveSessionDetail> {
+    const session = await this.mustFindForOwner(principal, id);
     if (!(await this.forceEnd(session, 'ended by API'))) throw new AppError('conflict', 'The session is already over');
-    return detailDto(await this.mustFindForOwner(ownerId, id));
+    return detailDto(await this.mustFindForOwner(principal, id));
+  }
+
+  /**
+   * Ends every broadcast of the account's channels (it was disabled): the ingest drops each publisher on its next poll
+   * (`ingestView` answers disconnect), and the disabled owner's key publishes nothing new (authorize refuses it).
+   */
+  async endAllOf(ownerId: string, reason: string): Promise<number> {
+    let ended = 0;
+    for (const session of await this.repo.activeOfOwner(ownerId)) if (await this.forceEnd(session, reason)) ended++;
+    return ended;
   }
 
   /** What the ingest polls for each publisher: `disconnect` once the session is over (e.g. force-ended). */
@@ -264,10 +280,11 @@ export class LiveService implements OnModuleInit, OnModuleDestroy {
     return session;
   }
 
-  private async mustFindForOwner(ownerId: string, id: string): Promise<LiveSessionRecord> {
-    const session = await this.repo.findForOwner(ownerId, id);
-    if (!session) throw new AppError('not_found', `No live session ${id} of yours`);
-    return session;
+  private async mustFindForOwner(principal: Principal, id: string): Promise<LiveSessionRecord> {
+    const session = await this.repo.findWithOwner(id);
+    if (!session || !managesChannel(principal, { id: session.channelId, ownerId: session.ownerId })) throw new AppError('not_found', `No live session ${id} of yours`);
+    const { ownerId: _owner, ...rest } = session;
+    return rest;
   }
 }
 

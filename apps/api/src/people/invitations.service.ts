@@ -11,6 +11,8 @@ import { UniqueViolation } from '../common/unique-violation.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { ModeratorInvitationsRepository, type LinkInvitation } from '../channels/moderator-invitations.repository.js';
 import { isOperator } from './people.service.js';
+import { invitationMail } from './mail-messages.js';
+import { MAILER, type Mailer } from './mailer.js';
 import { PeopleRepository } from './people.repository.js';
 
 const DEFAULT_TTL_HOURS = 72;
@@ -41,6 +43,7 @@ export class InvitationsService {
     private readonly auth: AuthService,
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
     @Inject(SIGN_IN_THROTTLE) private readonly throttle: SignInThrottle,
+    @Inject(MAILER) private readonly mailer: Mailer,
   ) {}
 
   async create(principal: Principal, body: CreateInvitation): Promise<CreatedInvitation> {
@@ -64,7 +67,10 @@ export class InvitationsService {
       { email: body.email, role: body.role, channelId, tokenHash: sha256Hex(token), expiresAt, invitedById: principal.user.id },
       { actor: principal.user, target: null, action: 'invitation.created', detail: { email: body.email, role: body.role, channelId, expiresAt: expiresAt.toISOString() } },
     );
-    return { ...dto(row), token, url: `${this.options.publicUrl}/console/accept#token=${token}` };
+    const url = `${this.options.publicUrl}/console/accept#token=${token}`;
+    // With SMTP settings the link is mailed too (in the invitee's language if the inviter gave it); shown once either way.
+    const mail = await this.mailer.send(invitationMail({ to: body.email, locale: body.locale, url, role: body.role, channel: row.channel?.title ?? null, inviter: principal.user.displayName, expiresAt }));
+    return { ...dto(row), token, url, mail };
   }
 
   /** Pending link invitations: every one for an operator, the caller's own for a streamer. */
@@ -88,7 +94,11 @@ export class InvitationsService {
   async accept(body: AcceptInvitation, address: string): Promise<{ cookie: string; expiresAt: Date }> {
     const row = await this.usable(body.token, address);
     const role = row.role as PersonRole;
-    const account = { email: row.email, displayName: body.displayName, passwordHash: await hashPassword(body.password), role: role === 'moderator' ? ('moderator' as const) : ('streamer' as const), operator: role === 'operator' };
+    const account = {
+      email: row.email, displayName: body.displayName, passwordHash: await hashPassword(body.password), role: role === 'moderator' ? ('moderator' as const) : ('streamer' as const), operator: role === 'operator',
+      // The language the invitee accepted in: later mail (a reset link) is written in it.
+      ...(body.locale ? { locale: body.locale } : {}),
+    };
     const created = await this.repo.acceptLink(row.id, account, row.channelId, row.invitedById).catch((e: unknown) => {
       if (e instanceof UniqueViolation) return 'taken' as const;
       throw e;

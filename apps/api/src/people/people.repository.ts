@@ -11,6 +11,7 @@ export interface PersonRow {
   operator: boolean;
   disabledAt: Date | null;
   createdAt: Date;
+  locale: string | null;
   channels: Array<{ id: string; slug: string; title: string }>;
 }
 
@@ -33,7 +34,7 @@ export interface AuditInput {
 }
 
 const personSelect = {
-  id: true, email: true, displayName: true, role: true, operator: true, disabledAt: true, createdAt: true,
+  id: true, email: true, displayName: true, role: true, operator: true, disabledAt: true, createdAt: true, locale: true,
   channels: { select: { id: true, slug: true, title: true }, orderBy: { createdAt: 'asc' } },
 } as const;
 
@@ -73,7 +74,7 @@ export class PeopleRepository {
     return this.prisma.user.count({ where: { operator: true, disabledAt: null, id: { not: exceptId } } });
   }
 
-  async update(id: string, data: { displayName?: string; role?: 'streamer' | 'moderator'; operator?: boolean; disabledAt?: Date | null }, entry: AuditInput): Promise<void> {
+  async update(id: string, data: { displayName?: string; role?: 'streamer' | 'moderator'; operator?: boolean; disabledAt?: Date | null; locale?: string }, entry: AuditInput): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       await tx.user.update({ where: { id }, data });
       // Disabling signs the account out everywhere; its tokens are refused while it stays disabled.
@@ -84,10 +85,12 @@ export class PeopleRepository {
 
   /**
    * Deletes the account; its channels (with their VODs, sessions and moderators) go to `transferTo` first, so nothing of
-   * theirs is lost. Its tokens, console sessions, webhooks and moderator assignments go with it (cascade).
+   * theirs is lost, and their stream keys are revoked (the new owner rotates one). Its tokens, console sessions, webhooks and moderator assignments go with it (cascade).
    */
   async delete(id: string, transferTo: string | null, entry: AuditInput): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
+      // The leaving account knows its channels' stream keys: they stop working; the new owner rotates to go live.
+      if (transferTo) await tx.streamKey.updateMany({ where: { channel: { ownerId: id }, revokedAt: null }, data: { revokedAt: new Date() } });
       const moved = transferTo ? (await tx.channel.updateMany({ where: { ownerId: id }, data: { ownerId: transferTo } })).count : 0;
       // The new owner moderating its own channel would be a leftover: drop it.
       if (transferTo) await tx.channelModerator.deleteMany({ where: { userId: transferTo, channel: { ownerId: transferTo } } });

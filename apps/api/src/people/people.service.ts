@@ -1,28 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccountAuditEntry, ApiToken as ApiTokenDto, ChangePassword, ConsoleSessionInfo, Person, ResetLink, ResetPassword, UpdatePerson } from '@onda/contracts';
-import type { Principal } from '../auth/auth.context.js';
+import { MailLocaleSchema, type AccountAuditEntry, type ApiToken as ApiTokenDto, type ChangePassword, type ConsoleSessionInfo, type Person, type ResetLink, type ResetPassword, type UpdatePerson } from '@onda/contracts';
+import { isOperator, isOperatorUser, type Principal } from '../auth/auth.context.js';
 import { AuthRepository } from '../auth/auth.repository.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { SignInThrottle } from '../auth/sign-in-throttle.js';
 import { AppError } from '../common/app-error.js';
 import { randomSecret, sha256Hex } from '../common/token-crypto.js';
 import { API_OPTIONS, SIGN_IN_THROTTLE, type ApiOptions } from '../common/tokens.js';
+import { ChatGateway } from '../chat/chat.gateway.js';
+import { LiveService } from '../live/live.service.js';
 import { TokensService } from '../tokens/tokens.service.js';
+import { resetMail } from './mail-messages.js';
+import { MAILER, type Mailer } from './mailer.js';
 import { PeopleRepository, type AuditRow, type PersonRow } from './people.repository.js';
 
 export const RESET_TTL_MS = 24 * 3600 * 1000;
 
-/** Operators are explicit: the flag on a streamer account, and only with a credential that may manage users. */
-export const isOperator = (principal: Principal): boolean => principal.user.operator && principal.user.role !== 'moderator';
+export { isOperator } from '../auth/auth.context.js';
 
 export const personDto = (u: PersonRow): Person => ({
   id: u.id,
   email: u.email,
   displayName: u.displayName,
-  role: u.operator && u.role !== 'moderator' ? 'operator' : u.role === 'admin' ? 'streamer' : u.role,
+  role: isOperatorUser(u) ? 'operator' : u.role === 'admin' ? 'streamer' : u.role,
   disabled: u.disabledAt !== null,
   disabledAt: u.disabledAt?.toISOString() ?? null,
   createdAt: u.createdAt.toISOString(),
+  locale: MailLocaleSchema.safeParse(u.locale).data ?? null,
   channels: u.channels,
 });
 
@@ -46,8 +50,11 @@ export class PeopleService {
     private readonly repo: PeopleRepository,
     private readonly auth: AuthRepository,
     private readonly tokens: TokensService,
+    private readonly live: LiveService,
+    private readonly chat: ChatGateway,
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
     @Inject(SIGN_IN_THROTTLE) private readonly throttle: SignInThrottle,
+    @Inject(MAILER) private readonly mailer: Mailer,
   ) {}
 
   async list(principal: Principal): Promise<{ items: Person[] }> {
@@ -61,8 +68,9 @@ export class PeopleService {
 
   async update(principal: Principal, id: string, body: UpdatePerson): Promise<Person> {
     const target = await this.visible(principal, id);
-    const data: { displayName?: string; role?: 'streamer' | 'moderator'; operator?: boolean } = {};
+    const data: { displayName?: string; role?: 'streamer' | 'moderator'; operator?: boolean; locale?: string } = {};
     if (body.displayName !== undefined) data.displayName = body.displayName;
+    if (body.locale !== undefined && body.locale !== target.locale) data.locale = body.locale;
     if (body.role !== undefined && body.role !== personDto(target).role) {
       // Roles are an operator's to give; nobody changes their own (so the last operator cannot demote itself).
       this.requireOperator(principal, 'Only an operator changes roles');
@@ -82,6 +90,7 @@ export class PeopleService {
     if (target.id === principal.user.id) throw new AppError('forbidden', 'You cannot disable your own account');
     if (disabled === (target.disabledAt !== null)) return personDto(target);
     await this.repo.update(id, { disabledAt: disabled ? new Date() : null }, { actor: principal.user, target, action: disabled ? 'user.disabled' : 'user.enabled' });
+    if (disabled) await this.cutOff(id, 'account disabled');
     return this.get(principal, id);
   }
 
@@ -101,7 +110,20 @@ export class PeopleService {
     } else if (target.channels.length > 0) {
       throw new AppError('conflict', `${target.email} owns ${target.channels.length} channel(s); transfer them first (?transferTo=<user id>) or delete the channels`);
     }
+    // A broadcast of a channel about to change hands ends first: it was the old owner's, with the old owner's key.
+    await this.cutOff(id, 'account deleted');
     await this.repo.delete(id, transferTo ?? null, { actor: principal.user, target, action: 'user.deleted', detail: { transferTo: transferTo ?? null, channels: target.channels.map((c) => c.slug) } });
+    this.chat.disconnectAccount(id);
+  }
+
+  /**
+   * What a disabled or deleted account still had open, stopped at once: its chat sockets on every API node, and the
+   * broadcasts of its channels (the ingest drops their publishers on its next poll; the key then publishes nothing).
+   * Tokens and console sessions need nothing here: they are refused on their next use.
+   */
+  private async cutOff(id: string, reason: string): Promise<void> {
+    this.chat.disconnectAccount(id);
+    await this.live.endAllOf(id, reason);
   }
 
   /** Own password: needs the current one; every other session of the account is signed out. */
@@ -112,7 +134,10 @@ export class PeopleService {
     await this.repo.setPassword(principal.user.id, await hashPassword(body.newPassword), keep, { actor: principal.user, target: principal.user, action: 'user.password_changed' });
   }
 
-  /** A single-use link (24 h) with which the account chooses a new password; issuing another voids the previous one. */
+  /**
+   * A single-use link (24 h) with which the account chooses a new password; issuing another voids the previous one.
+   * With SMTP settings it is also mailed to the account (in its language if known); the answer carries it either way.
+   */
   async issueReset(principal: Principal, id: string): Promise<ResetLink> {
     this.requireOperator(principal, 'Only an operator issues password reset links');
     const target = await this.visible(principal, id);
@@ -120,7 +145,9 @@ export class PeopleService {
     const token = randomSecret('rst_');
     const expiresAt = new Date(Date.now() + RESET_TTL_MS);
     await this.repo.issueReset(id, sha256Hex(token), expiresAt, { actor: principal.user, target, action: 'user.password_reset_issued', detail: { expiresAt: expiresAt.toISOString() } });
-    return { url: `${this.options.publicUrl}/console/reset#token=${token}`, expiresAt: expiresAt.toISOString() };
+    const url = `${this.options.publicUrl}/console/reset#token=${token}`;
+    const mail = await this.mailer.send(resetMail({ to: target.email, locale: personDto(target).locale, url, expiresAt }));
+    return { url, expiresAt: expiresAt.toISOString(), mail };
   }
 
   /** Public: uses a reset link once (rate-limited per address); signs the account out everywhere. */

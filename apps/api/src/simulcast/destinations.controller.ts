@@ -14,7 +14,7 @@ import { DestinationsService } from './destinations.service.js';
 const notYours = problemResponse(404, 'Unknown channel or destination, or not yours');
 const badUrl = problemResponse(400, 'Invalid body, or a URL the address guard refuses (not rtmp/rtmps, private address, credentials)');
 
-/** Simulcast: where a channel's broadcast is also pushed while live (owner only). */
+/** Simulcast: where a channel's broadcast is also pushed while live (owner or an operator). */
 @ApiTags('simulcast')
 @Controller('v1/channels/:idOrSlug/destinations')
 export class DestinationsController {
@@ -22,7 +22,7 @@ export class DestinationsController {
 
   @Get()
   @RequireScopes('channels:read')
-  @ApiOperation({ summary: "List the channel's simulcast destinations (owner only)", description: 'Stream keys are never returned: `streamKeyMasked` shows their last characters. `state` is the push state while live.' })
+  @ApiOperation({ summary: "List the channel's simulcast destinations (owner or an operator)", description: 'Stream keys are never returned: `streamKeyMasked` shows their last characters. `state` is the push state while live.' })
   @ApiParam({ name: 'idOrSlug' })
   @ApiOkResponse({ schema: jsonSchema(DestinationListSchema) })
   @ApiResponse(notYours)
@@ -33,7 +33,7 @@ export class DestinationsController {
   @Post()
   @RequireScopes('channels:write')
   @ApiOperation({
-    summary: 'Add a simulcast destination (owner only)',
+    summary: 'Add a simulcast destination (owner or an operator)',
     description:
       '`platform` youtube or twitch uses the service\'s RTMPS ingest unless `url` is given; `custom` needs `url` (rtmp:// or rtmps://). ' +
       'The stream key is stored encrypted and never shown again. A URL whose host is, or resolves to, a loopback, private or other ' +
@@ -50,7 +50,7 @@ export class DestinationsController {
 
   @Patch(':destinationId')
   @RequireScopes('channels:write')
-  @ApiOperation({ summary: 'Change a destination: name, URL, stream key, enabled (owner only)', description: 'Disabling stops its push on a running broadcast; enabling (or a new key or URL) starts it again.' })
+  @ApiOperation({ summary: 'Change a destination: name, URL, stream key, enabled (owner or an operator)', description: 'Disabling stops its push on a running broadcast; enabling (or a new key or URL) starts it again.' })
   @ApiParam({ name: 'idOrSlug' })
   @ApiParam({ name: 'destinationId', format: 'uuid' })
   @ApiBody({ schema: jsonSchema(UpdateDestinationSchema) })
@@ -69,7 +69,7 @@ export class DestinationsController {
   @Delete(':destinationId')
   @HttpCode(204)
   @RequireScopes('channels:write')
-  @ApiOperation({ summary: 'Delete a destination (owner only)', description: 'Its push on a running broadcast stops.' })
+  @ApiOperation({ summary: 'Delete a destination (owner or an operator)', description: 'Its push on a running broadcast stops.' })
   @ApiParam({ name: 'idOrSlug' })
   @ApiParam({ name: 'destinationId', format: 'uuid' })
   @ApiResponse({ status: 204, description: 'Deleted' })

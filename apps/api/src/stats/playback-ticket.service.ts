@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { createRedisClient } from '@onda/queue';
 import type { PlaybackTicket, PlaybackTicketRequest } from '@onda/contracts';
-import { hasScope, type Principal } from '../auth/auth.context.js';
+import { hasScope, managesChannel, type Principal } from '../auth/auth.context.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { AppError } from '../common/app-error.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from '../common/rate-limit.js';
@@ -58,8 +58,9 @@ export class PlaybackTicketService implements OnModuleDestroy {
     if (target && target.visibility !== 'private') return;
     if (target && principal) {
       const uid = principal.user.id;
-      if (body.liveSessionId && hasScope(principal, 'channels:read') && (await this.channels.canModerate(target.channelId, uid))) return;
-      if (body.vodId && hasScope(principal, 'vods:read') && target.ownerId === uid) return;
+      const managed = () => managesChannel(principal, { id: target.channelId, ownerId: target.ownerId });
+      if (body.liveSessionId && hasScope(principal, 'channels:read') && (managed() || (await this.channels.canModerate(target.channelId, uid)))) return;
+      if (body.vodId && hasScope(principal, 'vods:read') && managed()) return;
     }
     throw new AppError('not_found', 'No live session or VOD by that id');
   }

@@ -50,7 +50,7 @@ export class LiveStatsController {
     description:
       'Viewers now (a beacon in the last 30 s), per minute since the session began (zero-filled; a playback counts in every minute it was active) ' +
       'with chat messages, peak and average, unique viewers, watch time, rendition mix, QoE (startup, rebuffering, errors), countries (null ' +
-      'without STATS_COUNTRY_HEADER) and the worker\'s ingest health. Owner only.',
+      'without STATS_COUNTRY_HEADER) and the worker\'s ingest health. Owner or an operator.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @formatQuery
@@ -67,7 +67,7 @@ export class LiveStatsController {
     description:
       '10-second buckets from the start of the broadcast (= the recording\'s VOD time): chat messages, unique chatters, reactions, live viewers and ' +
       'VOD sessions that watched the bucket; highlights = the top moments by chat spike over the rolling baseline and viewer peaks, with a ' +
-      'deep link into the VOD player. Owner only.',
+      'deep link into the VOD player. Owner or an operator.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @formatQuery
@@ -85,7 +85,7 @@ export class VodStatsController {
 
   @Get(':id/stats')
   @RequireScopes('vods:read')
-  @ApiOperation({ summary: 'VOD statistics', description: 'Views, unique viewers, watch time, QoE and retention: playbacks that watched each 10-second bucket of the timeline. Owner only.' })
+  @ApiOperation({ summary: 'VOD statistics', description: 'Views, unique viewers, watch time, QoE and retention: playbacks that watched each 10-second bucket of the timeline. Owner or an operator.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @formatQuery
   @okJsonOrCsv(VodStatsSchema, 'start_seconds,sessions')

@@ -94,8 +94,12 @@ export class StatsRepository {
     return row ? { channelId: row.channelId, ...row.channel } : null;
   }
 
-  async liveSessionForOwner(ownerId: string, id: string): Promise<LiveSessionRow | null> {
-    return this.prisma.liveSession.findFirst({ where: { id, channel: { ownerId } }, select: { id: true, channelId: true, createdAt: true, startedAt: true, endedAt: true } });
+  /** The session with its channel's owner (who may read its statistics is managesChannel's to say). */
+  async liveSessionWithOwner(id: string): Promise<(LiveSessionRow & { ownerId: string }) | null> {
+    const row = await this.prisma.liveSession.findUnique({ where: { id }, select: { id: true, channelId: true, createdAt: true, startedAt: true, endedAt: true, channel: { select: { ownerId: true } } } });
+    if (!row) return null;
+    const { channel, ...session } = row;
+    return { ...session, ownerId: channel.ownerId };
   }
 
   async liveSession(id: string): Promise<LiveSessionRow | null> {

@@ -4,7 +4,7 @@ import {
   type VodChatReplay, type VodStats,
 } from '@onda/contracts';
 import type { ObjectStorage } from '@onda/storage';
-import { hasScope, type Principal } from '../auth/auth.context.js';
+import { hasScope, managesChannel, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { STORAGE } from '../common/tokens.js';
 import { VodsService } from '../vods/vods.service.js';
@@ -136,7 +136,7 @@ export class StatsService {
 
   async vodStats(principal: Principal, id: string): Promise<VodStats> {
     const vod = await this.repo.vod(id);
-    if (!vod || vod.channel.ownerId !== principal.user.id) throw new AppError('not_found', `No VOD ${id} of yours`);
+    if (!vod || !managesChannel(principal, { id: vod.channelId, ownerId: vod.channel.ownerId })) throw new AppError('not_found', `No VOD ${id} of yours`);
     const [summary, perBucket] = await Promise.all([this.repo.summary({ vodId: id }, new Date(this.options.now())), this.repo.vodBuckets(id)]);
     const count = vod.durationSeconds !== null ? Math.ceil(vod.durationSeconds / BUCKET_SECONDS) : perBucket.size ? Math.max(...perBucket.keys()) + 1 : 0;
     return {
@@ -152,8 +152,8 @@ export class StatsService {
   /** The broadcast's chat for the VOD page: whoever may read the VOD may read it (private channels: the owner). */
   async vodChat(principal: Principal | null, id: string, fromSeconds: number, toSeconds: number | undefined): Promise<VodChatReplay> {
     const vod = await this.repo.vod(id);
-    // As for VOD reads, a private channel's replay needs the owner with `vods:read` (finding 3).
-    const owner = principal !== null && hasScope(principal, 'vods:read') && vod?.channel.ownerId === principal.user.id;
+    // As for VOD reads, a private channel's replay needs the owner (or an operator) with `vods:read` (finding 3).
+    const owner = principal !== null && !!vod && hasScope(principal, 'vods:read') && managesChannel(principal, { id: vod.channelId, ownerId: vod.channel.ownerId });
     if (!vod || (vod.channel.visibility === 'private' && !owner)) throw new AppError('not_found', `No VOD ${id}`);
     const session = vod.liveSessionId ? await this.repo.liveSession(vod.liveSessionId) : null;
     if (!session) return { items: [], nextFrom: null };
@@ -193,8 +193,8 @@ export class StatsService {
   }
 
   private async ownSession(principal: Principal, id: string): Promise<LiveSessionRow> {
-    const session = await this.repo.liveSessionForOwner(principal.user.id, id);
-    if (!session) throw new AppError('not_found', `No live session ${id} of yours`);
+    const session = await this.repo.liveSessionWithOwner(id);
+    if (!session || !managesChannel(principal, { id: session.channelId, ownerId: session.ownerId })) throw new AppError('not_found', `No live session ${id} of yours`);
     return session;
   }
 

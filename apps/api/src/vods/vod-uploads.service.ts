@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { VOD_FILES, type CreateVodUpload, type Vod as VodDto, type VodUploadTicket } from '@onda/contracts';
 import type { ObjectStorage } from '@onda/storage';
-import type { Principal } from '../auth/auth.context.js';
+import { managesChannel, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
 import { SNIFF_BYTES, sniffMedia } from './media-sniff.js';
@@ -67,14 +67,14 @@ export class VodUploadsService {
 
   async create(principal: Principal, body: CreateVodUpload): Promise<VodUploadTicket> {
     const channel = await this.repo.channel(body.channel);
-    if (!channel || channel.ownerId !== principal.user.id) throw new AppError('not_found', `No channel "${body.channel}" of yours`);
+    if (!channel || !managesChannel(principal, channel)) throw new AppError('not_found', `No channel "${body.channel}" of yours`);
     const type = mediaType(body.contentType);
     if (type && !isVideoType(type)) throw new AppError('unsupported_media_type', `${body.contentType} is not a video type: upload a video file (video/*)`);
     this.checkSize(body.bytes);
 
     const created = await this.repo.create({ channelId: channel.id, title: body.title, origin: 'upload', status: 'uploading' });
     const vod: VodWithChannel = { ...created, channel: { ownerId: channel.ownerId, visibility: channel.visibility } };
-    const dto = await this.vods.dto(vod, principal.user.id);
+    const dto = await this.vods.dto(vod, true);
     // The content type travels with the PUT; a presigned URL signs it, so the header is part of the ticket.
     const headers = { 'Content-Type': type ?? 'application/octet-stream' };
     if (body.direct !== false && (body.bytes ?? 0) <= SINGLE_PUT_MAX_BYTES) {
@@ -150,7 +150,7 @@ export class VodUploadsService {
   async complete(principal: Principal, id: string): Promise<VodDto> {
     const vod = await this.vods.mustOwn(principal, id);
     if (vod.origin !== 'upload') throw new AppError('conflict', `VOD ${id} is a recording, not an upload`);
-    if (vod.status === 'processing' || vod.status === 'ready') return this.vods.dto(vod, principal.user.id);
+    if (vod.status === 'processing' || vod.status === 'ready') return this.vods.dto(vod, true);
     this.mustBeUploading(vod);
 
     const key = uploadKey(id);
@@ -186,7 +186,7 @@ export class VodUploadsService {
     // Not moved: a concurrent complete got there first; answer with whatever it left.
     const now = await this.repo.findWithChannel(id);
     if (!now) throw new AppError('not_found', `No VOD ${id}`);
-    return this.vods.dto(now, principal.user.id);
+    return this.vods.dto(now, true);
   }
 
   private checkSize(bytes: number | undefined): void {

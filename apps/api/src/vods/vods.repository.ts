@@ -22,10 +22,6 @@ export class VodsRepository {
     return this.prisma.vod.findUnique({ where: { id }, include: withChannel });
   }
 
-  async findForOwner(ownerId: string, id: string): Promise<VodWithChannel | null> {
-    return this.prisma.vod.findFirst({ where: { id, channel: { ownerId } }, include: withChannel });
-  }
-
   /** Creates the VOD of a recording once (id = live session id); returns null when it already exists. */
   async createForRecording(data: { id: string; channelId: string; title: string; replayPrefix: string }): Promise<Vod | null> {
     const { count } = await this.prisma.vod.createMany({

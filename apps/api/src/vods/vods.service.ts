@@ -4,7 +4,7 @@ import {
 } from '@onda/contracts';
 import type { JobQueue } from '@onda/queue';
 import type { ObjectStorage } from '@onda/storage';
-import { hasScope, type Principal } from '../auth/auth.context.js';
+import { hasScope, managesChannel, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
 import { API_OPTIONS, QUEUE, STORAGE, type ApiOptions } from '../common/tokens.js';
@@ -90,7 +90,7 @@ export class VodsService {
     });
     this.logger.log(`VOD ${id} ready (${r.renditions.join(', ')}, ${r.durationSeconds.toFixed(1)} s)`);
     // The webhook goes to the channel owner: a private channel's playback URL comes signed.
-    const { playbackUrl } = await this.dto(ready, ready.channel.ownerId);
+    const { playbackUrl } = await this.dto(ready, true);
     await this.emit(vod, 'vod.ready', { status: 'ready', durationSeconds: r.durationSeconds, playbackUrl });
   }
 
@@ -100,30 +100,35 @@ export class VodsService {
     const principal = ownerView(caller);
     let channelId: string | undefined;
     let mine = q.owner === 'me' && principal !== null;
+    let ownerId = mine ? principal!.user.id : undefined;
     if (q.channel) {
       const channel = await this.repo.channel(q.channel);
       if (!channel) throw new AppError('not_found', `No channel ${q.channel}`);
       channelId = channel.id;
-      mine ||= principal?.user.id === channel.ownerId;
+      // A channel the caller manages (its own; an operator: any) lists as its owner sees it, whoever owns it.
+      if (managesChannel(principal, channel)) {
+        mine = true;
+        ownerId = undefined;
+      }
     }
     const rows = await this.repo.list({
-      ownerId: mine ? principal!.user.id : undefined, channelId, publicOnly: !mine, limit: q.limit + 1, after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      ownerId, channelId, publicOnly: !mine, limit: q.limit + 1, after: q.cursor ? decodeCursor(q.cursor) : undefined,
     });
     const page = toPage(rows, q.limit, (v) => v);
-    return { items: await Promise.all(page.items.map((v) => this.dto(v, principal?.user.id ?? null))), nextCursor: page.nextCursor };
+    return { items: await Promise.all(page.items.map((v) => this.dto(v, managesChannel(principal, { id: v.channelId, ownerId: v.channel.ownerId })))), nextCursor: page.nextCursor };
   }
 
   async read(caller: Principal | null, id: string): Promise<VodDto> {
     const principal = ownerView(caller);
     const vod = await this.repo.findWithChannel(id);
-    const viewer = principal?.user.id ?? null;
-    if (vod && (vod.channel.visibility !== 'private' || vod.channel.ownerId === viewer)) return this.dto(vod, viewer);
+    const manager = !!vod && managesChannel(principal, { id: vod.channelId, ownerId: vod.channel.ownerId });
+    if (vod && (vod.channel.visibility !== 'private' || manager)) return this.dto(vod, manager);
     throw new AppError('not_found', `No VOD ${id}`);
   }
 
   async update(principal: Principal, id: string, body: UpdateVod): Promise<VodDto> {
     await this.mustOwn(principal, id);
-    return this.dto(await this.repo.update(id, { title: body.title }), principal.user.id);
+    return this.dto(await this.repo.update(id, { title: body.title }), true);
   }
 
   /** Deletes the VOD and everything it owns in storage (archive, source, ladder, poster, storyboard). */
@@ -134,12 +139,11 @@ export class VodsService {
   }
 
   /**
-   * The VOD as the REST API shows it to `viewerId` (a user id, or null for anonymous viewers). The channel
-   * owner gets signed media URLs for a private channel (the same `/media/s/<exp>.<sig>/<prefix>/...` scheme
+   * The VOD as the REST API shows it; `owner`: to someone who manages its channel (managesChannel: the owner or an
+   * operator). They get signed media URLs for a private channel (the same `/media/s/<exp>.<sig>/<prefix>/...` scheme
    * as live playback; public and unlisted stay unsigned) and a download URL of the source.
    */
-  async dto(v: VodWithChannel, viewerId: string | null): Promise<VodDto> {
-    const owner = viewerId !== null && viewerId === v.channel.ownerId;
+  async dto(v: VodWithChannel, owner: boolean): Promise<VodDto> {
     const sign = owner && v.channel.visibility === 'private';
     const exp = Math.floor(Date.now() / 1000) + (this.options.playbackTtlSeconds ?? 6 * 3600);
     const media = (prefix: string, path: string): string => playbackObjectUrl(this.signer, this.options, prefix, path, sign);
@@ -191,10 +195,10 @@ export class VodsService {
     return vod;
   }
 
-  /** The caller's VOD, or 404 (another account's VOD is none of the caller's business). */
+  /** A VOD of a channel the caller manages (managesChannel), or 404 (another account's VOD is none of the caller's business). */
   async mustOwn(principal: Principal, id: string): Promise<VodWithChannel> {
-    const vod = await this.repo.findForOwner(principal.user.id, id);
-    if (!vod) throw new AppError('not_found', `No VOD ${id}`);
+    const vod = await this.repo.findWithChannel(id);
+    if (!vod || !managesChannel(principal, { id: vod.channelId, ownerId: vod.channel.ownerId })) throw new AppError('not_found', `No VOD ${id}`);
     return vod;
   }
 }

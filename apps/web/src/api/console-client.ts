@@ -70,6 +70,8 @@ export interface ConsoleApi extends ViewerApi, PeopleApi {
   signOut(): Promise<void>;
   me(signal?: AbortSignal): Promise<Me>;
   listMyChannels(signal?: AbortSignal): Promise<Page<Channel>>;
+  /** Every account's channels, each with its owner (operators only: the API answers 403 to anyone else). */
+  listAllChannels(signal?: AbortSignal): Promise<Page<Channel>>;
   createChannel(body: CreateChannel): Promise<Channel>;
   updateChannel(idOrSlug: string, body: UpdateChannel): Promise<Channel>;
   getStreamKey(idOrSlug: string, signal?: AbortSignal): Promise<StreamKey>;
@@ -150,6 +152,10 @@ export class ConsoleClient extends PeopleClient implements ConsoleApi {
 
   listMyChannels(signal?: AbortSignal): Promise<Page<Channel>> {
     return this.request('GET', '/v1/channels?owner=me&limit=100', ChannelPageSchema, { signal });
+  }
+
+  listAllChannels(signal?: AbortSignal): Promise<Page<Channel>> {
+    return this.request('GET', '/v1/channels?owner=all&limit=100', ChannelPageSchema, { signal });
   }
 
   createChannel(body: CreateChannel): Promise<Channel> {

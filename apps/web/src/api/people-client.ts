@@ -1,6 +1,6 @@
 import {
   AccountAuditEntrySchema, ApiTokenSchema, PageSchema, ConsoleSessionSchema, CreatedInvitationSchema, InvitationPreviewSchema, InvitationSchema, PersonSchema, ResetLinkSchema,
-  type AccountAuditEntry, type ApiToken, type ConsoleSessionInfo, type CreatedInvitation, type CreateInvitation, type Invitation, type InvitationPreview, type Person, type PersonRole, type ResetLink,
+  type AccountAuditEntry, type ApiToken, type ConsoleSessionInfo, type CreatedInvitation, type CreateInvitation, type Invitation, type InvitationPreview, type MailLocale, type Person, type PersonRole, type ResetLink,
 } from '@onda/contracts';
 import { ApiClient } from './client';
 
@@ -21,7 +21,8 @@ export interface PeopleApi {
   createLinkInvitation(body: CreateInvitation): Promise<CreatedInvitation>;
   withdrawLinkInvitation(id: string): Promise<void>;
   previewInvitation(token: string): Promise<InvitationPreview>;
-  acceptInvitation(token: string, displayName: string, password: string): Promise<void>;
+  /** `locale`: the language the invitee accepted in (later mail to the account is written in it). */
+  acceptInvitation(token: string, displayName: string, password: string, locale?: MailLocale): Promise<void>;
   changePassword(currentPassword: string, newPassword: string): Promise<void>;
   resetPassword(token: string, password: string): Promise<void>;
 }
@@ -81,8 +82,8 @@ export class PeopleClient extends ApiClient implements PeopleApi {
   previewInvitation(token: string): Promise<InvitationPreview> {
     return this.request('POST', '/v1/invitations/preview', InvitationPreviewSchema, { body: { token } });
   }
-  async acceptInvitation(token: string, displayName: string, password: string): Promise<void> {
-    await this.request('POST', '/v1/invitations/accept', null, { body: { token, displayName, password } });
+  async acceptInvitation(token: string, displayName: string, password: string, locale?: MailLocale): Promise<void> {
+    await this.request('POST', '/v1/invitations/accept', null, { body: { token, displayName, password, ...(locale ? { locale } : {}) } });
   }
   changePassword(currentPassword: string, newPassword: string): Promise<void> {
     return this.request('POST', '/v1/users/me/password', null, { body: { currentPassword, newPassword } });

@@ -71,6 +71,9 @@ export function ChannelDetailPage() {
           <Link to={`/console/sessions?channel=${c.id}`} className="button">
             {t('console.nav.sessions')}
           </Link>
+          <Link to={`/console/vods?channel=${c.slug}`} className="button" data-testid="channel-vods">
+            {t('console.nav.vods')}
+          </Link>
           {c.liveSession && (
             <Link to={`/console/sessions/${c.liveSession.id}/stats`} className="button" data-testid="live-stats">
               {t('stats.live.link')}
@@ -96,6 +99,18 @@ export function ChannelDetailPage() {
             {t('console.live.degraded')}
           </p>
           <p className="callout__body">{t('console.live.degradedHint')}</p>
+        </div>
+      )}
+      {c.owner && (
+        // Only an operator's read of another account's channel carries its owner (GET /v1/channels/:slug).
+        <div className="callout" role="note" data-testid="foreign-channel">
+          <p className="callout__title">{t('console.operatorChannels.foreignTitle', { owner: `${c.owner.displayName} (${c.owner.email})` })}</p>
+          <p className="callout__body">
+            {t('console.operatorChannels.foreignBody')}{' '}
+            <Link to={`/console/people/${c.owner.id}`} className="link">
+              {t('console.operatorChannels.ownerLink')}
+            </Link>
+          </p>
         </div>
       )}
       {deleteError && (

@@ -1,21 +1,34 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { useConsoleApi } from '../api/console-context';
+import type { Channel } from '@onda/contracts';
 import { formatDateTime } from '../i18n/format';
-import { useLoad } from '../api/use-load';
 import { LoadedTable } from './loaded-table';
 import { InvitationsPanel } from './invitations-panel';
+import { useManagedChannels } from './managed-channels';
 
-/** `/console`: the admin's channels with their live/offline status. */
+/**
+ * `/console`: the signed-in streamer's channels with their live/offline status; an operator's list is every account's
+ * channels, each with its owner, and each opens on the same pages a streamer manages its own on.
+ */
 export function ChannelListPage() {
   const { t, i18n } = useTranslation();
-  const api = useConsoleApi();
-  const channels = useLoad('channels', (signal) => api.listMyChannels(signal));
+  const { channels, everyone, meId } = useManagedChannels();
+
+  const owner = (channel: Channel) =>
+    channel.owner && (
+      <div className="table__secondary" data-testid={`channel-owner-${channel.slug}`}>
+        {t('console.operatorChannels.owner')}:{' '}
+        {channel.owner.id === meId ? t('console.operatorChannels.yours') : `${channel.owner.displayName} (${channel.owner.email})`}
+      </div>
+    );
 
   return (
     <div className="page">
       <div className="page__head console-head">
-        <h1 className="page__title">{t('console.channels.title')}</h1>
+        <div>
+          <h1 className="page__title">{everyone ? t('console.operatorChannels.allTitle') : t('console.channels.title')}</h1>
+          {everyone && <p className="page__subtitle">{t('console.operatorChannels.allSubtitle')}</p>}
+        </div>
         <Link to="/console/channels/new" className="button button--accent" data-testid="new-channel">
           {t('console.channels.new')}
         </Link>
@@ -36,6 +49,8 @@ export function ChannelListPage() {
                 {channel.title}
               </Link>
               <div className="table__secondary">{channel.slug}</div>
+              {/* Under the title rather than a column of its own: the table stays narrow on a phone. */}
+              {owner(channel)}
             </td>
             <td>
               <span className={`badge badge--${channel.status}`}>{t(`status.${channel.status}`)}</span>

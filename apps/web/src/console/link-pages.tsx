@@ -31,7 +31,8 @@ export function AcceptInvitationPage() {
     setBusy(true);
     setError(null);
     try {
-      await api.acceptInvitation(token, name.trim(), password);
+      // The language the page is read in becomes the account's mail language.
+      await api.acceptInvitation(token, name.trim(), password, i18n.language === 'ko' ? 'ko' : 'en');
       void navigate('/console', { replace: true });
     } catch (caught) {
       setError(errorText(t, caught));

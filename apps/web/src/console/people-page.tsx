@@ -1,4 +1,4 @@
-import { PersonRoles, type CreatedInvitation, type Invitation, type PersonRole } from '@onda/contracts';
+import { PersonRoles, type CreatedInvitation, type Invitation, type MailLocale, type PersonRole } from '@onda/contracts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -9,15 +9,17 @@ import { formatDateTime } from '../i18n/format';
 import { ConfirmDialog } from './confirm-dialog';
 import { FormError, SelectField, TextField } from './fields';
 import { LoadedTable } from './loaded-table';
-import { SecretOnce } from './secret-once';
+import { MailOutcomeNote, SecretOnce } from './secret-once';
 
 const TTL_HOURS = ['24', '72', '168'] as const;
 
 /** Invite form: an operator invites any role; the link is shown once, to copy. */
 function InviteForm({ channels, onCreated }: { channels: Array<{ slug: string; title: string }>; onCreated(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const api = useConsoleApi();
   const [email, setEmail] = useState('');
+  // The mail's language (with SMTP settings): the inviter's own by default; '' = both.
+  const [locale, setLocale] = useState<MailLocale | ''>(i18n.language === 'ko' ? 'ko' : 'en');
   const [role, setRole] = useState<PersonRole>('streamer');
   const [channel, setChannel] = useState('');
   const [hours, setHours] = useState<(typeof TTL_HOURS)[number]>('72');
@@ -30,7 +32,7 @@ function InviteForm({ channels, onCreated }: { channels: Array<{ slug: string; t
     setBusy(true);
     setError(null);
     try {
-      setCreated(await api.createLinkInvitation({ email: email.trim(), role, channel: role === 'moderator' ? channel : undefined, expiresInHours: Number(hours) }));
+      setCreated(await api.createLinkInvitation({ email: email.trim(), role, channel: role === 'moderator' ? channel : undefined, expiresInHours: Number(hours), ...(locale ? { locale } : {}) }));
       setEmail('');
       onCreated();
     } catch (caught) {
@@ -43,6 +45,7 @@ function InviteForm({ channels, onCreated }: { channels: Array<{ slug: string; t
   return (
     <>
       {created && <SecretOnce title={t('console.people.linkCreated', { email: created.email })} value={created.url} onDone={() => setCreated(null)} testId="invite-link" />}
+      {created && <MailOutcomeNote outcome={created.mail} email={created.email} />}
       <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="invite-form">
         <h2 className="panel__title">{t('console.people.invite')}</h2>
         <p className="muted small">{t('console.people.inviteHint')}</p>
@@ -60,6 +63,13 @@ function InviteForm({ channels, onCreated }: { channels: Array<{ slug: string; t
               options={[{ value: '', label: t('console.people.channelNone') }, ...channels.map((c) => ({ value: c.slug, label: c.title }))]}
             />
           )}
+ <SelectField<MailLocale | ''>
+            name="locale"
+            label={t('console.mail.language')}
+            value={locale}
+            onChange={setLocale}
+            options={[{ value: 'ko', label: t('console.mail.ko') }, { value: 'en', label: t('console.mail.en') }, { value: '', label: t('console.mail.both') }]}
+          />
           <SelectField<(typeof TTL_HOURS)[number]> name="hours" label={t('console.people.expires')} value={hours} onChange={setHours} options={TTL_HOURS.map((h) => ({ value: h, label: t('console.people.hours', { count: Number(h) }) }))} />
         </div>
         <FormError message={error} />

@@ -65,6 +65,35 @@ describe(PeoplePage.name, () => {
     fireEvent.change(within(form).getByLabelText('Your name'), { target: { value: 'New' } });
     fireEvent.change(within(form).getByLabelText('Choose a password'), { target: { value: 'a long enough password' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Create my account' }));
-    await waitFor(() => expect(api.peopleCalls).toContain('accept inv_fake_9 New'));
+    await waitFor(() => expect(api.peopleCalls).toContain('accept inv_fake_9 New en'));
+  });
+
+  it('with SMTP settings, mails the invitation in the chosen language and says so beside the link (Korean)', async () => {
+    api.mail = 'sent';
+    renderConsole('/console/people', api, 'ko');
+    const form = await screen.findByTestId('invite-form');
+    // The inviter's own language by default.
+    expect((within(form).getByLabelText('메일 언어') as HTMLSelectElement).value).toBe('ko');
+    fireEvent.change(within(form).getByLabelText('이메일'), { target: { value: 'jiwoo@example.com' } });
+    fireEvent.change(within(form).getByLabelText('메일 언어'), { target: { value: '' } });
+    fireEvent.click(within(form).getByRole('button', { name: '링크 만들기' }));
+    expect((await screen.findByTestId('mail-outcome')).textContent).toBe('jiwoo@example.com(으)로 메일도 보냈습니다.');
+    expect(screen.getByTestId('invite-link-value').textContent).toContain('#token=inv_fake_1');
+    expect(api.peopleCalls).toContain('invite jiwoo@example.com both');
+  });
+
+  it('a reset link whose mail failed is still shown to copy, with the reason to send it yourself', async () => {
+    api.mail = 'failed';
+    renderConsole(`/console/people/${MINA}`, api);
+    fireEvent.click(await screen.findByTestId('reset'));
+    expect((await screen.findByTestId('reset-link-value')).textContent).toBe('http://onda.test/console/reset#token=rst_fake');
+    expect(screen.getByTestId('mail-outcome').textContent).toBe('The mail to mina@example.com could not be sent: copy the link and send it yourself.');
+  });
+
+  it('says nothing about mail when the server sends none', async () => {
+    renderConsole(`/console/people/${MINA}`, api);
+    fireEvent.click(await screen.findByTestId('reset'));
+    await screen.findByTestId('reset-link-value');
+    expect(screen.queryByTestId('mail-outcome')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { AccountAuditEntry, ApiToken, ConsoleSessionInfo, CreatedInvitation, CreateInvitation, Invitation, InvitationPreview, Person, PersonRole, ResetLink } from '@onda/contracts';
+import type { MailOutcome, AccountAuditEntry, ApiToken, ConsoleSessionInfo, CreatedInvitation, CreateInvitation, Invitation, InvitationPreview, Person, PersonRole, ResetLink } from '@onda/contracts';
 import { ApiError } from '../api/client';
 import type { PeopleApi } from '../api/people-client';
 import { FakeViewerApi } from '../test/fixtures';
@@ -11,6 +11,8 @@ export class FakePeopleApi extends FakeViewerApi implements PeopleApi {
   linkInvitations: Invitation[] = [];
   audit: AccountAuditEntry[] = [];
   peopleCalls: string[] = [];
+  /** What the fake server says about mailing links (no SMTP settings: off). */
+  mail: MailOutcome = 'off';
   private serial = 0;
 
   async listPeople(): Promise<Person[]> {
@@ -39,7 +41,7 @@ export class FakePeopleApi extends FakeViewerApi implements PeopleApi {
     this.people.delete(id);
   }
   async issuePasswordReset(): Promise<ResetLink> {
-    return { url: 'http://onda.test/console/reset#token=rst_fake', expiresAt: '2026-01-02T00:00:00.000Z' };
+    return { url: 'http://onda.test/console/reset#token=rst_fake', expiresAt: '2026-01-02T00:00:00.000Z', mail: this.mail };
   }
   async listPersonSessions(): Promise<ConsoleSessionInfo[]> {
     return [{ id: '00000000-0000-4000-8000-0000000000c1', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-08T00:00:00.000Z', current: true }];
@@ -61,9 +63,10 @@ export class FakePeopleApi extends FakeViewerApi implements PeopleApi {
   }
   async createLinkInvitation(body: CreateInvitation): Promise<CreatedInvitation> {
     this.serial += 1;
+    this.peopleCalls.push(`invite ${body.email} ${body.locale ?? 'both'}`);
     const invitation: Invitation = { id: `00000000-0000-4000-8000-${String(this.serial).padStart(12, '0')}`, email: body.email, role: body.role, channel: null, createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-04T00:00:00.000Z', expired: false };
     this.linkInvitations.push(invitation);
-    return { ...invitation, token: `inv_fake_${this.serial}`, url: `http://onda.test/console/accept#token=inv_fake_${this.serial}` };
+    return { ...invitation, token: `inv_fake_${this.serial}`, url: `http://onda.test/console/accept#token=inv_fake_${this.serial}`, mail: this.mail };
   }
   async withdrawLinkInvitation(id: string): Promise<void> {
     this.linkInvitations = this.linkInvitations.filter((i) => i.id !== id);
@@ -72,8 +75,8 @@ export class FakePeopleApi extends FakeViewerApi implements PeopleApi {
     if (!token.startsWith('inv_fake')) throw new ApiError('gone', 410, 'This invitation link is unknown, was used already or was withdrawn');
     return { email: 'new@example.com', role: 'streamer', channel: null, expiresAt: '2026-01-04T00:00:00.000Z' };
   }
-  async acceptInvitation(token: string, displayName: string): Promise<void> {
-    this.peopleCalls.push(`accept ${token} ${displayName}`);
+  async acceptInvitation(token: string, displayName: string, _password: string, locale?: string): Promise<void> {
+    this.peopleCalls.push(`accept ${token} ${displayName}${locale ? ` ${locale}` : ''}`);
   }
   async changePassword(): Promise<void> {
     this.peopleCalls.push('changePassword');

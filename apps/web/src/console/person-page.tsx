@@ -10,7 +10,7 @@ import { AuditTable } from './audit-page';
 import { ConfirmDialog } from './confirm-dialog';
 import { FormError, SelectField } from './fields';
 import { SessionsAndTokens } from './person-panels';
-import { SecretOnce } from './secret-once';
+import { MailOutcomeNote, SecretOnce } from './secret-once';
 
 /** Delete with the channel transfer the server requires when the account owns channels. */
 function DeleteDialog({ person, heirs, busy, onConfirm, onCancel }: { person: Person; heirs: Person[]; busy: boolean; onConfirm(transferTo?: string): void; onCancel(): void }) {
@@ -68,6 +68,7 @@ function OperatorActions({ person, onChanged }: { person: Person; onChanged(): v
   return (
     <section className="panel" data-testid="operator-actions">
       {reset && <SecretOnce title={t('console.person.resetCreated', { email: person.email })} value={reset.url} onDone={() => setReset(null)} testId="reset-link" />}
+      {reset && <MailOutcomeNote outcome={reset.mail} email={person.email} />}
       <div className="form__row">
         <SelectField<PersonRole> name="role" label={t('console.person.role')} value={role} onChange={setRole} options={PersonRoles.map((r) => ({ value: r, label: t(`console.people.role.${r}`) }))} />
       </div>

@@ -1,3 +1,4 @@
+import type { MailOutcome } from '@onda/contracts';
 import { useTranslation } from 'react-i18next';
 import { CopyButton } from './copy-button';
 
@@ -18,5 +19,16 @@ export function SecretOnce({ title, value, onDone, testId }: { title: string; va
         </button>
       </div>
     </div>
+  );
+}
+
+/** Whether a link also went out by mail (SMTP settings): nothing to say when mail is off, the link is there to copy. */
+export function MailOutcomeNote({ outcome, email }: { outcome: MailOutcome | undefined; email: string }) {
+  const { t } = useTranslation();
+  if (outcome !== 'sent' && outcome !== 'failed') return null;
+  return (
+    <p className={outcome === 'failed' ? 'form-error' : 'muted small'} role="status" data-testid="mail-outcome">
+      {t(`console.mail.${outcome}`, { email })}
+    </p>
   );
 }

@@ -7,6 +7,7 @@ import { formatDateTime, formatDuration } from '../i18n/format';
 import { SelectField } from './fields';
 import { useLoad } from '../api/use-load';
 import { LoadedTable } from './loaded-table';
+import { useManagedChannels } from './managed-channels';
 
 const BADGE: Record<LiveSessionState, string> = { starting: 'pending', live: 'live', reconnecting: 'pending', ended: 'offline', failed: 'failed' };
 
@@ -17,7 +18,7 @@ export function SessionsPage() {
   const [params, setParams] = useSearchParams();
   const channelId = params.get('channel') ?? '';
   const state = (params.get('state') ?? '') as LiveSessionState | '';
-  const channels = useLoad('channels', (signal) => api.listMyChannels(signal));
+  const { channels } = useManagedChannels();
   const [more, setMore] = useState<{ key: string; items: LiveSessionDetail[]; cursor: string | null } | null>(null);
   const key = `${channelId}|${state}`;
   const sessions = useLoad(key, (signal) => api.listLiveSessions({ ...(channelId ? { channelId } : {}), ...(state ? { state } : {}) }, signal));

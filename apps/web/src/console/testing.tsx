@@ -8,9 +8,13 @@ import { createI18n, type Language } from '../i18n/i18n';
 import { makeChannel, makeVod } from '../test/fixtures';
 import { FakePeopleApi } from './people-testing';
 
+const ME_ID = '00000000-0000-4000-8000-0000000000aa';
+
 /** An in-memory ConsoleApi for component tests: one admin, channels by slug, a counter-based key. */
 export class FakeConsoleApi extends FakePeopleApi implements ConsoleApi {
   signedIn = true;
+  /** Whether the signed-in account is an operator (sees every account's channels). */
+  operator = true;
   needsSetup = false;
   /** Seconds the fake server refuses sign-ins for (429 with Retry-After), or null. */
   signInLockedFor: number | null = null;
@@ -43,9 +47,13 @@ export class FakeConsoleApi extends FakePeopleApi implements ConsoleApi {
   }
   async me(): Promise<Me> {
     if (!this.signedIn) throw new ApiError('unauthenticated', 401, 'sign in');
-    return { id: '00000000-0000-4000-8000-0000000000aa', email: 'admin@example.com', displayName: 'Admin', role: 'streamer', operator: true, scopes: ['*'], via: 'session' };
+    return { id: ME_ID, email: 'admin@example.com', displayName: 'Admin', role: 'streamer', operator: this.operator, scopes: ['*'], via: 'session' };
   }
   async listMyChannels(): Promise<Page<Channel>> {
+    return { items: [...this.channels.values()].filter((c) => !c.owner || c.owner.id === ME_ID), nextCursor: null };
+  }
+  async listAllChannels(): Promise<Page<Channel>> {
+    this.calls.push('listAllChannels');
     return { items: [...this.channels.values()], nextCursor: null };
   }
   async createChannel(body: CreateChannel): Promise<Channel> {

@@ -27,7 +27,8 @@ describe(VodsPage.name, () => {
     const readyRow = await screen.findByTestId(`vod-row-${ready.id}`);
     expect(within(readyRow).getByTestId('vod-poster').getAttribute('src')).toBe(ready.posterUrl);
     expect(within(readyRow).getByTestId('vod-status').textContent).toBe('Ready');
-    expect(readyRow.textContent).toContain('The Show');
+    // Channel names come with the managed channels, read once the console knows who is signed in.
+    await waitFor(() => expect(readyRow.textContent).toContain('The Show'));
     expect(readyRow.textContent).toContain('2:05');
     expect(within(readyRow).getByTestId('vod-download').getAttribute('href')).toBe('/media/s/x/vod/a/source.mp4');
     expect(within(readyRow).getByTestId('vod-watch').getAttribute('href')).toBe(`/v/${ready.id}`);

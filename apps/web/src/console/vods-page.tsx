@@ -7,7 +7,7 @@ import { useVodLibrary } from '../vods/use-vod-library';
 import { ConfirmDialog } from './confirm-dialog';
 import { SelectField } from './fields';
 import { errorText } from '../api/errors';
-import { useLoad } from '../api/use-load';
+import { useManagedChannels } from './managed-channels';
 import { VodsTable } from './vods-table';
 import { VodUploadForm } from './vods-upload';
 import '../vods/vods.css';
@@ -18,7 +18,8 @@ export function VodsPage() {
   const api = useConsoleApi();
   const [params, setParams] = useSearchParams();
   const channel = params.get('channel') ?? '';
-  const channels = useLoad('channels', (signal) => api.listMyChannels(signal));
+  // An operator filters by any account's channel (the channel page links here with ?channel=).
+  const { channels } = useManagedChannels();
   const library = useVodLibrary(api, channel);
   const [showUpload, setShowUpload] = useState(false);
   const [uploaded, setUploaded] = useState<string | null>(null);

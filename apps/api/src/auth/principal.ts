@@ -29,7 +29,7 @@ export const OPTIONAL_KEY = 'onda:auth-optional';
 export const SESSION_COOKIE = 'onda_session';
 
 /** Operators are explicit: the flag on a streamer account (a moderator never is one, whatever its flag says). */
-export const isOperatorUser = (user: Pick<User, 'operator' | 'role'>): boolean => user.operator && user.role !== 'moderator';
+export const isOperatorUser = (user: Pick<Account, 'operator' | 'role'>): boolean => user.operator && user.role !== 'moderator';
 export const isOperator = (principal: Principal): boolean => isOperatorUser(principal.user);
 
 /**

@@ -23,6 +23,13 @@ describe(applyItems.name, () => {
     expect(bounded.messages[0]!.text).toBe('n5');
   });
 
+  it('skips an item type from a newer server and goes on with the rest of the frame', () => {
+    const state = withMessages('one');
+    const unknown = { type: 'sticker', sticker: 'wave' } as unknown as Parameters<typeof applyItems>[1][number];
+    const next = applyItems(state, [unknown, { type: 'message', message: makeMessage('two') }]);
+    expect(next.messages.map((m) => m.text)).toEqual(['one', 'two']);
+  });
+
   it('deletes messages by id, and the pinned copy with them', () => {
     const state = withMessages('keep', 'drop', 'also drop');
     const [keep, drop, alsoDrop] = state.messages;

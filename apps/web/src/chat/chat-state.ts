@@ -162,6 +162,9 @@ function applyItem(state: ChatState, item: ChatItem): ChatState {
       const others = state.commerce.filter((m) => m.id !== item.moment.id);
       return { ...state, commerce: [...others, item.moment].slice(-30) };
     }
+    default:
+      // An item type from a newer server (this page was loaded before an upgrade): skipped, the chat carries on.
+      return state;
   }
 }
 

@@ -13,6 +13,10 @@ const Actions = {
   announcement: 'announcement',
   'poll.create': 'pollCreate',
   'poll.close': 'pollClose',
+  'commerce.create': 'commerceCreate',
+  'commerce.show': 'commerceShow',
+  'commerce.hide': 'commerceHide',
+  'commerce.delete': 'commerceDelete',
 } as const;
 
 const Rules = {

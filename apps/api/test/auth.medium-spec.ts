@@ -79,6 +79,15 @@ describe('ScopeGuard (every /v1 route, real PostgreSQL)', () => {
     ['patch', `/v1/channels/${channelId}/destinations/00000000-0000-4000-8000-000000000004`, 'channels:write', { enabled: false }, true],
     ['delete', `/v1/channels/${channelId}/destinations/00000000-0000-4000-8000-000000000004`, 'channels:write', undefined, true],
     // Clips (issue 15): a stranger may clip a public channel, so no foreign row; an unknown clip id is 404 for everyone.
+    // Commerce moments (issue 14): the channel's owner, moderators and operators, scope chat:moderate.
+    ['get', `/v1/channels/${channelId}/commerce/moments`, 'chat:moderate', undefined, true],
+    ['post', `/v1/channels/${channelId}/commerce/moments`, 'chat:moderate', { kind: 'product', title: 't', price: { amount: 1000, currency: 'KRW' } }, true],
+    ['post', `/v1/channels/${channelId}/commerce/moments/00000000-0000-4000-8000-000000000005/show`, 'chat:moderate', undefined, true],
+    ['post', `/v1/channels/${channelId}/commerce/moments/00000000-0000-4000-8000-000000000005/hide`, 'chat:moderate', undefined, true],
+    ['delete', `/v1/channels/${channelId}/commerce/moments/00000000-0000-4000-8000-000000000005`, 'chat:moderate', undefined, true],
+    // The picture's type is checked before the channel (a 415 for no body): its tenant rows are in tenant-matrix.
+    ['put', `/v1/channels/${channelId}/commerce/moments/00000000-0000-4000-8000-000000000005/image`, 'chat:moderate', undefined, false],
+    ['get', `/v1/live-sessions/${sessionId}/commerce`, 'sessions:read', undefined, true],
     ['post', '/v1/clips', 'clips:write', { vodId: '00000000-0000-4000-8000-000000000000', startSeconds: 0, durationSeconds: 20 }, false],
     ['patch', '/v1/clips/00000000-0000-4000-8000-000000000000', 'clips:write', { title: 'x' }, false],
     ['delete', '/v1/clips/00000000-0000-4000-8000-000000000000', 'clips:write', undefined, false],
@@ -127,7 +136,7 @@ describe('ScopeGuard (every /v1 route, real PostgreSQL)', () => {
   it('lists every authenticated route in the table', async () => {
     const spec = (await request(h.sut.url).get('/v1/openapi.json').expect(200)).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
     const secured = Object.entries(spec.paths).flatMap(([p, ops]) => Object.entries(ops).filter(([, op]) => op.security?.length).map(([m]) => `${m} ${p}`));
-    const covered = new Set(routes().map(([m, p]) => `${m} ${p.replace(channelId, '{idOrSlug}').replace(sessionId, '{id}').replace(webhookId, '{id}').replace(deliveryId, '{id}').replace(/00000000-0000-4000-8000-000000000000/, (m === 'delete' && p.includes('moderators')) ? '{userId}' : '{id}').replace(/00000000-0000-4000-8000-000000000001/, p.includes('/channels/') ? '{invitationId}' : '{id}').replace(ownerId, '{id}').replace('00000000-0000-4000-8000-000000000002', '{sessionId}').replace('00000000-0000-4000-8000-000000000003', '{tokenId}').replace('00000000-0000-4000-8000-000000000004', '{destinationId}')}`));
+    const covered = new Set(routes().map(([m, p]) => `${m} ${p.replace(channelId, '{idOrSlug}').replace(sessionId, '{id}').replace(webhookId, '{id}').replace(deliveryId, '{id}').replace(/00000000-0000-4000-8000-000000000000/, (m === 'delete' && p.includes('moderators')) ? '{userId}' : '{id}').replace(/00000000-0000-4000-8000-000000000001/, p.includes('/channels/') ? '{invitationId}' : '{id}').replace(ownerId, '{id}').replace('00000000-0000-4000-8000-000000000002', '{sessionId}').replace('00000000-0000-4000-8000-000000000003', '{tokenId}').replace('00000000-0000-4000-8000-000000000004', '{destinationId}').replace('00000000-0000-4000-8000-000000000005', '{momentId}')}`));
     // VOD routes (issue 4) land in parallel; their rows join this table when that work is merged.
     // Chat moderation routes (issue 5) have their own table in chat-moderation.medium-spec.ts.
     const pending = (route: string) => / \/v1\/vods(\/|$)/.test(route) || / \/v1\/channels\/\{idOrSlug\}\/chat\//.test(route);

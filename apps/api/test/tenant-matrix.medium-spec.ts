@@ -113,7 +113,7 @@ const POLICY: Record<string, Policy> = {
 /** Routes whose success is not a 200: the stable thumbnail URL redirects to the picture (fixtures are live with one). */
 const SUCCESS: Record<string, number> = { 'GET /v1/channels/{idOrSlug}/thumbnail': 302 };
 /** Who may emit each socket.io chat event: every event of the contract needs an entry (moderation is REST only, below). */
-const SOCKET_POLICY: Record<string, 'room'> = { join: 'room', nickname: 'room', send: 'room', vote: 'room', react: 'room' };
+const SOCKET_POLICY: Record<string, 'room'> = { join: 'room', nickname: 'room', send: 'room', vote: 'room', react: 'room', language: 'room' };
 const CALLERS = ['anonymous', 'wrongScope', 'owner', 'moderator', 'otherTenant', 'operator'] as const;
 const CHAT = /^\/v1\/channels\/\{idOrSlug\}\/chat\//;
 const policyOf = (route: string): Policy | undefined => POLICY[route] ?? (CHAT.test(route.split(' ')[1]!) ? 'moderate' : undefined);
@@ -386,6 +386,7 @@ describe('tenant isolation matrix (real PostgreSQL, every REST route)', () => {
       'PATCH /v1/channels/{idOrSlug}/chat/settings': {},
       'PUT /v1/channels/{idOrSlug}/chat/pin': { messageId: null },
       'POST /v1/channels/{idOrSlug}/chat/polls': { question: 'Which?', options: ['this', 'that'] },
+      'POST /v1/channels/{idOrSlug}/commerce/moments': { kind: 'product', title: 'set out by the operator', price: { amount: 19900, currency: 'KRW' } },
     };
     const owner = { Authorization: `Bearer ${tokens.owner}` };
     const operatorEmail = 'matrix-operator@example.com';
@@ -408,6 +409,9 @@ describe('tenant isolation matrix (real PostgreSQL, every REST route)', () => {
       const [message, held] = [await chatRow('delivered'), await chatRow('held')];
       const chat = `/v1/channels/${slug}/chat`;
       const banId = template.includes('{banId}') ? (await request(h.sut.url).post(`${chat}/bans`).set(owner).send({ authorKey: 'a:banned-by-owner' }).expect(201)).body.id : null;
+      const momentId = template.includes('{momentId}')
+        ? (await request(h.sut.url).post(`/v1/channels/${slug}/commerce/moments`).set(owner).send({ kind: 'drop', title: 'owner drop', quantity: 5 }).expect(201)).body.id
+        : null;
       const pollId = template.includes('{pollId}') ? (await request(h.sut.url).post(`${chat}/polls`).set(owner).send({ question: 'Q?', options: ['a', 'b'] }).expect(201)).body.id : null;
       // Deleting a channel needs it offline: that one route gets the channel without its broadcast.
       if (route === 'DELETE /v1/channels/{idOrSlug}') await h.db.prisma.liveSession.update({ where: { id: live.id }, data: { state: 'ended', endedAt: new Date() } });
@@ -420,6 +424,7 @@ describe('tenant isolation matrix (real PostgreSQL, every REST route)', () => {
         .replace('held/{messageId}', `held/${held.id}`)
         .replace('{banId}', banId ?? '')
         .replace('{pollId}', pollId ?? '')
+        .replace('{momentId}', momentId ?? '')
         .replace(/^\/v1\/live-sessions\/\{id\}/, `/v1/live-sessions/${live.id}`)
         .replace(/^\/v1\/vods\/\{id\}/, `/v1/vods/${vod.id}`)
         .replace(/^\/v1\/clips\/\{id\}/, `/v1/clips/${clip.id}`)

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommerceClaim, CommerceEvent, CommerceMarker, CommerceViewerMoment } from '@onda/contracts';
-import { hasScope, type Principal } from '../auth/auth.context.js';
+import { hasScope, managesChannel, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import type { RateLimiter } from '../common/rate-limit.js';
 import { API_OPTIONS, RATE_LIMITER, type ApiOptions } from '../common/tokens.js';
@@ -96,17 +96,17 @@ export class CommerceViewerService {
   /** The moments of the broadcast a VOD was recorded from, placed in seconds from its start (replay and timeline). */
   async vodMarkers(principal: Principal | null, vodId: string): Promise<{ items: CommerceMarker[] }> {
     const vod = await this.repo.vodSession(vodId);
-    const owner = principal?.user.id === vod?.ownerId;
-    // A private recording is its owner's, with a credential that reads VODs (as the VOD itself).
-    if (!vod || (vod.visibility === 'private' && !(owner && principal && hasScope(principal, 'vods:read')))) throw new AppError('not_found', `No VOD ${vodId}`);
+    // A private recording is its channel's managers' (owner, operators), with a credential that reads VODs (as the VOD itself).
+    const manages = vod !== null && vod.visibility === 'private' && managesChannel(principal, { id: vod.channelId, ownerId: vod.ownerId });
+    if (!vod || (vod.visibility === 'private' && !(manages && principal && hasScope(principal, 'vods:read')))) throw new AppError('not_found', `No VOD ${vodId}`);
     if (!vod.liveSessionId || !vod.startedAt) return { items: [] };
     return { items: await this.markers(vod.liveSessionId, vod.startedAt) };
   }
 
   /** The moments of one broadcast for its reaction timeline (the channel owner's). */
   async sessionMarkers(principal: Principal, liveSessionId: string): Promise<{ items: CommerceMarker[] }> {
-    const session = await this.repo.ownedSession(principal.user.id, liveSessionId);
-    if (!session) throw new AppError('not_found', `No live session ${liveSessionId} of yours`);
+    const session = await this.repo.sessionWithOwner(liveSessionId);
+    if (!session || !managesChannel(principal, { id: session.channelId, ownerId: session.ownerId })) throw new AppError('not_found', `No live session ${liveSessionId} of yours`);
     return { items: await this.markers(liveSessionId, session.createdAt) };
   }
 
@@ -123,10 +123,10 @@ export class CommerceViewerService {
 
   private async readable(principal: Principal | null, idOrSlug: string): Promise<ChatChannel> {
     const channel = await this.rooms.channel(idOrSlug);
-    // A private channel's moments are for its owner and moderators (as its page: the operator is no viewer there).
+    // A private channel's moments are for whoever may watch it: its owner, its moderators and operators (as its page).
     const role = channel.visibility === 'private' ? await this.rooms.roleOf(channel, principal?.user ?? null) : 'viewer';
     const mayRead = principal !== null && (hasScope(principal, 'channels:read') || hasScope(principal, 'chat:moderate'));
-    if (channel.visibility === 'private' && ((role !== 'owner' && role !== 'moderator') || !mayRead)) throw new AppError('not_found', `No channel "${idOrSlug}"`);
+    if (channel.visibility === 'private' && (!['owner', 'moderator', 'admin'].includes(role) || !mayRead)) throw new AppError('not_found', `No channel "${idOrSlug}"`);
     return channel;
   }
 

@@ -136,8 +136,9 @@ export class CommerceRepository {
     return { channelId: vod.channelId, liveSessionId: vod.liveSessionId, startedAt: session?.createdAt ?? null, visibility: vod.channel.visibility, ownerId: vod.channel.ownerId };
   }
 
-  /** A broadcast of a channel this user owns: its start (the timeline's 0), or null. */
-  async ownedSession(userId: string, liveSessionId: string): Promise<{ createdAt: Date } | null> {
-    return this.prisma.liveSession.findFirst({ where: { id: liveSessionId, channel: { ownerId: userId } }, select: { createdAt: true } });
+  /** A broadcast with its channel's owner (for the tenant rule) and its start (the timeline's 0), or null. */
+  async sessionWithOwner(liveSessionId: string): Promise<{ createdAt: Date; channelId: string; ownerId: string } | null> {
+    const row = await this.prisma.liveSession.findUnique({ where: { id: liveSessionId }, select: { createdAt: true, channelId: true, channel: { select: { ownerId: true } } } });
+    return row ? { createdAt: row.createdAt, channelId: row.channelId, ownerId: row.channel.ownerId } : null;
   }
 }

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '@onda/testing';
+import { launchChromium, publish, screenshot, waitFor } from '@onda/testing';
 import { E2E_ADMIN, promoteToOperator, startEmbedded, type Platform } from './support/platform.js';
-import { publish, waitFor } from './support/process.js';
 
 // Set CONSOLE_SHOTS_DIR to also save screenshots (desktop 1280x800, phone 390x844).
 const shotsDir = process.env.CONSOLE_SHOTS_DIR;

@@ -1,14 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LiveJob, WorkerEvent } from '@onda/contracts';
+import type { WorkerEvent } from '@onda/contracts';
 import { parseMediaPlaylist } from '@onda/media';
-import { MemoryStorage } from '../test/memory-storage.js';
-import { FakeWorkerApi } from '../test/fake-worker-api.js';
-import { waitFor, encodedSource } from '../test/live-fixtures.js';
+import { overloadedSession, waitFor } from '../test/live-fixtures.js';
 import { LiveSession } from './live.session.js';
 
 describe(`${LiveSession.name} overload`, () => {
@@ -19,25 +15,8 @@ describe(`${LiveSession.name} overload`, () => {
   afterEach(() => rm(scratchDir, { recursive: true, force: true }));
 
   it('sheds the top rung when ffmpeg falls below real time and steps back up, the master and its URLs unchanged', { timeout: 120_000 }, async () => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 1,
-      storagePrefix: `live/${sessionId}`, recording: true,
-      source: { width: 854, height: 480, fps: 15, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
-    };
-    const source = await encodedSource(scratchDir);
-    const storage = new MemoryStorage();
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: true });
-    const sut = new LiveSession({
-      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), freeCores: 8, archiveChunkSeconds: 4,
-      overload: { warmupMs: 2000, speedWindowMs: 3000, slowForMs: 3000, upAfterMs: 8000 },
-      // Run 0 gets its input at 0.75x real time: to the worker exactly like an encode that cannot keep up
-      // (ffmpeg's output falls behind the wall clock), without burning the shared CPU to get there. Later
-      // runs keep real time; the third ends by itself after 6 s.
-      input: (run) => ({ args: run === 0 ? ['-readrate', '0.75'] : run === 1 ? ['-re'] : ['-re', '-t', '6'], url: source }),
-    });
+    const { sessionId, storage, api, sut, key } = await overloadedSession(scratchDir, { segmentSeconds: 1 });
     const done = sut.execute();
-    const key = (name: string): string => `live/${sessionId}/${name}`;
     const degraded = (): Extract<WorkerEvent, { type: 'degraded' }>[] => api.events.filter((e) => e.type === 'degraded');
 
     await waitFor('ready', () => api.events.some((e) => e.type === 'ready'));

@@ -1,15 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LiveJob, WorkerEvent } from '@onda/contracts';
+import type { WorkerEvent } from '@onda/contracts';
 import { parseLlPlaylist, renderLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
-import { FakeWorkerApi } from '../test/fake-worker-api.js';
-import { waitFor, encodedSource } from '../test/live-fixtures.js';
-import { MemoryStorage } from '../test/memory-storage.js';
-import { LiveSession } from './live.session.js';
+import { overloadedSession, waitFor } from '../test/live-fixtures.js';
 
 describe('LiveSession in low-latency mode under overload', () => {
   let scratchDir: string;
@@ -19,25 +14,9 @@ describe('LiveSession in low-latency mode under overload', () => {
   afterEach(() => rm(scratchDir, { recursive: true, force: true }));
 
   it('sheds the top rung by restart (discontinuity, new init, sequence continued) and steps back up, every variant growing', { timeout: 150_000 }, async () => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2,
-      storagePrefix: `live/${sessionId}`, recording: true, latencyMode: 'low',
-      source: { width: 854, height: 480, fps: 15, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
-    };
-    const source = await encodedSource(scratchDir);
-    const storage = new MemoryStorage();
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: true });
-    const sut = new LiveSession({
-      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), freeCores: 8, archiveChunkSeconds: 4,
-      overload: { warmupMs: 2000, speedWindowMs: 3000, slowForMs: 3000, upAfterMs: 8000 },
-      // Run 0 reads its input at 0.75x real time: to the worker exactly like an encode that cannot keep up,
-      // without burning the shared CPU to get there. Later runs keep real time; the third ends after 6 s.
-      input: (run) => ({ args: run === 0 ? ['-readrate', '0.75'] : run === 1 ? ['-re'] : ['-re', '-t', '6'], url: source }),
-    });
+    const { sessionId, storage, api, sut, key } = await overloadedSession(scratchDir, { segmentSeconds: 2, latencyMode: 'low' });
     expect(sut.renditions.map((r) => r.name)).toEqual(['480p', '360p']);
     const done = sut.execute();
-    const key = (name: string): string => `live/${sessionId}/${name}`;
     const degraded = (): Extract<WorkerEvent, { type: 'degraded' }>[] => api.events.filter((e) => e.type === 'degraded');
 
     await waitFor('ready', () => api.events.some((e) => e.type === 'ready'));

@@ -62,7 +62,8 @@ describe('ChatPanel', () => {
     // jsdom has no implicit submission; the browser submits the form on that Enter (the e2e covers it).
     fireEvent.submit(screen.getByTestId('chat-form'));
     await waitFor(() => expect(socket.emittedOf('send')).toEqual([{ text: '안녕하세요' }]));
-    expect((input as HTMLInputElement).value).toBe('');
+    // The box clears when the send's acknowledgement resolves, a turn of the event loop after the emit.
+    await waitFor(() => expect((input as HTMLInputElement).value).toBe(''));
   });
 
   it('keeps what the viewer typed while the previous message was still being sent', async () => {

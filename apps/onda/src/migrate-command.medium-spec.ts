@@ -29,7 +29,8 @@ describe('onda migrate', () => {
 
   const migrate = () => spawnSync(process.execPath, [main, 'migrate'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', timeout: 60_000 });
 
-  it('applies every pending migration once, exits 0, and is a no-op the second time', async () => {
+  // Each run starts the whole CLI (every role's code), slow on a busy 2-core box: up to 60 s each (spawnSync).
+  it('applies every pending migration once, exits 0, and is a no-op the second time', { timeout: 150_000 }, async () => {
     const first = migrate();
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^Applied \d+ migration\(s\): .*20261228100000_live_pull_url/m);
@@ -43,7 +44,7 @@ describe('onda migrate', () => {
     expect(second.stdout).toContain('The database schema is up to date.');
   });
 
-  it('fails with a non-zero exit when the database cannot be reached', () => {
+  it('fails with a non-zero exit when the database cannot be reached', { timeout: 90_000 }, () => {
     const r = spawnSync(process.execPath, [main, 'migrate'], { env: { ...process.env, DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nowhere' }, encoding: 'utf8', timeout: 60_000 });
     expect(r.status).not.toBe(0);
   });

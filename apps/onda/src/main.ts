@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createAdminWithToken, seedDevelopmentData } from '@onda/api';
-import { ConfigError, loadApiConfig, loadIngestConfig } from '@onda/config';
+import { ConfigError, loadAllConfig, loadApiConfig, loadIngestConfig, loadWorkerConfig } from '@onda/config';
 import { assertPasswordPolicy } from '@onda/contracts';
 import { createPrismaClient, migrate, startEmbeddedPostgres } from '@onda/db';
 import { runAll, runApi, runIngest, runWorker, type Stoppable } from './roles.js';
@@ -26,8 +26,9 @@ Commands:
 
 const env = process.env;
 
-function runFile(): string {
-  return path.join(path.resolve(loadApiConfig(env).dataDir), 'run', 'database-url');
+/** Where `onda all` notes its embedded database's URL for the CLI commands, under DATA_DIR. */
+function runFile(dataDir: string): string {
+  return path.join(path.resolve(dataDir), 'run', 'database-url');
 }
 
 async function reachable(url: string): Promise<boolean> {
@@ -43,12 +44,11 @@ async function reachable(url: string): Promise<boolean> {
 }
 
 /** Finds the database: DATABASE_URL, the running embedded server, or a temporary embedded start. */
-async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const config = loadApiConfig(env);
+async function withDatabase<T>(config: { databaseUrl?: string; dataDir: string }, fn: (url: string) => Promise<T>): Promise<T> {
   if (config.databaseUrl) return fn(config.databaseUrl);
   const running = (() => {
     try {
-      return readFileSync(runFile(), 'utf8').trim();
+      return readFileSync(runFile(config.dataDir), 'utf8').trim();
     } catch {
       return null;
     }
@@ -68,15 +68,16 @@ async function createAdmin(args: string[]): Promise<void> {
   // The console password: --password, or ONDA_ADMIN_PASSWORD (keeps it out of shell history and `ps`).
   const password = values.password ?? env.ONDA_ADMIN_PASSWORD;
   if (password !== undefined) assertPasswordPolicy(password, 'The admin password');
-  await withDatabase(async (url) => {
+  const config = loadApiConfig(env);
+  await withDatabase(config, async (url) => {
     await migrate(url);
     const prisma = createPrismaClient(url);
     try {
       const { token, operator } = await createAdminWithToken(prisma, values.email!, values.name, password, { operator: values.operator === true });
       // An admin without --operator is a tenant: its own channels only. Say so, so nobody expects more.
       console.log(`Account ${values.email} is ready (${operator ? 'operator: manages every account and moderates every channel\'s chat, audited' : 'streamer: its own channels and the ones it moderates'}). API token (shown once, keep it secret):\n\n  ${token}\n`);
-      if (password !== undefined) console.log(`Console sign-in (POST ${loadApiConfig(env).publicUrl}/v1/auth/sign-in) works with ${values.email} and that password.`);
-      console.log(`Try: curl -H "Authorization: Bearer ${token.slice(0, 9)}…" ${loadApiConfig(env).publicUrl}/v1/channels`);
+      if (password !== undefined) console.log(`Console sign-in (POST ${config.publicUrl}/v1/auth/sign-in) works with ${values.email} and that password.`);
+      console.log(`Try: curl -H "Authorization: Bearer ${token.slice(0, 9)}…" ${config.publicUrl}/v1/channels`);
     } finally {
       await prisma.$disconnect();
     }
@@ -89,7 +90,7 @@ async function seed(args: string[]): Promise<void> {
   const config = loadApiConfig(env);
   // The same secret the API will use, so the seeded stream keys are readable through it.
   const secret = config.secret ?? readOrCreateSecret(path.resolve(config.dataDir), 'secret.key');
-  await withDatabase(async (url) => {
+  await withDatabase(config, async (url) => {
     await migrate(url);
     const prisma = createPrismaClient(url);
     try {
@@ -107,30 +108,44 @@ async function seed(args: string[]): Promise<void> {
 async function serve(command: string): Promise<void> {
   let running: Stoppable;
   let embeddedDatabaseUrl: string | undefined;
+  // The environment is parsed once, here; every role gets its settings from this.
+  let dataDir: string;
+  let drainSeconds = 0;
   switch (command) {
     case 'all': {
-      const all = await runAll(env);
+      const config = loadAllConfig(env);
+      const all = await runAll(config);
       running = all;
       embeddedDatabaseUrl = all.embeddedDatabaseUrl;
-      const config = loadApiConfig(env);
-      console.log(`\nOnda is running.\n  Web:     ${config.publicUrl}/\n  API:     ${config.publicUrl}/v1  (docs: ${config.publicUrl}/v1/docs)\n  RTMP:    ${config.rtmpPublicUrl}  (OBS server URL; stream key from the API)\n  Admin:   npm run onda -- create-admin --email you@example.com\n`);
+      dataDir = config.api.dataDir;
+      drainSeconds = config.ingest.drainSeconds + config.api.drainSeconds;
+      const { publicUrl, rtmpPublicUrl } = config.api;
+      console.log(`\nOnda is running.\n  Web:     ${publicUrl}/\n  API:     ${publicUrl}/v1  (docs: ${publicUrl}/v1/docs)\n  RTMP:    ${rtmpPublicUrl}  (OBS server URL; stream key from the API)\n  Admin:   npm run onda -- create-admin --email you@example.com\n`);
       break;
     }
     case 'api': {
-      const api = await runApi(env);
+      const config = loadApiConfig(env);
+      const api = await runApi(config);
       running = api;
+      dataDir = config.dataDir;
+      drainSeconds = config.drainSeconds;
       console.log(`Onda API listening on ${api.api.url}`);
       break;
     }
     case 'ingest': {
-      const ingest = await runIngest(env);
+      const config = loadIngestConfig(env);
+      const ingest = await runIngest(config);
       running = ingest;
+      dataDir = config.dataDir;
+      drainSeconds = config.drainSeconds;
       console.log(`Onda ingest listening for RTMP on port ${ingest.port}${ingest.metricsUrl ? `; metrics at ${ingest.metricsUrl}/metrics` : ''}`);
       break;
     }
     case 'worker': {
-      const worker = await runWorker(env);
+      const config = loadWorkerConfig(env);
+      const worker = await runWorker(config);
       running = worker;
+      dataDir = config.dataDir;
       console.log(`Onda worker waiting for jobs${worker.metricsUrl ? `; metrics at ${worker.metricsUrl}/metrics` : ''}`);
       break;
     }
@@ -140,24 +155,22 @@ async function serve(command: string): Promise<void> {
   }
   if (embeddedDatabaseUrl) {
     // Lets `onda create-admin` reach the embedded database while this process holds it.
-    mkdirSync(path.dirname(runFile()), { recursive: true });
-    writeFileSync(runFile(), embeddedDatabaseUrl, { mode: 0o600 });
+    mkdirSync(path.dirname(runFile(dataDir)), { recursive: true });
+    writeFileSync(runFile(dataDir), embeddedDatabaseUrl, { mode: 0o600 });
   }
   let stopping = false;
   // SIGTERM (an orchestrator stopping or replacing this process) drains first: see README "Running at
   // scale". SIGINT (Ctrl-C) stops at once.
-  const drainSeconds = command === 'ingest' || command === 'all' ? loadIngestConfig(env).drainSeconds : 0;
-  const apiDrainSeconds = command === 'api' || command === 'all' ? loadApiConfig(env).drainSeconds : 0;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     const drain = signal === 'SIGTERM' && running.drain;
     console.log(`${signal}: ${drain ? 'draining, then ' : ''}shutting down`);
-    const timer = setTimeout(() => process.exit(1), 20_000 + (drain ? (drainSeconds + apiDrainSeconds + 5) * 1000 : 0));
+    const timer = setTimeout(() => process.exit(1), 20_000 + (drain ? (drainSeconds + 5) * 1000 : 0));
     timer.unref();
     if (drain) await running.drain!().catch((e: unknown) => console.error('drain failed:', e));
     await running.stop();
-    rmSync(runFile(), { force: true });
+    rmSync(runFile(dataDir), { force: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -175,7 +188,7 @@ async function main(): Promise<void> {
   if (command === 'migrate') {
     // The API also migrates at start; running this first (a Kubernetes Job, a deploy step) keeps a slow
     // migration out of the pods' start and lets a failed one stop the rollout before any pod changes.
-    const { applied } = await withDatabase((url) => migrate(url));
+    const { applied } = await withDatabase(loadApiConfig(env), (url) => migrate(url));
     console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database schema is up to date.');
     return;
   }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadAllConfig, loadIngestConfig, loadWorkerConfig } from '@onda/config';
 import { createTestDatabase } from '@onda/db';
 import { broadcastLabel, findSamples, parsePrometheusText, type ParsedMetrics } from '@onda/observability';
 import { BullMqQueue } from '@onda/queue';
@@ -101,7 +102,7 @@ describe('roles on their own: /metrics, /healthz and /readyz', () => {
   });
 
   it('ingest: publishers, their bitrate and publish results; ready while the API answers', { timeout: 60_000 }, async () => {
-    const ingest = await runIngest(env({ RTMP_PORT: '0', RTMP_BIND: '127.0.0.1' }));
+    const ingest = await runIngest(loadIngestConfig(env({ RTMP_PORT: '0', RTMP_BIND: '127.0.0.1' })));
     running = ingest;
     const metricsUrl = ingest.metricsUrl!;
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -137,7 +138,7 @@ describe('roles on their own: /metrics, /healthz and /readyz', () => {
     const prefix = `onda-metrics-${randomBytes(4).toString('hex')}`;
     const producer = new BullMqQueue({ redisUrl: REDIS_URL, prefix });
     try {
-      const worker = await runWorker(env({ REDIS_URL, QUEUE_PREFIX: prefix, METRICS_TOKEN: 'scrape-token-0123456789' }));
+      const worker = await runWorker(loadWorkerConfig(env({ REDIS_URL, QUEUE_PREFIX: prefix, METRICS_TOKEN: 'scrape-token-0123456789' })));
       running = worker;
       const metricsUrl = worker.metricsUrl!;
       const auth = { authorization: 'Bearer scrape-token-0123456789' };
@@ -177,11 +178,11 @@ describe('onda all', () => {
   it('serves every role\'s metrics from one registry at the API\'s /metrics', { timeout: 90_000 }, async () => {
     const db = await createTestDatabase();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'onda-all-'));
-    const all = await runAll({
+    const all = await runAll(loadAllConfig({
       DATABASE_URL: db.url, DATA_DIR: dataDir, API_HOST: '127.0.0.1', API_PORT: '0', RTMP_PORT: '0', RTMP_BIND: '127.0.0.1', LOG_LEVEL: 'silent',
       // Would be used by the ingest and worker on their own; in one process they must not start a server.
       METRICS_PORT: '1',
-    });
+    }));
     try {
       await fetch(`${all.apiUrl}/v1/channels`);
       // The parser refuses a metric family declared twice.

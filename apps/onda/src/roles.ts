@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startApi, type RunningApi } from '@onda/api';
-import { loadApiConfig, loadIngestConfig, loadWorkerConfig, requireApiSecrets, requireInternalToken, type ApiConfig, type Env } from '@onda/config';
+import { startApi, type ApiOptions, type RunningApi } from '@onda/api';
+import { requireApiSecrets, requireInternalToken, type AllConfig, type ApiConfig, type IngestConfig, type WorkerConfig } from '@onda/config';
 import { JobSchemas } from '@onda/contracts';
 import { createPrismaClient, migrate, startEmbeddedPostgres, type PrismaClient } from '@onda/db';
 import { advertisedHost, createHttpIngestApiClient, createIngestLogger, startIngest, type IngestHandle } from '@onda/ingest';
@@ -63,9 +63,35 @@ interface ApiRole extends Stoppable {
   internalToken: string;
 }
 
+/** What the API takes from its configuration, besides the secrets resolved at start. */
+function apiOptions(config: Readonly<ApiConfig>, secrets: { internalToken: string; secret: string }): ApiOptions {
+  return {
+    metricsToken: config.metricsToken,
+    publicUrl: config.publicUrl,
+    mediaBaseUrl: config.mediaPublicUrl ?? `${config.publicUrl}/media`,
+    directMedia: Boolean(config.mediaPublicUrl),
+    rtmpPublicUrl: config.rtmpPublicUrl,
+    ...secrets,
+    webDist: config.webDist ?? defaultWebDist,
+    webhooks: { allowPrivate: config.webhooksAllowPrivate },
+    outbound: { allowPrivate: config.outboundAllowPrivate },
+    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
+    uploadMaxBytes: config.uploadMaxBytes,
+    clips: { rateLimit: config.clipRateLimit },
+    chat: { maxConnectionsPerIp: config.chatMaxConnectionsPerIp, redisPrefix: config.queuePrefix },
+    stats: {
+      rawRetentionDays: config.statsRawRetentionDays,
+      beaconsPerIpPerMinute: config.statsBeaconsPerIpPerMinute,
+      ...(config.statsCountryHeader ? { countryHeader: config.statsCountryHeader } : {}),
+    },
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    ...(config.translation ? { translation: config.translation } : {}),
+    ...(config.smtp ? { mail: { smtpUrl: config.smtp.url, from: config.smtp.from } } : {}),
+  };
+}
+
 /** The API role: database (external or embedded), migrations, queue producer, storage, HTTP. */
-export async function runApi(env: Env, opts: { internalToken?: string; metrics?: Registry } = {}): Promise<ApiRole> {
-  const config = loadApiConfig(env);
+export async function runApi(config: Readonly<ApiConfig>, opts: { internalToken?: string; metrics?: Registry } = {}): Promise<ApiRole> {
   const dataDir = path.resolve(config.dataDir);
   const stops: Array<() => Promise<unknown>> = [];
   let databaseUrl = config.databaseUrl;
@@ -84,15 +110,8 @@ export async function runApi(env: Env, opts: { internalToken?: string; metrics?:
   const required = requireApiSecrets(config, opts.internalToken === undefined);
   const internalToken = opts.internalToken ?? required.internalToken!;
   const secret = required.secret ?? readOrCreateSecret(dataDir, 'secret.key');
-  const mediaBaseUrl = config.mediaPublicUrl ?? `${config.publicUrl}/media`;
   const api = await startApi(
-    {
-      prisma,
-      queue,
-      storage,
-      metrics: opts.metrics ?? roleRegistry('api'),
-      options: { metricsToken: config.metricsToken, publicUrl: config.publicUrl, mediaBaseUrl, directMedia: Boolean(config.mediaPublicUrl), rtmpPublicUrl: config.rtmpPublicUrl, internalToken, secret, webDist: config.webDist ?? defaultWebDist, webhooks: { allowPrivate: config.webhooksAllowPrivate }, outbound: { allowPrivate: config.outboundAllowPrivate }, ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}), uploadMaxBytes: config.uploadMaxBytes, clips: { rateLimit: config.clipRateLimit }, chat: { maxConnectionsPerIp: config.chatMaxConnectionsPerIp, redisPrefix: config.queuePrefix }, stats: { rawRetentionDays: config.statsRawRetentionDays, beaconsPerIpPerMinute: config.statsBeaconsPerIpPerMinute, ...(config.statsCountryHeader ? { countryHeader: config.statsCountryHeader } : {}) }, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), ...(config.translation ? { translation: config.translation } : {}), ...(config.smtp ? { mail: { smtpUrl: config.smtp.url, from: config.smtp.from } } : {}) },
-    },
+    { prisma, queue, storage, metrics: opts.metrics ?? roleRegistry('api'), options: apiOptions(config, { internalToken, secret }) },
     { host: config.host, port: config.port, logLevel: config.logLevel },
   );
   stops.unshift(() => api.close());
@@ -114,8 +133,7 @@ export async function runApi(env: Env, opts: { internalToken?: string; metrics?:
  * The ingest role: RTMP on RTMP_PORT, asking the API at API_URL. Its metrics go to `opts.metrics` (the
  * process registry in `onda all`, served by the API) or to its own /metrics server.
  */
-export async function runIngest(env: Env, opts: { apiUrl?: string; internalToken?: string; metrics?: Registry } = {}): Promise<Stoppable & { port: number; metricsUrl?: string }> {
-  const config = loadIngestConfig(env);
+export async function runIngest(config: Readonly<IngestConfig>, opts: { apiUrl?: string; internalToken?: string; metrics?: Registry } = {}): Promise<Stoppable & { port: number; metricsUrl?: string }> {
   const internalToken = opts.internalToken ?? requireInternalToken(config, 'ingest');
   const apiUrl = opts.apiUrl ?? config.apiUrl;
   const registry = opts.metrics ?? roleRegistry('ingest');
@@ -157,8 +175,7 @@ export async function runIngest(env: Env, opts: { apiUrl?: string; internalToken
 }
 
 /** The worker role: consumes live jobs, runs ffmpeg, writes to storage, reports to the API; metrics as for the ingest. */
-export async function runWorker(env: Env, opts: { apiUrl?: string; internalToken?: string; queue?: JobQueue; storage?: ObjectStorage; metrics?: Registry } = {}): Promise<Stoppable & { metricsUrl?: string }> {
-  const config = loadWorkerConfig(env);
+export async function runWorker(config: Readonly<WorkerConfig>, opts: { apiUrl?: string; internalToken?: string; queue?: JobQueue; storage?: ObjectStorage; metrics?: Registry } = {}): Promise<Stoppable & { metricsUrl?: string }> {
   const internalToken = opts.internalToken ?? requireInternalToken(config, 'worker');
   const queue = opts.queue ?? createQueue(config.redisUrl ? {
     redisUrl: config.redisUrl, prefix: config.queuePrefix, lockDurationMs: config.queueLockDurationMs, stalledIntervalMs: config.queueStalledIntervalMs,
@@ -175,7 +192,16 @@ export async function runWorker(env: Env, opts: { apiUrl?: string; internalToken
     storage,
     api: createHttpWorkerApiClient(apiUrl, internalToken),
     config: {
-      scratchDir: path.resolve(config.scratchDir), ffmpegPath: config.ffmpegPath, concurrency: config.concurrency, liveCapacityCores: config.liveCapacityCores, liveWindowSeconds: config.liveWindowSeconds, liveStepUpSeconds: config.liveStepUpSeconds, liveThumbnailSeconds: config.liveThumbnailSeconds, outboundAllowPrivate: config.outboundAllowPrivate, logger: createWorkerLogger(config.logLevel) },
+      scratchDir: path.resolve(config.scratchDir),
+      ffmpegPath: config.ffmpegPath,
+      concurrency: config.concurrency,
+      liveCapacityCores: config.liveCapacityCores,
+      liveWindowSeconds: config.liveWindowSeconds,
+      liveStepUpSeconds: config.liveStepUpSeconds,
+      liveThumbnailSeconds: config.liveThumbnailSeconds,
+      outboundAllowPrivate: config.outboundAllowPrivate,
+      logger: createWorkerLogger(config.logLevel),
+    },
     metrics: liveTranscodeMetrics(registry),
   });
   const readiness = [
@@ -199,14 +225,14 @@ export async function runWorker(env: Env, opts: { apiUrl?: string; internalToken
  * Every role in this process. With nothing configured this is the embedded mode: PostgreSQL started
  * by Onda, media on local disk, in-process queue. The roles still talk over the same HTTP contract.
  */
-export async function runAll(env: Env): Promise<Stoppable & { apiUrl: string; rtmpPort: number; embeddedDatabaseUrl?: string }> {
-  const internalToken = loadApiConfig(env).internalToken ?? randomBytes(32).toString('base64url');
+export async function runAll(config: AllConfig): Promise<Stoppable & { apiUrl: string; rtmpPort: number; embeddedDatabaseUrl?: string }> {
+  const internalToken = config.api.internalToken ?? randomBytes(32).toString('base64url');
   // One registry for the whole process, served at the API's /metrics (the ingest and worker start no metrics server).
   const metrics = roleRegistry('all');
-  const api = await runApi(env, { internalToken, metrics });
+  const api = await runApi(config.api, { internalToken, metrics });
   const apiUrl = api.api.url;
-  const ingest = await runIngest(env, { apiUrl, internalToken, metrics });
-  const worker = await runWorker(env, { apiUrl, internalToken, queue: api.queue, storage: api.storage, metrics });
+  const ingest = await runIngest(config.ingest, { apiUrl, internalToken, metrics });
+  const worker = await runWorker(config.worker, { apiUrl, internalToken, queue: api.queue, storage: api.storage, metrics });
   return {
     apiUrl,
     rtmpPort: ingest.port,

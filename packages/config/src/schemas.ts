@@ -307,7 +307,6 @@ export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig>
   }));
 }
 
-/** A role running as its own process must share the internal token with the API; fail early and clearly. */
 /**
  * The API's shared secrets, all missing ones named at once. An API that may have siblings (state shared through
  * Redis, or a standalone role on an external database) must get ONDA_SECRET from the environment: a secret
@@ -324,6 +323,22 @@ export function requireApiSecrets(config: { internalToken?: string; secret?: str
   return { ...(config.internalToken ? { internalToken: config.internalToken } : {}), ...(config.secret ? { secret: config.secret } : {}) };
 }
 
+/**
+ * Every role's configuration, parsed once at start by `onda all` (one process, one environment) and passed down:
+ * nothing below the entry point reads the environment again.
+ */
+export interface AllConfig {
+  api: Readonly<ApiConfig>;
+  ingest: Readonly<IngestConfig>;
+  worker: Readonly<WorkerConfig>;
+}
+
+/** Parses the environment of `onda all` once: every role's settings, every error of each named. */
+export function loadAllConfig(env: Env = process.env): AllConfig {
+  return { api: loadApiConfig(env), ingest: loadIngestConfig(env), worker: loadWorkerConfig(env) };
+}
+
+/** A role running as its own process must share the internal token with the API; fail early and clearly. */
 export function requireInternalToken(config: { internalToken?: string }, role: string): string {
   if (!config.internalToken) {
     throw new Error(`ONDA_INTERNAL_TOKEN is required to run the ${role} as its own process (the API, ingest and worker must share it)`);

@@ -194,6 +194,7 @@ export async function runWorker(config: Readonly<WorkerConfig>, opts: { apiUrl?:
     config: {
       scratchDir: path.resolve(config.scratchDir),
       ffmpegPath: config.ffmpegPath,
+      ffprobePath: config.ffprobePath,
       concurrency: config.concurrency,
       liveCapacityCores: config.liveCapacityCores,
       liveWindowSeconds: config.liveWindowSeconds,

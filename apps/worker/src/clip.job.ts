@@ -18,6 +18,8 @@ export interface ClipOptions {
   scratchDir: string;
   logger: Logger;
   ffmpegPath?: string;
+  /** ffprobe binary (default `ffprobe` on PATH). */
+  ffprobePath?: string;
   signal?: AbortSignal;
 }
 
@@ -92,19 +94,19 @@ async function joinSegments(storage: ObjectStorage, job: ClipJob, file: string):
 }
 
 /** The cut itself (MP4 by stream copy, HLS, poster) from the joined segments, into `dir`. */
-export async function cutClip(o: Pick<ClipOptions, 'job' | 'ffmpegPath' | 'signal'>, joined: string, dir: string): Promise<ClipCut> {
+export async function cutClip(o: Pick<ClipOptions, 'job' | 'ffmpegPath' | 'ffprobePath' | 'signal'>, joined: string, dir: string): Promise<ClipCut> {
   const { job } = o;
-  const info = await probe(joined).catch(() => null);
+  const info = await probe(joined, o).catch(() => null);
   if (!info?.streams.some((s) => s.codec_type === 'video')) throw new ClipInputError('the stored segments hold no video');
   const origin = Number(info.format.start_time ?? 0) || 0;
-  const keyframes = (await keyframeTimes(joined)).map((k) => k - origin);
+  const keyframes = (await keyframeTimes(joined, o)).map((k) => k - origin);
   const from = keyframeAtOrBefore(keyframes, job.offsetSeconds);
   if (from === null) throw new ClipInputError('no keyframe in the stored segments');
   const length = job.offsetSeconds + job.durationSeconds - from;
   const mp4 = join(dir, CLIP_FILES.mp4);
   await ffmpeg(o, buildClipCutArgs(joined, from, length, mp4));
   await ffmpeg(o, buildClipHlsArgs(mp4, join(dir, 'hls')));
-  const made = await probe(mp4);
+  const made = await probe(mp4, o);
   const video = made.streams.find((s) => s.codec_type === 'video');
   const durationSeconds = Number(made.format.duration ?? 0);
   if (!video || !(durationSeconds > 0)) throw new ClipInputError('the cut holds no video');

@@ -61,6 +61,8 @@ export interface IngestHealthOptions {
   metrics?: LiveTranscodeMetrics;
   /** Newest complete file that copies the source, if any (see newestSourceCopy). */
   sourceFile: () => Promise<string | null>;
+  /** ffprobe binary for measureSourceFile (default `ffprobe` on PATH). */
+  ffprobePath?: string;
   /** Replaces measureSourceFile (tests). */
   measure?: (file: string) => Promise<SourceMeasure>;
   /** Default 10 s. */
@@ -152,7 +154,7 @@ export class IngestHealthSampler {
     try {
       const file = await this.o.sourceFile();
       if (file && file !== this.measured?.file) {
-        this.measured = { file, value: await (this.o.measure ?? measureSourceFile)(file) };
+        this.measured = { file, value: await (this.o.measure ?? ((f: string) => measureSourceFile(f, { ffprobePath: this.o.ffprobePath })))(file) };
       }
     } catch (err) {
       this.o.logger.debug({ err }, 'could not measure the source');

@@ -20,6 +20,8 @@ export interface SegmentPackagingOptions {
   dir: string;
   logger: Logger;
   retry?: Partial<RetryOptions>;
+  /** ffprobe binary for passthrough segments (default `ffprobe` on PATH). */
+  ffprobePath?: string;
   windowSeconds: number;
   /** After each segment is in storage and named by its playlist. */
   onPublished: () => void;
@@ -175,7 +177,7 @@ export class SegmentPackaging implements LivePackaging {
   }
 
   private async inspectPassthrough(r: Rendition, path: string, duration: number): Promise<void> {
-    const [info, st] = await Promise.all([probe(path), stat(path)]);
+    const [info, st] = await Promise.all([probe(path, { ffprobePath: this.o.ffprobePath }), stat(path)]);
     const video = info.streams.find((s) => s.codec_type === 'video');
     const codec = avc1FromProbe(video?.profile, video?.level);
     if (codec) this.passthroughCodec.set(r.name, { codec, bitsPerSecond: duration > 0 ? (st.size * 8) / duration : 0 });

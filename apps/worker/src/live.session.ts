@@ -31,6 +31,8 @@ export interface LiveSessionOptions {
   scratchDir: string;
   logger: Logger;
   ffmpegPath?: string;
+  /** ffprobe binary (default `ffprobe` on PATH): passthrough codecs and ingest health. */
+  ffprobePath?: string;
   /** Aborted when the worker shuts down: stop, upload what exists, leave the session for another worker. */
   signal?: AbortSignal;
   /** Replaces the RTMP input per run (tests feed lavfi here); `pullUrl` is the URL the run would pull. */
@@ -146,7 +148,7 @@ export class LiveSession {
         onPart: () => this.maybePublishMaster(),
       })
       : new SegmentPackaging({
-        job, renditions: this.renditions, storage: o.storage, dir: this.dir, logger: o.logger, retry: o.uploadRetry,
+        job, renditions: this.renditions, storage: o.storage, dir: this.dir, logger: o.logger, retry: o.uploadRetry, ffprobePath: o.ffprobePath,
         windowSeconds: o.windowSeconds ?? DEFAULT_WINDOW_SECONDS, onPublished: () => this.maybePublishMaster(),
       });
     this.thumbnail = o.thumbnailIntervalSeconds === 0 ? null : new LiveThumbnail({
@@ -156,7 +158,7 @@ export class LiveSession {
     this.recording = this.archive ? new ArchiveProcess({ recorder: this.archive, chunkSeconds: o.archiveChunkSeconds ?? 10, logger: o.logger, ffmpegPath: o.ffmpegPath }) : null;
     const passthrough = this.renditions.find((r) => r.passthrough);
     this.ingestHealth = new IngestHealthSampler({
-      liveSessionId: job.sessionId, api: o.api, logger: o.logger, metrics: o.metrics, intervalMs: o.ingestHealthIntervalMs,
+      liveSessionId: job.sessionId, api: o.api, logger: o.logger, metrics: o.metrics, intervalMs: o.ingestHealthIntervalMs, ffprobePath: o.ffprobePath,
       sourceFile: () => newestSourceCopy({ archiveDir: this.archive ? join(this.dir, 'archive') : undefined, passthroughDir: passthrough && join(this.dir, passthrough.name) }),
     });
   }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -125,5 +125,20 @@ describe(runVodEncode.name, () => {
     const api = new FakeApi();
     await runVodEncode({ job: { vodId, sourceKey: `vod/${vodId}/upload`, storagePrefix: `vod/${vodId}` }, storage, api, scratchDir: dir, logger: pino({ level: 'silent' }) });
     expect(api.results).toEqual([{ status: 'failed', reason: 'the file is not a video ffmpeg can read' }]);
+  });
+
+  it('probes with the configured ffprobe (FFPROBE_PATH), not the one on PATH', { timeout: 30_000 }, async () => {
+    const vodId = randomUUID();
+    const storage = new MemoryStorage();
+    await storage.put(`vod/${vodId}/upload`, 'just some text, not a video');
+    // A wrapper that notes each call, then runs the real ffprobe.
+    const calls = join(dir, `ffprobe-calls-${vodId}.txt`);
+    const wrapper = join(dir, `ffprobe-${vodId}.sh`);
+    await writeFile(wrapper, `#!/bin/sh\necho "$@" >> '${calls}'\nexec ffprobe "$@"\n`);
+    await chmod(wrapper, 0o755);
+    const api = new FakeApi();
+    await runVodEncode({ job: { vodId, sourceKey: `vod/${vodId}/upload`, storagePrefix: `vod/${vodId}` }, storage, api, scratchDir: dir, logger: pino({ level: 'silent' }), ffprobePath: wrapper });
+    expect(api.results).toEqual([{ status: 'failed', reason: 'the file is not a video ffmpeg can read' }]);
+    expect(await readFile(calls, 'utf8')).toContain(join(dir, `vod-${vodId}`, 'source.mp4'));
   });
 });

@@ -22,6 +22,8 @@ export interface VodEncodeOptions {
   scratchDir: string;
   logger: Logger;
   ffmpegPath?: string;
+  /** ffprobe binary (default `ffprobe` on PATH). */
+  ffprobePath?: string;
   signal?: AbortSignal;
   /** x264 preset of the ladder (default `faster`). */
   preset?: string;
@@ -53,7 +55,7 @@ export async function runVodEncode(options: VodEncodeOptions): Promise<void> {
     const source = join(dir, 'source.mp4');
     if (!(await download(storage, job.sourceKey, source))) await joinArchive(o, dir, source);
 
-    const info = await probe(source).catch(() => null);
+    const info = await probe(source, o).catch(() => null);
     const video = info?.streams.find((s) => s.codec_type === 'video' && s.codec_name !== 'mjpeg' && s.codec_name !== 'png');
     const duration = Number(info?.format.duration ?? 0);
     if (!info || !video || !video.width || !video.height || !(duration > 0)) throw new VodInputError('the file is not a video ffmpeg can read');
@@ -136,7 +138,7 @@ async function joinArchive(o: VodEncodeOptions, dir: string, output: string): Pr
     const file = join(dir, name);
     await download(storage, prefix + name, file);
     // A chunk cut short before its first fragment holds nothing playable; leave it out rather than fail the join.
-    const d = Number((await probe(file).catch(() => null))?.format.duration ?? 0);
+    const d = Number((await probe(file, o).catch(() => null))?.format.duration ?? 0);
     if (d > 0) chunks.push(file);
   }
   if (chunks.length === 0) {
@@ -149,7 +151,7 @@ async function joinArchive(o: VodEncodeOptions, dir: string, output: string): Pr
   await Promise.all(chunks.map((c) => rm(c)));
 
   const { size } = await stat(output);
-  const durationSeconds = Number((await probe(output)).format.duration ?? 0);
+  const durationSeconds = Number((await probe(output, o)).format.duration ?? 0);
   const expected = job.expectedSeconds;
   // Each worker that died mid-broadcast cut the live playlists and the archive at different points: the
   // archive may miss up to a chunk the playlists have (its scratch folder was on another machine), or hold

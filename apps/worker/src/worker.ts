@@ -30,6 +30,8 @@ import { runClip } from './clip.job.js';
 export interface WorkerConfig {
   scratchDir: string;
   ffmpegPath?: string;
+  /** ffprobe binary (default `ffprobe` on PATH). */
+  ffprobePath?: string;
   /** Live broadcasts at once on this worker (default 1: one ladder keeps two cores busy). */
   concurrency?: number;
   /** Cores the live transcodes may use together (default 85% of the machine's: the rest is for uploads, the API, ...). */
@@ -92,6 +94,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
           api: deps.api,
           scratchDir: deps.config.scratchDir,
           ffmpegPath: deps.config.ffmpegPath,
+          ffprobePath: deps.config.ffprobePath,
           logger: log,
           signal: job.signal,
           archiveChunkSeconds: deps.config.archiveChunkSeconds,
@@ -135,7 +138,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       try {
         await runVodEncode({
           job: job.payload, storage: deps.storage, api: deps.api, scratchDir: deps.config.scratchDir, logger: log,
-          ffmpegPath: deps.config.ffmpegPath, signal: job.signal, preset: deps.config.vodPreset,
+          ffmpegPath: deps.config.ffmpegPath, ffprobePath: deps.config.ffprobePath, signal: job.signal, preset: deps.config.vodPreset,
         });
       } catch (err) {
         log.error({ err, vodId: job.payload.vodId, attempt: job.attempt }, 'VOD encode attempt failed');
@@ -156,7 +159,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       const log = withContext(logger, { jobId: job.id });
       active++;
       try {
-        await runClip({ job: job.payload, storage: deps.storage, api: deps.api, scratchDir: deps.config.scratchDir, logger: log, ffmpegPath: deps.config.ffmpegPath, signal: job.signal });
+        await runClip({ job: job.payload, storage: deps.storage, api: deps.api, scratchDir: deps.config.scratchDir, logger: log, ffmpegPath: deps.config.ffmpegPath, ffprobePath: deps.config.ffprobePath, signal: job.signal });
       } catch (err) {
         log.error({ err, clipId: job.payload.clipId, attempt: job.attempt }, 'clip attempt failed');
         if (job.attempt >= CLIP_ATTEMPTS && !job.signal.aborted) {

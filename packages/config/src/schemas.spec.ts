@@ -124,6 +124,14 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ WORKER_LIVE_CAPACITY: '-1' })).toThrow(/WORKER_LIVE_CAPACITY/);
   });
 
+  it('takes FFPROBE_PATH, else the ffprobe beside FFMPEG_PATH, else ffprobe on PATH', () => {
+    expect(loadWorkerConfig({}).ffprobePath).toBe('ffprobe');
+    expect(loadWorkerConfig({ FFMPEG_PATH: 'ffmpeg5' }).ffprobePath).toBe('ffprobe');
+    expect(loadWorkerConfig({ FFMPEG_PATH: '/opt/ffmpeg/bin/ffmpeg' }).ffprobePath).toBe('/opt/ffmpeg/bin/ffprobe');
+    expect(loadWorkerConfig({ FFMPEG_PATH: 'C:\\ffmpeg\\bin\\ffmpeg.exe' }).ffprobePath).toBe('C:\\ffmpeg\\bin\\ffprobe.exe');
+    expect(loadWorkerConfig({ FFMPEG_PATH: '/opt/ffmpeg/bin/ffmpeg', FFPROBE_PATH: '/usr/local/bin/ffprobe' }).ffprobePath).toBe('/usr/local/bin/ffprobe');
+  });
+
   it('reads the live playlist window, 5 minutes by default', () => {
     expect(loadWorkerConfig({}).liveWindowSeconds).toBe(300);
     expect(loadWorkerConfig({ LIVE_WINDOW_SECONDS: '60' }).liveWindowSeconds).toBe(60);

@@ -163,6 +163,8 @@ const WorkerEnvSchema = z.object({
     // Seconds a shed broadcast keeps real time before it tries the step above (doubles after a failed try).
     LIVE_OVERLOAD_STEP_UP_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
     FFMPEG_PATH: z.string().default('ffmpeg'),
+    // Default: the ffprobe beside FFMPEG_PATH when that is a path, else `ffprobe` on PATH.
+    FFPROBE_PATH: optionalString,
     SCRATCH_DIR: optionalString,
     METRICS_HOST: z.string().default('0.0.0.0'),
     METRICS_PORT: metricsPort(9466),
@@ -257,6 +259,8 @@ export interface WorkerConfig {
   /** Seconds between live thumbnails (0 = none). */
   liveThumbnailSeconds: number;
   ffmpegPath: string;
+  /** FFPROBE_PATH, or the ffprobe beside FFMPEG_PATH (see ffprobeBeside). */
+  ffprobePath: string;
   scratchDir: string;
   /** BullMQ job lock of this worker's jobs (driver default 30 s when unset). */
   queueLockDurationMs?: number;
@@ -295,12 +299,23 @@ export function loadIngestConfig(env: Env = process.env): Readonly<IngestConfig>
   }));
 }
 
+/**
+ * The ffprobe that goes with an ffmpeg: `/opt/ffmpeg/bin/ffmpeg` -> `/opt/ffmpeg/bin/ffprobe` (a build installed
+ * outside PATH ships both), a bare name -> `ffprobe` on PATH.
+ */
+export function ffprobeBeside(ffmpegPath: string): string {
+  const slash = Math.max(ffmpegPath.lastIndexOf('/'), ffmpegPath.lastIndexOf('\\'));
+  if (slash < 0) return 'ffprobe';
+  const name = ffmpegPath.slice(slash + 1);
+  return ffmpegPath.slice(0, slash + 1) + (name.toLowerCase().endsWith('.exe') ? 'ffprobe.exe' : 'ffprobe');
+}
+
 /** Parses the worker's environment once at start. */
 export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig> {
   const e = parseEnv(WorkerEnvSchema, env, [s3Credentials]);
   return Object.freeze(defined({
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, apiUrl: e.API_URL.replace(/\/$/, ''), redisUrl: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX, s3: s3From(e),
-    internalToken: e.ONDA_INTERNAL_TOKEN, concurrency: e.WORKER_CONCURRENCY, liveCapacityCores: e.WORKER_LIVE_CAPACITY, liveWindowSeconds: e.LIVE_WINDOW_SECONDS, liveStepUpSeconds: e.LIVE_OVERLOAD_STEP_UP_SECONDS, liveThumbnailSeconds: e.LIVE_THUMBNAIL_SECONDS, ffmpegPath: e.FFMPEG_PATH,
+    internalToken: e.ONDA_INTERNAL_TOKEN, concurrency: e.WORKER_CONCURRENCY, liveCapacityCores: e.WORKER_LIVE_CAPACITY, liveWindowSeconds: e.LIVE_WINDOW_SECONDS, liveStepUpSeconds: e.LIVE_OVERLOAD_STEP_UP_SECONDS, liveThumbnailSeconds: e.LIVE_THUMBNAIL_SECONDS, ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH ?? ffprobeBeside(e.FFMPEG_PATH),
     scratchDir: e.SCRATCH_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/scratch`,
     queueLockDurationMs: e.QUEUE_LOCK_DURATION_MS, queueStalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS, outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE,
     metrics: defined({ host: e.METRICS_HOST, port: e.METRICS_PORT, token: e.METRICS_TOKEN }),

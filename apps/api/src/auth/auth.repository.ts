@@ -3,18 +3,21 @@ import type { PrismaClient, User } from '@onda/db';
 import { PRISMA } from '../common/tokens.js';
 
 /**
- * An account as the API reasons about it (who calls, which role, operator or not, disabled or not). The rows
- * repositories return carry more (password and reset digests), which only this repository reads by name.
+ * An account as the API reasons about it (who calls, which role, operator or not, disabled or not). Password and
+ * reset digests stay in the repositories (sign-in alone gets the password digest, AccountWithPassword).
  */
 export interface Account {
   id: string;
   email: string;
   displayName: string;
-  role: User['role'];
+  role: AccountRole;
   operator: boolean;
   disabledAt: Date | null;
   createdAt: Date;
 }
+
+/** An account's stored role (an operator is a streamer with `operator` set; `admin` predates roles). */
+export type AccountRole = 'admin' | 'moderator' | 'viewer' | 'streamer';
 
 /** An account with its password digest, for sign-in alone. */
 export type AccountWithPassword = Account & { passwordHash: string | null };
@@ -25,6 +28,16 @@ export interface TokenOwner {
   user: Account;
   expiresAt: Date | null;
 }
+
+const toAccount = (u: User): Account => ({
+  id: u.id,
+  email: u.email,
+  displayName: u.displayName,
+  role: u.role,
+  operator: u.operator,
+  disabledAt: u.disabledAt,
+  createdAt: u.createdAt,
+});
 
 @Injectable()
 export class AuthRepository {
@@ -38,7 +51,7 @@ export class AuthRepository {
     if (!token || dead(token) || (token.parent && dead(token.parent))) return null;
     // A disabled account's tokens stop at once (issue 14); they work again if an operator enables it.
     if (token.user.disabledAt) return null;
-    return { tokenId: token.id, scopes: token.scopes, user: token.user, expiresAt: token.expiresAt };
+    return { tokenId: token.id, scopes: token.scopes, user: toAccount(token.user), expiresAt: token.expiresAt };
   }
 
   async touchToken(tokenId: string): Promise<void> {
@@ -48,7 +61,7 @@ export class AuthRepository {
   async findActiveSession(tokenHash: string): Promise<{ sessionId: string; user: Account } | null> {
     const session = await this.prisma.consoleSession.findUnique({ where: { tokenHash }, include: { user: true } });
     if (!session || session.expiresAt <= new Date() || session.user.disabledAt) return null;
-    return { sessionId: session.id, user: session.user };
+    return { sessionId: session.id, user: toAccount(session.user) };
   }
 
   async createSession(userId: string, tokenHash: string, expiresAt: Date): Promise<void> {
@@ -60,7 +73,8 @@ export class AuthRepository {
   }
 
   async findUserByEmail(email: string): Promise<AccountWithPassword | null> {
-    return this.prisma.user.findUnique({ where: { email } });
+    const user = await this.prisma.user.findUnique({ where: { email } });
+    return user ? { ...toAccount(user), passwordHash: user.passwordHash } : null;
   }
 
   /** Whether someone invited this email to moderate a channel (a viewer account may then sign in to answer). */
@@ -93,7 +107,7 @@ export class AuthRepository {
         if ((await tx.user.count({ where: { OR: [{ operator: true }, { role: { in: ['admin', 'streamer'] } }] } })) > 0) return null;
         const user = await tx.user.upsert({ where: { email: data.email }, update: { role: 'streamer', operator: true, passwordHash: data.passwordHash }, create: { ...data, role: 'streamer', operator: true } });
         await tx.accountAudit.create({ data: { actorId: user.id, actorEmail: user.email, targetId: user.id, targetEmail: user.email, action: 'user.setup', detail: { role: 'operator' } } });
-        return user;
+        return toAccount(user);
       },
       { isolationLevel: 'Serializable' },
     );

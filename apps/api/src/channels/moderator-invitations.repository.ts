@@ -5,10 +5,36 @@ import { rethrowUnique } from '../common/unique-violation.js';
 import { writeAudit, type AuditInput } from '../people/people.repository.js';
 
 type ChannelRef = { id: string; slug: string; title: string };
-export type InvitationWithChannel = ModeratorInvitation & { channel: ChannelRef };
+/** An invitation to moderate a channel (channelId set) or, with a link, to open an account (issue 14). */
+export interface InvitationRecord {
+  id: string;
+  channelId: string | null;
+  email: string;
+  /** Role of the account a link creates: streamer, moderator, or operator. */
+  role: string;
+  tokenHash: string | null;
+  expiresAt: Date | null;
+  invitedById: string | null;
+  createdAt: Date;
+}
+export type InvitationWithChannel = InvitationRecord & { channel: ChannelRef };
 /** An invitation with a single-use link (issue 14): what the operator lists and the accept page previews. */
-export type LinkInvitation = ModeratorInvitation & { channel: ChannelRef | null; expiresAt: Date };
+export type LinkInvitation = InvitationRecord & { channel: ChannelRef | null; expiresAt: Date };
 const channelRef = { channel: { select: { id: true, slug: true, title: true } } } as const;
+
+const toInvitation = (r: ModeratorInvitation): InvitationRecord => ({
+  id: r.id,
+  channelId: r.channelId,
+  email: r.email,
+  role: r.role,
+  tokenHash: r.tokenHash,
+  expiresAt: r.expiresAt,
+  invitedById: r.invitedById,
+  createdAt: r.createdAt,
+});
+const toRef = (c: ChannelRef): ChannelRef => ({ id: c.id, slug: c.slug, title: c.title });
+/** Rows with a token always carry their expiry (createLink sets both). */
+const toLink = (r: ModeratorInvitation & { channel: ChannelRef | null }): LinkInvitation => ({ ...toInvitation(r), channel: r.channel ? toRef(r.channel) : null, expiresAt: r.expiresAt as Date });
 
 /** Pending moderator invitations (finding 15); accepting one turns it into a ChannelModerator row. */
 @Injectable()
@@ -27,12 +53,12 @@ export class ModeratorInvitationsRepository {
       await tx.moderatorInvitation.deleteMany({ where: { email: data.email, channelId: data.channelId } });
       const row = await tx.moderatorInvitation.create({ data, include: channelRef });
       await writeAudit(tx, { ...entry, detail: { ...entry.detail, invitationId: row.id } });
-      return row as LinkInvitation;
+      return toLink(row);
     });
   }
 
-  links(): Promise<LinkInvitation[]> {
-    return this.prisma.moderatorInvitation.findMany({ where: { tokenHash: { not: null } }, include: channelRef, orderBy: { createdAt: 'desc' }, take: 500 }) as Promise<LinkInvitation[]>;
+  async links(): Promise<LinkInvitation[]> {
+    return (await this.prisma.moderatorInvitation.findMany({ where: { tokenHash: { not: null } }, include: channelRef, orderBy: { createdAt: 'desc' }, take: 500 })).map(toLink);
   }
 
   async revokeLink(id: string, entry: AuditInput): Promise<boolean> {
@@ -45,8 +71,9 @@ export class ModeratorInvitationsRepository {
     });
   }
 
-  byToken(tokenHash: string): Promise<LinkInvitation | null> {
-    return this.prisma.moderatorInvitation.findUnique({ where: { tokenHash }, include: channelRef }) as Promise<LinkInvitation | null>;
+  async byToken(tokenHash: string): Promise<LinkInvitation | null> {
+    const row = await this.prisma.moderatorInvitation.findUnique({ where: { tokenHash }, include: channelRef });
+    return row ? toLink(row) : null;
   }
 
   /**
@@ -65,17 +92,18 @@ export class ModeratorInvitationsRepository {
     }).catch(rethrowUnique('account email'));
   }
 
-  pendingOf(channelId: string): Promise<ModeratorInvitation[]> {
-    return this.prisma.moderatorInvitation.findMany({ where: { channelId }, orderBy: { createdAt: 'asc' } });
+  async pendingOf(channelId: string): Promise<InvitationRecord[]> {
+    return (await this.prisma.moderatorInvitation.findMany({ where: { channelId }, orderBy: { createdAt: 'asc' } })).map(toInvitation);
   }
 
   async revoke(channelId: string, id: string): Promise<boolean> {
     return (await this.prisma.moderatorInvitation.deleteMany({ where: { id, channelId } })).count === 1;
   }
 
-  addressedTo(email: string): Promise<InvitationWithChannel[]> {
+  async addressedTo(email: string): Promise<InvitationWithChannel[]> {
     // Operator invitations without a channel are answered through their link, not here.
-    return this.prisma.moderatorInvitation.findMany({ where: { email, channelId: { not: null } }, include: channelRef, orderBy: { createdAt: 'asc' } }) as Promise<InvitationWithChannel[]>;
+    const rows = await this.prisma.moderatorInvitation.findMany({ where: { email, channelId: { not: null } }, include: channelRef, orderBy: { createdAt: 'asc' } });
+    return rows.map((r) => ({ ...toInvitation(r), channel: toRef(r.channel as ChannelRef) }));
   }
 
   /** Accepts invitation `id` of `email` for `userId`: one transaction makes the moderator and removes the invitation. */

@@ -1,14 +1,50 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChatAuditEntry as AuditRow, ChatBan as BanRow, ChatPoll as PollRow, Prisma, PrismaClient } from '@onda/db';
+import type { ChatAuditEntry, ChatBan, ChatPoll, Prisma, PrismaClient } from '@onda/db';
 import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
 
 /** A ban or timeout as stored. */
-export type ChatBanRecord = BanRow;
+export interface ChatBanRecord {
+  id: string;
+  channelId: string;
+  authorKey: string;
+  nickname: string | null;
+  reason: string | null;
+  /** null: permanent. */
+  expiresAt: Date | null;
+  createdBy: string | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
 /** A poll as stored (open, or closed with its results). */
-export type ChatPollRecord = PollRow;
+export interface ChatPollRecord {
+  id: string;
+  channelId: string;
+  question: string;
+  options: string[];
+  status: 'open' | 'closed';
+  /** Votes per option once closed. */
+  results: number[];
+  createdBy: string | null;
+  createdAt: Date;
+  closesAt: Date | null;
+  closedAt: Date | null;
+}
 /** One entry of a room's moderation audit log. */
-export type ChatAuditRecord = AuditRow;
+export interface ChatAuditRecord {
+  id: string;
+  channelId: string;
+  liveSessionId: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  /** Stored JSON (an AuditDetail when written by this API). */
+  detail: unknown;
+  createdAt: Date;
+}
+type BanRow = ChatBanRecord;
+type PollRow = ChatPollRecord;
+type AuditRow = ChatAuditRecord;
 /** One viewer's vote in a poll. */
 export interface VoteInsert {
   pollId: string;
@@ -30,6 +66,41 @@ export interface StatsRows {
   peak: number;
 }
 
+const toBan = (b: ChatBan): BanRow => ({
+  id: b.id,
+  channelId: b.channelId,
+  authorKey: b.authorKey,
+  nickname: b.nickname,
+  reason: b.reason,
+  expiresAt: b.expiresAt,
+  createdBy: b.createdBy,
+  createdAt: b.createdAt,
+  revokedAt: b.revokedAt,
+});
+const toPoll = (p: ChatPoll): PollRow => ({
+  id: p.id,
+  channelId: p.channelId,
+  question: p.question,
+  options: p.options,
+  status: p.status,
+  results: p.results,
+  createdBy: p.createdBy,
+  createdAt: p.createdAt,
+  closesAt: p.closesAt,
+  closedAt: p.closedAt,
+});
+const toAudit = (a: ChatAuditEntry): AuditRow => ({
+  id: a.id,
+  channelId: a.channelId,
+  liveSessionId: a.liveSessionId,
+  actor: a.actor,
+  action: a.action,
+  target: a.target,
+  detail: a.detail,
+  createdAt: a.createdAt,
+});
+const orNull = <R, T>(map: (r: R) => T) => (r: R | null): T | null => (r ? map(r) : null);
+
 const active = (channelId: string, now: Date): Prisma.ChatBanWhereInput => ({ channelId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
 
 /** Bans, polls and votes, the audit log, peaks and statistics of the chat. */
@@ -38,42 +109,42 @@ export class ChatModerationRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   async createBan(data: { channelId: string; authorKey: string; nickname: string | null; reason: string | null; expiresAt: Date | null; createdBy: string }): Promise<BanRow> {
-    return this.prisma.chatBan.create({ data });
+    return toBan(await this.prisma.chatBan.create({ data }));
   }
 
   async activeBans(channelId: string, now: Date): Promise<BanRow[]> {
-    return this.prisma.chatBan.findMany({ where: active(channelId, now), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1000 });
+    return (await this.prisma.chatBan.findMany({ where: active(channelId, now), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1000 })).map(toBan);
   }
 
   /** The ban that decides about this author now: a permanent one if any, else the timeout that ends last. */
   async activeBanOf(channelId: string, authorKey: string, now: Date): Promise<BanRow | null> {
-    const bans = await this.prisma.chatBan.findMany({ where: { ...active(channelId, now), authorKey } });
+    const bans = (await this.prisma.chatBan.findMany({ where: { ...active(channelId, now), authorKey } })).map(toBan);
     return bans.find((b) => !b.expiresAt) ?? bans.sort((a, b) => b.expiresAt!.getTime() - a.expiresAt!.getTime())[0] ?? null;
   }
 
   async revokeBan(channelId: string, banId: string, at: Date): Promise<BanRow | null> {
     const { count } = await this.prisma.chatBan.updateMany({ where: { id: banId, channelId, revokedAt: null }, data: { revokedAt: at } });
-    return count === 1 ? this.prisma.chatBan.findUnique({ where: { id: banId } }) : null;
+    return count === 1 ? orNull(toBan)(await this.prisma.chatBan.findUnique({ where: { id: banId } })) : null;
   }
 
   /** null when the channel already has an open poll (the partial unique index decides races). */
   async createPoll(data: { channelId: string; question: string; options: string[]; closesAt: Date | null; createdBy: string }): Promise<PollRow | null> {
-    return this.prisma.chatPoll.create({ data }).catch((e: unknown) => {
+    return this.prisma.chatPoll.create({ data }).then(toPoll, (e: unknown) => {
       if ((e as { code?: string }).code === 'P2002') return null;
       throw e;
     });
   }
 
   async openPoll(channelId: string): Promise<PollRow | null> {
-    return this.prisma.chatPoll.findFirst({ where: { channelId, status: 'open' } });
+    return orNull(toPoll)(await this.prisma.chatPoll.findFirst({ where: { channelId, status: 'open' } }));
   }
 
   async findPoll(channelId: string, id: string): Promise<PollRow | null> {
-    return this.prisma.chatPoll.findFirst({ where: { id, channelId } });
+    return orNull(toPoll)(await this.prisma.chatPoll.findFirst({ where: { id, channelId } }));
   }
 
   async listPolls(channelId: string, limit: number): Promise<PollRow[]> {
-    return this.prisma.chatPoll.findMany({ where: { channelId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+    return (await this.prisma.chatPoll.findMany({ where: { channelId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit })).map(toPoll);
   }
 
   async pollVotes(pollId: string): Promise<Array<[string, number]>> {
@@ -89,12 +160,12 @@ export class ChatModerationRepository {
   /** Closes an open poll with its final counts; null when it was not open (someone else closed it). */
   async closePoll(channelId: string, pollId: string, results: number[], at: Date): Promise<PollRow | null> {
     const { count } = await this.prisma.chatPoll.updateMany({ where: { id: pollId, channelId, status: 'open' }, data: { status: 'closed', results, closedAt: at } });
-    return count === 1 ? this.prisma.chatPoll.findUnique({ where: { id: pollId } }) : null;
+    return count === 1 ? orNull(toPoll)(await this.prisma.chatPoll.findUnique({ where: { id: pollId } })) : null;
   }
 
   /** Open polls past their deadline, for any node to close. */
   async expiredPolls(now: Date): Promise<PollRow[]> {
-    return this.prisma.chatPoll.findMany({ where: { status: 'open', closesAt: { lte: now } }, take: 100 });
+    return (await this.prisma.chatPoll.findMany({ where: { status: 'open', closesAt: { lte: now } }, take: 100 })).map(toPoll);
   }
 
   async audit(entry: { channelId: string; liveSessionId: string | null; actor: string; action: string; target: string | null; detail: AuditDetail }): Promise<void> {
@@ -102,7 +173,7 @@ export class ChatModerationRepository {
   }
 
   async auditPage(channelId: string, limit: number, after?: CursorPosition): Promise<AuditRow[]> {
-    return this.prisma.chatAuditEntry.findMany({ where: { channelId, ...afterCursor(after) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+    return (await this.prisma.chatAuditEntry.findMany({ where: { channelId, ...afterCursor(after) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit })).map(toAudit);
   }
 
   async bumpPeak(channelId: string, sessionKey: string, peak: number): Promise<void> {

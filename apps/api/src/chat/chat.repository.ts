@@ -1,13 +1,79 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChatSettings } from '@onda/contracts';
-import { Prisma, type ChatMessage as MessageRow, type ChatRoom, type ChannelVisibility, type PrismaClient } from '@onda/db';
+import type { ChannelVisibility, ChatSettings } from '@onda/contracts';
+import { Prisma, type ChatMessage, type ChatRoom, type PrismaClient } from '@onda/db';
 import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
 
 /** A stored chat message (with its outcome, filter hits and review). */
-export type ChatMessageRecord = MessageRow;
-/** A room's stored settings. */
-export type ChatRoomRecord = ChatRoom;
+export interface ChatMessageRecord {
+  id: string;
+  channelId: string;
+  liveSessionId: string | null;
+  kind: 'message' | 'announcement';
+  authorKey: string;
+  nickname: string;
+  role: string;
+  registered: boolean;
+  text: string;
+  masked: boolean;
+  outcome: 'delivered' | 'masked' | 'held' | 'dropped';
+  /** The filter rules it hit. */
+  hits: string[];
+  createdAt: Date;
+  deletedAt: Date | null;
+  reviewedAt: Date | null;
+  reviewedBy: string | null;
+  approved: boolean | null;
+}
+type MessageRow = ChatMessageRecord;
+
+/** A room's stored settings (the text columns hold the contracts' values; `classifier` is stored JSON). */
+export interface ChatRoomRecord {
+  channelId: string;
+  slowModeSeconds: number;
+  registeredOnly: boolean;
+  blockedWords: string[];
+  blockedPatterns: string[];
+  blockedWordsAction: string;
+  profanity: string;
+  linkPolicy: string;
+  classifier: unknown;
+  pinnedMessageId: string | null;
+  updatedAt: Date;
+}
+
+const toMessage = (m: ChatMessage): ChatMessageRecord => ({
+  id: m.id,
+  channelId: m.channelId,
+  liveSessionId: m.liveSessionId,
+  kind: m.kind,
+  authorKey: m.authorKey,
+  nickname: m.nickname,
+  role: m.role,
+  registered: m.registered,
+  text: m.text,
+  masked: m.masked,
+  outcome: m.outcome,
+  hits: m.hits,
+  createdAt: m.createdAt,
+  deletedAt: m.deletedAt,
+  reviewedAt: m.reviewedAt,
+  reviewedBy: m.reviewedBy,
+  approved: m.approved,
+});
+const toRoom = (r: ChatRoom): ChatRoomRecord => ({
+  channelId: r.channelId,
+  slowModeSeconds: r.slowModeSeconds,
+  registeredOnly: r.registeredOnly,
+  blockedWords: r.blockedWords,
+  blockedPatterns: r.blockedPatterns,
+  blockedWordsAction: r.blockedWordsAction,
+  profanity: r.profanity,
+  linkPolicy: r.linkPolicy,
+  classifier: r.classifier,
+  pinnedMessageId: r.pinnedMessageId,
+  updatedAt: r.updatedAt,
+});
 
 /** A message to store: every outcome is, for statistics; `deletedAt` is set when a delete reached it before the write. */
 export interface MessageInsert {
@@ -71,11 +137,12 @@ export class ChatRepository {
     return (await this.prisma.channelModerator.count({ where: { channelId, userId } })) > 0;
   }
 
-  async room(channelId: string): Promise<ChatRoom | null> {
-    return this.prisma.chatRoom.findUnique({ where: { channelId } });
+  async room(channelId: string): Promise<ChatRoomRecord | null> {
+    const row = await this.prisma.chatRoom.findUnique({ where: { channelId } });
+    return row ? toRoom(row) : null;
   }
 
-  async saveSettings(channelId: string, s: ChatSettings): Promise<ChatRoom> {
+  async saveSettings(channelId: string, s: ChatSettings): Promise<ChatRoomRecord> {
     const data = {
       slowModeSeconds: s.slowModeSeconds,
       registeredOnly: s.registeredOnly,
@@ -86,7 +153,7 @@ export class ChatRepository {
       linkPolicy: s.linkPolicy,
       classifier: s.classifier ?? Prisma.DbNull,
     };
-    return this.prisma.chatRoom.upsert({ where: { channelId }, create: { channelId, ...data }, update: data });
+    return toRoom(await this.prisma.chatRoom.upsert({ where: { channelId }, create: { channelId, ...data }, update: data }));
   }
 
   async setPinned(channelId: string, messageId: string | null): Promise<void> {
@@ -100,15 +167,16 @@ export class ChatRepository {
   }
 
   async recentVisible(channelId: string, limit: number): Promise<MessageRow[]> {
-    return this.prisma.chatMessage.findMany({ where: visible(channelId), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+    return (await this.prisma.chatMessage.findMany({ where: visible(channelId), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit })).map(toMessage);
   }
 
   async messagePage(channelId: string, limit: number, after?: CursorPosition): Promise<MessageRow[]> {
-    return this.prisma.chatMessage.findMany({ where: { AND: [visible(channelId), afterCursor(after)] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+    return (await this.prisma.chatMessage.findMany({ where: { AND: [visible(channelId), afterCursor(after)] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit })).map(toMessage);
   }
 
   async findVisible(channelId: string, id: string): Promise<MessageRow | null> {
-    return this.prisma.chatMessage.findFirst({ where: { ...visible(channelId), id } });
+    const row = await this.prisma.chatMessage.findFirst({ where: { ...visible(channelId), id } });
+    return row ? toMessage(row) : null;
   }
 
   async markDeleted(channelId: string, ids: string[], at: Date): Promise<number> {
@@ -121,13 +189,14 @@ export class ChatRepository {
 
   /** Held messages still waiting for a moderator, oldest first. */
   async held(channelId: string, limit: number): Promise<MessageRow[]> {
-    return this.prisma.chatMessage.findMany({ where: { channelId, outcome: 'held', reviewedAt: null, deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit });
+    return (await this.prisma.chatMessage.findMany({ where: { channelId, outcome: 'held', reviewedAt: null, deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit })).map(toMessage);
   }
 
   /** Approves or rejects a held message once; null when there is no such pending message. */
   async review(channelId: string, id: string, approved: boolean, by: string, at: Date): Promise<MessageRow | null> {
     const { count } = await this.prisma.chatMessage.updateMany({ where: { channelId, id, outcome: 'held', reviewedAt: null, deletedAt: null }, data: { approved, reviewedBy: by, reviewedAt: at } });
-    return count === 1 ? this.prisma.chatMessage.findUnique({ where: { id } }) : null;
+    const row = count === 1 ? await this.prisma.chatMessage.findUnique({ where: { id } }) : null;
+    return row ? toMessage(row) : null;
   }
 
   async lastNickname(channelId: string, authorKey: string): Promise<string | null> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Clip, ClipPolicy, LiveSession, Prisma, PrismaClient } from '@onda/db';
+import type { ChannelVisibility, ClipPolicy, VodStatus } from '@onda/contracts';
+import type { Clip, PrismaClient } from '@onda/db';
 import { afterCursor, type CursorPosition } from '../common/cursor.js';
 import { PRISMA } from '../common/tokens.js';
 
@@ -9,13 +10,59 @@ export interface ClipChannel {
   slug: string;
   title: string;
   ownerId: string;
-  visibility: string;
+  visibility: ChannelVisibility;
   clipPolicy: ClipPolicy;
   dvrWindowSeconds: number;
 }
 
+/** A clip: what it cuts from (a broadcast or a VOD), its state and its media's measurements. */
+export interface ClipRecord {
+  id: string;
+  channelId: string;
+  creatorId: string | null;
+  liveSessionId: string | null;
+  vodId: string | null;
+  title: string;
+  status: 'processing' | 'ready' | 'failed';
+  hidden: boolean;
+  requestedSeconds: number;
+  durationSeconds: number | null;
+  width: number | null;
+  height: number | null;
+  viewCount: number;
+  failureReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  readyAt: Date | null;
+}
+
 /** A clip with its channel's slug, title, owner and visibility. */
-export type ClipWithChannel = Clip & { channel: { slug: string; title: string; ownerId: string; visibility: string } };
+export type ClipWithChannel = ClipRecord & { channel: { slug: string; title: string; ownerId: string; visibility: ChannelVisibility } };
+/** A new clip, `processing` until the worker reports. */
+export type NewClip = Pick<ClipRecord, 'id' | 'channelId' | 'title' | 'requestedSeconds'> & { creatorId: string } & ({ liveSessionId: string } | { vodId: string });
+/** What the clip's owner or the worker's result changes. */
+export type ClipChanges = Partial<Pick<ClipRecord, 'title' | 'hidden' | 'status' | 'durationSeconds' | 'width' | 'height' | 'failureReason' | 'readyAt'>>;
+
+const toClip = (c: Clip & { channel: ClipWithChannel['channel'] }): ClipWithChannel => ({
+  id: c.id,
+  channelId: c.channelId,
+  creatorId: c.creatorId,
+  liveSessionId: c.liveSessionId,
+  vodId: c.vodId,
+  title: c.title,
+  status: c.status,
+  hidden: c.hidden,
+  requestedSeconds: c.requestedSeconds,
+  durationSeconds: c.durationSeconds,
+  width: c.width,
+  height: c.height,
+  viewCount: c.viewCount,
+  failureReason: c.failureReason,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+  readyAt: c.readyAt,
+  channel: { slug: c.channel.slug, title: c.channel.title, ownerId: c.channel.ownerId, visibility: c.channel.visibility },
+});
 const withChannel = { channel: { select: { slug: true, title: true, ownerId: true, visibility: true } } } as const;
 const channelSelect = { id: true, slug: true, title: true, ownerId: true, visibility: true, clipPolicy: true, dvrWindowSeconds: true } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,31 +76,33 @@ export class ClipsRepository {
   }
 
   /** The broadcast a channel is live with now (live, or reconnecting after it went live), or null. */
-  async liveSession(channelId: string): Promise<LiveSession | null> {
-    return this.prisma.liveSession.findFirst({
+  async liveSession(channelId: string): Promise<{ id: string; storagePrefix: string } | null> {
+    const session = await this.prisma.liveSession.findFirst({
       where: { channelId, OR: [{ state: 'live' }, { state: 'reconnecting', startedAt: { not: null } }] },
       orderBy: { createdAt: 'desc' },
     });
+    return session ? { id: session.id, storagePrefix: session.storagePrefix } : null;
   }
 
-  async vod(id: string): Promise<{ id: string; status: string; durationSeconds: number | null; channel: ClipChannel } | null> {
+  async vod(id: string): Promise<{ id: string; status: VodStatus; durationSeconds: number | null; channel: ClipChannel } | null> {
     return this.prisma.vod.findUnique({ where: { id }, select: { id: true, status: true, durationSeconds: true, channel: { select: channelSelect } } });
   }
 
   async find(id: string): Promise<ClipWithChannel | null> {
-    return this.prisma.clip.findUnique({ where: { id }, include: withChannel });
+    const row = await this.prisma.clip.findUnique({ where: { id }, include: withChannel });
+    return row ? toClip(row) : null;
   }
 
-  async create(data: Prisma.ClipUncheckedCreateInput): Promise<ClipWithChannel> {
-    return this.prisma.clip.create({ data, include: withChannel });
+  async create(data: NewClip): Promise<ClipWithChannel> {
+    return toClip(await this.prisma.clip.create({ data, include: withChannel }));
   }
 
-  async update(id: string, data: Prisma.ClipUpdateInput): Promise<ClipWithChannel> {
-    return this.prisma.clip.update({ where: { id }, data, include: withChannel });
+  async update(id: string, data: ClipChanges): Promise<ClipWithChannel> {
+    return toClip(await this.prisma.clip.update({ where: { id }, data, include: withChannel }));
   }
 
   /** Moves a clip out of `processing` once; false when it is gone or already done. */
-  async finish(id: string, data: Prisma.ClipUpdateManyMutationInput): Promise<boolean> {
+  async finish(id: string, data: ClipChanges): Promise<boolean> {
     const { count } = await this.prisma.clip.updateMany({ where: { id, status: 'processing' }, data });
     return count === 1;
   }
@@ -72,7 +121,7 @@ export class ClipsRepository {
 
   /** Newest first. `everything`: every status and hidden ones (the owner's view of one channel); else ready, shown, on channels not private. */
   async list(opts: { channelId?: string; everything: boolean; publicOnly: boolean; limit: number; after?: CursorPosition }): Promise<ClipWithChannel[]> {
-    return this.prisma.clip.findMany({
+    const rows = await this.prisma.clip.findMany({
       where: {
         ...(opts.channelId ? { channelId: opts.channelId } : {}),
         ...(opts.everything ? {} : { status: 'ready' as const, hidden: false, channel: { visibility: opts.publicOnly ? ('public' as const) : { not: 'private' as const } } }),
@@ -82,5 +131,6 @@ export class ClipsRepository {
       take: opts.limit,
       include: withChannel,
     });
+    return rows.map(toClip);
   }
 }

@@ -1,9 +1,73 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CommerceMoment as MomentRow, Prisma, PrismaClient } from '@onda/db';
+import type { ChannelVisibility } from '@onda/contracts';
+import type { CommerceMoment, PrismaClient } from '@onda/db';
 import { PRISMA } from '../common/tokens.js';
 
-export type { MomentRow };
-export type NewMoment = Omit<Prisma.CommerceMomentUncheckedCreateInput, 'id' | 'createdAt' | 'updatedAt'>;
+/** A product card, sponsor card or drop of a channel, with its display state and (drops) its stock. */
+export interface MomentRecord {
+  id: string;
+  channelId: string;
+  /** product, sponsor or drop (stored as text). */
+  kind: string;
+  /** draft, shown or hidden (stored as text). */
+  status: string;
+  title: string;
+  message: string | null;
+  url: string | null;
+  imageKey: string | null;
+  /** Prices in the currency's minor units (KRW: won, USD: cents). */
+  priceMinor: number | null;
+  listPriceMinor: number | null;
+  currency: string | null;
+  displaySeconds: number | null;
+  dropKind: string | null;
+  code: string | null;
+  quantity: number | null;
+  claimed: number;
+  perViewerLimit: number;
+  windowSeconds: number | null;
+  requireAccount: boolean;
+  liveSessionId: string | null;
+  shownAt: Date | null;
+  hiddenAt: Date | null;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The fields of a new moment; the rest take their defaults (draft, nothing claimed). */
+export type NewMoment = Pick<MomentRecord, 'channelId' | 'kind' | 'title' | 'message' | 'url' | 'createdBy'> &
+  Partial<Pick<MomentRecord, 'priceMinor' | 'listPriceMinor' | 'currency' | 'displaySeconds' | 'dropKind' | 'code' | 'quantity' | 'perViewerLimit' | 'windowSeconds' | 'requireAccount'>>;
+/** What showing, hiding or a new image changes. */
+export type MomentChanges = Partial<Pick<MomentRecord, 'status' | 'shownAt' | 'hiddenAt' | 'liveSessionId' | 'imageKey'>>;
+
+const toMoment = (m: CommerceMoment): MomentRecord => ({
+  id: m.id,
+  channelId: m.channelId,
+  kind: m.kind,
+  status: m.status,
+  title: m.title,
+  message: m.message,
+  url: m.url,
+  imageKey: m.imageKey,
+  priceMinor: m.priceMinor,
+  listPriceMinor: m.listPriceMinor,
+  currency: m.currency,
+  displaySeconds: m.displaySeconds,
+  dropKind: m.dropKind,
+  code: m.code,
+  quantity: m.quantity,
+  claimed: m.claimed,
+  perViewerLimit: m.perViewerLimit,
+  windowSeconds: m.windowSeconds,
+  requireAccount: m.requireAccount,
+  liveSessionId: m.liveSessionId,
+  shownAt: m.shownAt,
+  hiddenAt: m.hiddenAt,
+  createdBy: m.createdBy,
+  createdAt: m.createdAt,
+  updatedAt: m.updatedAt,
+});
 
 export interface MomentCounts {
   impressions: number;
@@ -24,33 +88,34 @@ const ACTIVE = ['starting', 'live', 'reconnecting'] as const;
 export class CommerceRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  create(data: NewMoment): Promise<MomentRow> {
-    return this.prisma.commerceMoment.create({ data });
+  async create(data: NewMoment): Promise<MomentRecord> {
+    return toMoment(await this.prisma.commerceMoment.create({ data }));
   }
 
-  find(channelId: string, id: string): Promise<MomentRow | null> {
-    return this.prisma.commerceMoment.findFirst({ where: { id, channelId } });
+  async find(channelId: string, id: string): Promise<MomentRecord | null> {
+    const row = await this.prisma.commerceMoment.findFirst({ where: { id, channelId } });
+    return row ? toMoment(row) : null;
   }
 
-  list(channelId: string, take: number): Promise<MomentRow[]> {
-    return this.prisma.commerceMoment.findMany({ where: { channelId }, orderBy: { createdAt: 'desc' }, take });
+  async list(channelId: string, take: number): Promise<MomentRecord[]> {
+    return (await this.prisma.commerceMoment.findMany({ where: { channelId }, orderBy: { createdAt: 'desc' }, take })).map(toMoment);
   }
 
-  shown(channelId: string): Promise<MomentRow[]> {
-    return this.prisma.commerceMoment.findMany({ where: { channelId, status: 'shown' }, orderBy: { shownAt: 'asc' } });
+  async shown(channelId: string): Promise<MomentRecord[]> {
+    return (await this.prisma.commerceMoment.findMany({ where: { channelId, status: 'shown' }, orderBy: { shownAt: 'asc' } })).map(toMoment);
   }
 
   /** The moments shown during one broadcast (also the hidden ones: a recording replays them). */
-  ofSession(liveSessionId: string): Promise<MomentRow[]> {
-    return this.prisma.commerceMoment.findMany({ where: { liveSessionId, shownAt: { not: null } }, orderBy: { shownAt: 'asc' } });
+  async ofSession(liveSessionId: string): Promise<MomentRecord[]> {
+    return (await this.prisma.commerceMoment.findMany({ where: { liveSessionId, shownAt: { not: null } }, orderBy: { shownAt: 'asc' } })).map(toMoment);
   }
 
-  async update(channelId: string, id: string, data: Prisma.CommerceMomentUpdateInput): Promise<MomentRow | null> {
+  async update(channelId: string, id: string, data: MomentChanges): Promise<MomentRecord | null> {
     const { count } = await this.prisma.commerceMoment.updateMany({ where: { id, channelId }, data });
     return count ? this.find(channelId, id) : null;
   }
 
-  async remove(channelId: string, id: string): Promise<MomentRow | null> {
+  async remove(channelId: string, id: string): Promise<MomentRecord | null> {
     const row = await this.find(channelId, id);
     if (row) await this.prisma.commerceMoment.deleteMany({ where: { id, channelId } });
     return row;
@@ -129,7 +194,7 @@ export class CommerceRepository {
   }
 
   /** The broadcast's start and the VOD made from it (VOD replay places moments from the start). */
-  async vodSession(vodId: string): Promise<{ channelId: string; liveSessionId: string | null; startedAt: Date | null; visibility: string; ownerId: string } | null> {
+  async vodSession(vodId: string): Promise<{ channelId: string; liveSessionId: string | null; startedAt: Date | null; visibility: ChannelVisibility; ownerId: string } | null> {
     const vod = await this.prisma.vod.findUnique({ where: { id: vodId }, select: { channelId: true, liveSessionId: true, channel: { select: { visibility: true, ownerId: true } } } });
     if (!vod) return null;
     const session = vod.liveSessionId ? await this.prisma.liveSession.findUnique({ where: { id: vod.liveSessionId }, select: { createdAt: true } }) : null;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { MomentRow } from './commerce.repository.js';
+import type { MomentRecord } from './commerce.repository.js';
 import { claimRefusal, endsAt, momentDto, newMomentFields, statsOf } from './commerce.rules.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
 
-function drop(over: Partial<MomentRow> = {}): MomentRow {
+function drop(over: Partial<MomentRecord> = {}): MomentRecord {
   return {
     id: '00000000-0000-4000-8000-000000000001', channelId: '00000000-0000-4000-8000-000000000002', kind: 'drop', status: 'shown', title: '쿠폰', message: null, url: null, imageKey: null,
     priceMinor: null, listPriceMinor: null, currency: null, displaySeconds: null, dropKind: 'coupon', code: 'ONDA', quantity: 10, claimed: 0, perViewerLimit: 1, windowSeconds: 60,

@@ -1,6 +1,6 @@
 import { fromMinorUnits, toMinorUnits, type CommerceMoment, type CommerceStats, type CreateCommerceMoment } from '@onda/contracts';
 import { AppError } from '../common/app-error.js';
-import type { MomentCounts, MomentRow, NewMoment } from './commerce.repository.js';
+import type { MomentCounts, MomentRecord, NewMoment } from './commerce.repository.js';
 
 /** The row fields of a new moment; prices go to the currency's minor units (a price with too many decimals is a 400). */
 export function newMomentFields(channelId: string, body: CreateCommerceMoment, createdBy: string): NewMoment {
@@ -22,7 +22,7 @@ export function newMomentFields(channelId: string, body: CreateCommerceMoment, c
 }
 
 /** When a shown moment stops by itself: a sponsor card's display time, a drop's claim window; null = when hidden. */
-export function endsAt(row: Pick<MomentRow, 'kind' | 'shownAt' | 'displaySeconds' | 'windowSeconds'>): Date | null {
+export function endsAt(row: Pick<MomentRecord, 'kind' | 'shownAt' | 'displaySeconds' | 'windowSeconds'>): Date | null {
   const seconds = row.kind === 'drop' ? row.windowSeconds : row.displaySeconds;
   return row.shownAt && seconds ? new Date(row.shownAt.getTime() + seconds * 1000) : null;
 }
@@ -31,7 +31,7 @@ export function endsAt(row: Pick<MomentRow, 'kind' | 'shownAt' | 'displaySeconds
  * Why a viewer holding `units` may not claim one more unit now, or null if they may. The database decides for
  * real (one conditional UPDATE); this answers the refusal clearly and saves a locking write for the obvious cases.
  */
-export function claimRefusal(row: MomentRow, now: Date, units: number, signedIn: boolean): AppError | null {
+export function claimRefusal(row: MomentRecord, now: Date, units: number, signedIn: boolean): AppError | null {
   if (row.kind !== 'drop' || row.quantity === null) return new AppError('unprocessable', 'Only coupon and giveaway drops are claimed');
   if (row.status !== 'shown' || !row.shownAt) return new AppError('conflict', 'This drop is not open');
   if (row.requireAccount && !signedIn) return new AppError('unauthenticated', 'Sign in to claim this drop');
@@ -47,7 +47,7 @@ export function statsOf(kind: string, c: MomentCounts): CommerceStats {
   return { ...c, conversion: c.impressions ? Math.min(1, converted / c.impressions) : 0 };
 }
 
-export function momentDto(row: MomentRow, mediaBaseUrl: string): CommerceMoment {
+export function momentDto(row: MomentRecord, mediaBaseUrl: string): CommerceMoment {
   const currency = row.currency;
   const end = endsAt(row);
   return {

@@ -10,7 +10,7 @@ import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
 import { ChatRoomsService, type ModeratorAccess } from '../chat/chat-rooms.service.js';
 import { CHAT_RUNTIME, type ChatRuntime } from '../chat/chat.runtime.js';
 import { imageExtension, readImage } from './commerce-image.js';
-import { CommerceRepository, type MomentRow } from './commerce.repository.js';
+import { CommerceRepository, type MomentRecord } from './commerce.repository.js';
 import { momentDto, newMomentFields, statsOf } from './commerce.rules.js';
 
 /** How often a drop's "claims left" reaches the room during a burst of claims (one item per moment per period). */
@@ -121,7 +121,7 @@ export class CommerceService implements OnModuleDestroy {
     clearTimeout(this.timer);
   }
 
-  private publish(row: MomentRow): void {
+  private publish(row: MomentRecord): void {
     this.rt.fanout.publish(row.channelId, [{ type: 'commerce', moment: momentDto(row, this.options.mediaBaseUrl) }]);
   }
 
@@ -129,17 +129,17 @@ export class CommerceService implements OnModuleDestroy {
     return this.rooms.moderatorAccess(principal, idOrSlug);
   }
 
-  private async mustFind(channelId: string, id: string): Promise<MomentRow> {
+  private async mustFind(channelId: string, id: string): Promise<MomentRecord> {
     const row = await this.repo.find(channelId, id);
     if (!row) throw new AppError('not_found', 'No such moment');
     return row;
   }
 
-  private async stats(row: MomentRow): Promise<CommerceStats> {
+  private async stats(row: MomentRecord): Promise<CommerceStats> {
     return statsOf(row.kind, (await this.repo.counts([row.id])).get(row.id)!);
   }
 
-  private adminDto(row: MomentRow, stats: CommerceStats): CommerceMomentAdmin {
+  private adminDto(row: MomentRecord, stats: CommerceStats): CommerceMomentAdmin {
     return { ...momentDto(row, this.options.mediaBaseUrl), code: row.code, stats, createdAt: row.createdAt.toISOString() };
   }
 }

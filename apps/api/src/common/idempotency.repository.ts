@@ -1,13 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { IdempotencyKey, Prisma, PrismaClient } from '@onda/db';
+import type { Prisma, PrismaClient } from '@onda/db';
 import { PRISMA } from './tokens.js';
+
+/** A create request already seen under this key: which request it was and, once answered, its stored answer. */
+export interface IdempotentRequest {
+  requestHash: string;
+  /** null while the first request is still running. */
+  status: number | null;
+  /** The stored answer (JSON), once there is one. */
+  response: unknown;
+}
 
 @Injectable()
 export class IdempotencyRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   /** Claims (scope, key); returns the existing row instead when another request holds it. */
-  async claim(scope: string, key: string, requestHash: string, ttlMs: number): Promise<{ claimed: true } | { claimed: false; existing: IdempotencyKey }> {
+  async claim(scope: string, key: string, requestHash: string, ttlMs: number): Promise<{ claimed: true } | { claimed: false; existing: IdempotentRequest }> {
     await this.prisma.idempotencyKey.deleteMany({ where: { scope, key, expiresAt: { lte: new Date() } } });
     try {
       await this.prisma.idempotencyKey.create({ data: { scope, key, requestHash, expiresAt: new Date(Date.now() + ttlMs) } });
@@ -16,7 +25,7 @@ export class IdempotencyRepository {
       if ((e as { code?: string }).code !== 'P2002') throw e;
       const existing = await this.prisma.idempotencyKey.findUnique({ where: { scope_key: { scope, key } } });
       if (!existing) return this.claim(scope, key, requestHash, ttlMs);
-      return { claimed: false, existing };
+      return { claimed: false, existing: { requestHash: existing.requestHash, status: existing.status, response: existing.response } };
     }
   }
 

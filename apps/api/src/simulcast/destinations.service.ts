@@ -10,7 +10,7 @@ import { AppError } from '../common/app-error.js';
 import { SecretBox } from '../common/secret-box.js';
 import { API_OPTIONS, outboundAllowPrivate, type ApiOptions } from '../common/tokens.js';
 import { WebhookService } from '../webhooks/webhooks.service.js';
-import { DestinationsRepository, type DestinationRow } from './destinations.repository.js';
+import { DestinationsRepository, type DestinationRecord } from './destinations.repository.js';
 
 /** Destinations per channel: each is one more ffmpeg on the worker while live. */
 export const MAX_DESTINATIONS = 10;
@@ -112,7 +112,7 @@ export class DestinationsService {
     if (problem) throw new AppError('validation_failed', `url: ${problem}`, [{ path: 'url', message: problem }]);
   }
 
-  private async mustFind(channelId: string, id: string): Promise<DestinationRow> {
+  private async mustFind(channelId: string, id: string): Promise<DestinationRecord> {
     const row = await this.repo.find(channelId, id);
     if (!row) throw new AppError('not_found', `No destination ${id} on this channel`);
     return row;
@@ -120,7 +120,7 @@ export class DestinationsService {
 }
 
 /** Push states are the worker's while a broadcast is open; afterwards a destination is idle (or shows why it failed). */
-function dto(d: DestinationRow, live: boolean): Destination {
+function dto(d: DestinationRecord, live: boolean): Destination {
   const reported = d.state as DestinationState;
   const state: DestinationState = !d.enabled ? 'idle' : live || reported === 'failed' ? reported : 'idle';
   return {

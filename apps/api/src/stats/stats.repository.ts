@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChatMessage as ChatMessageRow, PrismaClient } from '@onda/db';
+import type { PrismaClient } from '@onda/db';
 import { PRISMA } from '../common/tokens.js';
 import { newPlaybackState, type PlaybackState, type PlaybackUpdate, type ReceivedBeacon, type StatsTarget } from './stats.aggregate.js';
 
@@ -17,6 +17,10 @@ export interface IngestResult {
 
 /** Turns a playback's new beacons into its update; run under the playback's row lock. */
 export type Aggregate = (state: PlaybackState, beacons: QueuedBeacon[], target: StatsTarget) => PlaybackUpdate;
+
+/** A chat message as the broadcast's replay shows it. */
+export type ReplayMessage = { id: string; channelId: string; kind: 'message' | 'announcement'; authorKey: string; nickname: string; role: string; registered: boolean; text: string; masked: boolean; createdAt: Date };
+const replaySelect = { id: true, channelId: true, kind: true, authorKey: true, nickname: true, role: true, registered: true, text: true, masked: true, createdAt: true } as const;
 
 export interface LiveSessionRow {
   id: string;
@@ -342,7 +346,7 @@ export class StatsRepository {
   }
 
   /** Visible chat messages of a broadcast between two times, oldest first. */
-  async chatBetween(liveSessionId: string, from: Date, to: Date, limit: number): Promise<ChatMessageRow[]> {
+  async chatBetween(liveSessionId: string, from: Date, to: Date, limit: number): Promise<ReplayMessage[]> {
     return this.prisma.chatMessage.findMany({
       where: {
         liveSessionId,
@@ -352,6 +356,7 @@ export class StatsRepository {
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: limit,
+      select: replaySelect,
     });
   }
 

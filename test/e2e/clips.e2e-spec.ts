@@ -31,7 +31,8 @@ interface ClipBody {
  * disk) and scale-out (PostgreSQL, BullMQ on Redis, S3, one process per role). A signed-in viewer clips the last 15 s
  * of a live broadcast and then a range of its VOD with the player's "Clip" button; each clip's page plays it, passes
  * the axe audit and counts the view; the MP4 the API hands out probes as an MP4 of the clip's length, and in
- * scale-out it is the object in the bucket. Once the channel turns private, only its owner reaches the clip.
+ * scale-out it is the object in the bucket. Once the channel turns private, only its owner reaches the clip; a
+ * deleted clip's files leave storage.
  */
 describe.each([
   ['embedded (local disk)', () => startEmbedded()],
@@ -214,6 +215,18 @@ describe.each([
         const owned = (await api<ClipBody>(`/v1/clips/${liveClipId}`)).body;
         expect(owned.mp4Url).toMatch(new RegExp(`^${platform.apiUrl}/media/s/\\d+\\.[0-9a-f]{64}/clip/${liveClipId}/clip\\.mp4$`));
         await downloadsAsMp4(owned, owned.mp4Url!);
+
+        // The owner deletes the VOD clip: its files leave storage (the bucket in scale-out); its signed URL finds nothing.
+        const vodOwned = (await api<ClipBody>(`/v1/clips/${vodClipId}`)).body;
+        expect((await api(`/v1/clips/${vodClipId}`, { method: 'DELETE' })).status).toBe(204);
+        expect((await api(`/v1/clips/${vodClipId}`)).status).toBe(404);
+        expect((await fetch(vodOwned.mp4Url!)).status).toBe(404);
+        if (bucket) {
+          const left: string[] = [];
+          for await (const o of bucket.list(`clip/${vodClipId}/`)) left.push(o.key);
+          expect(left).toEqual([]);
+          expect(await bucket.head(`clip/${liveClipId}/${CLIP_FILES.mp4}`)).not.toBeNull();
+        }
       } finally {
         await context.close();
       }

@@ -1,8 +1,16 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIP_FILES } from '@onda/contracts';
+import { createStorage, type ObjectStorage } from '@onda/storage';
 import { seriousViolations } from './support/axe.js';
 import { apiClient, createChannel, goLive, launchChromium, screenshot, waitFor, waitVodReady } from '@onda/testing';
-import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
+import { E2E_ADMIN, startEmbedded, startScaleOut, type Platform } from './support/platform.js';
+
+const exec = promisify(execFile);
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 // Set CLIP_SHOTS_DIR to also save screenshots of the dialog and the clip page, desktop and phone (e.g. /tmp/shots).
 const shotsDir = process.env.CLIP_SHOTS_DIR;
@@ -19,21 +27,36 @@ interface ClipBody {
 }
 
 /**
- * Clips through the real parts (embedded mode: API, worker and the in-process queue, ffmpeg, Chromium): a signed-in
- * viewer clips the last 15 s of a live broadcast and then a range of its VOD with the player's "Clip" button; each
- * clip's page plays it, passes the axe audit and counts the view.
+ * Clips through the real parts, in both modes: embedded (API, worker and the in-process queue in one process, local
+ * disk) and scale-out (PostgreSQL, BullMQ on Redis, S3, one process per role). A signed-in viewer clips the last 15 s
+ * of a live broadcast and then a range of its VOD with the player's "Clip" button; each clip's page plays it, passes
+ * the axe audit and counts the view; the MP4 the API hands out probes as an MP4 of the clip's length, and in
+ * scale-out it is the object in the bucket. Once the channel turns private, only its owner reaches the clip; a
+ * deleted clip's files leave storage.
  */
-describe('clips', () => {
+describe.each([
+  ['embedded (local disk)', () => startEmbedded()],
+  ['scale-out (S3)', () => startScaleOut()],
+] as const)('clips, %s', (_mode, start) => {
   let platform: Platform;
   let browser: Browser;
+  /** Scale-out: the bucket the worker writes clips to, read directly. */
+  let bucket: ObjectStorage | null = null;
   const slug = 'clip-e2e';
 
   beforeAll(async () => {
-    platform = await startEmbedded();
+    platform = await start();
     browser = await launchChromium();
+    const e = platform.env;
+    if (platform.mode === 'scale-out') {
+      bucket = createStorage({
+        s3: { endpoint: e.S3_ENDPOINT!, region: 'us-east-1', bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY!, forcePathStyle: true },
+      });
+    }
     // A first start initialises the embedded PostgreSQL: minutes on a loaded 2-core box.
   }, 300_000);
   afterAll(async () => {
+    await bucket?.close();
     await browser?.close();
     await platform?.stop();
   });
@@ -66,10 +89,41 @@ describe('clips', () => {
     }, 120_000, 250);
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, undefined, { timeout: 60_000 });
     expect(await page.getByTestId('clip-title').textContent()).toBe(clip.title);
-    const mp4 = await fetch(clip.mp4Url!);
+    // The page's download button is the file checked below.
+    expect(clip.mp4Url).toBe(`${platform.apiUrl}/media/clip/${id}/${CLIP_FILES.mp4}`);
+    expect(await page.getByTestId('clip-download').getAttribute('href')).toBe(clip.mp4Url);
+    await downloadsAsMp4(clip, clip.mp4Url!);
+    return clip;
+  }
+
+  /**
+   * The clip's MP4 as a viewer downloads it from `url`, the URL the API hands out (signed for a private channel):
+   * with no CDN configured the API serves the bytes from storage (local disk, or the bucket in scale-out). ffprobe
+   * reads it as an MP4 with H.264 video and AAC audio, the picture running the clip's whole length; in scale-out it
+   * is byte for byte the object in the bucket, next to its HLS playlist and poster.
+   */
+  async function downloadsAsMp4(clip: ClipBody, url: string): Promise<void> {
+    const key = `clip/${clip.id}/${CLIP_FILES.mp4}`;
+    const mp4 = await fetch(url);
     expect(mp4.status).toBe(200);
     expect(mp4.headers.get('content-type')).toMatch(/video\/mp4/);
-    return clip;
+    const served = Buffer.from(await mp4.arrayBuffer());
+    const { stdout } = await exec('ffprobe', ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', url]);
+    const probe = JSON.parse(stdout) as { streams: { codec_type: string; codec_name: string; duration?: string }[]; format: { format_name: string; duration: string } };
+    expect(probe.format.format_name).toContain('mp4');
+    expect(probe.streams.map((st) => st.codec_name).sort()).toEqual(['aac', 'h264']);
+    // The length the API reports is the file's; the picture runs the asked length (less about a frame at 30 fps):
+    // it used to start a keyframe interval late in VOD clips, over sound (B-frames; see clipCutArgs in the worker).
+    expect(Math.abs(Number(probe.format.duration) - clip.durationSeconds!)).toBeLessThan(0.05);
+    expect(Number(probe.streams.find((st) => st.codec_type === 'video')!.duration)).toBeGreaterThanOrEqual(clip.requestedSeconds - 0.05);
+    if (bucket) {
+      const stored = await bucket.get(key);
+      expect(stored, `${key} in the bucket`).not.toBeNull();
+      const chunks: Buffer[] = [];
+      for await (const chunk of stored!.body) chunks.push(Buffer.from(chunk as Uint8Array));
+      expect(sha256(Buffer.concat(chunks))).toBe(sha256(served));
+      for (const file of [CLIP_FILES.playlist, CLIP_FILES.poster]) expect(await bucket.head(`clip/${clip.id}/${file}`), `${file} in the bucket`).not.toBeNull();
+    }
   }
 
   it('clips the last 15 s of a live broadcast and a range of its VOD with the player button; each plays on its page', { timeout: 600_000 }, async () => {
@@ -87,11 +141,12 @@ describe('clips', () => {
         await page.locator('button[type="submit"]').click();
         await page.waitForURL(/\/console$/);
         await page.goto(`${platform.apiUrl}/c/${slug}`);
-        // Playing, with more than 15 s of the broadcast in the live window, so the last 15 s can be clipped (a loaded
-        // box may encode slower than real time: wait on the window, not the clock).
+        // Playing, more than 15 s into the live window, so the 15 s up to the playhead can be clipped (a loaded box may
+        // encode slower than real time: wait on the window, not the clock). The clip ends where the viewer is, some
+        // segments behind the live edge: a window 19 s long was not enough (422, "only 13 s available").
         await page.waitForFunction(() => {
           const video = document.querySelector('video');
-          return !!video && video.currentTime > 0 && video.seekable.length > 0 && video.seekable.end(video.seekable.length - 1) > 19;
+          return !!video && video.seekable.length > 0 && video.currentTime - video.seekable.start(0) > 16.5;
         }, undefined, { timeout: 180_000 });
         const liveClipId = await clipWithPlayer(page, '라이브 명장면', 'clip-dialog-live');
         const liveClip = await playsOnItsPage(page, liveClipId);
@@ -149,6 +204,29 @@ describe('clips', () => {
         await page.goto(`${platform.apiUrl}/c/${slug}`);
         await expect.poll(() => page.getByTestId('channel-clip').count(), { timeout: 30_000 }).toBe(2);
         await shot(page, 'channel-clips-desktop');
+
+        // The channel turns private: its clips become its owner's alone. Anonymous viewers get neither the clip nor
+        // its media; the owner gets signed URLs that serve the same file.
+        expect((await api(`/v1/channels/${slug}`, { method: 'PATCH', body: JSON.stringify({ visibility: 'private' }) })).status).toBe(200);
+        expect((await fetch(`${platform.apiUrl}/v1/clips/${liveClipId}`)).status).toBe(404);
+        expect((await fetch(`${platform.apiUrl}/v1/clips?channel=${slug}`)).status).toBe(404);
+        // The media route caches a clip's visibility for a few seconds.
+        await expect.poll(async () => (await fetch(liveClip.mp4Url!)).status, { timeout: 30_000 }).toBe(403);
+        const owned = (await api<ClipBody>(`/v1/clips/${liveClipId}`)).body;
+        expect(owned.mp4Url).toMatch(new RegExp(`^${platform.apiUrl}/media/s/\\d+\\.[0-9a-f]{64}/clip/${liveClipId}/clip\\.mp4$`));
+        await downloadsAsMp4(owned, owned.mp4Url!);
+
+        // The owner deletes the VOD clip: its files leave storage (the bucket in scale-out); its signed URL finds nothing.
+        const vodOwned = (await api<ClipBody>(`/v1/clips/${vodClipId}`)).body;
+        expect((await api(`/v1/clips/${vodClipId}`, { method: 'DELETE' })).status).toBe(204);
+        expect((await api(`/v1/clips/${vodClipId}`)).status).toBe(404);
+        expect((await fetch(vodOwned.mp4Url!)).status).toBe(404);
+        if (bucket) {
+          const left: string[] = [];
+          for await (const o of bucket.list(`clip/${vodClipId}/`)) left.push(o.key);
+          expect(left).toEqual([]);
+          expect(await bucket.head(`clip/${liveClipId}/${CLIP_FILES.mp4}`)).not.toBeNull();
+        }
       } finally {
         await context.close();
       }

@@ -3,7 +3,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { CLIP_FILES, type ClipJob } from '@onda/contracts';
-import { buildClipCutArgs, buildClipHlsArgs, buildPosterArgs, keyframeAtOrBefore, keyframeTimes, probe } from '@onda/media';
+import { buildClipCutArgs, buildClipHlsArgs, buildPosterArgs, keyframeAtOrBefore, keyframePackets, probe } from '@onda/media';
 import type { ObjectStorage } from '@onda/storage';
 import { WorkerApiError, type WorkerApiClient } from './api-client.js';
 import { withContext, type Logger } from './logger.js';
@@ -98,13 +98,14 @@ export async function cutClip(o: Pick<ClipOptions, 'job' | 'ffmpegPath' | 'ffpro
   const { job } = o;
   const info = await probe(joined, o).catch(() => null);
   if (!info?.streams.some((s) => s.codec_type === 'video')) throw new ClipInputError('the stored segments hold no video');
+  // ffmpeg counts an output-side -ss from the file's start time (its earliest stream's first presentation time).
   const origin = Number(info.format.start_time ?? 0) || 0;
-  const keyframes = (await keyframeTimes(joined, o)).map((k) => k - origin);
-  const from = keyframeAtOrBefore(keyframes, job.offsetSeconds);
+  const keyframes = (await keyframePackets(joined, o)).map((k) => ({ pts: k.pts - origin, dts: k.dts - origin }));
+  const from = keyframeAtOrBefore(keyframes.map((k) => k.pts), job.offsetSeconds);
   if (from === null) throw new ClipInputError('no keyframe in the stored segments');
-  const length = job.offsetSeconds + job.durationSeconds - from;
+  const keyframe = keyframes.find((k) => k.pts === from)!;
   const mp4 = join(dir, CLIP_FILES.mp4);
-  await ffmpeg(o, buildClipCutArgs(joined, from, length, mp4));
+  await ffmpeg(o, clipCutArgs(joined, keyframe.dts, job.offsetSeconds + job.durationSeconds, mp4));
   await ffmpeg(o, buildClipHlsArgs(mp4, join(dir, 'hls')));
   const made = await probe(mp4, o);
   const video = made.streams.find((s) => s.codec_type === 'video');
@@ -112,6 +113,22 @@ export async function cutClip(o: Pick<ClipOptions, 'job' | 'ffmpegPath' | 'ffpro
   if (!video || !(durationSeconds > 0)) throw new ClipInputError('the cut holds no video');
   await ffmpeg(o, buildPosterArgs(mp4, Math.min(1, durationSeconds / 2), join(dir, CLIP_FILES.poster)));
   return { startSeconds: from, durationSeconds, width: video.width ?? 0, height: video.height ?? 0 };
+}
+
+/**
+ * The stream-copy cut starting on a keyframe that decodes at `keyframeDts` and ending at `endSeconds` (seconds from
+ * the file's start time). ffmpeg's output-side -ss drops copied packets by their decode time, and with B-frames (the
+ * VOD encode; a passthrough encoder's) a keyframe decodes before it shows: a seek to its presentation time dropped
+ * it, and the clip's picture started a whole keyframe interval late, over sound. So the seek is its decode time;
+ * and a keyframe decoding at or before the start of the file (the first one: negative with B-frames) needs no seek
+ * at all, since `-ss 0` would drop it as well (ffmpeg drops the video packets before the first keyframe anyway).
+ */
+export function clipCutArgs(joined: string, keyframeDts: number, endSeconds: number, output: string): string[] {
+  const seek = Math.max(0, keyframeDts);
+  const args = buildClipCutArgs(joined, seek, endSeconds - seek, output);
+  if (keyframeDts > 0.001) return args;
+  const at = args.indexOf('-ss');
+  return [...args.slice(0, at), ...args.slice(at + 2)];
 }
 
 const ffmpeg = (o: Pick<ClipOptions, 'ffmpegPath' | 'signal'>, args: string[]): Promise<void> => runFfmpeg(args, { ffmpegPath: o.ffmpegPath, signal: o.signal, what: 'clip' });

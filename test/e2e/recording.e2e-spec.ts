@@ -4,24 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Vod } from '@onda/contracts';
 import { apiClient, createChannel, findVod, launchChromium, publish, text, waitFor, waitLive, waitVodReady } from '@onda/testing';
 import { startEmbedded, type Platform } from './support/platform.js';
 
 const exec = promisify(execFile);
 const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
-
-interface VodBody {
-  id: string;
-  status: string;
-  durationSeconds: number | null;
-  renditions: string[];
-  progressPercent: number;
-  failureReason: string | null;
-  playbackUrl: string | null;
-  posterUrl: string | null;
-  storyboardUrl: string | null;
-  downloadUrl: string | null;
-}
 
 /**
  * Recording end to end in embedded mode: a broadcast with an encoder drop inside the reconnect window
@@ -63,15 +51,15 @@ describe('recording and VOD', () => {
 
       // Instant replay: the VOD appears when the session ends, playing the finalised live HLS.
       const vodId = live.id;
-      const replay = await waitFor('the VOD to appear', () => findVod<VodBody>(api, vodId), 60_000, 250);
+      const replay = await waitFor('the VOD to appear', () => findVod<Vod>(api, vodId), 60_000, 250);
       if (replay.status === 'processing') {
         expect(replay.playbackUrl).toBe(live.playbackUrl);
         expect(await text(media)).toContain('#EXT-X-ENDLIST');
       }
-      const { body: vods } = await api<{ items: VodBody[] }>(`/v1/vods?channel=${slug}`);
+      const { body: vods } = await api<{ items: Vod[] }>(`/v1/vods?channel=${slug}`);
       expect(vods.items.map((v) => v.id)).toEqual([vodId]);
 
-      const ready = await waitVodReady<VodBody>(api, vodId, 180_000, 500);
+      const ready = await waitVodReady<Vod>(api, vodId, 180_000, 500);
       expect(ready.durationSeconds).toBeGreaterThan(28);
       expect(ready.durationSeconds).toBeLessThan(32);
       expect(ready.renditions).toEqual(['720p', '480p']);

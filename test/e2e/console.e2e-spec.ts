@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '@onda/testing';
+import { apiClient, launchChromium, screenshot, streamKey } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
 
 // Set CONSOLE_SHOTS_DIR to also save a screenshot of every console page in English and Korean.
@@ -21,11 +21,8 @@ describe('admin console', () => {
     await platform?.stop();
   });
 
-  async function apiKey(): Promise<string> {
-    const res = await fetch(`${platform.apiUrl}/v1/channels/${slug}/stream-key`, { headers: { authorization: `Bearer ${platform.token}` } });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { streamKey: string }).streamKey;
-  }
+  const api = apiClient(() => platform);
+  const apiKey = async (): Promise<string> => (await streamKey(api, slug)).streamKey;
 
   async function newContext(language: 'en' | 'ko'): Promise<BrowserContext> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: language === 'ko' ? 'ko-KR' : 'en-US' });

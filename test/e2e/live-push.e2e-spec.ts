@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, publish } from '@onda/testing';
+import { apiClient, createChannel, launchChromium, publish } from '@onda/testing';
 import { startEmbedded, type Platform } from './support/platform.js';
 
 /**
@@ -34,14 +34,13 @@ describe('a waiting viewer starts by push', () => {
     await platform?.stop();
   });
 
+  const api = apiClient(() => platform);
+
   // Both latency modes: normal (0.5 s first segment, then 2 s; target 2.5 s) and low (LL-HLS, a first segment of
   // one part; target PART-HOLD-BACK).
   it.each(['normal', 'low'] as const)('%s latency: shows the stream within about a second of the `live` push (asking the API right after it) and plays from the target latency', async (latencyMode) => {
     const slug = `e2e-push-${latencyMode}`;
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${platform.token}` };
-    const created = await fetch(`${platform.apiUrl}/v1/channels`, { method: 'POST', headers, body: JSON.stringify({ slug, title: 'Push', reconnectWindowSeconds: 0, latencyMode }) });
-    expect(created.status).toBe(201);
-    const key = (await (await fetch(`${platform.apiUrl}/v1/channels/${slug}/stream-key`, { headers })).json()) as { streamKey: string; rtmpUrl: string };
+    const { publishUrl } = await createChannel(api, { slug, title: 'Push', reconnectWindowSeconds: 0, latencyMode });
 
     const page = await browser.newPage();
     let pushedAt: number | null = null;
@@ -89,7 +88,7 @@ describe('a waiting viewer starts by push', () => {
     // the stream is playable) lands mid-cycle where a fetch caused by it cannot be the next poll.
     const polls = channelRequests.length;
     await expect.poll(() => channelRequests.length, { timeout: 15_000, interval: 20 }).toBeGreaterThan(polls);
-    const publisher = publish(`${key.rtmpUrl}/${key.streamKey}`, { seconds: 25 });
+    const publisher = publish(publishUrl, { seconds: 25 });
     try {
       const probe = async (): Promise<StartProbe> => (await page.evaluate(() => (window as unknown as { __start?: StartProbe }).__start!));
       await page.waitForFunction(() => (window as unknown as { __start?: StartProbe }).__start?.playingAt, undefined, { timeout: 45_000 });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, launchChromium, publish, streamKey, waitFor, type Proc } from '@onda/testing';
+import { apiClient, createChannel, launchChromium, publish, waitFor, type Proc } from '@onda/testing';
 import { startEmbedded, startScaleOut, type Platform } from './support/platform.js';
 
 // Set VIEWER_SHOTS_DIR to save screenshots of the home page at both sizes (e.g. /tmp/shots).
@@ -44,8 +44,8 @@ describe.each([
 
   it('shows the live thumbnail on the home page card within seconds of going live', { timeout: 300_000 }, async () => {
     try {
-      expect((await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: '아침 라디오', reconnectWindowSeconds: 2 }) })).status).toBe(201);
-      publisher = publish((await streamKey(api, slug)).publishUrl, { seconds: 90, size: '854x480' });
+      const { publishUrl } = await createChannel(api, { slug, title: '아침 라디오', reconnectWindowSeconds: 2 });
+      publisher = publish(publishUrl, { seconds: 90, size: '854x480' });
 
       const live = await waitFor('the channel to go live', async () => {
         const { body } = await api<ChannelJson>(`/v1/channels/${slug}`);

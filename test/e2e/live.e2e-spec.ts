@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { apiClient, keyframeTimes, launchChromium, publish, text, variants, waitFor } from '@onda/testing';
+import { apiClient, createChannel, keyframeTimes, launchChromium, publish, text, variants, waitFor, waitLive } from '@onda/testing';
 import { startEmbedded, startScaleOut, type Platform } from './support/platform.js';
 
 interface ChannelBody {
@@ -38,10 +38,8 @@ describe.each([
     try {
       const slug = `e2e-${platform.mode}`;
       // A short reconnect window: the end of the broadcast below is not an encoder drop to wait out.
-      const created = await api<ChannelBody>('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: `E2E ${platform.mode} 방송`, reconnectWindowSeconds: 10 }) });
-      expect(created.status).toBe(201);
-      const key = await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`);
-      expect(key.body.rtmpUrl).toBe(platform.rtmpUrl);
+      const key = await createChannel(api, { slug, title: `E2E ${platform.mode} 방송`, reconnectWindowSeconds: 10 });
+      expect(key.rtmpUrl).toBe(platform.rtmpUrl);
 
       // A wrong key: the encoder is refused during the RTMP publish and exits non-zero; nothing is created.
       const intruder = publish(`${platform.rtmpUrl}/live_wrong-key-0000000000000000000000`, { seconds: 5 });
@@ -53,13 +51,10 @@ describe.each([
       await page.goto(`${platform.apiUrl}/c/${slug}`);
       await page.getByTestId('offline-state').waitFor({ timeout: 15_000 });
 
-      const publisher = publish(`${key.body.rtmpUrl}/${key.body.streamKey}`, { seconds: 20 });
-      const live = await waitFor('the channel to go live', async () => {
-        const { body } = await api<ChannelBody>(`/v1/channels/${slug}`);
-        return body.status === 'live' ? body : null;
-      }, 30_000, 100);
-      const playbackUrl = live.liveSession!.playbackUrl!;
-      expect(live.liveSession!.renditions).toEqual(['720p', '480p', '360p']);
+      const publisher = publish(key.publishUrl, { seconds: 20 });
+      const live = await waitLive(api, slug);
+      const playbackUrl = live.playbackUrl;
+      expect(live.renditions).toEqual(['720p', '480p', '360p']);
 
       const master = await text(playbackUrl);
       const ladder = variants(playbackUrl, master);
@@ -85,7 +80,7 @@ describe.each([
       if (platform.mode === 'embedded') {
         const { execFileSync } = await import('node:child_process');
         const before = await page.evaluate(() => document.querySelector('video')!.currentTime);
-        execFileSync('pkill', ['-KILL', '-f', `live/${live.liveSession!.id}\\?token=`]);
+        execFileSync('pkill', ['-KILL', '-f', `live/${live.id}\\?token=`]);
         await waitFor('a discontinuity in the live playlist', async () => (await text(ladder[0]!.uri)).includes('#EXT-X-DISCONTINUITY'), 20_000, 250);
         await page.waitForFunction((t) => document.querySelector('video')!.currentTime > t + 4, before, { timeout: 30_000 });
         const after = await api<ChannelBody>(`/v1/channels/${slug}`);

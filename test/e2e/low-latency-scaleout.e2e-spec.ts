@@ -2,15 +2,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
-import { apiClient, freePort, publish, run, streamKey, text, variants, waitFor, type Proc } from '@onda/testing';
+import { apiClient, createChannel, freePort, publish, run, text, variants, waitFor, waitLive, type Proc } from '@onda/testing';
 import { startScaleOut, type Platform } from './support/platform.js';
 
 const onda = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../apps/onda/dist/main.js');
-
-interface ChannelBody {
-  status: 'offline' | 'live';
-  liveSession: { id: string; playbackUrl: string | null; latencyMode: string } | null;
-}
 
 /**
  * Low latency in scale-out: S3 storage, a separate worker, and two API nodes sharing Redis. A viewer
@@ -39,13 +34,10 @@ describe('low-latency broadcast in scale-out with two API nodes', () => {
   it('answers blocking requests alternating between the nodes with every part, in order', { timeout: 240_000 }, async () => {
     try {
       const slug = 'll-scale';
-      expect((await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: 'LL scale-out', latencyMode: 'low', reconnectWindowSeconds: 5 }) })).status).toBe(201);
-      const publisher = publish((await streamKey(api, slug)).publishUrl, { seconds: 35, size: '640x360' });
-      const live = await waitFor('live', async () => {
-        const { body } = await api<ChannelBody>(`/v1/channels/${slug}`);
-        return body.status === 'live' ? body.liveSession : null;
-      }, 40_000, 100);
-      const [rung] = variants(live!.playbackUrl!, await text(live!.playbackUrl!));
+      const { publishUrl } = await createChannel(api, { slug, title: 'LL scale-out', latencyMode: 'low', reconnectWindowSeconds: 5 });
+      const publisher = publish(publishUrl, { seconds: 35, size: '640x360' });
+      const live = await waitLive(api, slug, 40_000);
+      const [rung] = variants(live.playbackUrl, await text(live.playbackUrl));
       const path = new URL(rung!.uri).pathname;
       const nodes = [platform.apiUrl, secondUrl];
       await waitFor('parts', async () => parseLlPlaylist(await text(`${nodes[1]}${path}`)).openParts.length + parseLlPlaylist(await text(`${nodes[1]}${path}`)).segments.length > 0, 20_000, 250);

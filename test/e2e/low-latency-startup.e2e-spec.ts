@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLlPlaylist, validateLlPlaylist } from '@onda/media';
-import { apiClient, run, variants } from '@onda/testing';
+import { apiClient, createChannel, run, variants } from '@onda/testing';
 import { startEmbedded, type Platform } from './support/platform.js';
 
 const exec = promisify(execFile);
@@ -54,10 +54,9 @@ describe('low-latency startup', () => {
     try {
       for (let i = 0; i < RUNS; i++) {
         const slug = `ll-startup-${i}`;
-        expect((await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: slug, latencyMode: 'low', recording: true, reconnectWindowSeconds: 2 }) })).status).toBe(201);
-        const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
+        const { publishUrl } = await createChannel(api, { slug, title: slug, latencyMode: 'low', recording: true, reconnectWindowSeconds: 2 });
         const t0 = Date.now();
-        const publisher = run('publisher', 'ffmpeg', ['-hide_banner', '-loglevel', 'warning', '-nostdin', '-re', '-i', source, '-c', 'copy', '-f', 'flv', `${key.rtmpUrl}/${key.streamKey}`]);
+        const publisher = run('publisher', 'ffmpeg', ['-hide_banner', '-loglevel', 'warning', '-nostdin', '-re', '-i', source, '-c', 'copy', '-f', 'flv', publishUrl]);
         let liveMs: number | null = null;
         let sessionId: string | null = null;
         let playable: string[] | null = null;

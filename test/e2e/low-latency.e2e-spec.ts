@@ -3,14 +3,13 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
-import { apiClient, launchChromium, publish, text, variants, waitFor } from '@onda/testing';
+import { apiClient, createChannel, goLive, launchChromium, text, variants, waitFor, waitVodReady, type LiveSession, type VodState } from '@onda/testing';
 import { startEmbedded, type Platform } from './support/platform.js';
 
 const exec = promisify(execFile);
 
 interface ChannelBody {
   status: 'offline' | 'live';
-  liveSession: { id: string; playbackUrl: string | null; latencyMode: string; renditions: string[] } | null;
 }
 
 interface HlsProbe {
@@ -44,9 +43,7 @@ describe('low-latency broadcast', () => {
   it('plays with parts a few seconds behind live, falls back to segments for ffprobe, and records a VOD', { timeout: 400_000 }, async () => {
     try {
       const slug = 'll-e2e';
-      const created = await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: '저지연 방송', latencyMode: 'low', recording: true, reconnectWindowSeconds: 5 }) });
-      expect(created.status).toBe(201);
-      const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
+      await createChannel(api, { slug, title: '저지연 방송', latencyMode: 'low', recording: true, reconnectWindowSeconds: 5 });
       const page = await browser.newPage();
       // Every playlist request hls.js makes, with its answer: blocking reload and delta updates in use.
       const playlistCalls: Array<{ url: string; status: number }> = [];
@@ -57,14 +54,10 @@ describe('low-latency broadcast', () => {
       await page.getByTestId('offline-state').waitFor({ timeout: 15_000 });
 
       // 480p keeps the 2 shared cores in real time: a 480p + 360p ladder.
-      const publisher = publish(`${key.rtmpUrl}/${key.streamKey}`, { seconds: 40, size: '854x480' });
-      const live = await waitFor('live', async () => {
-        const { body } = await api<ChannelBody>(`/v1/channels/${slug}`);
-        return body.status === 'live' ? body.liveSession : null;
-      }, 30_000, 100);
-      expect(live!.latencyMode).toBe('low');
+      const { publisher, session: live } = await goLive<LiveSession & { latencyMode: string }>(api, slug, { seconds: 40, size: '854x480' });
+      expect(live.latencyMode).toBe('low');
       expect((await api<{ latencyMode: string }>(`/v1/channels/${slug}/playback`)).body.latencyMode).toBe('low');
-      const ladder = variants(live!.playbackUrl!, await text(live!.playbackUrl!));
+      const ladder = variants(live.playbackUrl, await text(live.playbackUrl));
       expect(ladder.map((v) => v.uri.split('/').at(-2))).toEqual(['480p', '360p']);
 
       // The served playlists follow the LL-HLS rules; a blocking request for the next part is held, then answered.
@@ -119,11 +112,7 @@ describe('low-latency broadcast', () => {
       const replay = parseLlPlaylist(await text(ladder[0]!.uri));
       const replaySeconds = replay.segments.reduce((s, x) => s + x.duration, 0);
       expect(replaySeconds).toBeGreaterThan(34);
-      const vod = await waitFor('the VOD encode', async () => {
-        const { status, body } = await api<{ status: string; durationSeconds: number | null; failureReason: string | null }>(`/v1/vods/${live!.id}`);
-        if (status === 200 && body.status === 'failed') throw new Error(`VOD failed: ${body.failureReason}`);
-        return status === 200 && body.status === 'ready' ? body : null;
-      }, 240_000, 1000);
+      const vod = await waitVodReady<VodState & { durationSeconds: number | null }>(api, live.id, 240_000, 1000);
       expect(vod.durationSeconds).toBeGreaterThan(37);
       expect(vod.durationSeconds).toBeLessThan(43);
       await page.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, publish, screenshot, waitFor } from '@onda/testing';
+import { apiClient, createChannel, launchChromium, publish, screenshot, waitFor } from '@onda/testing';
 import { E2E_ADMIN, promoteToOperator, startEmbedded, type Platform } from './support/platform.js';
 
 // Set CONSOLE_SHOTS_DIR to also save screenshots (desktop 1280x800, phone 390x844).
@@ -123,11 +123,9 @@ describe('people and invitations (Chromium)', () => {
     const accepted = await post('/v1/invitations/accept', { token: inv.token, displayName: 'Jiwoo', password: PASSWORD }, { 'content-type': 'application/json' });
     const cookie = accepted.headers.get('set-cookie')!.split(';')[0]!;
     const minted = (await (await post('/v1/tokens', { name: 'obs', scopes: ['*'] }, { cookie, origin: platform.apiUrl, 'content-type': 'application/json' })).json()) as { token: string };
-    const asStreamer = { authorization: `Bearer ${minted.token}`, 'content-type': 'application/json' };
-    expect((await post('/v1/channels', { slug: 'jiwoo-live', title: 'Jiwoo live' }, asStreamer)).status).toBe(201);
-    const key = (await (await fetch(`${platform.apiUrl}/v1/channels/jiwoo-live/stream-key`, { headers: asStreamer })).json()) as { rtmpUrl: string; streamKey: string };
+    const { publishUrl } = await createChannel(apiClient({ apiUrl: platform.apiUrl, token: minted.token }), { slug: 'jiwoo-live', title: 'Jiwoo live' });
 
-    const publisher = publish(`${key.rtmpUrl}/${key.streamKey}`, { seconds: 120, size: '640x360' });
+    const publisher = publish(publishUrl, { seconds: 120, size: '640x360' });
     try {
       await waitFor('the broadcast to be live', async () => ((await (await fetch(`${platform.apiUrl}/v1/channels/jiwoo-live`)).json()) as { status: string }).status === 'live', 90_000);
 

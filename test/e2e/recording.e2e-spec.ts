@@ -4,24 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, launchChromium, publish, text, waitFor } from '@onda/testing';
+import type { Vod } from '@onda/contracts';
+import { apiClient, createChannel, findVod, launchChromium, publish, text, waitFor, waitLive, waitVodReady } from '@onda/testing';
 import { startEmbedded, type Platform } from './support/platform.js';
 
 const exec = promisify(execFile);
 const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
-
-interface VodBody {
-  id: string;
-  status: string;
-  durationSeconds: number | null;
-  renditions: string[];
-  progressPercent: number;
-  failureReason: string | null;
-  playbackUrl: string | null;
-  posterUrl: string | null;
-  storyboardUrl: string | null;
-  downloadUrl: string | null;
-}
 
 /**
  * Recording end to end in embedded mode: a broadcast with an encoder drop inside the reconnect window
@@ -46,16 +34,11 @@ describe('recording and VOD', () => {
     try {
       const slug = 'rec-e2e';
       // A short window keeps the test quick: the session ends 8 s after the last publisher leaves.
-      expect((await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: '녹화 방송', reconnectWindowSeconds: 8 }) })).status).toBe(201);
-      const key = (await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`)).body;
-      const url = `${key.rtmpUrl}/${key.streamKey}`;
+      const { publishUrl: url } = await createChannel(api, { slug, title: '녹화 방송', reconnectWindowSeconds: 8 });
       type ChannelBody = { status: string; liveSession: { id: string; playbackUrl: string | null } | null };
 
       const first = publish(url, { seconds: 20 });
-      const live = await waitFor('live', async () => {
-        const { body } = await api<ChannelBody>(`/v1/channels/${slug}`);
-        return body.liveSession?.playbackUrl ? body.liveSession : null;
-      }, 30_000, 100);
+      const live = await waitLive(api, slug);
       expect(await first.exited).toBe(0);
       await sleep(5000);
       const second = publish(url, { seconds: 10 });
@@ -63,27 +46,20 @@ describe('recording and VOD', () => {
       // Same session, same URL: the live playlists carry a discontinuity where the encoder dropped.
       const { body: during } = await api<ChannelBody>(`/v1/channels/${slug}`);
       expect(during.liveSession?.id).toBe(live.id);
-      const media = new URL('720p/index.m3u8', live.playbackUrl!).toString();
+      const media = new URL('720p/index.m3u8', live.playbackUrl).toString();
       expect(await text(media)).toContain('#EXT-X-DISCONTINUITY');
 
       // Instant replay: the VOD appears when the session ends, playing the finalised live HLS.
       const vodId = live.id;
-      const replay = await waitFor('the VOD to appear', async () => {
-        const { status, body } = await api<VodBody>(`/v1/vods/${vodId}`);
-        return status === 200 ? body : null;
-      }, 60_000, 250);
+      const replay = await waitFor('the VOD to appear', () => findVod<Vod>(api, vodId), 60_000, 250);
       if (replay.status === 'processing') {
         expect(replay.playbackUrl).toBe(live.playbackUrl);
         expect(await text(media)).toContain('#EXT-X-ENDLIST');
       }
-      const { body: vods } = await api<{ items: VodBody[] }>(`/v1/vods?channel=${slug}`);
+      const { body: vods } = await api<{ items: Vod[] }>(`/v1/vods?channel=${slug}`);
       expect(vods.items.map((v) => v.id)).toEqual([vodId]);
 
-      const ready = await waitFor('the VOD encode', async () => {
-        const { body } = await api<VodBody>(`/v1/vods/${vodId}`);
-        if (body.status === 'failed') throw new Error(`VOD failed: ${body.failureReason}`);
-        return body.status === 'ready' ? body : null;
-      }, 180_000, 500);
+      const ready = await waitVodReady<Vod>(api, vodId, 180_000, 500);
       expect(ready.durationSeconds).toBeGreaterThan(28);
       expect(ready.durationSeconds).toBeLessThan(32);
       expect(ready.renditions).toEqual(['720p', '480p']);

@@ -3,16 +3,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { LiveStats, SessionTimeline, Vod, VodStats } from '@onda/contracts';
-import { apiClient, launchChromium, publish, waitFor } from '@onda/testing';
+import { apiClient, createChannel, goLive, launchChromium, waitFor } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
 
 const shotsDir = process.env.STATS_SHOTS_DIR ?? '/tmp/shots';
 const wait = { timeout: 30_000, interval: 250 };
 
 interface ChannelBody {
-  id: string;
   status: 'offline' | 'live';
-  liveSession: { id: string; playbackUrl: string | null } | null;
 }
 
 /**
@@ -49,8 +47,7 @@ describe('statistics UI', () => {
     mkdirSync(shotsDir, { recursive: true });
     platform = await startEmbedded();
     browser = await launchChromium();
-    const created = await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: 'E2E 통계 방송', reconnectWindowSeconds: 5 }) });
-    expect(created.status).toBe(201);
+    await createChannel(api, { slug, title: 'E2E 통계 방송', reconnectWindowSeconds: 5 });
   });
 
   afterAll(async () => {
@@ -61,13 +58,8 @@ describe('statistics UI', () => {
 
   it('finds the viewer of a broadcast watched in Chromium in the live statistics and draws the dashboard', async () => {
     try {
-      const key = await api<{ streamKey: string; rtmpUrl: string }>(`/v1/channels/${slug}/stream-key`);
-      const publisher = publish(`${key.body.rtmpUrl}/${key.body.streamKey}`, { seconds: 34 });
-      const live = await waitFor('the channel to go live', async () => {
-        const { body } = await api<ChannelBody>(`/v1/channels/${slug}`);
-        return body.status === 'live' && body.liveSession?.playbackUrl ? body : null;
-      }, 30_000, 100);
-      sessionId = live.liveSession!.id;
+      const { publisher, session } = await goLive(api, slug, { seconds: 34 });
+      sessionId = session.id;
 
       // One viewer watches ~10 s and chats a little (the reaction timeline and the replay use it).
       const viewer = await newPage('en');

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
-import { apiClient, launchChromium, publish, screenshot, streamKey, waitFor, type Proc } from '@onda/testing';
+import { apiClient, launchChromium, publish, screenshot, streamKey, waitFor, waitLive, type Proc } from '@onda/testing';
 import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
 
 // Set VIEWER_SHOTS_DIR to save screenshots of every page at every size (e.g. /tmp/shots).
@@ -94,10 +94,7 @@ describe('viewer experience', () => {
       expect(bad.headers.get('content-type')).toMatch(/application\/problem\+json/);
 
       publisher = publish((await streamKey(api, slug)).publishUrl, { seconds: 75, size: '854x480' });
-      const session = await waitFor('the broadcast to go live', async () => {
-        const { body } = await api<{ liveSession: { id: string; playbackUrl: string | null } | null }>(`/v1/channels/${slug}`);
-        return body.liveSession?.playbackUrl ? body.liveSession : null;
-      }, 60_000, 200);
+      const session = await waitLive(api, slug, 60_000, 200);
 
       // Link previews: tags in the served HTML (no script runs there), escaped; oEmbed discoverable and answering.
       const html = await (await fetch(`${platform.apiUrl}/c/${slug}`)).text();

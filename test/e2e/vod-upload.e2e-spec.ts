@@ -55,7 +55,8 @@ describe('VOD upload', () => {
     return { status: res.status, body: (await res.json().catch(() => null)) as T };
   };
 
-  async function upload(title: string, file: Buffer): Promise<{ ticket: Ticket; put: Response }> {
+  /** fetch sends a buffer over a plain ArrayBuffer (a shared one is no request body). */
+  async function upload(title: string, file: Buffer<ArrayBuffer>): Promise<{ ticket: Ticket; put: Response }> {
     const { status, body: ticket } = await json<Ticket>('/v1/vods/uploads', { method: 'POST', body: JSON.stringify({ channel: 'uploads-e2e', title, bytes: file.length }) });
     expect(status).toBe(201);
     const put = await fetch(ticket.uploadUrl, { method: ticket.method, headers: { ...ticket.headers, ...auth() }, body: file });

@@ -4,20 +4,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createStorage, type ObjectStorage } from '@onda/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, keyframeTimes, publish, streamKey, text, variants, waitFor, type Proc } from '@onda/testing';
+import type { Vod } from '@onda/contracts';
+import { apiClient, createChannel, keyframeTimes, publish, text, variants, waitFor, waitLive, waitVodReady, type Proc } from '@onda/testing';
 import { startScaleOut, type Platform } from './support/platform.js';
 
 const exec = promisify(execFile);
-
-interface VodBody {
-  id: string;
-  status: string;
-  durationSeconds: number | null;
-  renditions: string[];
-  progressPercent: number;
-  failureReason: string | null;
-  playbackUrl: string | null;
-}
 
 interface ChannelBody {
   status: 'offline' | 'live';
@@ -69,27 +60,13 @@ describe('a killed worker', () => {
   const api = apiClient(() => platform);
 
   /** A recording channel; returns the RTMP URL with its key. */
-  const channel = async (slug: string): Promise<string> => {
-    const created = await api('/v1/channels', { method: 'POST', body: JSON.stringify({ slug, title: `${slug} 방송`, recording: true, reconnectWindowSeconds: 8 }) });
-    expect(created.status).toBe(201);
-    return (await streamKey(api, slug)).publishUrl;
-  };
+  const channel = async (slug: string): Promise<string> =>
+    (await createChannel(api, { slug, title: `${slug} 방송`, recording: true, reconnectWindowSeconds: 8 })).publishUrl;
 
-  const liveSession = (slug: string) =>
-    waitFor('the channel to go live', async () => {
-      const { body } = await api<ChannelBody>(`/v1/channels/${slug}`);
-      return body.liveSession?.playbackUrl ? { id: body.liveSession.id, playbackUrl: body.liveSession.playbackUrl } : null;
-    }, 30_000, 100);
-
-  const vodReady = (id: string) =>
-    waitFor('the VOD to be ready', async () => {
-      const { body } = await api<VodBody>(`/v1/vods/${id}`);
-      if (body?.status === 'failed') throw new Error(`VOD failed: ${body.failureReason}`);
-      return body?.status === 'ready' ? body : null;
-    }, 150_000, 500);
+  const vodReady = (id: string) => waitVodReady<Vod>(api, id, 150_000, 500);
 
   /** The VOD plays: a master naming every rendition, each a complete VOD playlist whose keyframes span the recording. */
-  const expectPlayable = async (vod: VodBody): Promise<void> => {
+  const expectPlayable = async (vod: Vod): Promise<void> => {
     const master = await text(vod.playbackUrl!);
     const ladder = variants(vod.playbackUrl!, master);
     expect(ladder.map((v) => /RESOLUTION=\d+x(\d+)/.exec(v.attrs)?.[1] + 'p')).toEqual(vod.renditions);
@@ -149,12 +126,12 @@ describe('a killed worker', () => {
     const slug = 'kill-during-encode';
     const url = await channel(slug);
     const publisher = publish(url, { seconds: 15 });
-    const { id } = await liveSession(slug);
+    const { id } = await waitLive(api, slug);
     expect(await publisher.exited).toBe(0);
 
     // The encode is running: the worker reported progress of the ladder (the archive join comes before it).
     const encoding = await waitFor('the VOD encode to report progress', async () => {
-      const { status, body } = await api<VodBody>(`/v1/vods/${id}`);
+      const { status, body } = await api<Vod>(`/v1/vods/${id}`);
       if (body?.status === 'failed') throw new Error(`VOD failed: ${body.failureReason}`);
       return status === 200 && body.status === 'processing' && body.progressPercent > 0 ? body : null;
     }, 90_000, 100);
@@ -162,7 +139,7 @@ describe('a killed worker', () => {
 
     await platform.killWorker!();
     // Nobody is left to encode; the VOD waits in the queue, still processing.
-    expect((await api<VodBody>(`/v1/vods/${id}`)).body.status).toBe('processing');
+    expect((await api<Vod>(`/v1/vods/${id}`)).body.status).toBe('processing');
     await platform.startWorker!();
 
     const ready = await vodReady(id);
@@ -180,7 +157,7 @@ describe('a killed worker', () => {
     let archivedByDeadWorker: number;
     const media = () => new URL('720p/index.m3u8', live.playbackUrl).toString();
     try {
-      live = await liveSession(slug);
+      live = await waitLive(api, slug);
       archivedByDeadWorker = (await killMidChunk(live)).uploaded;
       // The new worker runs on another machine: the chunk the dead worker was writing is gone with its disk.
       await rm(scratch(live.id), { recursive: true, force: true });
@@ -217,7 +194,7 @@ describe('a killed worker', () => {
     let live: { id: string; playbackUrl: string };
     let archivedByDeadWorker: number;
     try {
-      live = await liveSession(slug);
+      live = await waitLive(api, slug);
       // Same machine this time: the next worker also uploads the chunk the dead one was writing.
       const recorded = await killMidChunk(live);
       expect(recorded.onDisk).toBeGreaterThan(recorded.uploaded + 1);

@@ -68,18 +68,21 @@ export function publish(rtmpUrl: string, opts: { seconds: number; size?: string;
   return run('publisher', 'ffmpeg', args);
 }
 
-/** Waits until the channel's live session has a playback URL (its first segments are out). */
-export async function waitLive(api: ApiCall, slug: string, timeoutMs = 30_000, intervalMs = 100): Promise<LiveSession> {
+/**
+ * Waits until the channel's live session has a playback URL (its first segments are out). `T` names the further
+ * fields of the session a caller reads (e.g. its latencyMode).
+ */
+export async function waitLive<T extends LiveSession = LiveSession>(api: ApiCall, slug: string, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
   return waitFor('the broadcast to go live', async () => {
-    const { body } = await api<{ liveSession: LiveSession | null }>(`/v1/channels/${slug}`);
+    const { body } = await api<{ liveSession: T | null }>(`/v1/channels/${slug}`);
     return body.liveSession?.playbackUrl ? body.liveSession : null;
   }, timeoutMs, intervalMs);
 }
 
-/** Publishes the test pattern to the channel's stream key and waits until the broadcast plays. */
-export async function goLive(api: ApiCall, slug: string, opts: Parameters<typeof publish>[1]): Promise<{ publisher: Proc; session: LiveSession }> {
+/** Publishes the test pattern to the channel's stream key and waits until the broadcast plays (`T` as for waitLive). */
+export async function goLive<T extends LiveSession = LiveSession>(api: ApiCall, slug: string, opts: Parameters<typeof publish>[1]): Promise<{ publisher: Proc; session: T }> {
   const publisher = publish((await streamKey(api, slug)).publishUrl, opts);
-  return { publisher, session: await waitLive(api, slug) };
+  return { publisher, session: await waitLive<T>(api, slug) };
 }
 
 /** GET /v1/vods/:id: null until it exists; throws once it failed, with its reason. */

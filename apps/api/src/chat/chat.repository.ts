@@ -76,22 +76,10 @@ const toRoom = (r: ChatRoom): ChatRoomRecord => ({
 });
 
 /** A message to store: every outcome is, for statistics; `deletedAt` is set when a delete reached it before the write. */
-export interface MessageInsert {
-  id: string;
-  channelId: string;
-  liveSessionId: string | null;
-  kind: MessageRow['kind'];
-  authorKey: string;
-  nickname: string;
-  role: string;
-  registered: boolean;
-  text: string;
-  masked: boolean;
-  outcome: MessageRow['outcome'];
-  hits: string[];
-  createdAt: Date;
-  deletedAt?: Date | null;
-}
+export type MessageInsert = Pick<
+  ChatMessageRecord,
+  'id' | 'channelId' | 'liveSessionId' | 'kind' | 'authorKey' | 'nickname' | 'role' | 'registered' | 'text' | 'masked' | 'outcome' | 'hits' | 'createdAt'
+> & { deletedAt?: Date | null };
 
 export interface ChatChannel {
   id: string;

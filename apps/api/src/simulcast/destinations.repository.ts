@@ -22,14 +22,8 @@ export interface DestinationRecord {
   createdAt: Date;
   updatedAt: Date;
 }
-export interface DestinationData {
-  platform: string;
-  name: string;
-  url: string;
-  keyCiphertext: string;
-  keyMasked: string;
-  enabled: boolean;
-}
+/** What a destination's owner sets (the key arrives sealed). */
+export type DestinationData = Pick<DestinationRecord, 'platform' | 'name' | 'url' | 'keyCiphertext' | 'keyMasked' | 'enabled'>;
 
 const ACTIVE = ['starting', 'live', 'reconnecting'] as const;
 

@@ -1,6 +1,9 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { createChannel, launchChromium, playable, sleep, type ApiCall } from '@onda/testing';
 import { watchLoad, type WindowLoad } from '../support/machine.js';
+import { repoRoot } from '../support/platform.js';
 import { publishObs, type ObsPublisher, type ObsSource } from '../support/obs-source.js';
 import { secs, summarize, type Summary } from '../support/stats.js';
 import { perMinute, slopeMsPerMinute, type MinuteStat } from '../support/timeline.js';
@@ -114,7 +117,10 @@ export async function watchStreams(streams: readonly Stream[], o: WatchOptions):
       };
       o.log(`${s.name} ${s.source.height}p${s.source.fps}: glass median ${secs(f.latency.median)} s (p90 ${secs(f.latency.p90)}, n ${f.latency.n}, dropped ${dropped}); per minute ${f.minutes.map((m) => secs(m.median)).join(' ')} s; slope ${f.slopeMsPerMinute.toFixed(0)} ms/min; stalls ${f.stalls} (${(f.stallRatio * 100).toFixed(2)} %)`);
       // A broadcast nobody saw is this run's result (an overloaded machine), not a reason to lose the others'.
-      if (f.latency.n === 0) o.log(`${s.name}: NO READABLE FRAME in the window (first frame ${viewer.firstFrameAt}, ${viewer.samples.length} samples)`);
+      if (f.latency.n === 0) {
+        o.log(`${s.name}: NO READABLE FRAME in the window (first frame ${viewer.firstFrameAt}, ${viewer.samples.length} samples)`);
+        o.log(await keepEvidence(pages[i]!, s.name, viewer.trace));
+      }
       figures.push(f);
     }
     return { streams: figures, load };
@@ -122,6 +128,25 @@ export async function watchStreams(streams: readonly Stream[], o: WatchOptions):
     await browser.close().catch(() => undefined);
     await Promise.all(publishers.map((p) => p.stop(3000)));
   }
+}
+
+/**
+ * A viewer that showed nothing readable: its page (screenshot, address, the video element's state) and the
+ * player trace are written to bench/out, so the cause (player never started, page reloaded, barcode unread)
+ * can be told afterwards.
+ */
+async function keepEvidence(page: Page, name: string, trace: readonly unknown[]): Promise<string> {
+  const dir = path.join(repoRoot, 'bench/out');
+  await mkdir(dir, { recursive: true });
+  const shot = path.join(dir, `${name}-no-frame.png`);
+  await page.screenshot({ path: shot }).catch(() => undefined);
+  const state = await page.evaluate(() => {
+    const v = document.querySelector('video');
+    return { href: location.href, video: v ? { src: v.currentSrc, readyState: v.readyState, paused: v.paused, currentTime: v.currentTime, error: v.error?.message ?? null, width: v.videoWidth, height: v.videoHeight } : null };
+  }).catch((e: unknown) => ({ error: String(e) }));
+  const file = path.join(dir, `${name}-no-frame.json`);
+  await writeFile(file, JSON.stringify({ state, trace: trace.slice(-400) }, null, 1));
+  return `${name}: page state ${JSON.stringify(state)}; evidence in ${shot} and ${file}`;
 }
 
 /** What GET /v1/channels/:slug tells about the channel's broadcast. */

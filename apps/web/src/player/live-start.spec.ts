@@ -1,6 +1,6 @@
 import { Events } from 'hls.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { catchUpToTarget, playAtTarget, STALL_FREE_MS, STEP_MS } from './live-start';
+import { catchUpToTarget, FAR_BEHIND_S, playAtTarget, STALL_FREE_MS, STEP_MS } from './live-start';
 
 /** hls.js as the live rules see it: event listeners, the target latency and the newest playlist. */
 function fakeHls(targetLatency: number | null, details: { edge: number; age: number; partTarget: number; targetduration?: number } | null) {
@@ -121,7 +121,9 @@ describe(catchUpToTarget.name, () => {
       },
     });
     Object.defineProperty(hls, 'maxLatency', { get: () => opts.maxLatency ?? Number.POSITIVE_INFINITY });
-    const video = { ...fakeVideo(100 - opts.behind, [[0, 100]]), paused: false };
+    // Where a viewer at the target stands (hls.js: the edge minus the target latency).
+    Object.defineProperty(hls, 'liveSyncPosition', { get: () => 100 - target() });
+    const video = Object.assign(fakeVideo(100 - opts.behind, [[0, 100]]), { paused: false });
     const stall = () => {
       stalls += 1;
       hls.emit(Events.ERROR, { details: 'bufferStalledError' });
@@ -182,6 +184,38 @@ describe(catchUpToTarget.name, () => {
     expect(hls.targetLatency).toBeCloseTo(1.002);
     expect(behind()).toBeCloseTo(1.002, 1);
     expect(maxJump).toBeLessThanOrEqual(0.5);
+  });
+
+  it('jumps a playing viewer left far behind by a long stall straight back to the base target, stall penalty dropped', () => {
+    // The 30-minute drift run: a 30 s stall upstream left the low-latency viewer 39 s behind.
+    const { hls, stall, play, video, behind } = liveHls(1.002, 2, { behind: 39 });
+    catchUpToTarget(hls as never, video, () => true, () => Date.now());
+    stall();
+    stall();
+    // Stalled (nothing buffered at the playhead): no jump yet.
+    video.ranges([[0, 61]]);
+    run(3, play);
+    expect(behind()).toBeCloseTo(39);
+    video.ranges([[0, 100]]);
+    play();
+    expect(behind()).toBeCloseTo(1.002);
+    expect(hls.targetLatency).toBeCloseTo(1.002);
+    run(60, play);
+    expect(behind()).toBeCloseTo(1.002);
+  });
+
+  it('closes less than FAR_BEHIND_S by playback rate, not by a jump', () => {
+    const { hls, play, video, behind } = liveHls(1.002, 2, { behind: FAR_BEHIND_S });
+    catchUpToTarget(hls as never, video, () => true, () => Date.now());
+    let last = behind();
+    let maxJump = 0;
+    for (let i = 0; i < 120; i++) {
+      play();
+      maxJump = Math.max(maxJump, last - behind());
+      last = behind();
+    }
+    expect(maxJump).toBeLessThanOrEqual(0.5);
+    expect(behind()).toBeCloseTo(1.002, 1);
   });
 
   it('leaves a paused viewer and a DVR viewer behind the edge on purpose alone', () => {

@@ -3,6 +3,8 @@ import type Hls from 'hls.js';
 
 /** hls.js as the live rules see it. */
 export type LiveHls = Pick<Hls, 'on' | 'off' | 'targetLatency' | 'latestLevelDetails'>;
+/** hls.js as the catch-up rule sees it: also where a viewer at the target would stand now. */
+export type CatchUpHls = LiveHls & Pick<Hls, 'maxLatency' | 'liveSyncPosition'>;
 type Media = Pick<HTMLVideoElement, 'buffered' | 'currentTime'>;
 
 /**
@@ -89,6 +91,13 @@ const STEP_S = 1;
 /** Within this of its target the viewer counts as caught up, and the next step may follow. */
 const AT_TARGET_S = 0.5;
 const CHECK_MS = 1000;
+/**
+ * Seconds beyond its target past which a viewer is brought back by a jump, not by playback rate: closing 15 s
+ * at hls.js's rates takes minutes of sped-up picture and sound (a 30 s stall on a saturated box left a
+ * low-latency viewer 39 s behind for the rest of the 30-minute drift run). Normal mode's hls.js jumps earlier
+ * by itself (liveMaxLatencyDuration 8 s).
+ */
+export const FAR_BEHIND_S = 15;
 
 /**
  * The live catch-up rule, both latency modes. hls.js changes the playback rate toward its target only while
@@ -101,10 +110,11 @@ const CHECK_MS = 1000;
  * one step closer than where it stands, and a viewer at its target gets it lowered a step every STEP_MS, down
  * to the base (the target when playback started: liveSyncDuration or PART-HOLD-BACK); hls.js closes each step
  * by playback rate (at most maxLiveSyncPlaybackRate), never by a jump. Nothing moves within STALL_FREE_MS of a
- * stall (a viewer on a poor link stays back), nor for a viewer not following the edge (DVR). Returns what
- * stops it.
+ * stall (a viewer on a poor link stays back), nor for a viewer not following the edge (DVR). The one jump: a
+ * playing viewer FAR_BEHIND_S or more behind its base goes straight to hls.js's live sync position (a long
+ * stall upstream leaves nothing worth watching at 1.5x for minutes). Returns what stops it.
  */
-export function catchUpToTarget(hls: LiveHls & Pick<Hls, 'maxLatency'>, video: Media & Pick<HTMLVideoElement, 'paused'>, following: () => boolean, now: () => number = Date.now): () => void {
+export function catchUpToTarget(hls: CatchUpHls, video: Media & Pick<HTMLVideoElement, 'paused'>, following: () => boolean, now: () => number = Date.now): () => void {
   let base: number | null = hls.targetLatency;
   let lastStall = Number.NEGATIVE_INFINITY;
   let lastStep = Number.NEGATIVE_INFINITY;
@@ -118,8 +128,18 @@ export function catchUpToTarget(hls: LiveHls & Pick<Hls, 'maxLatency'>, video: M
     base ??= d.target;
     const t = now();
     // A paused viewer is not moved: a resume without DVR jumps to the edge at the target.
-    if (video.paused || !following() || t - lastStall < STALL_FREE_MS || t - lastStep < STEP_MS) return;
+    if (video.paused || !following() || t - lastStep < STEP_MS) return;
     const over = d.behind - d.target;
+    // Far behind and playing (not in a stall): back to the base target at once, whatever the stalls were.
+    if (d.behind - base >= FAR_BEHIND_S && bufferedAhead(video) > 0) {
+      // The sync position follows the target: set it first.
+      hls.targetLatency = base;
+      const sync = hls.liveSyncPosition;
+      if (sync != null && Number.isFinite(sync) && sync > video.currentTime) video.currentTime = sync;
+      lastStep = t;
+      return;
+    }
+    if (t - lastStall < STALL_FREE_MS) return;
     let next: number | null = null;
     // hls.js's own range (latency-controller.ts): within it, hls.js catches up by itself.
     if (over >= Math.min(hls.maxLatency, d.target + details.targetduration)) next = d.behind - STEP_S;

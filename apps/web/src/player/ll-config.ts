@@ -5,7 +5,8 @@ import type { HlsConfig } from 'hls.js';
  * PART-HOLD-BACK (three parts, about 1 s behind the newest part): no liveSyncDuration here, it would
  * override it. hls.js never speeds up with its default maxLiveSyncPlaybackRate of 1, so a viewer who
  * joins or stalls would stay behind for good; 1.5x catches up within seconds. No
- * liveMaxLatencyDuration: catching up is by playback rate only, never by jumping.
+ * liveMaxLatencyDuration: hls.js would jump on a passing spike of its latency estimate. Catching up is by
+ * playback rate, except for a viewer FAR_BEHIND_S behind (live-start.ts), who jumps.
  */
 export const LowLatencyHlsConfig: Partial<HlsConfig> = {
   lowLatencyMode: true,

@@ -59,6 +59,14 @@ describe(createHttpWorkerApiClient.name, () => {
     expect(requests).toHaveLength(2);
   });
 
+  it('announces an LL-HLS playlist model once, without retrying a failure', async () => {
+    const sut = createHttpWorkerApiClient(baseUrl, 'tok', { baseMs: 1, maxMs: 2 });
+    const model = { rendition: '720p', renditions: ['720p'], targetDuration: 2, partTarget: 0.5, mediaSequence: 0, discontinuitySequence: 0, segments: [], open: null, preloadHint: null, ended: false };
+    statuses = [503];
+    await expect(sut.llModel!(SESSION, model)).rejects.toMatchObject({ status: 503, path: `/internal/worker/sessions/${SESSION}/ll` });
+    expect(requests).toEqual([{ method: 'POST', url: `/internal/worker/sessions/${SESSION}/ll`, auth: 'Bearer tok', body: JSON.stringify(model) }]);
+  });
+
   it('retries network errors and gives up after the attempts', async () => {
     const sut = createHttpWorkerApiClient('http://127.0.0.1:1', 'tok', { attempts: 3, baseMs: 1, maxMs: 2 });
     await expect(sut.session(SESSION)).rejects.toThrow(/fetch failed/);

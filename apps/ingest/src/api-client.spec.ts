@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpIngestApiClient, IngestApiError, type IngestApiClient } from './api-client.js';
+import { InternalHttpError } from '@onda/internal-http';
+import { createHttpIngestApiClient, type IngestApiClient } from './api-client.js';
 
 interface Seen {
   method: string;
@@ -33,7 +34,7 @@ describe(createHttpIngestApiClient.name, () => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    sut = createHttpIngestApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, 'tok', { backoffMs: 5, requestTimeoutMs: 2_000 });
+    sut = createHttpIngestApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, 'tok', { baseMs: 5, maxMs: 10, timeoutMs: 2_000 });
   });
 
   afterEach(async () => {
@@ -57,7 +58,7 @@ describe(createHttpIngestApiClient.name, () => {
 
   it('throws on 5xx and on an invalid answer, without retrying the authorization', async () => {
     statuses = [503];
-    await expect(sut.authorize(req)).rejects.toBeInstanceOf(IngestApiError);
+    await expect(sut.authorize(req)).rejects.toBeInstanceOf(InternalHttpError);
     expect(seen).toHaveLength(1);
     statuses = [200];
     answer = { sessionId: 'not-a-uuid' };
@@ -67,7 +68,7 @@ describe(createHttpIngestApiClient.name, () => {
   it('throws when the API cannot be reached', async () => {
     await new Promise((r) => server.close(r));
     server = createServer();
-    await expect(sut.authorize(req)).rejects.toMatchObject({ name: 'IngestApiError', status: null, retryable: true });
+    await expect(sut.authorize(req)).rejects.toMatchObject({ name: 'InternalHttpError', status: null, retryable: true });
   });
 
   it('retries started on 5xx until it succeeds', async () => {
@@ -84,7 +85,12 @@ describe(createHttpIngestApiClient.name, () => {
     expect(await sut.session(id)).toEqual({ id, state: 'ended', disconnect: true });
     expect(seen[0]).toMatchObject({ method: 'GET', url: `/internal/ingest/sessions/${id}`, auth: 'Bearer tok' });
     answer = { nonsense: true };
-    await expect(sut.session(id)).rejects.toBeInstanceOf(IngestApiError);
+    await expect(sut.session(id)).rejects.toBeInstanceOf(InternalHttpError);
+    // Polled every few seconds: a failed poll is not retried, the next one follows.
+    seen = [];
+    statuses = [503];
+    await expect(sut.session(id)).rejects.toMatchObject({ status: 503, retryable: true });
+    expect(seen).toHaveLength(1);
   });
 
   it('gives up after the bounded attempts and does not retry a 4xx', async () => {

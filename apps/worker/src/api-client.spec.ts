@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpWorkerApiClient, WorkerApiError } from './api-client.js';
+import { InternalHttpError } from '@onda/internal-http';
+import { createHttpWorkerApiClient } from './api-client.js';
 
 const SESSION = '2b1f2d6e-4a44-4a0e-9d7c-1f0c3f0d2a11';
 
@@ -41,7 +42,10 @@ describe(createHttpWorkerApiClient.name, () => {
     const sut = createHttpWorkerApiClient(baseUrl, 'tok', { baseMs: 1, maxMs: 2 });
     expect(await sut.session(SESSION)).toEqual({ id: SESSION, state: 'live', publisherConnected: true });
     statuses = [404];
-    await expect(sut.session(SESSION)).rejects.toBeInstanceOf(WorkerApiError);
+    // The VOD and clip jobs drop their work on exactly this: a 404 InternalHttpError.
+    const err = await sut.session(SESSION).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InternalHttpError);
+    expect(err).toMatchObject({ status: 404, path: `/internal/worker/sessions/${SESSION}` });
     expect(requests).toHaveLength(2);
   });
 
@@ -51,8 +55,16 @@ describe(createHttpWorkerApiClient.name, () => {
     await sut.health!(SESSION, point);
     expect(requests).toEqual([{ method: 'POST', url: `/internal/worker/sessions/${SESSION}/health`, auth: 'Bearer tok', body: JSON.stringify(point) }]);
     statuses = [503];
-    await expect(sut.health!(SESSION, point)).rejects.toBeInstanceOf(WorkerApiError);
+    await expect(sut.health!(SESSION, point)).rejects.toMatchObject({ status: 503, retryable: true });
     expect(requests).toHaveLength(2);
+  });
+
+  it('announces an LL-HLS playlist model once, without retrying a failure', async () => {
+    const sut = createHttpWorkerApiClient(baseUrl, 'tok', { baseMs: 1, maxMs: 2 });
+    const model = { rendition: '720p', renditions: ['720p'], targetDuration: 2, partTarget: 0.5, mediaSequence: 0, discontinuitySequence: 0, segments: [], open: null, preloadHint: null, ended: false };
+    statuses = [503];
+    await expect(sut.llModel!(SESSION, model)).rejects.toMatchObject({ status: 503, path: `/internal/worker/sessions/${SESSION}/ll` });
+    expect(requests).toEqual([{ method: 'POST', url: `/internal/worker/sessions/${SESSION}/ll`, auth: 'Bearer tok', body: JSON.stringify(model) }]);
   });
 
   it('retries network errors and gives up after the attempts', async () => {

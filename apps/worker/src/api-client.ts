@@ -1,7 +1,7 @@
 import {
   WorkerDestinationListSchema, WorkerSessionViewSchema, type DestinationStateReport, type LlPlaylistModel, type WorkerDestination, type IngestHealthPoint, type WorkerArchiveReport, type WorkerEvent, type WorkerSessionView, type WorkerVodProgress, type WorkerVodResult, type WorkerClipResult,
 } from '@onda/contracts';
-import { retry, type RetryOptions } from './retry.js';
+import { createInternalHttpClient, type InternalHttpPolicy } from '@onda/internal-http';
 
 /** What the worker asks of the API (`/internal/worker/...`). */
 export interface WorkerApiClient {
@@ -27,95 +27,43 @@ export interface WorkerApiClient {
   destinationState?(sessionId: string, destinationId: string, r: DestinationStateReport): Promise<void>;
 }
 
-/** An HTTP answer that will not get better by retrying (4xx). */
-export class WorkerApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'WorkerApiError';
-  }
-}
-
-/** An HTTP answer worth retrying (5xx). */
-class RetryableHttpError extends Error {}
-
-/** The internal API over HTTP with the shared bearer token; network errors and 5xx are retried with backoff. */
-export function createHttpWorkerApiClient(baseUrl: string, internalToken: string, retryOptions?: Partial<RetryOptions>): WorkerApiClient {
-  const base = baseUrl.replace(/\/+$/, '');
-  const opts: RetryOptions = {
-    attempts: 6,
-    baseMs: 250,
-    maxMs: 4000,
-    ...retryOptions,
-    retryable: (err) => !(err instanceof WorkerApiError),
-  };
-
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    return retry(async () => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${internalToken}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(10_000),
-      });
-      const text = await res.text();
-      if (res.status >= 500) throw new RetryableHttpError(`${method} ${path}: HTTP ${res.status}`);
-      if (!res.ok) throw new WorkerApiError(res.status, `${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
-      return text.length > 0 ? JSON.parse(text) : null;
-    }, opts);
-  }
+/**
+ * The internal API over HTTP with the shared bearer token; failures are `InternalHttpError`s. Calls are retried
+ * with backoff on no answer, 5xx and 429, except `health` and `llModel`, which are sent once (the next one
+ * replaces a lost one).
+ */
+export function createHttpWorkerApiClient(baseUrl: string, internalToken: string, policy: Partial<InternalHttpPolicy> = {}): WorkerApiClient {
+  const http = createInternalHttpClient(baseUrl, internalToken, { timeoutMs: 10_000, attempts: 6, baseMs: 250, maxMs: 4_000, ...policy });
+  const sessionPath = (sessionId: string) => `/internal/worker/sessions/${encodeURIComponent(sessionId)}`;
 
   return {
     async health(sessionId, point) {
-      const path = `/internal/worker/sessions/${encodeURIComponent(sessionId)}/health`;
-      const res = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${internalToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(point),
-        signal: AbortSignal.timeout(5_000),
-      });
-      await res.body?.cancel();
-      if (!res.ok) throw new WorkerApiError(res.status, `POST ${path}: HTTP ${res.status}`);
+      await http.post(`${sessionPath(sessionId)}/health`, point, { attempts: 1, timeoutMs: 5_000 });
     },
     async llModel(sessionId, model) {
-      const path = `/internal/worker/sessions/${encodeURIComponent(sessionId)}/ll`;
-      const res = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${internalToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(model),
-        signal: AbortSignal.timeout(2_000),
-      });
-      await res.body?.cancel();
-      if (!res.ok) throw new WorkerApiError(res.status, `POST ${path}: HTTP ${res.status}`);
+      await http.post(`${sessionPath(sessionId)}/ll`, model, { attempts: 1, timeoutMs: 2_000 });
     },
     async destinations(sessionId) {
-      return WorkerDestinationListSchema.parse(await call('GET', `/internal/worker/sessions/${encodeURIComponent(sessionId)}/destinations`)).items;
+      return (await http.get(`${sessionPath(sessionId)}/destinations`, { parse: WorkerDestinationListSchema.parse })).items;
     },
     async destinationState(sessionId, destinationId, r) {
-      await call('POST', `/internal/worker/sessions/${encodeURIComponent(sessionId)}/destinations/${encodeURIComponent(destinationId)}/state`, r);
+      await http.post(`${sessionPath(sessionId)}/destinations/${encodeURIComponent(destinationId)}/state`, r);
     },
     async event(sessionId, e) {
-      await call('POST', `/internal/worker/sessions/${encodeURIComponent(sessionId)}/events`, e);
+      await http.post(`${sessionPath(sessionId)}/events`, e);
     },
-    async session(sessionId) {
-      return WorkerSessionViewSchema.parse(await call('GET', `/internal/worker/sessions/${encodeURIComponent(sessionId)}`));
-    },
+    session: (sessionId) => http.get(sessionPath(sessionId), { parse: WorkerSessionViewSchema.parse }),
     async vodArchive(vodId, r) {
-      await call('POST', `/internal/worker/vods/${encodeURIComponent(vodId)}/archive`, r);
+      await http.post(`/internal/worker/vods/${encodeURIComponent(vodId)}/archive`, r);
     },
     async vodProgress(vodId, p) {
-      await call('POST', `/internal/worker/vods/${encodeURIComponent(vodId)}/progress`, p);
+      await http.post(`/internal/worker/vods/${encodeURIComponent(vodId)}/progress`, p);
     },
     async vodResult(vodId, r) {
-      await call('POST', `/internal/worker/vods/${encodeURIComponent(vodId)}/result`, r);
+      await http.post(`/internal/worker/vods/${encodeURIComponent(vodId)}/result`, r);
     },
     async clipResult(clipId, r) {
-      await call('POST', `/internal/worker/clips/${encodeURIComponent(clipId)}/result`, r);
+      await http.post(`/internal/worker/clips/${encodeURIComponent(clipId)}/result`, r);
     },
   };
 }

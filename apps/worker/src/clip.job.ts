@@ -5,7 +5,8 @@ import { once } from 'node:events';
 import { CLIP_FILES, type ClipJob } from '@onda/contracts';
 import { buildClipCutArgs, buildClipHlsArgs, buildPosterArgs, keyframeAtOrBefore, keyframePackets, probe } from '@onda/media';
 import type { ObjectStorage } from '@onda/storage';
-import { WorkerApiError, type WorkerApiClient } from './api-client.js';
+import { InternalHttpError } from '@onda/internal-http';
+import type { WorkerApiClient } from './api-client.js';
 import { withContext, type Logger } from './logger.js';
 import { PLAYLIST_TYPE, SEGMENT_CACHE } from './playlist-publisher.js';
 import { retry } from './retry.js';
@@ -62,7 +63,7 @@ export async function runClip(options: ClipOptions): Promise<ClipCut | null> {
     logger.info({ asked: job.durationSeconds, cut: cut.durationSeconds, early: job.offsetSeconds - cut.startSeconds }, 'clip ready');
     return cut;
   } catch (err) {
-    if (err instanceof WorkerApiError && err.status === 404) {
+    if (err instanceof InternalHttpError && err.status === 404) {
       // Deleted while it was cut: nothing to keep.
       logger.warn('clip no longer exists; dropping its files');
       await storage.deletePrefix(`${job.storagePrefix}/`).catch(() => 0);

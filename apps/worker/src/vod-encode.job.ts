@@ -8,7 +8,8 @@ import {
   planStoryboard, planVodLadder, probe, renderMaster, storyboardVtt,
 } from '@onda/media';
 import type { ObjectStorage } from '@onda/storage';
-import { WorkerApiError, type WorkerApiClient } from './api-client.js';
+import { InternalHttpError } from '@onda/internal-http';
+import type { WorkerApiClient } from './api-client.js';
 import { isTakeoverNote, parseTakeoverNote, sortChunks, type TakeoverNote } from './archive-recorder.js';
 import { withContext, type Logger } from './logger.js';
 import { PLAYLIST_TYPE } from './playlist-publisher.js';
@@ -94,7 +95,7 @@ export async function runVodEncode(options: VodEncodeOptions): Promise<void> {
     await api.vodResult(job.vodId, { status: 'ready', durationSeconds: duration, width: renditions[0]!.width, height: renditions[0]!.height, renditions: renditions.map((r) => r.name) });
     logger.info({ duration, renditions: renditions.map((r) => r.name) }, 'VOD ready');
   } catch (err) {
-    if (err instanceof WorkerApiError && err.status === 404) {
+    if (err instanceof InternalHttpError && err.status === 404) {
       // The VOD was deleted while it encoded: nothing left to do, and nothing to retry.
       logger.warn('VOD no longer exists; dropping its encode');
       await storage.deletePrefix(`${job.storagePrefix}/`).catch(() => 0);

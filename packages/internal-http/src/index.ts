@@ -1,0 +1,8 @@
+export {
+  createInternalHttpClient,
+  InternalHttpError,
+  retryDelayMs,
+  type InternalCallOptions,
+  type InternalHttpClient,
+  type InternalHttpPolicy,
+} from './internal-http.js';

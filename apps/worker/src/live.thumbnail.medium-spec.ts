@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LiveJob } from '@onda/contracts';
 import { FakeWorkerApi } from '../test/fake-worker-api.js';
-import { waitFor } from '../test/live-fixtures.js';
+import { encodedSource, waitFor } from '../test/live-fixtures.js';
 import { MemoryStorage } from '../test/memory-storage.js';
 import { LiveSession } from './live.session.js';
 import { THUMBNAIL_CACHE } from './live-thumbnail.js';
@@ -23,7 +23,10 @@ async function probeJpeg(dir: string, body: Buffer): Promise<string> {
   return stdout.trim();
 }
 
-/** The live thumbnail through the real live ffmpeg: taken from the smallest rung, in both latency modes. */
+/**
+ * The live thumbnail through the real live ffmpeg: taken from the smallest rung, in both latency modes, or from a
+ * copied segment's keyframe when no rung is encoded.
+ */
 describe(`${LiveSession.name} thumbnail`, () => {
   let scratchDir: string;
   beforeEach(async () => {
@@ -71,6 +74,48 @@ describe(`${LiveSession.name} thumbnail`, () => {
       console.info(`${latencyMode}: first thumbnail ${firstAfterMs} ms after start, ${pictures} pictures`);
     });
   }
+
+  it('normal latency, a copy-only ladder: a JPEG of a copied keyframe appears and is refreshed every interval', { timeout: 90_000 }, async () => {
+    const sessionId = randomUUID();
+    const job: LiveJob = {
+      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2,
+      storagePrefix: `live/${sessionId}`,
+      source: { width: 854, height: 480, fps: 15, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
+    };
+    // H.264 with a keyframe every 2 s, as an encoder sends it (a copy needs a coded source, not lavfi frames).
+    const source = await encodedSource(scratchDir);
+    const storage = new MemoryStorage();
+    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
+    const key = `live/${sessionId}/thumb.jpg`;
+    const sut = new LiveSession({
+      // No CPU free for any encode: admission leaves only the source copy.
+      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), thumbnailIntervalSeconds: 2, freeCores: 0.01,
+      input: () => ({ args: ['-re', '-t', '9'], url: source }),
+    });
+    expect(sut.renditions.map((r) => [r.name, r.passthrough])).toEqual([['source', true]]);
+    const started = Date.now();
+    const done = sut.execute();
+
+    await waitFor('the first thumbnail', () => storage.objects.has(key), 30_000);
+    const firstAfterMs = Date.now() - started;
+    const first = storage.objects.get(key)!;
+    // Scaled to the size the ladder's picture would have (the 360p rung's 640x360), not the source's 854x480.
+    expect(await probeJpeg(scratchDir, first.body)).toBe('mjpeg,640,360');
+    expect(first.options).toMatchObject({ contentType: 'image/jpeg', cacheControl: THUMBNAIL_CACHE });
+    expect(api.events.some((e) => e.type === 'thumbnail')).toBe(true);
+
+    await waitFor('a second picture', () => storage.writes.filter((k) => k === key).length >= 2, 30_000);
+    expect(storage.objects.get(key)!.body.equals(first.body)).toBe(false);
+    expect(await done).toBe('ended');
+    // One picture from the first segment, then one per 2 s of media of the 9 s: 4 or 5.
+    const pictures = storage.writes.filter((k) => k === key).length;
+    expect(pictures).toBeGreaterThanOrEqual(3);
+    expect(pictures).toBeLessThanOrEqual(5);
+    expect(api.events.filter((e) => e.type === 'thumbnail')).toHaveLength(pictures);
+    // Only the JPEG goes up beside the media: the keyframe's copy stays in the scratch folder.
+    expect([...storage.objects.keys()].filter((k) => !k.endsWith('.ts') && !k.endsWith('.m3u8'))).toEqual([key]);
+    console.info(`copy-only: first thumbnail ${firstAfterMs} ms after start, ${pictures} pictures`);
+  });
 
   it('takes the first picture from the first frame, not after a whole interval', { timeout: 60_000 }, async () => {
     const sessionId = randomUUID();

@@ -24,6 +24,33 @@ async function probeJpeg(dir: string, body: Buffer): Promise<string> {
 }
 
 /**
+ * Follows a running session with a 2 s thumbnail interval over 7-9 s of moving input: a 640x360 JPEG soon after the
+ * start, then a different one, each uploaded with short cache headers and told to the API.
+ */
+async function expectRefreshedPictures(o: { scratchDir: string; storage: MemoryStorage; api: FakeWorkerApi; key: string; done: Promise<unknown>; label: string }): Promise<void> {
+  const { storage, api, key } = o;
+  const started = Date.now();
+  await waitFor('the first thumbnail', () => storage.objects.has(key), 30_000);
+  const firstAfterMs = Date.now() - started;
+  const first = storage.objects.get(key)!;
+  // The smallest rung's size (640x360 of an 854x480 source), not the source's.
+  expect(await probeJpeg(o.scratchDir, first.body)).toBe('mjpeg,640,360');
+  expect(first.options).toMatchObject({ contentType: 'image/jpeg', cacheControl: THUMBNAIL_CACHE });
+  expect(api.events.some((e) => e.type === 'thumbnail')).toBe(true);
+
+  await waitFor('a second picture', () => storage.writes.filter((k) => k === key).length >= 2, 30_000);
+  // testsrc2 moves: a refreshed picture differs from the first.
+  expect(storage.objects.get(key)!.body.equals(first.body)).toBe(false);
+  expect(await o.done).toBe('ended');
+  // One picture at the start, then one every 2 s of media: 4, give or take the last one.
+  const pictures = storage.writes.filter((k) => k === key).length;
+  expect(pictures).toBeGreaterThanOrEqual(3);
+  expect(pictures).toBeLessThanOrEqual(5);
+  expect(api.events.filter((e) => e.type === 'thumbnail')).toHaveLength(pictures);
+  console.info(`${o.label}: first thumbnail ${firstAfterMs} ms after start, ${pictures} pictures`);
+}
+
+/**
  * The live thumbnail through the real live ffmpeg: taken from the smallest rung, in both latency modes, or from a
  * copied segment's keyframe when no rung is encoded.
  */
@@ -50,28 +77,9 @@ describe(`${LiveSession.name} thumbnail`, () => {
         // Real time like an encoder; ends by itself like a publisher that stops.
         input: () => ({ args: ['-re', '-f', 'lavfi'], url: 'testsrc2=size=854x480:rate=25:duration=7' }),
       });
-      const started = Date.now();
       const done = sut.execute();
       api.view = { ...api.view, publisherConnected: false };
-
-      await waitFor('the first thumbnail', () => storage.objects.has(key), 30_000);
-      const firstAfterMs = Date.now() - started;
-      const first = storage.objects.get(key)!;
-      // The picture is the smallest rung's (640x360 of this 854x480 source), not the source's.
-      expect(await probeJpeg(scratchDir, first.body)).toBe('mjpeg,640,360');
-      expect(first.options).toMatchObject({ contentType: 'image/jpeg', cacheControl: THUMBNAIL_CACHE });
-      expect(api.events.some((e) => e.type === 'thumbnail')).toBe(true);
-
-      await waitFor('a second picture', () => storage.writes.filter((k) => k === key).length >= 2, 30_000);
-      // testsrc2 moves: a refreshed picture differs from the first.
-      expect(storage.objects.get(key)!.body.equals(first.body)).toBe(false);
-      expect(await done).toBe('ended');
-      // One picture at 0 s, then one every 2 s of the 7 s: 4, give or take the last one.
-      const pictures = storage.writes.filter((k) => k === key).length;
-      expect(pictures).toBeGreaterThanOrEqual(3);
-      expect(pictures).toBeLessThanOrEqual(5);
-      expect(api.events.filter((e) => e.type === 'thumbnail')).toHaveLength(pictures);
-      console.info(`${latencyMode}: first thumbnail ${firstAfterMs} ms after start, ${pictures} pictures`);
+      await expectRefreshedPictures({ scratchDir, storage, api, key, done, label: latencyMode });
     });
   }
 
@@ -93,28 +101,9 @@ describe(`${LiveSession.name} thumbnail`, () => {
       input: () => ({ args: ['-re', '-t', '9'], url: source }),
     });
     expect(sut.renditions.map((r) => [r.name, r.passthrough])).toEqual([['source', true]]);
-    const started = Date.now();
-    const done = sut.execute();
-
-    await waitFor('the first thumbnail', () => storage.objects.has(key), 30_000);
-    const firstAfterMs = Date.now() - started;
-    const first = storage.objects.get(key)!;
-    // Scaled to the size the ladder's picture would have (the 360p rung's 640x360), not the source's 854x480.
-    expect(await probeJpeg(scratchDir, first.body)).toBe('mjpeg,640,360');
-    expect(first.options).toMatchObject({ contentType: 'image/jpeg', cacheControl: THUMBNAIL_CACHE });
-    expect(api.events.some((e) => e.type === 'thumbnail')).toBe(true);
-
-    await waitFor('a second picture', () => storage.writes.filter((k) => k === key).length >= 2, 30_000);
-    expect(storage.objects.get(key)!.body.equals(first.body)).toBe(false);
-    expect(await done).toBe('ended');
-    // One picture from the first segment, then one per 2 s of media of the 9 s: 4 or 5.
-    const pictures = storage.writes.filter((k) => k === key).length;
-    expect(pictures).toBeGreaterThanOrEqual(3);
-    expect(pictures).toBeLessThanOrEqual(5);
-    expect(api.events.filter((e) => e.type === 'thumbnail')).toHaveLength(pictures);
+    await expectRefreshedPictures({ scratchDir, storage, api, key, done: sut.execute(), label: 'copy-only' });
     // Only the JPEG goes up beside the media: the keyframe's copy stays in the scratch folder.
     expect([...storage.objects.keys()].filter((k) => !k.endsWith('.ts') && !k.endsWith('.m3u8'))).toEqual([key]);
-    console.info(`copy-only: first thumbnail ${firstAfterMs} ms after start, ${pictures} pictures`);
   });
 
   it('takes the first picture from the first frame, not after a whole interval', { timeout: 60_000 }, async () => {

@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, createChannel, launchChromium, publish, waitFor, type Proc } from '@onda/testing';
 import { startEmbedded, startScaleOut, type Platform } from './support/platform.js';
+
+const exec = promisify(execFile);
 
 // Set VIEWER_SHOTS_DIR to save screenshots of the home page at both sizes (e.g. /tmp/shots).
 const shotsDir = process.env.VIEWER_SHOTS_DIR;
@@ -14,7 +18,7 @@ interface ChannelJson {
   status: string;
   thumbnailUrl: string | null;
   viewerCount?: number;
-  liveSession: { id: string; thumbnailUrl?: string | null } | null;
+  liveSession: { id: string; renditions: string[]; thumbnailUrl?: string | null } | null;
 }
 
 /**
@@ -107,6 +111,30 @@ describe.each([
           await context.close();
         }
       }
+    } catch (error) {
+      console.error(platform.logs().slice(-6000));
+      throw error;
+    }
+  });
+
+  it('shows a live thumbnail for a ladder that only copies the source (passthrough profile, 360p source)', { timeout: 120_000 }, async () => {
+    try {
+      await publisher?.stop();
+      const copySlug = `${slug}-copy`;
+      const { publishUrl } = await createChannel(api, { slug: copySlug, title: 'copy only', ladderProfile: 'passthrough', reconnectWindowSeconds: 2 });
+      publisher = publish(publishUrl, { seconds: 60, size: '640x360' });
+      const channel = await waitFor('the copy\'s first thumbnail', async () => {
+        const { body } = await api<ChannelJson>(`/v1/channels/${copySlug}`);
+        return body.thumbnailUrl ? body : null;
+      }, 60_000, 200);
+      // Nothing is encoded: the picture is a copied keyframe, at the size the 360p rung would have.
+      expect(channel.liveSession?.renditions).toEqual(['source']);
+      const img = await fetch(channel.thumbnailUrl!);
+      expect([img.status, img.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
+      const { stdout } = await exec('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', channel.thumbnailUrl!]);
+      expect(stdout.trim()).toBe('mjpeg,640,360');
+      const stable = await fetch(`${platform.apiUrl}/v1/channels/${copySlug}/thumbnail`, { redirect: 'manual' });
+      expect(stable.status).toBe(302);
     } catch (error) {
       console.error(platform.logs().slice(-6000));
       throw error;

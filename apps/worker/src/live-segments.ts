@@ -25,6 +25,8 @@ export interface SegmentPackagingOptions {
   windowSeconds: number;
   /** After each segment is in storage and named by its playlist. */
   onPublished: () => void;
+  /** Each new complete segment's local file, before it is handed over to be uploaded and deleted (the copy's live thumbnail). */
+  onSegmentFile?: (rendition: string, file: string, durationSeconds: number) => Promise<void>;
 }
 
 /**
@@ -167,7 +169,9 @@ export class SegmentPackaging implements LivePackaging {
     for (const seg of local.segments) {
       if (publisher.has(seg.uri)) continue;
       this.outputsThisRun++;
-      const uploaded = publisher.addSegment(join(this.o.dir, name, seg.uri), seg.uri, seg.duration);
+      const file = join(this.o.dir, name, seg.uri);
+      await this.o.onSegmentFile?.(name, file, seg.duration);
+      const uploaded = publisher.addSegment(file, seg.uri, seg.duration);
       // Renditions shed at this step carry the segments of the rung standing in for them, so every variant
       // of the master keeps playing (at the lower quality) under the same URL.
       for (const [shed, standIn] of Object.entries(this.ladder.standIns)) {

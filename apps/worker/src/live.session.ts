@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { THUMBNAIL_FILE, type LiveJob, type Rendition, type WorkerEvent } from '@onda/contracts';
 import {
-  AAC_LC_CODEC, LIVE_INPUT_ARGS, avc1Codec, encodingFor, FfmpegProcess, isAudioOnly, ladderCost, maxShedLevel, planLiveLadder, shedLadder, presetFor, renderMaster, renditionFps,
+  AAC_LC_CODEC, LIVE_INPUT_ARGS, avc1Codec, encodingFor, FfmpegProcess, isAudioOnly, ladderCost, liveThumbnailSource, maxShedLevel, planLiveLadder, shedLadder, presetFor, renderMaster, renditionFps,
   type FfmpegExit, type LivePlan, type MasterVariant,
 } from '@onda/media';
 import { broadcastLabel, type LiveTranscodeMetrics } from '@onda/observability';
@@ -141,6 +141,8 @@ export class LiveSession {
     this.archive = job.recording
       ? new ArchiveRecorder({ storage: o.storage, dir: join(this.dir, 'archive'), keyPrefix: `vod/${job.sessionId}/archive`, logger: o.logger, retry: o.uploadRetry })
       : null;
+    // Low latency always encodes (planLadderFor): only normal mode's segments can be a thumbnail's source.
+    const thumbnailFrom = liveThumbnailSource(this.renditions, job.source);
     this.packaging = low
       ? new LlOutputs({
         job, renditions: this.renditions, storage: o.storage, logger: o.logger, retry: o.uploadRetry,
@@ -150,10 +152,13 @@ export class LiveSession {
       : new SegmentPackaging({
         job, renditions: this.renditions, storage: o.storage, dir: this.dir, logger: o.logger, retry: o.uploadRetry, ffprobePath: o.ffprobePath,
         windowSeconds: o.windowSeconds ?? DEFAULT_WINDOW_SECONDS, onPublished: () => this.maybePublishMaster(),
+        // A ladder that encodes nothing has its thumbnail made from the copied segments (see LiveThumbnail).
+        onSegmentFile: thumbnailFrom?.from === 'copy' ? async (rendition, file, seconds) => this.thumbnail?.onSegment(rendition, file, seconds) : undefined,
       });
-    this.thumbnail = o.thumbnailIntervalSeconds === 0 ? null : new LiveThumbnail({
+    this.thumbnail = o.thumbnailIntervalSeconds === 0 || !thumbnailFrom ? null : new LiveThumbnail({
       storage: o.storage, path: join(this.dir, THUMBNAIL_FILE), key: `${job.storagePrefix}/${THUMBNAIL_FILE}`, intervalSeconds: o.thumbnailIntervalSeconds,
       logger: o.logger, onPublished: () => this.report({ type: 'thumbnail' }),
+      fromCopy: thumbnailFrom.from === 'copy' ? { ...thumbnailFrom, ffmpegPath: o.ffmpegPath } : undefined,
     });
     this.recording = this.archive ? new ArchiveProcess({ recorder: this.archive, chunkSeconds: o.archiveChunkSeconds ?? 10, logger: o.logger, ffmpegPath: o.ffmpegPath }) : null;
     const passthrough = this.renditions.find((r) => r.passthrough);

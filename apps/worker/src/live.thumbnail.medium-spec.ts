@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LiveJob } from '@onda/contracts';
 import { FakeWorkerApi } from '../test/fake-worker-api.js';
-import { waitFor } from '../test/live-fixtures.js';
+import { encodedSource, waitFor } from '../test/live-fixtures.js';
 import { MemoryStorage } from '../test/memory-storage.js';
 import { LiveSession } from './live.session.js';
 import { THUMBNAIL_CACHE } from './live-thumbnail.js';
@@ -23,7 +23,37 @@ async function probeJpeg(dir: string, body: Buffer): Promise<string> {
   return stdout.trim();
 }
 
-/** The live thumbnail through the real live ffmpeg: taken from the smallest rung, in both latency modes. */
+/**
+ * Follows a running session with a 2 s thumbnail interval over 7-9 s of moving input: a 640x360 JPEG soon after the
+ * start, then a different one, each uploaded with short cache headers and told to the API.
+ */
+async function expectRefreshedPictures(o: { scratchDir: string; storage: MemoryStorage; api: FakeWorkerApi; key: string; done: Promise<unknown>; label: string }): Promise<void> {
+  const { storage, api, key } = o;
+  const started = Date.now();
+  await waitFor('the first thumbnail', () => storage.objects.has(key), 30_000);
+  const firstAfterMs = Date.now() - started;
+  const first = storage.objects.get(key)!;
+  // The smallest rung's size (640x360 of an 854x480 source), not the source's.
+  expect(await probeJpeg(o.scratchDir, first.body)).toBe('mjpeg,640,360');
+  expect(first.options).toMatchObject({ contentType: 'image/jpeg', cacheControl: THUMBNAIL_CACHE });
+  expect(api.events.some((e) => e.type === 'thumbnail')).toBe(true);
+
+  await waitFor('a second picture', () => storage.writes.filter((k) => k === key).length >= 2, 30_000);
+  // testsrc2 moves: a refreshed picture differs from the first.
+  expect(storage.objects.get(key)!.body.equals(first.body)).toBe(false);
+  expect(await o.done).toBe('ended');
+  // One picture at the start, then one every 2 s of media: 4, give or take the last one.
+  const pictures = storage.writes.filter((k) => k === key).length;
+  expect(pictures).toBeGreaterThanOrEqual(3);
+  expect(pictures).toBeLessThanOrEqual(5);
+  expect(api.events.filter((e) => e.type === 'thumbnail')).toHaveLength(pictures);
+  console.info(`${o.label}: first thumbnail ${firstAfterMs} ms after start, ${pictures} pictures`);
+}
+
+/**
+ * The live thumbnail through the real live ffmpeg: taken from the smallest rung, in both latency modes, or from a
+ * copied segment's keyframe when no rung is encoded.
+ */
 describe(`${LiveSession.name} thumbnail`, () => {
   let scratchDir: string;
   beforeEach(async () => {
@@ -47,30 +77,34 @@ describe(`${LiveSession.name} thumbnail`, () => {
         // Real time like an encoder; ends by itself like a publisher that stops.
         input: () => ({ args: ['-re', '-f', 'lavfi'], url: 'testsrc2=size=854x480:rate=25:duration=7' }),
       });
-      const started = Date.now();
       const done = sut.execute();
       api.view = { ...api.view, publisherConnected: false };
-
-      await waitFor('the first thumbnail', () => storage.objects.has(key), 30_000);
-      const firstAfterMs = Date.now() - started;
-      const first = storage.objects.get(key)!;
-      // The picture is the smallest rung's (640x360 of this 854x480 source), not the source's.
-      expect(await probeJpeg(scratchDir, first.body)).toBe('mjpeg,640,360');
-      expect(first.options).toMatchObject({ contentType: 'image/jpeg', cacheControl: THUMBNAIL_CACHE });
-      expect(api.events.some((e) => e.type === 'thumbnail')).toBe(true);
-
-      await waitFor('a second picture', () => storage.writes.filter((k) => k === key).length >= 2, 30_000);
-      // testsrc2 moves: a refreshed picture differs from the first.
-      expect(storage.objects.get(key)!.body.equals(first.body)).toBe(false);
-      expect(await done).toBe('ended');
-      // One picture at 0 s, then one every 2 s of the 7 s: 4, give or take the last one.
-      const pictures = storage.writes.filter((k) => k === key).length;
-      expect(pictures).toBeGreaterThanOrEqual(3);
-      expect(pictures).toBeLessThanOrEqual(5);
-      expect(api.events.filter((e) => e.type === 'thumbnail')).toHaveLength(pictures);
-      console.info(`${latencyMode}: first thumbnail ${firstAfterMs} ms after start, ${pictures} pictures`);
+      await expectRefreshedPictures({ scratchDir, storage, api, key, done, label: latencyMode });
     });
   }
+
+  it('normal latency, a copy-only ladder: a JPEG of a copied keyframe appears and is refreshed every interval', { timeout: 90_000 }, async () => {
+    const sessionId = randomUUID();
+    const job: LiveJob = {
+      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2,
+      storagePrefix: `live/${sessionId}`,
+      source: { width: 854, height: 480, fps: 15, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
+    };
+    // H.264 with a keyframe every 2 s, as an encoder sends it (a copy needs a coded source, not lavfi frames).
+    const source = await encodedSource(scratchDir);
+    const storage = new MemoryStorage();
+    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
+    const key = `live/${sessionId}/thumb.jpg`;
+    const sut = new LiveSession({
+      // No CPU free for any encode: admission leaves only the source copy.
+      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), thumbnailIntervalSeconds: 2, freeCores: 0.01,
+      input: () => ({ args: ['-re', '-t', '9'], url: source }),
+    });
+    expect(sut.renditions.map((r) => [r.name, r.passthrough])).toEqual([['source', true]]);
+    await expectRefreshedPictures({ scratchDir, storage, api, key, done: sut.execute(), label: 'copy-only' });
+    // Only the JPEG goes up beside the media: the keyframe's copy stays in the scratch folder.
+    expect([...storage.objects.keys()].filter((k) => !k.endsWith('.ts') && !k.endsWith('.m3u8'))).toEqual([key]);
+  });
 
   it('takes the first picture from the first frame, not after a whole interval', { timeout: 60_000 }, async () => {
     const sessionId = randomUUID();

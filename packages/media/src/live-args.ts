@@ -36,7 +36,7 @@ export interface LiveArgsInput {
   archive?: ArchiveOutput;
   /** x264 preset of every encoded rung (default LIVE_PRESET). */
   preset?: string;
-  /** Also write a live thumbnail from the smallest encoded rung (nothing when no rung is encoded). */
+  /** Also write a live thumbnail from the smallest encoded rung (nothing when no rung is encoded: see liveThumbnailSource). */
   thumbnail?: ThumbnailOutput;
 }
 

@@ -1,3 +1,6 @@
+import type { Rendition, SourceInfo } from '@onda/contracts';
+import { isAudioOnly, planLadder } from './ladder.js';
+
 /** A live thumbnail written by the live ffmpeg itself (see thumbnailOutputArgs). */
 export interface ThumbnailOutput {
   /** The JPEG, rewritten in place (atomically) on every new picture, e.g. `/scratch/s1/thumb.jpg`. */
@@ -37,5 +40,47 @@ export function thumbnailOutputArgs(t: ThumbnailOutput): string[] {
     '-update', '1',
     '-atomic_writing', '1',
     t.path,
+  ];
+}
+
+/**
+ * Where a live broadcast's thumbnail comes from: the live ffmpeg's smallest encoded rung (`ladder`), or, when
+ * no rung is encoded (a normal-latency ladder that only copies the source: the passthrough profile at 360p
+ * or below, or an admission that found no CPU for any encode), one keyframe of a copied segment, decoded on
+ * its own at the size the ladder path would give (`copy`, see keyframeThumbnailArgs). Null for audio only.
+ */
+export type LiveThumbnailSource =
+  | { from: 'ladder' }
+  | { from: 'copy'; rendition: string; width: number; height: number };
+
+/** Decides the live thumbnail's source for a planned ladder (see LiveThumbnailSource). */
+export function liveThumbnailSource(renditions: readonly Rendition[], source: SourceInfo): LiveThumbnailSource | null {
+  if (renditions.some((r) => !r.passthrough && !isAudioOnly(r))) return { from: 'ladder' };
+  const copy = renditions.find((r) => r.passthrough);
+  if (!copy) return null;
+  // The smallest rung of the default ladder for this source: 640x360 for 16:9, the source size below 360p.
+  const smallest = planLadder(source, { profile: 'default', passthrough: false }).at(-1)!;
+  return { from: 'copy', rendition: copy.name, width: smallest.width, height: smallest.height };
+}
+
+/**
+ * One live thumbnail from a copied segment, decoding nothing but its first keyframe (a segment of a copy
+ * starts on one), written to `output` like the ladder's picture (atomically, in place).
+ */
+export function keyframeThumbnailArgs(input: string, output: string, size: { width: number; height: number }): string[] {
+  return [
+    // The decoder drops every frame that is not a keyframe before decoding it: the cost is one picture.
+    '-skip_frame', 'nokey',
+    '-i', input,
+    '-map', '0:v:0',
+    '-frames:v', '1',
+    // Same scaler and range as the ladder's picture (thumbnailFilter), straight to the smallest rung's size.
+    '-vf', `scale=${size.width}:${size.height}:flags=bilinear:out_range=full`,
+    '-c:v', 'mjpeg',
+    '-q:v', '5',
+    '-f', 'image2',
+    '-update', '1',
+    '-atomic_writing', '1',
+    output,
   ];
 }

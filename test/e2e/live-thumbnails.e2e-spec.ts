@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, createChannel, launchChromium, publish, waitFor, type Proc } from '@onda/testing';
-import { startEmbedded, startScaleOut, type Platform } from './support/platform.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { apiClient, createChannel, publish, waitFor, type Proc } from '@onda/testing';
+import { startEmbedded, startScaleOut } from './support/platform.js';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 // Set VIEWER_SHOTS_DIR to save screenshots of the home page at both sizes (e.g. /tmp/shots).
 const shotsDir = process.env.VIEWER_SHOTS_DIR;
@@ -25,22 +25,15 @@ describe.each([
   ['embedded (local disk)', startEmbedded],
   ['scale-out (S3)', () => startScaleOut()],
 ] as const)('live thumbnails, %s', (mode, start) => {
-  let platform: Platform;
-  let browser: Browser;
+  const e2e = platformAndBrowser({ start, timeout: 180_000 });
   let publisher: Proc | null = null;
   const slug = `thumbs-${mode.startsWith('embedded') ? 'local' : 's3'}`;
 
-  beforeAll(async () => {
-    platform = await start();
-    browser = await launchChromium();
-  }, 180_000);
   afterAll(async () => {
     await publisher?.stop();
-    await browser?.close();
-    await platform?.stop();
   });
 
-  const api = apiClient(() => platform);
+  const api = apiClient(() => e2e.platform);
 
   it('shows the live thumbnail on the home page card within seconds of going live', { timeout: 300_000 }, async () => {
     try {
@@ -71,18 +64,18 @@ describe.each([
       const bytes = Buffer.from(await img.arrayBuffer());
       expect([bytes[0], bytes[1], bytes.at(-2), bytes.at(-1)]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
       // The stable per-channel URL leads to it.
-      const stable = await fetch(`${platform.apiUrl}/v1/channels/${slug}/thumbnail`, { redirect: 'manual' });
+      const stable = await fetch(`${e2e.platform.apiUrl}/v1/channels/${slug}/thumbnail`, { redirect: 'manual' });
       expect(stable.status).toBe(302);
       expect(stable.headers.get('location')).toMatch(/\/thumb\.jpg\?v=\d+$/);
       // Link previews of the channel page show it.
-      expect(await (await fetch(`${platform.apiUrl}/c/${slug}`)).text()).toMatch(/<meta property="og:image" content="[^"]+\/thumb\.jpg\?v=\d+" \/>/);
+      expect(await (await fetch(`${e2e.platform.apiUrl}/c/${slug}`)).text()).toMatch(/<meta property="og:image" content="[^"]+\/thumb\.jpg\?v=\d+" \/>/);
 
       for (const [size, viewport, language] of [['desktop', Desktop, 'en'], ['phone', Phone, 'ko']] as const) {
-        const context = await browser.newContext({ viewport, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
+        const context = await e2e.browser.newContext({ viewport, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
         await context.addInitScript((lang) => window.localStorage.setItem('onda.lang', lang), language);
         try {
           const page = await context.newPage();
-          await page.goto(platform.apiUrl);
+          await page.goto(e2e.platform.apiUrl);
           const card = page.getByTestId(`channel-${slug}`);
           await card.waitFor({ timeout: 30_000 });
           // Loaded, not a broken image: the browser decoded the JPEG at the rung's size.
@@ -108,7 +101,7 @@ describe.each([
         }
       }
     } catch (error) {
-      console.error(platform.logs().slice(-6000));
+      console.error(e2e.platform.logs().slice(-6000));
       throw error;
     }
   });

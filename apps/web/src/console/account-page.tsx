@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
-import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { useLoad } from '../api/use-load';
 import { FormError, TextField } from './fields';
 import { SessionsAndTokens } from './person-panels';
@@ -13,25 +13,18 @@ export function AccountPage() {
   const me = useLoad('me', (signal) => api.me(signal));
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, attempt } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await attempt(async () => {
       await api.changePassword(current, next);
       setCurrent('');
       setNext('');
       setSaved(true);
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

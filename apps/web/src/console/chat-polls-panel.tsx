@@ -7,6 +7,7 @@ import { percentOf } from '../chat/poll-card';
 import { formatDateTime, formatNumber } from '../i18n/format';
 import { FormError, TextField } from './fields';
 import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 
 /** Results of open polls change with every vote: refresh while the tab is open. */
 export const PollsPollMs = 3000;
@@ -21,23 +22,13 @@ export function ChatPollsPanel({ slug }: { slug: string }) {
   const [question, setQuestion] = useState('');
   const [options, setOptions] = useState(['', '']);
   const [duration, setDuration] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, attempt } = useAction();
 
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const run = (work: () => Promise<unknown>) =>
+    attempt(async () => {
       await work();
       setGeneration((g) => g + 1);
-      return true;
-    } catch (caught) {
-      setError(errorText(t, caught));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const create = async (event: FormEvent) => {
     event.preventDefault();

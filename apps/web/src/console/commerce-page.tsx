@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { usePoll } from '../api/use-poll';
 import { commerceClient } from '../commerce/commerce-api';
 import { CommerceCard } from '../commerce/commerce-card';
@@ -21,22 +22,12 @@ export function CommercePage() {
   const api = commerceClient();
   const [generation, setGeneration] = useState(0);
   const moments = usePoll(`commerce:${slug}:${generation}`, (signal) => api.list(slug, signal), () => CommercePollMs);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, attempt } = useAction();
 
   const run = async (work: () => Promise<unknown>): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-      return true;
-    } catch (caught) {
-      setError(errorText(t, caught));
-      return false;
-    } finally {
-      setBusy(false);
-      setGeneration((g) => g + 1);
-    }
+    const done = await attempt(work);
+    setGeneration((g) => g + 1);
+    return done;
   };
   const create = (body: CreateCommerceMoment, image: File | null) =>
     run(async () => {

@@ -2,7 +2,7 @@ import type { Destination, DestinationPlatform } from '@onda/contracts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
-import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { usePoll } from '../api/use-poll';
 import { ConfirmDialog } from './confirm-dialog';
 import { FormError, SelectField, TextField } from './fields';
@@ -24,21 +24,14 @@ export function DestinationsPanel({ slug, live }: { slug: string; live: boolean 
   const [streamKey, setStreamKey] = useState('');
   const [name, setName] = useState('');
   const [deleting, setDeleting] = useState<Destination | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
+  const { busy, error } = action;
 
-  const attempt = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
+  const attempt = (work: () => Promise<void>) =>
+    action.attempt(async () => {
+      await work();
       poll.refresh();
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const add = (event: FormEvent) => {
     event.preventDefault();

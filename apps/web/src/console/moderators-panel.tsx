@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
 import { ConfirmDialog } from './confirm-dialog';
-import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { useLoad } from '../api/use-load';
 import { Loaded } from './loaded-table';
 
@@ -20,23 +20,10 @@ export function ModeratorsPanel({ slug }: { slug: string }) {
   const [invited, setInvited] = useState<string | null>(null);
   const [email, setEmail] = useState('');
   const [removing, setRemoving] = useState<Moderator | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, attempt } = useAction();
   const current = list ?? loaded.data;
   const moderators = current?.items;
   const pending = current?.invitations ?? [];
-
-  const attempt = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const add = (event: FormEvent) => {
     event.preventDefault();

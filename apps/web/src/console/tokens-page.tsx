@@ -5,7 +5,7 @@ import { useConsoleApi } from '../api/console-context';
 import { formatDateTime } from '../i18n/format';
 import { ConfirmDialog } from './confirm-dialog';
 import { CheckField, FormError, TextField } from './fields';
-import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { SecretOnce } from './secret-once';
 import { useLoad } from '../api/use-load';
 import { LoadedTable } from './loaded-table';
@@ -21,21 +21,13 @@ export function TokensPage() {
   const [scopes, setScopes] = useState<Choice[]>(['channels:read']);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, attempt } = useAction();
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const run = (action: () => Promise<void>) =>
+    attempt(async () => {
       await action();
       tokens.reload();
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const create = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {

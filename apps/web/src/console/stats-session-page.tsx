@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useApi } from '../api/api-context';
 import { usePoll } from '../api/use-poll';
-import { StatePanel } from '../components/state-panel';
 import { formatDateTime, formatDuration } from '../i18n/format';
 import { HighlightsList } from '../stats/highlights-list';
 import { IngestCharts, ReactionTimeline, RenditionMix, ViewersChart } from '../stats/live-charts';
@@ -15,6 +14,7 @@ import { CountriesPanel, QoePanel, StatCards } from '../stats/stat-panels';
 import { parseStoryboardVtt, type StoryboardCue } from '../vods/storyboard';
 import '../stats/stats.css';
 import { errorText } from '../api/errors';
+import { BackLink, DashPanel, StatsPending } from './stats-page-parts';
 import { useLoad } from '../api/use-load';
 import { commerceClient } from '../commerce/commerce-api';
 
@@ -44,20 +44,14 @@ export function StatsSessionPage() {
     storyboardUrl ? parseStoryboardVtt(await api.getStoryboard(storyboardUrl, signal), storyboardUrl) : noCues,
   );
 
-  if (!stats.data) {
-    return (
-      <div className="page">
-        <BackLink />
-        {stats.error ? <StatePanel icon="!" tone="error" title={errorText(t, stats.error)} testId="error-state" /> : <div className="spinner console-spinner" />}
-      </div>
-    );
-  }
+  const back = <BackLink to="/console/sessions" label={t('stats.live.back')} />;
+  if (!stats.data) return <StatsPending back={back} error={stats.error} />;
   const s = stats.data;
   return (
     <div className="page dash" data-testid="session-stats">
       <div className="page__head console-head">
         <div>
-          <BackLink />
+          {back}
           <div className="console-head__title">
             <h1 className="page__title">{t('stats.live.title', { channel: channel.data?.title ?? '' })}</h1>
             <span className={`badge badge--${ended ? 'offline' : 'live'}`}>{ended ? t('console.sessionState.ended') : t('status.live')}</span>
@@ -81,39 +75,27 @@ export function StatsSessionPage() {
         </div>
       </div>
       <StatCards cards={liveCards(s, ended, format, t)} />
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.live.viewersChart')}</h2>
+      <DashPanel title={t('stats.live.viewersChart')}>
         <ViewersChart points={s.viewersPerMinute} format={format} />
-      </section>
+      </DashPanel>
       <div className="dash__grid">
-        <section className="panel dash__panel">
-          <h2 className="panel__title">{t('stats.qoe.title')}</h2>
+        <DashPanel title={t('stats.qoe.title')}>
           <QoePanel qoe={s.qoe} format={format} />
-        </section>
-        <section className="panel dash__panel">
-          <h2 className="panel__title">{t('stats.live.renditions')}</h2>
+        </DashPanel>
+        <DashPanel title={t('stats.live.renditions')}>
           <RenditionMix renditions={s.renditions} format={format} />
           <h2 className="panel__title dash__subtitle">{t('stats.live.countries')}</h2>
           <CountriesPanel countries={s.countries} format={format} language={i18n.language} />
-        </section>
+        </DashPanel>
       </div>
       <TimelineSection timeline={timeline.data} error={timeline.error} cues={cues.data ?? noCues} format={format} moments={moments.data ?? []} />
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.ingest.title')}</h2>
+      <DashPanel title={t('stats.ingest.title')}>
         <IngestCharts points={s.ingest} format={format} />
-      </section>
+      </DashPanel>
     </div>
   );
 }
 
-function BackLink() {
-  const { t } = useTranslation();
-  return (
-    <Link to="/console/sessions" className="back-link">
-      {t('stats.live.back')}
-    </Link>
-  );
-}
 
 function liveCards(s: LiveStats, ended: boolean, format: StatsFormat, t: TFunction): Array<[string, string, string]> {
   return [
@@ -129,16 +111,14 @@ function TimelineSection({ timeline, error, cues, format, moments }: { timeline:
   const { t } = useTranslation();
   if (!timeline) {
     return (
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.timeline.title')}</h2>
+      <DashPanel title={t('stats.timeline.title')}>
         {error ? <p className="form-error">{errorText(t, error)}</p> : <div className="spinner console-spinner" />}
-      </section>
+      </DashPanel>
     );
   }
   return (
     <>
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.timeline.title')}</h2>
+      <DashPanel title={t('stats.timeline.title')}>
         <p className="muted small">{t('stats.timeline.hint')}</p>
         <ReactionTimeline buckets={timeline.buckets} highlights={timeline.highlights} format={format} moments={moments.map((m) => ({ atSeconds: m.atSeconds, label: m.moment.title }))} />
         {moments.length > 0 && (
@@ -150,11 +130,10 @@ function TimelineSection({ timeline, error, cues, format, moments }: { timeline:
             ))}
           </ul>
         )}
-      </section>
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.highlights.title')}</h2>
+      </DashPanel>
+      <DashPanel title={t('stats.highlights.title')}>
         <HighlightsList highlights={timeline.highlights} cues={cues} format={format} />
-      </section>
+      </DashPanel>
     </>
   );
 }

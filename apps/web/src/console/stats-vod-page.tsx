@@ -2,7 +2,6 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useApi } from '../api/api-context';
 import { usePoll } from '../api/use-poll';
-import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
 import { statsCsvUrl } from '../stats/stats-api';
 import { useStatsApi } from '../stats/stats-context';
@@ -10,7 +9,7 @@ import { statsFormat } from '../stats/stats-format';
 import { QoePanel, StatCards } from '../stats/stat-panels';
 import { RetentionChart } from '../stats/vod-charts';
 import '../stats/stats.css';
-import { errorText } from '../api/errors';
+import { BackLink, DashPanel, StatsPending } from './stats-page-parts';
 import { useLoad } from '../api/use-load';
 
 /** VOD views trickle in; a minute is fresh enough. */
@@ -26,14 +25,8 @@ export function StatsVodPage() {
   const stats = usePoll(`vod-stats:${id}`, (signal) => statsApi.getVodStats(id, signal), () => VodStatsPollMs);
   const vod = useLoad(`vod:${id}`, (signal) => api.getVod(id, signal));
 
-  if (!stats.data) {
-    return (
-      <div className="page">
-        <BackLink />
-        {stats.error ? <StatePanel icon="!" tone="error" title={errorText(t, stats.error)} testId="error-state" /> : <div className="spinner console-spinner" />}
-      </div>
-    );
-  }
+  const back = <BackLink to="/console/vods" label={t('stats.vod.back')} />;
+  if (!stats.data) return <StatsPending back={back} error={stats.error} />;
   const s = stats.data;
   const v = vod.data;
   const perView = s.views > 0 ? s.watchSeconds / s.views : 0;
@@ -41,7 +34,7 @@ export function StatsVodPage() {
     <div className="page dash" data-testid="vod-stats">
       <div className="page__head console-head">
         <div>
-          <BackLink />
+          {back}
           <div className="console-head__title">
             <h1 className="page__title">{t('stats.vod.title', { title: v?.title ?? '' })}</h1>
           </div>
@@ -71,24 +64,14 @@ export function StatsVodPage() {
           ['per-view', t('stats.vod.perView'), format.span(perView)],
         ]}
       />
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.vod.retention')}</h2>
+      <DashPanel title={t('stats.vod.retention')}>
         <p className="muted small">{t('stats.vod.retentionHint')}</p>
         <RetentionChart retention={s.retention} views={s.views} durationSeconds={v?.durationSeconds ?? null} format={format} />
-      </section>
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.qoe.title')}</h2>
+      </DashPanel>
+      <DashPanel title={t('stats.qoe.title')}>
         <QoePanel qoe={s.qoe} format={format} />
-      </section>
+      </DashPanel>
     </div>
   );
 }
 
-function BackLink() {
-  const { t } = useTranslation();
-  return (
-    <Link to="/console/vods" className="back-link">
-      {t('stats.vod.back')}
-    </Link>
-  );
-}

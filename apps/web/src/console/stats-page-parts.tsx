@@ -1,6 +1,9 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useParams } from 'react-router';
+import { useApi } from '../api/api-context';
+import { useStatsApi } from '../stats/stats-context';
+import { statsFormat } from '../stats/stats-format';
 import { errorText } from '../api/errors';
 import { StatePanel } from '../components/state-panel';
 
@@ -32,4 +35,11 @@ export function DashPanel({ title, children }: { title: string; children: ReactN
       {children}
     </section>
   );
+}
+
+/** What both statistics pages start from: the id in the address, translation, both API clients and the number formats. */
+export function useStatsPage() {
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  return { id, t, i18n, statsApi: useStatsApi(), api: useApi(), format: statsFormat(i18n.language) };
 }

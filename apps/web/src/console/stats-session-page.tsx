@@ -1,20 +1,18 @@
 import type { CommerceMarker, LiveStats, SessionTimeline } from '@onda/contracts';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
-import { useApi } from '../api/api-context';
+import { Link } from 'react-router';
 import { usePoll } from '../api/use-poll';
 import { formatDateTime, formatDuration } from '../i18n/format';
 import { HighlightsList } from '../stats/highlights-list';
 import { IngestCharts, ReactionTimeline, RenditionMix, ViewersChart } from '../stats/live-charts';
 import { statsCsvUrl } from '../stats/stats-api';
-import { useStatsApi } from '../stats/stats-context';
-import { statsFormat, type StatsFormat } from '../stats/stats-format';
+import { type StatsFormat } from '../stats/stats-format';
 import { CountriesPanel, QoePanel, StatCards } from '../stats/stat-panels';
 import { parseStoryboardVtt, type StoryboardCue } from '../vods/storyboard';
 import '../stats/stats.css';
 import { errorText } from '../api/errors';
-import { BackLink, DashPanel, StatsPending } from './stats-page-parts';
+import { BackLink, DashPanel, StatsPending, useStatsPage } from './stats-page-parts';
 import { useLoad } from '../api/use-load';
 import { commerceClient } from '../commerce/commerce-api';
 
@@ -25,11 +23,7 @@ const noCues: StoryboardCue[] = [];
 
 /** `/console/sessions/:id/stats`: one broadcast's audience, quality, ingest health, reactions and highlights. */
 export function StatsSessionPage() {
-  const { id = '' } = useParams();
-  const { t, i18n } = useTranslation();
-  const statsApi = useStatsApi();
-  const api = useApi();
-  const format = statsFormat(i18n.language);
+  const { id, t, i18n, statsApi, api, format } = useStatsPage();
   const cadence = (data: { endedAt?: string | null } | undefined) => (data && data.endedAt === null ? LiveStatsPollMs : EndedStatsPollMs);
   const stats = usePoll(`live-stats:${id}`, (signal) => statsApi.getLiveStats(id, signal), (data) => cadence(data));
   const ended = stats.data ? stats.data.endedAt !== null : false;

@@ -1,15 +1,11 @@
-import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
-import { useApi } from '../api/api-context';
+import { Link } from 'react-router';
 import { usePoll } from '../api/use-poll';
 import { formatDateTime } from '../i18n/format';
 import { statsCsvUrl } from '../stats/stats-api';
-import { useStatsApi } from '../stats/stats-context';
-import { statsFormat } from '../stats/stats-format';
 import { QoePanel, StatCards } from '../stats/stat-panels';
 import { RetentionChart } from '../stats/vod-charts';
 import '../stats/stats.css';
-import { BackLink, DashPanel, StatsPending } from './stats-page-parts';
+import { BackLink, DashPanel, StatsPending, useStatsPage } from './stats-page-parts';
 import { useLoad } from '../api/use-load';
 
 /** VOD views trickle in; a minute is fresh enough. */
@@ -17,11 +13,7 @@ export const VodStatsPollMs = 60_000;
 
 /** `/console/vods/:id/stats`: views, watch time and the retention curve of one VOD. */
 export function StatsVodPage() {
-  const { id = '' } = useParams();
-  const { t, i18n } = useTranslation();
-  const statsApi = useStatsApi();
-  const api = useApi();
-  const format = statsFormat(i18n.language);
+  const { id, t, i18n, statsApi, api, format } = useStatsPage();
   const stats = usePoll(`vod-stats:${id}`, (signal) => statsApi.getVodStats(id, signal), () => VodStatsPollMs);
   const vod = useLoad(`vod:${id}`, (signal) => api.getVod(id, signal));
 

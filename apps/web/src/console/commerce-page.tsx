@@ -1,8 +1,9 @@
 import type { CommerceMomentAdmin, CreateCommerceMoment } from '@onda/contracts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { errorText } from '../api/errors';
+import { BackLink } from './page-parts';
 import { useAction } from './use-action';
 import { usePoll } from '../api/use-poll';
 import { commerceClient } from '../commerce/commerce-api';
@@ -39,9 +40,7 @@ export function CommercePage() {
     <div className="page" data-testid="commerce-page">
       <div className="page__head console-head">
         <div>
-          <Link to={`/console/channels/${slug}`} className="back-link">
-            {t('console.back')}
-          </Link>
+          <BackLink to={`/console/channels/${slug}`} />
           <h1 className="page__title">{t('commerce.console.title')}</h1>
           <p className="page__subtitle">{t('commerce.console.subtitle')}</p>
         </div>

@@ -1,28 +1,17 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { useApi } from '../api/api-context';
 import { useStatsApi } from '../stats/stats-context';
 import { statsFormat } from '../stats/stats-format';
-import { errorText } from '../api/errors';
-import { StatePanel } from '../components/state-panel';
-
-/** The link back to the list a statistics page was opened from. */
-export function BackLink({ to, label }: { to: string; label: string }) {
-  return (
-    <Link to={to} className="back-link">
-      {label}
-    </Link>
-  );
-}
+import { LoadError } from './page-parts';
 
 /** A statistics page before its numbers arrive: the way back, then the error or a spinner. */
 export function StatsPending({ back, error }: { back: ReactNode; error: unknown }) {
-  const { t } = useTranslation();
   return (
     <div className="page">
       {back}
-      {error ? <StatePanel icon="!" tone="error" title={errorText(t, error)} testId="error-state" /> : <div className="spinner console-spinner" />}
+      {error ? <LoadError error={error} /> : <div className="spinner console-spinner" />}
     </div>
   );
 }

@@ -12,7 +12,8 @@ import { CountriesPanel, QoePanel, StatCards } from '../stats/stat-panels';
 import { parseStoryboardVtt, type StoryboardCue } from '../vods/storyboard';
 import '../stats/stats.css';
 import { errorText } from '../api/errors';
-import { BackLink, DashPanel, StatsPending, useStatsPage } from './stats-page-parts';
+import { DashPanel, StatsPending, useStatsPage } from './stats-page-parts';
+import { BackLink } from './page-parts';
 import { useLoad } from '../api/use-load';
 import { commerceClient } from '../commerce/commerce-api';
 
@@ -38,7 +39,7 @@ export function StatsSessionPage() {
     storyboardUrl ? parseStoryboardVtt(await api.getStoryboard(storyboardUrl, signal), storyboardUrl) : noCues,
   );
 
-  const back = <BackLink to="/console/sessions" label={t('stats.live.back')} />;
+  const back = <BackLink to="/console/sessions">{t('stats.live.back')}</BackLink>;
   if (!stats.data) return <StatsPending back={back} error={stats.error} />;
   const s = stats.data;
   return (

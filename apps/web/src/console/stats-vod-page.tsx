@@ -5,7 +5,8 @@ import { statsCsvUrl } from '../stats/stats-api';
 import { QoePanel, StatCards } from '../stats/stat-panels';
 import { RetentionChart } from '../stats/vod-charts';
 import '../stats/stats.css';
-import { BackLink, DashPanel, StatsPending, useStatsPage } from './stats-page-parts';
+import { DashPanel, StatsPending, useStatsPage } from './stats-page-parts';
+import { BackLink } from './page-parts';
 import { useLoad } from '../api/use-load';
 
 /** VOD views trickle in; a minute is fresh enough. */
@@ -17,7 +18,7 @@ export function StatsVodPage() {
   const stats = usePoll(`vod-stats:${id}`, (signal) => statsApi.getVodStats(id, signal), () => VodStatsPollMs);
   const vod = useLoad(`vod:${id}`, (signal) => api.getVod(id, signal));
 
-  const back = <BackLink to="/console/vods" label={t('stats.vod.back')} />;
+  const back = <BackLink to="/console/vods">{t('stats.vod.back')}</BackLink>;
   if (!stats.data) return <StatsPending back={back} error={stats.error} />;
   const s = stats.data;
   const v = vod.data;

@@ -16,6 +16,23 @@ export function StatsPending({ back, error }: { back: ReactNode; error: unknown 
   );
 }
 
+/** The head of a statistics page: the way back, the title (and a badge), a line under it, and the page's links. */
+export function StatsHead({ back, title, badge, subtitle, actions }: { back: ReactNode; title: string; badge?: ReactNode; subtitle: ReactNode; actions: ReactNode }) {
+  return (
+    <div className="page__head console-head">
+      <div>
+        {back}
+        <div className="console-head__title">
+          <h1 className="page__title">{title}</h1>
+          {badge}
+        </div>
+        {subtitle}
+      </div>
+      <div className="console-head__actions">{actions}</div>
+    </div>
+  );
+}
+
 /** One titled panel of a statistics dashboard. */
 export function DashPanel({ title, children }: { title: string; children: ReactNode }) {
   return (

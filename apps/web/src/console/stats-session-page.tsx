@@ -12,7 +12,7 @@ import { CountriesPanel, QoePanel, StatCards } from '../stats/stat-panels';
 import { parseStoryboardVtt, type StoryboardCue } from '../vods/storyboard';
 import '../stats/stats.css';
 import { errorText } from '../api/errors';
-import { DashPanel, StatsPending, useStatsPage } from './stats-page-parts';
+import { DashPanel, StatsHead, StatsPending, useStatsPage } from './stats-page-parts';
 import { BackLink } from './page-parts';
 import { useLoad } from '../api/use-load';
 import { commerceClient } from '../commerce/commerce-api';
@@ -44,31 +44,31 @@ export function StatsSessionPage() {
   const s = stats.data;
   return (
     <div className="page dash" data-testid="session-stats">
-      <div className="page__head console-head">
-        <div>
-          {back}
-          <div className="console-head__title">
-            <h1 className="page__title">{t('stats.live.title', { channel: channel.data?.title ?? '' })}</h1>
-            <span className={`badge badge--${ended ? 'offline' : 'live'}`}>{ended ? t('console.sessionState.ended') : t('status.live')}</span>
-          </div>
+      <StatsHead
+        back={back}
+        title={t('stats.live.title', { channel: channel.data?.title ?? '' })}
+        badge={<span className={`badge badge--${ended ? 'offline' : 'live'}`}>{ended ? t('console.sessionState.ended') : t('status.live')}</span>}
+        subtitle={
           <p className="muted small">
             {s.startedAt ? t('stats.live.when', { start: formatDateTime(s.startedAt, i18n.language), duration: formatDuration(s.startedAt, s.endedAt, i18n.language) }) : null}
           </p>
-        </div>
-        <div className="console-head__actions">
-          {vodId && (
-            <Link to={`/console/vods/${vodId}/stats`} className="button" data-testid="vod-stats-link">
-              {t('stats.vod.open')}
-            </Link>
-          )}
-          <a className="button" href={statsCsvUrl('live', id)} download data-testid="csv-live">
-            {t('stats.csv.live')}
-          </a>
-          <a className="button" href={statsCsvUrl('timeline', id)} download data-testid="csv-timeline">
-            {t('stats.csv.timeline')}
-          </a>
-        </div>
-      </div>
+        }
+        actions={
+          <>
+            {vodId && (
+              <Link to={`/console/vods/${vodId}/stats`} className="button" data-testid="vod-stats-link">
+                {t('stats.vod.open')}
+              </Link>
+            )}
+            <a className="button" href={statsCsvUrl('live', id)} download data-testid="csv-live">
+              {t('stats.csv.live')}
+            </a>
+            <a className="button" href={statsCsvUrl('timeline', id)} download data-testid="csv-timeline">
+              {t('stats.csv.timeline')}
+            </a>
+          </>
+        }
+      />
       <StatCards cards={liveCards(s, ended, format, t)} />
       <DashPanel title={t('stats.live.viewersChart')}>
         <ViewersChart points={s.viewersPerMinute} format={format} />

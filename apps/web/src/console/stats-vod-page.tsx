@@ -5,7 +5,7 @@ import { statsCsvUrl } from '../stats/stats-api';
 import { QoePanel, StatCards } from '../stats/stat-panels';
 import { RetentionChart } from '../stats/vod-charts';
 import '../stats/stats.css';
-import { DashPanel, StatsPending, useStatsPage } from './stats-page-parts';
+import { DashPanel, StatsHead, StatsPending, useStatsPage } from './stats-page-parts';
 import { BackLink } from './page-parts';
 import { useLoad } from '../api/use-load';
 
@@ -25,30 +25,28 @@ export function StatsVodPage() {
   const perView = s.views > 0 ? s.watchSeconds / s.views : 0;
   return (
     <div className="page dash" data-testid="vod-stats">
-      <div className="page__head console-head">
-        <div>
-          {back}
-          <div className="console-head__title">
-            <h1 className="page__title">{t('stats.vod.title', { title: v?.title ?? '' })}</h1>
-          </div>
-          {v && <p className="muted small">{t('stats.vod.created', { time: formatDateTime(v.createdAt, i18n.language) })}</p>}
-        </div>
-        <div className="console-head__actions">
-          {v?.playbackUrl && (
-            <Link to={`/v/${id}`} className="button" data-testid="vod-watch-link">
-              {t('console.vods.watch')}
-            </Link>
-          )}
-          {v?.liveSessionId && (
-            <Link to={`/console/sessions/${v.liveSessionId}/stats`} className="button" data-testid="session-stats-link">
-              {t('stats.live.open')}
-            </Link>
-          )}
-          <a className="button" href={statsCsvUrl('vod', id)} download data-testid="csv-vod">
-            {t('stats.csv.vod')}
-          </a>
-        </div>
-      </div>
+      <StatsHead
+        back={back}
+        title={t('stats.vod.title', { title: v?.title ?? '' })}
+        subtitle={v && <p className="muted small">{t('stats.vod.created', { time: formatDateTime(v.createdAt, i18n.language) })}</p>}
+        actions={
+          <>
+            {v?.playbackUrl && (
+              <Link to={`/v/${id}`} className="button" data-testid="vod-watch-link">
+                {t('console.vods.watch')}
+              </Link>
+            )}
+            {v?.liveSessionId && (
+              <Link to={`/console/sessions/${v.liveSessionId}/stats`} className="button" data-testid="session-stats-link">
+                {t('stats.live.open')}
+              </Link>
+            )}
+            <a className="button" href={statsCsvUrl('vod', id)} download data-testid="csv-vod">
+              {t('stats.csv.vod')}
+            </a>
+          </>
+        }
+      />
       <StatCards
         cards={[
           ['views', t('stats.vod.views'), format.count(s.views)],

@@ -87,7 +87,7 @@ export function ChatPollsPanel({ slug }: { slug: string }) {
           {t('console.chat.polls.empty')}
         </p>
       ) : (
-        <ul className="poll-list">
+        <ul className="stack-list poll-list">
           {polls.data.map((poll) => (
             <PollResults key={poll.id} poll={poll} busy={busy} onClose={() => void run(() => api.closePoll(slug, poll.id))} />
           ))}

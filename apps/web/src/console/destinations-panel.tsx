@@ -7,6 +7,7 @@ import { usePoll } from '../api/use-poll';
 import { ConfirmDialog } from './confirm-dialog';
 import { FormError, SelectField, TextField } from './fields';
 import { Loaded } from './loaded-table';
+import { TitledPanel } from './page-parts';
 
 const BADGE: Record<Destination['state'], string> = { idle: 'badge badge--offline', connecting: 'badge badge--pending', live: 'badge badge--live', retrying: 'badge badge--pending', failed: 'badge badge--failed' };
 
@@ -50,10 +51,7 @@ export function DestinationsPanel({ slug, live }: { slug: string; live: boolean 
   ];
 
   return (
-    <section className="panel" aria-labelledby="destinations-title" data-testid="destinations-panel">
-      <h2 id="destinations-title" className="panel__title">
-        {t('console.destinations.title')}
-      </h2>
+    <TitledPanel id="destinations-title" title={t('console.destinations.title')} testId="destinations-panel">
       <p className="muted small">{t('console.destinations.hint')}</p>
       <Loaded state={poll} look="panel" empty={t('console.destinations.empty')} emptyTestId="destinations-empty">
         {(rows) => (
@@ -112,6 +110,6 @@ export function DestinationsPanel({ slug, live }: { slug: string; live: boolean 
           onCancel={() => setDeleting(null)}
         />
       )}
-    </section>
+    </TitledPanel>
   );
 }

@@ -6,6 +6,7 @@ import { ConfirmDialog } from './confirm-dialog';
 import { useAction } from './use-action';
 import { useLoad } from '../api/use-load';
 import { Loaded } from './loaded-table';
+import { TitledPanel } from './page-parts';
 
 /**
  * The channel's moderators (they can moderate chat and watch when private): list, invite by email, remove, and the
@@ -48,10 +49,7 @@ export function ModeratorsPanel({ slug }: { slug: string }) {
     });
 
   return (
-    <section className="panel" aria-labelledby="moderators-title" data-testid="moderators-panel">
-      <h2 id="moderators-title" className="panel__title">
-        {t('console.moderators.title')}
-      </h2>
+    <TitledPanel id="moderators-title" title={t('console.moderators.title')} testId="moderators-panel">
       <Loaded state={{ data: moderators, error: loaded.error }} look="panel" empty={t('console.moderators.empty')} emptyTestId="moderators-empty">
         {(rows) => (
           <ul className="moderators" data-testid="moderator-list">
@@ -113,6 +111,6 @@ export function ModeratorsPanel({ slug }: { slug: string }) {
           onCancel={() => setRemoving(null)}
         />
       )}
-    </section>
+    </TitledPanel>
   );
 }

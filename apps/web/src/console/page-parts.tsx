@@ -28,3 +28,15 @@ export function PageLoadError({ error }: { error: unknown }) {
     </div>
   );
 }
+
+/** A console panel whose heading names it for assistive technology (`aria-labelledby`). */
+export function TitledPanel({ id, title, testId, className, children }: { id: string; title: string; testId: string; className?: string; children: ReactNode }) {
+  return (
+    <section className={className ? `panel ${className}` : 'panel'} aria-labelledby={id} data-testid={testId}>
+      <h2 id={id} className="panel__title">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}

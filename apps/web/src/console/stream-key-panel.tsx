@@ -7,6 +7,7 @@ import { CopyButton } from './copy-button';
 import { errorText } from '../api/errors';
 import { useAction } from './use-action';
 import { useLoad } from '../api/use-load';
+import { TitledPanel } from './page-parts';
 
 const MASK = '•'.repeat(24);
 
@@ -36,10 +37,7 @@ export function StreamKeyPanel({ slug }: { slug: string }) {
   if (loaded.error && !key) return <p className="form-error">{errorText(t, loaded.error)}</p>;
   if (!key) return <div className="spinner console-spinner" />;
   return (
-    <section className="panel key-panel" aria-labelledby="key-title" data-testid="stream-key-panel">
-      <h2 id="key-title" className="panel__title">
-        {t('console.key.title')}
-      </h2>
+    <TitledPanel id="key-title" title={t('console.key.title')} testId="stream-key-panel" className="key-panel">
       <dl className="kv">
         <dt>{t('console.key.server')}</dt>
         <dd className="kv__row">
@@ -101,6 +99,6 @@ export function StreamKeyPanel({ slug }: { slug: string }) {
           onCancel={() => setConfirming(null)}
         />
       )}
-    </section>
+    </TitledPanel>
   );
 }

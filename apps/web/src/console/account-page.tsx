@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
 import { useAction } from './use-action';
 import { useLoad } from '../api/use-load';
-import { FormError, TextField } from './fields';
+import { FormError, SubmitRow, TextField } from './fields';
 import { SessionsAndTokens } from './person-panels';
 
 /** `/console/account`: my password, and my sessions and tokens. */
@@ -43,11 +43,9 @@ export function AccountPage() {
             {t('console.account.saved')}
           </p>
         )}
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy || next.length < 12}>
-            {t('console.account.save')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy || next.length < 12}>
+          {t('console.account.save')}
+        </SubmitRow>
       </form>
       {me.data && <SessionsAndTokens userId={me.data.id} />}
     </div>

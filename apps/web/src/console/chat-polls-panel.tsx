@@ -5,7 +5,7 @@ import { usePoll } from '../api/use-poll';
 import { useChatServices } from '../chat/chat-context';
 import { percentOf } from '../chat/poll-card';
 import { formatDateTime, formatNumber } from '../i18n/format';
-import { FormError, TextField } from './fields';
+import { FormError, SubmitRow, TextField } from './fields';
 import { errorText } from '../api/errors';
 import { useAction } from './use-action';
 
@@ -74,11 +74,9 @@ export function ChatPollsPanel({ slug }: { slug: string }) {
         <TextField name="duration" type="number" min={10} max={86400} label={t('console.chat.polls.duration')} hint={t('console.chat.polls.durationHint')} value={duration} onChange={setDuration} />
         {hasOpen && <p className="muted small">{t('console.chat.polls.replaces')}</p>}
         <FormError message={error} />
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy} data-testid="poll-create">
-            {t('console.chat.polls.create')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy} testId="poll-create">
+          {t('console.chat.polls.create')}
+        </SubmitRow>
       </form>
       {!polls.data ? (
         polls.error ? <p className="form-error">{errorText(t, polls.error)}</p> : <div className="spinner console-spinner" />

@@ -5,7 +5,7 @@ import { useConsoleApi } from '../api/console-context';
 import { useAction } from './use-action';
 import { usePoll } from '../api/use-poll';
 import { ConfirmDialog } from './confirm-dialog';
-import { FormError, SelectField, TextField } from './fields';
+import { FormError, SelectField, SubmitRow, TextField } from './fields';
 import { Loaded } from './loaded-table';
 import { TitledPanel } from './page-parts';
 
@@ -94,11 +94,9 @@ export function DestinationsPanel({ slug, live }: { slug: string; live: boolean 
         <TextField label={t('console.destinations.streamKey')} name="streamKey" type="password" autoComplete="off" value={streamKey} onChange={setStreamKey} hint={t('console.destinations.keyHint')} required />
         <TextField label={t('console.destinations.name')} name="name" value={name} onChange={setName} />
         {error && <FormError message={error} />}
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy || streamKey.trim() === '' || (platform === 'custom' && url.trim() === '')} data-testid="add-destination">
-            {t('console.destinations.add')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy || streamKey.trim() === '' || (platform === 'custom' && url.trim() === '')} testId="add-destination">
+          {t('console.destinations.add')}
+        </SubmitRow>
       </form>
       {deleting && (
         <ConfirmDialog

@@ -93,3 +93,14 @@ export function ChannelField({ label, value, onChange, channels, by = 'slug', al
   const options = channels.map((c) => ({ value: by === 'id' ? c.id : c.slug, label: c.title }));
   return <SelectField name="channel" label={label} value={value} onChange={onChange} options={all === undefined ? options : [{ value: '', label: all }, ...options]} />;
 }
+
+/** A console form's actions row with its one submit button. */
+export function SubmitRow({ disabled, testId, children }: { disabled: boolean; testId?: string; children: ReactNode }) {
+  return (
+    <div className="form__actions">
+      <button type="submit" className="button button--accent" disabled={disabled} data-testid={testId}>
+        {children}
+      </button>
+    </div>
+  );
+}

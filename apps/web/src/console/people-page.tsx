@@ -7,7 +7,7 @@ import { useAction } from './use-action';
 import { useLoad, type LoadState } from '../api/use-load';
 import { formatDateTime } from '../i18n/format';
 import { ConfirmDialog } from './confirm-dialog';
-import { FormError, SelectField, TextField } from './fields';
+import { FormError, SelectField, SubmitRow, TextField } from './fields';
 import { LoadedTable } from './loaded-table';
 import { MailOutcomeNote, SecretOnce } from './secret-once';
 
@@ -66,11 +66,9 @@ function InviteForm({ channels, onCreated }: { channels: Array<{ slug: string; t
           <SelectField<(typeof TTL_HOURS)[number]> name="hours" label={t('console.people.expires')} value={hours} onChange={setHours} options={TTL_HOURS.map((h) => ({ value: h, label: t('console.people.hours', { count: Number(h) }) }))} />
         </div>
         <FormError message={error} />
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy || (role === 'moderator' && !channel)}>
-            {t('console.people.send')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy || (role === 'moderator' && !channel)}>
+          {t('console.people.send')}
+        </SubmitRow>
       </form>
     </>
   );

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
 import { ConfirmDialog } from './confirm-dialog';
-import { CheckField, FormError, TextField } from './fields';
+import { CheckField, FormError, SubmitRow, TextField } from './fields';
 import { useAction } from './use-action';
 import { SecretOnce } from './secret-once';
 import { useLoad } from '../api/use-load';
@@ -56,11 +56,9 @@ export function TokensPage() {
           </div>
         </fieldset>
         <FormError message={error} />
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy || scopes.length === 0}>
-            {t('console.tokens.create')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy || scopes.length === 0}>
+          {t('console.tokens.create')}
+        </SubmitRow>
       </form>
       <LoadedTable
         state={tokens}

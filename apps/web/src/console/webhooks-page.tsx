@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { formatDateTime } from '../i18n/format';
-import { CheckField, FormError, TextField } from './fields';
+import { CheckField, FormError, SubmitRow, TextField } from './fields';
 import { useAction } from './use-action';
 import { SecretOnce } from './secret-once';
 import { useLoad } from '../api/use-load';
@@ -49,11 +49,9 @@ export function WebhooksPage() {
           </div>
         </fieldset>
         <FormError message={error} />
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy || events.length === 0}>
-            {t('console.webhooks.create')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy || events.length === 0}>
+          {t('console.webhooks.create')}
+        </SubmitRow>
       </form>
       <LoadedTable
         state={hooks}

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Rendition, SourceInfo } from '@onda/contracts';
 import { buildLiveArgs, planLadder } from '@onda/media';
-import { atExit, run } from '@onda/testing';
+import { atExit } from '@onda/testing';
 import type { Row } from './report.js';
+import { ffmpegTimed } from './support/ffmpeg-timed.js';
 
 const MEDIA_SECONDS = 20;
 const SEGMENT_SECONDS = 2;
@@ -43,20 +44,6 @@ const cost = (cpuSeconds: number, wallSeconds: number): Cost => ({
   speed: MEDIA_SECONDS / wallSeconds,
   cores: cpuSeconds / wallSeconds,
 });
-
-/** Runs ffmpeg with `-benchmark` and returns its own user+system CPU time and real time, in seconds. */
-async function ffmpegTimed(args: string[]): Promise<{ cpu: number; wall: number }> {
-  const proc = run('ffmpeg', 'ffmpeg', ['-hide_banner', '-nostdin', '-nostats', '-benchmark', ...args]);
-  try {
-    const code = await proc.exited;
-    // -benchmark prints the process's rusage at exit: all threads, decode + filters + encoders + muxer.
-    const m = /bench: utime=([\d.]+)s stime=([\d.]+)s rtime=([\d.]+)s/.exec(proc.output());
-    if (code !== 0 || !m) throw new Error(`ffmpeg failed (${code}):\n${proc.output().slice(-3000)}`);
-    return { cpu: Number(m[1]) + Number(m[2]), wall: Number(m[3]) };
-  } finally {
-    await proc.stop(2000);
-  }
-}
 
 /** A 20 s 1080p30 source with a tone, encoded ultrafast at a high bitrate so decoding it costs little. */
 async function makeSource(dir: string, source: SourceInfo): Promise<string> {

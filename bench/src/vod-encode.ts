@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { SourceInfo } from '@onda/contracts';
 import { buildVodArgs, planVodLadder } from '@onda/media';
 import type { Row } from './report.js';
+import { ffmpegTimed } from './support/ffmpeg-timed.js';
 import { repoRoot } from './support/platform.js';
-import { run } from '@onda/testing';
 
 const MEDIA_SECONDS = 60;
 const SOURCE: SourceInfo = { width: 1920, height: 1080, fps: 30, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' };
@@ -36,19 +36,6 @@ export interface VodEncodeResult {
   mediaSeconds: number;
   current: VodEncodeRun;
   alternative: VodEncodeRun;
-}
-
-/** Runs ffmpeg with `-benchmark`; returns its own user+system CPU time and real time in seconds. */
-async function ffmpegTimed(args: string[]): Promise<{ cpu: number; wall: number }> {
-  const proc = run('ffmpeg', 'ffmpeg', ['-hide_banner', '-nostdin', '-nostats', '-benchmark', ...args]);
-  try {
-    const code = await proc.exited;
-    const m = /bench: utime=([\d.]+)s stime=([\d.]+)s rtime=([\d.]+)s/.exec(proc.output());
-    if (code !== 0 || !m) throw new Error(`ffmpeg failed (${code}):\n${proc.output().slice(-3000)}`);
-    return { cpu: Number(m[1]) + Number(m[2]), wall: Number(m[3]) };
-  } finally {
-    await proc.stop(2000);
-  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '@onda/testing';
-import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { screenshot } from '@onda/testing';
+import { E2E_ADMIN } from './support/platform.js';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 // Screenshots of the channel page with chat (en, ko) and of the moderation dashboard.
 const shotsDir = process.env.CHAT_SHOTS_DIR ?? '/tmp/shots';
@@ -15,35 +16,30 @@ const wait = { timeout: 20_000, interval: 100 };
  * network drops gets exactly what it missed once back.
  */
 describe('live chat UI', () => {
-  let platform: Platform;
-  let browser: Browser;
+  const e2e = platformAndBrowser();
   const slug = 'e2e-chat';
   const contexts: BrowserContext[] = [];
   const alerts: string[] = [];
 
   async function createChannel(channelSlug: string, title: string): Promise<void> {
-    const res = await fetch(`${platform.apiUrl}/v1/channels`, {
+    const res = await fetch(`${e2e.platform.apiUrl}/v1/channels`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${e2e.platform.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ slug: channelSlug, title }),
     });
     expect(res.status).toBe(201);
   }
 
   beforeAll(async () => {
-    platform = await startEmbedded();
-    browser = await launchChromium();
     await createChannel(slug, 'E2E 채팅 채널');
   });
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await platform?.stop();
   });
 
   async function newPage(language: 'en' | 'ko', width = 1360): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 820 }, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
+    const context = await e2e.browser.newContext({ viewport: { width, height: 820 }, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
     contexts.push(context);
     await context.addInitScript((lang) => window.localStorage.setItem('onda.lang', lang), language);
     const page = await context.newPage();
@@ -56,7 +52,7 @@ describe('live chat UI', () => {
   }
 
   async function joinAs(page: Page, nickname: string): Promise<void> {
-    await page.goto(`${platform.apiUrl}/c/${slug}`);
+    await page.goto(`${e2e.platform.apiUrl}/c/${slug}`);
     await pickNickname(page, nickname);
   }
 
@@ -82,7 +78,7 @@ describe('live chat UI', () => {
     const viewer = await newPage('en');
     const other = await newPage('ko');
     // The room shows before any nickname: the viewer reads along, the input area asks for a nickname to send.
-    await viewer.goto(`${platform.apiUrl}/c/${slug}`);
+    await viewer.goto(`${e2e.platform.apiUrl}/c/${slug}`);
     await viewer.getByTestId('nickname-form').waitFor(wait);
     expect(await viewer.getByTestId('chat-panel').getAttribute('data-status')).toBe('joined');
     expect(await viewer.getByTestId('chat-input').count()).toBe(0);
@@ -131,9 +127,9 @@ describe('live chat UI', () => {
 
     // The owner signs in (the cookie is what the chat socket recognises) and opens the dashboard from the channel page.
     const owner = await newPage('en', 1440);
-    const signIn = await owner.context().request.post(`${platform.apiUrl}/v1/auth/sign-in`, { data: { email: E2E_ADMIN.email, password: E2E_ADMIN.password } });
+    const signIn = await owner.context().request.post(`${e2e.platform.apiUrl}/v1/auth/sign-in`, { data: { email: E2E_ADMIN.email, password: E2E_ADMIN.password } });
     expect(signIn.ok()).toBe(true);
-    await owner.goto(`${platform.apiUrl}/console/channels/${slug}`);
+    await owner.goto(`${e2e.platform.apiUrl}/console/channels/${slug}`);
     await owner.getByTestId('chat-moderation').click();
     await owner.getByTestId('chat-dashboard').waitFor();
     const feedRow = rows(owner, 'hello from e2e');
@@ -218,9 +214,9 @@ describe('live chat UI', () => {
       if (res.url().includes('/socket.io/') && res.request().method() === 'GET') void res.text().then(received, () => undefined);
     });
 
-    await reader.goto(`${platform.apiUrl}/c/${room}`);
+    await reader.goto(`${e2e.platform.apiUrl}/c/${room}`);
     await reader.getByTestId('nickname-form').waitFor(wait);
-    await talker.goto(`${platform.apiUrl}/c/${room}`);
+    await talker.goto(`${e2e.platform.apiUrl}/c/${room}`);
     await talker.getByTestId('chat-input').waitFor(wait);
     expect(await talker.getByTestId('nickname-form').count()).toBe(0);
     await send(talker, 'before the drop');

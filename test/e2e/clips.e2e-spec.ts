@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIP_FILES } from '@onda/contracts';
 import { createStorage, type ObjectStorage } from '@onda/storage';
 import { seriousViolations } from './support/axe.js';
-import { apiClient, createChannel, goLive, launchChromium, screenshot, waitFor, waitVodReady } from '@onda/testing';
-import { E2E_ADMIN, startEmbedded, startScaleOut, type Platform } from './support/platform.js';
+import { apiClient, createChannel, goLive, screenshot, waitFor, waitVodReady } from '@onda/testing';
+import { E2E_ADMIN, startEmbedded, startScaleOut } from './support/platform.js';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 const exec = promisify(execFile);
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -38,30 +39,25 @@ describe.each([
   ['embedded (local disk)', () => startEmbedded()],
   ['scale-out (S3)', () => startScaleOut()],
 ] as const)('clips, %s', (_mode, start) => {
-  let platform: Platform;
-  let browser: Browser;
+  // A first start initialises the embedded PostgreSQL: minutes on a loaded 2-core box.
+  const e2e = platformAndBrowser({ start, timeout: 300_000 });
   /** Scale-out: the bucket the worker writes clips to, read directly. */
   let bucket: ObjectStorage | null = null;
   const slug = 'clip-e2e';
 
   beforeAll(async () => {
-    platform = await start();
-    browser = await launchChromium();
-    const e = platform.env;
-    if (platform.mode === 'scale-out') {
+    const e = e2e.platform.env;
+    if (e2e.platform.mode === 'scale-out') {
       bucket = createStorage({
         s3: { endpoint: e.S3_ENDPOINT!, region: 'us-east-1', bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY!, forcePathStyle: true },
       });
     }
-    // A first start initialises the embedded PostgreSQL: minutes on a loaded 2-core box.
-  }, 300_000);
+  });
   afterAll(async () => {
     await bucket?.close();
-    await browser?.close();
-    await platform?.stop();
   });
 
-  const api = apiClient(() => platform);
+  const api = apiClient(() => e2e.platform);
 
   /** Presses "Clip" in the player, picks 15 s, names it, and opens the clip's page once the dialog links it. */
   async function clipWithPlayer(page: Page, title: string, shotName: string): Promise<string> {
@@ -90,7 +86,7 @@ describe.each([
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, undefined, { timeout: 60_000 });
     expect(await page.getByTestId('clip-title').textContent()).toBe(clip.title);
     // The page's download button is the file checked below.
-    expect(clip.mp4Url).toBe(`${platform.apiUrl}/media/clip/${id}/${CLIP_FILES.mp4}`);
+    expect(clip.mp4Url).toBe(`${e2e.platform.apiUrl}/media/clip/${id}/${CLIP_FILES.mp4}`);
     expect(await page.getByTestId('clip-download').getAttribute('href')).toBe(clip.mp4Url);
     await downloadsAsMp4(clip, clip.mp4Url!);
     return clip;
@@ -131,16 +127,16 @@ describe.each([
       await createChannel(api, { slug, title: '클립 방송', reconnectWindowSeconds: 2 });
       const { publisher, session } = await goLive(api, slug, { seconds: 60, size: '640x360' });
 
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ko-KR' });
+      const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ko-KR' });
       const page = await context.newPage();
       try {
         // Signed in (a console session), then watching the channel.
-        await page.goto(`${platform.apiUrl}/console/sign-in`);
+        await page.goto(`${e2e.platform.apiUrl}/console/sign-in`);
         await page.locator('input[type="email"]').fill(E2E_ADMIN.email);
         await page.locator('input[type="password"]').fill(E2E_ADMIN.password);
         await page.locator('button[type="submit"]').click();
         await page.waitForURL(/\/console$/);
-        await page.goto(`${platform.apiUrl}/c/${slug}`);
+        await page.goto(`${e2e.platform.apiUrl}/c/${slug}`);
         // Playing, more than 15 s into the live window, so the 15 s up to the playhead can be clipped (a loaded box may
         // encode slower than real time: wait on the window, not the clock). The clip ends where the viewer is, some
         // segments behind the live edge: a window 19 s long was not enough (422, "only 13 s available").
@@ -162,7 +158,7 @@ describe.each([
         expect(await publisher.exited).toBe(0);
         const vod = await waitVodReady(api, session.id, 300_000, 500);
         expect(vod.status).toBe('ready');
-        await page.goto(`${platform.apiUrl}/v/${session.id}?t=20`);
+        await page.goto(`${e2e.platform.apiUrl}/v/${session.id}?t=20`);
         await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 21, undefined, { timeout: 60_000 });
         const vodClipId = await clipWithPlayer(page, 'VOD 클립', 'clip-dialog-vod');
         const vodClip = await playsOnItsPage(page, vodClipId);
@@ -171,17 +167,17 @@ describe.each([
         expect(vodClip.durationSeconds!).toBeLessThanOrEqual(15 + 6.3);
 
         // The clip page on a phone, anonymous.
-        const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR', isMobile: true, hasTouch: true });
+        const phone = await e2e.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR', isMobile: true, hasTouch: true });
         try {
           const p = await phone.newPage();
-          await p.goto(`${platform.apiUrl}/clip/${liveClipId}`);
+          await p.goto(`${e2e.platform.apiUrl}/clip/${liveClipId}`);
           await p.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 2, undefined, { timeout: 60_000 });
           expect(await seriousViolations(p), 'axe: clip page on a phone').toEqual([]);
           await shot(p, 'clip-page-phone');
           // One rendition: nothing to choose, so no quality menu (it used to offer "0 kbps").
           expect(await p.getByTestId('quality-menu').count()).toBe(0);
           // The channel page lists both clips under the player; a keyboard reaches one and opens its page.
-          await p.goto(`${platform.apiUrl}/c/${slug}`);
+          await p.goto(`${e2e.platform.apiUrl}/c/${slug}`);
           const clips = p.getByTestId('channel-clips');
           await expect.poll(() => clips.getByTestId('channel-clip').count(), { timeout: 30_000 }).toBe(2);
           expect(await clips.getByRole('heading').textContent()).toBe('클립');
@@ -193,7 +189,7 @@ describe.each([
           expect(focused).toMatch(/^\/clip\/[0-9a-f-]{36}$/);
           await p.keyboard.press('Enter');
           await p.waitForURL(new RegExp(`${focused}$`));
-          await p.goto(`${platform.apiUrl}/embed/clip/${vodClipId}`);
+          await p.goto(`${e2e.platform.apiUrl}/embed/clip/${vodClipId}`);
           await p.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 2, undefined, { timeout: 60_000 });
         } finally {
           await phone.close();
@@ -201,19 +197,19 @@ describe.each([
         // The channel lists both.
         const listed = await api<{ items: ClipBody[] }>(`/v1/clips?channel=${slug}`);
         expect(listed.body.items.map((c) => c.id).sort()).toEqual([liveClipId, vodClipId].sort());
-        await page.goto(`${platform.apiUrl}/c/${slug}`);
+        await page.goto(`${e2e.platform.apiUrl}/c/${slug}`);
         await expect.poll(() => page.getByTestId('channel-clip').count(), { timeout: 30_000 }).toBe(2);
         await shot(page, 'channel-clips-desktop');
 
         // The channel turns private: its clips become its owner's alone. Anonymous viewers get neither the clip nor
         // its media; the owner gets signed URLs that serve the same file.
         expect((await api(`/v1/channels/${slug}`, { method: 'PATCH', body: JSON.stringify({ visibility: 'private' }) })).status).toBe(200);
-        expect((await fetch(`${platform.apiUrl}/v1/clips/${liveClipId}`)).status).toBe(404);
-        expect((await fetch(`${platform.apiUrl}/v1/clips?channel=${slug}`)).status).toBe(404);
+        expect((await fetch(`${e2e.platform.apiUrl}/v1/clips/${liveClipId}`)).status).toBe(404);
+        expect((await fetch(`${e2e.platform.apiUrl}/v1/clips?channel=${slug}`)).status).toBe(404);
         // The media route caches a clip's visibility for a few seconds.
         await expect.poll(async () => (await fetch(liveClip.mp4Url!)).status, { timeout: 30_000 }).toBe(403);
         const owned = (await api<ClipBody>(`/v1/clips/${liveClipId}`)).body;
-        expect(owned.mp4Url).toMatch(new RegExp(`^${platform.apiUrl}/media/s/\\d+\\.[0-9a-f]{64}/clip/${liveClipId}/clip\\.mp4$`));
+        expect(owned.mp4Url).toMatch(new RegExp(`^${e2e.platform.apiUrl}/media/s/\\d+\\.[0-9a-f]{64}/clip/${liveClipId}/clip\\.mp4$`));
         await downloadsAsMp4(owned, owned.mp4Url!);
 
         // The owner deletes the VOD clip: its files leave storage (the bucket in scale-out); its signed URL finds nothing.
@@ -231,7 +227,7 @@ describe.each([
         await context.close();
       }
     } catch (error) {
-      console.error(`platform logs:\n${platform.logs().slice(-30_000)}`);
+      console.error(`platform logs:\n${e2e.platform.logs().slice(-30_000)}`);
       throw error;
     }
   });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '@onda/testing';
-import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { screenshot } from '@onda/testing';
+import { E2E_ADMIN } from './support/platform.js';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 // Set COMMERCE_SHOTS_DIR to keep screenshots of the console and the viewer page (desktop en, phone ko).
 const shotsDir = process.env.COMMERCE_SHOTS_DIR;
@@ -16,17 +17,14 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
  * counts impressions, clicks and claims.
  */
 describe('commerce moments', () => {
-  let platform: Platform;
-  let browser: Browser;
+  const e2e = platformAndBrowser();
   const slug = 'e2e-commerce';
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    platform = await startEmbedded();
-    browser = await launchChromium();
-    const res = await fetch(`${platform.apiUrl}/v1/channels`, {
+    const res = await fetch(`${e2e.platform.apiUrl}/v1/channels`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${e2e.platform.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ slug, title: '라이브 커머스' }),
     });
     expect(res.status).toBe(201);
@@ -34,12 +32,10 @@ describe('commerce moments', () => {
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await platform?.stop();
   });
 
   async function newPage(language: 'en' | 'ko', viewport = { width: 1360, height: 820 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
+    const context = await e2e.browser.newContext({ viewport, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
     contexts.push(context);
     await context.addInitScript((lang) => window.localStorage.setItem('onda.lang', lang), language);
     return context.newPage();
@@ -51,15 +47,15 @@ describe('commerce moments', () => {
 
   /** The viewer's page, in the chat room (the room hands an anonymous viewer the device token claims go by). */
   async function watch(page: Page): Promise<void> {
-    await page.goto(`${platform.apiUrl}/c/${slug}`);
+    await page.goto(`${e2e.platform.apiUrl}/c/${slug}`);
     await expect.poll(() => page.getByTestId('chat-panel').getAttribute('data-status'), wait).toBe('joined');
   }
 
   it('the producer shows a product and a coupon; viewers see, click and claim them; the console counts it', async () => {
     const owner = await newPage('en');
-    const signIn = await owner.context().request.post(`${platform.apiUrl}/v1/auth/sign-in`, { data: { email: E2E_ADMIN.email, password: E2E_ADMIN.password } });
+    const signIn = await owner.context().request.post(`${e2e.platform.apiUrl}/v1/auth/sign-in`, { data: { email: E2E_ADMIN.email, password: E2E_ADMIN.password } });
     expect(signIn.ok()).toBe(true);
-    await owner.goto(`${platform.apiUrl}/console/channels/${slug}`);
+    await owner.goto(`${e2e.platform.apiUrl}/console/channels/${slug}`);
     await owner.getByTestId('commerce-link').click();
     await owner.getByTestId('commerce-empty').waitFor(wait);
 

@@ -1,39 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiClient, launchChromium, screenshot, streamKey } from '@onda/testing';
-import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { apiClient, screenshot, streamKey } from '@onda/testing';
+import { E2E_ADMIN } from './support/platform.js';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 // Set CONSOLE_SHOTS_DIR to also save a screenshot of every console page in English and Korean.
 const shotsDir = process.env.CONSOLE_SHOTS_DIR;
 
 describe('admin console', () => {
-  let platform: Platform;
-  let browser: Browser;
+  const e2e = platformAndBrowser();
   const slug = 'e2e-console';
 
-  beforeAll(async () => {
-    platform = await startEmbedded();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
-
-  const api = apiClient(() => platform);
+  const api = apiClient(() => e2e.platform);
   const apiKey = async (): Promise<string> => (await streamKey(api, slug)).streamKey;
 
   async function newContext(language: 'en' | 'ko'): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
     // 127.0.0.1 is a secure context, so the async clipboard API exists; headless needs the permissions granted.
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.apiUrl });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.platform.apiUrl });
     await context.addInitScript((lang) => window.localStorage.setItem('onda.lang', lang), language);
     return context;
   }
 
   async function signIn(page: Page, labels: { email: string; password: string; submit: string }): Promise<void> {
-    await page.goto(`${platform.apiUrl}/console`);
+    await page.goto(`${e2e.platform.apiUrl}/console`);
     await page.waitForURL(/\/console\/sign-in$/);
     await page.getByLabel(labels.email).fill(E2E_ADMIN.email);
     await page.getByLabel(labels.password).fill(E2E_ADMIN.password);
@@ -45,7 +35,7 @@ describe('admin console', () => {
     const context = await newContext('en');
     const page = await context.newPage();
     try {
-      await page.goto(`${platform.apiUrl}/console/channels/${slug}`);
+      await page.goto(`${e2e.platform.apiUrl}/console/channels/${slug}`);
       await page.waitForURL(/\/console\/sign-in$/);
       await shot(page, 'en-sign-in');
       await signIn(page, { email: 'Email', password: 'Password', submit: 'Sign in' });
@@ -62,7 +52,7 @@ describe('admin console', () => {
       await expect.poll(() => masked.getAttribute('data-masked')).toBe('true');
       const key = await apiKey();
       expect(await masked.textContent()).not.toContain(key);
-      expect(await page.getByTestId('rtmp-url').textContent()).toBe(platform.rtmpUrl);
+      expect(await page.getByTestId('rtmp-url').textContent()).toBe(e2e.platform.rtmpUrl);
 
       await page.getByTestId('copy-key').click();
       await expect.poll(() => page.getByTestId('copy-key').getAttribute('data-state')).toBe('copied');
@@ -91,7 +81,7 @@ describe('admin console', () => {
     const context = await newContext('ko');
     const page = await context.newPage();
     try {
-      await page.goto(`${platform.apiUrl}/console/sign-in`);
+      await page.goto(`${e2e.platform.apiUrl}/console/sign-in`);
       await page.getByTestId('sign-in-form').waitFor();
       await shot(page, 'ko-sign-in');
       await signIn(page, { email: '이메일', password: '비밀번호', submit: '로그인' });
@@ -103,11 +93,11 @@ describe('admin console', () => {
 
   /** Visits each console page (with some data behind it) and saves a full-page screenshot. */
   async function tourPages(page: Page, language: string): Promise<void> {
-    const auth = { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json' };
-    const hooks = (await (await fetch(`${platform.apiUrl}/v1/webhooks`, { headers: auth })).json()) as { items: Array<{ id: string }> };
+    const auth = { authorization: `Bearer ${e2e.platform.token}`, 'content-type': 'application/json' };
+    const hooks = (await (await fetch(`${e2e.platform.apiUrl}/v1/webhooks`, { headers: auth })).json()) as { items: Array<{ id: string }> };
     let hookId = hooks.items[0]?.id;
     if (!hookId) {
-      const created = await fetch(`${platform.apiUrl}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: 'https://hooks.example.com/onda', eventTypes: ['stream.started', 'stream.ended'] }) });
+      const created = await fetch(`${e2e.platform.apiUrl}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: 'https://hooks.example.com/onda', eventTypes: ['stream.started', 'stream.ended'] }) });
       hookId = ((await created.json()) as { id: string }).id;
     }
     const pages: Array<[string, string, string]> = [
@@ -121,7 +111,7 @@ describe('admin console', () => {
       ['deliveries', `/console/webhooks/${hookId}`, 'delivery-table'],
     ];
     for (const [name, url, testId] of pages) {
-      await page.goto(platform.apiUrl + url);
+      await page.goto(e2e.platform.apiUrl + url);
       await page.getByTestId(testId).or(page.locator('.state')).first().waitFor();
       await shot(page, `${language}-${name}`);
     }

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { apiClient, createChannel, launchChromium, publish } from '@onda/testing';
-import { startEmbedded, type Platform } from './support/platform.js';
+import { describe, expect, it } from 'vitest';
+import { apiClient, createChannel, publish } from '@onda/testing';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 /**
  * A viewer waiting on the channel page is told over the chat socket it already holds that the broadcast
@@ -21,20 +20,9 @@ interface StartProbe {
   rule: string | null;
 }
 describe('a waiting viewer starts by push', () => {
-  let platform: Platform;
-  let browser: Browser;
+  const e2e = platformAndBrowser();
 
-  beforeAll(async () => {
-    platform = await startEmbedded();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
-
-  const api = apiClient(() => platform);
+  const api = apiClient(() => e2e.platform);
 
   // Both latency modes: normal (0.5 s first segment, then 2 s; target 2.5 s) and low (LL-HLS, a first segment of
   // one part; target PART-HOLD-BACK).
@@ -42,7 +30,7 @@ describe('a waiting viewer starts by push', () => {
     const slug = `e2e-push-${latencyMode}`;
     const { publishUrl } = await createChannel(api, { slug, title: 'Push', reconnectWindowSeconds: 0, latencyMode });
 
-    const page = await browser.newPage();
+    const page = await e2e.browser.newPage();
     let pushedAt: number | null = null;
     const channelRequests: number[] = [];
     page.on('websocket', (ws) => {
@@ -53,7 +41,7 @@ describe('a waiting viewer starts by push', () => {
     page.on('request', (req) => {
       if (new URL(req.url()).pathname === `/v1/channels/${slug}`) channelRequests.push(Date.now());
     });
-    await page.goto(`${platform.apiUrl}/c/${slug}`);
+    await page.goto(`${e2e.platform.apiUrl}/c/${slug}`);
     await page.getByTestId('offline-state').waitFor({ timeout: 15_000 });
     // Joined to the chat room before the publish, as a viewer who has been waiting would be.
     await page.locator('[data-testid="chat-panel"][data-status="joined"]').waitFor({ timeout: 15_000 });
@@ -125,7 +113,7 @@ describe('a waiting viewer starts by push', () => {
       else console.warn('the start rule gave up waiting for its position: the second segment came late');
       console.log(`push -> channel request ${asked! - pushed} ms, push -> picture ${start.pictureAt! - pushed} ms, push -> playing ${playingAt - pushed} ms`);
     } catch (error) {
-      console.error(`platform logs:\n${platform.logs().slice(-20_000)}`);
+      console.error(`platform logs:\n${e2e.platform.logs().slice(-20_000)}`);
       throw error;
     } finally {
       await publisher.stop();

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, createChannel, launchChromium, publish, waitFor, type Proc } from '@onda/testing';
-import { startEmbedded, startScaleOut, type Platform } from './support/platform.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { apiClient, createChannel, publish, waitFor, type Proc } from '@onda/testing';
+import { startEmbedded, startScaleOut } from './support/platform.js';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 const exec = promisify(execFile);
 
@@ -29,22 +29,15 @@ describe.each([
   ['embedded (local disk)', startEmbedded],
   ['scale-out (S3)', () => startScaleOut()],
 ] as const)('live thumbnails, %s', (mode, start) => {
-  let platform: Platform;
-  let browser: Browser;
+  const e2e = platformAndBrowser({ start, timeout: 180_000 });
   let publisher: Proc | null = null;
   const slug = `thumbs-${mode.startsWith('embedded') ? 'local' : 's3'}`;
 
-  beforeAll(async () => {
-    platform = await start();
-    browser = await launchChromium();
-  }, 180_000);
   afterAll(async () => {
     await publisher?.stop();
-    await browser?.close();
-    await platform?.stop();
   });
 
-  const api = apiClient(() => platform);
+  const api = apiClient(() => e2e.platform);
 
   it('shows the live thumbnail on the home page card within seconds of going live', { timeout: 300_000 }, async () => {
     try {
@@ -75,18 +68,18 @@ describe.each([
       const bytes = Buffer.from(await img.arrayBuffer());
       expect([bytes[0], bytes[1], bytes.at(-2), bytes.at(-1)]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
       // The stable per-channel URL leads to it.
-      const stable = await fetch(`${platform.apiUrl}/v1/channels/${slug}/thumbnail`, { redirect: 'manual' });
+      const stable = await fetch(`${e2e.platform.apiUrl}/v1/channels/${slug}/thumbnail`, { redirect: 'manual' });
       expect(stable.status).toBe(302);
       expect(stable.headers.get('location')).toMatch(/\/thumb\.jpg\?v=\d+$/);
       // Link previews of the channel page show it.
-      expect(await (await fetch(`${platform.apiUrl}/c/${slug}`)).text()).toMatch(/<meta property="og:image" content="[^"]+\/thumb\.jpg\?v=\d+" \/>/);
+      expect(await (await fetch(`${e2e.platform.apiUrl}/c/${slug}`)).text()).toMatch(/<meta property="og:image" content="[^"]+\/thumb\.jpg\?v=\d+" \/>/);
 
       for (const [size, viewport, language] of [['desktop', Desktop, 'en'], ['phone', Phone, 'ko']] as const) {
-        const context = await browser.newContext({ viewport, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
+        const context = await e2e.browser.newContext({ viewport, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
         await context.addInitScript((lang) => window.localStorage.setItem('onda.lang', lang), language);
         try {
           const page = await context.newPage();
-          await page.goto(platform.apiUrl);
+          await page.goto(e2e.platform.apiUrl);
           const card = page.getByTestId(`channel-${slug}`);
           await card.waitFor({ timeout: 30_000 });
           // Loaded, not a broken image: the browser decoded the JPEG at the rung's size.
@@ -112,7 +105,7 @@ describe.each([
         }
       }
     } catch (error) {
-      console.error(platform.logs().slice(-6000));
+      console.error(e2e.platform.logs().slice(-6000));
       throw error;
     }
   });
@@ -133,10 +126,10 @@ describe.each([
       expect([img.status, img.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
       const { stdout } = await exec('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', channel.thumbnailUrl!]);
       expect(stdout.trim()).toBe('mjpeg,640,360');
-      const stable = await fetch(`${platform.apiUrl}/v1/channels/${copySlug}/thumbnail`, { redirect: 'manual' });
+      const stable = await fetch(`${e2e.platform.apiUrl}/v1/channels/${copySlug}/thumbnail`, { redirect: 'manual' });
       expect(stable.status).toBe(302);
     } catch (error) {
-      console.error(platform.logs().slice(-6000));
+      console.error(e2e.platform.logs().slice(-6000));
       throw error;
     }
   });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { apiClient, createChannel, keyframeTimes, launchChromium, publish, text, variants, waitFor, waitLive } from '@onda/testing';
-import { startEmbedded, startScaleOut, type Platform } from './support/platform.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { apiClient, createChannel, keyframeTimes, publish, text, variants, waitFor, waitLive } from '@onda/testing';
+import { startEmbedded, startScaleOut } from './support/platform.js';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 interface ChannelBody {
   id: string;
@@ -19,36 +19,28 @@ describe.each([
   ['embedded', startEmbedded],
   ['scale-out', startScaleOut],
 ] as const)('broadcast in %s mode', (_mode, start) => {
-  let platform: Platform;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    platform = await start();
-    browser = await launchChromium();
-  });
+  const e2e = platformAndBrowser({ start });
 
   afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
   });
 
-  const api = apiClient(() => platform);
+  const api = apiClient(() => e2e.platform);
 
   it('refuses a wrong stream key at publish and plays a real broadcast in Chromium', async () => {
     try {
-      const slug = `e2e-${platform.mode}`;
+      const slug = `e2e-${e2e.platform.mode}`;
       // A short reconnect window: the end of the broadcast below is not an encoder drop to wait out.
-      const key = await createChannel(api, { slug, title: `E2E ${platform.mode} 방송`, reconnectWindowSeconds: 10 });
-      expect(key.rtmpUrl).toBe(platform.rtmpUrl);
+      const key = await createChannel(api, { slug, title: `E2E ${e2e.platform.mode} 방송`, reconnectWindowSeconds: 10 });
+      expect(key.rtmpUrl).toBe(e2e.platform.rtmpUrl);
 
       // A wrong key: the encoder is refused during the RTMP publish and exits non-zero; nothing is created.
-      const intruder = publish(`${platform.rtmpUrl}/live_wrong-key-0000000000000000000000`, { seconds: 5 });
+      const intruder = publish(`${e2e.platform.rtmpUrl}/live_wrong-key-0000000000000000000000`, { seconds: 5 });
       expect(await intruder.exited).not.toBe(0);
       expect((await api<ChannelBody>(`/v1/channels/${slug}`)).body.liveSession).toBeNull();
 
       // The viewer opens the page before the broadcast: offline, then playing without a reload.
-      const page = await browser.newPage();
-      await page.goto(`${platform.apiUrl}/c/${slug}`);
+      const page = await e2e.browser.newPage();
+      await page.goto(`${e2e.platform.apiUrl}/c/${slug}`);
       await page.getByTestId('offline-state').waitFor({ timeout: 15_000 });
 
       const publisher = publish(key.publishUrl, { seconds: 20 });
@@ -77,7 +69,7 @@ describe.each([
       await page.waitForFunction((t) => document.querySelector('video')!.currentTime > t + 2, t0, { timeout: 20_000 });
 
       // ffmpeg dies while the publisher is still connected: the worker restarts it, viewers keep the URL.
-      if (platform.mode === 'embedded') {
+      if (e2e.platform.mode === 'embedded') {
         const { execFileSync } = await import('node:child_process');
         const before = await page.evaluate(() => document.querySelector('video')!.currentTime);
         execFileSync('pkill', ['-KILL', '-f', `live/${live.id}\\?token=`]);
@@ -101,7 +93,7 @@ describe.each([
       expect(times[2]).toEqual(times[0]);
       await page.close();
     } catch (error) {
-      console.error(`platform logs (${platform.mode}):\n${platform.logs().slice(-30_000)}`);
+      console.error(`platform logs (${e2e.platform.mode}):\n${e2e.platform.logs().slice(-30_000)}`);
       throw error;
     }
   });

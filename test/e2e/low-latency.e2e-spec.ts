@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
-import { apiClient, createChannel, goLive, launchChromium, text, variants, waitFor, waitVodReady, type LiveSession, type VodState } from '@onda/testing';
-import { startEmbedded, type Platform } from './support/platform.js';
+import { apiClient, createChannel, goLive, text, variants, waitFor, waitVodReady, type LiveSession, type VodState } from '@onda/testing';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 const exec = promisify(execFile);
 
@@ -26,31 +25,21 @@ interface HlsProbe {
  * and API (blocking reload), played by hls.js in Chromium with parts; then replay and VOD.
  */
 describe('low-latency broadcast', () => {
-  let platform: Platform;
-  let browser: Browser;
+  const e2e = platformAndBrowser();
 
-  beforeAll(async () => {
-    platform = await startEmbedded();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
-
-  const api = apiClient(() => platform);
+  const api = apiClient(() => e2e.platform);
 
   it('plays with parts a few seconds behind live, falls back to segments for ffprobe, and records a VOD', { timeout: 400_000 }, async () => {
     try {
       const slug = 'll-e2e';
       await createChannel(api, { slug, title: '저지연 방송', latencyMode: 'low', recording: true, reconnectWindowSeconds: 5 });
-      const page = await browser.newPage();
+      const page = await e2e.browser.newPage();
       // Every playlist request hls.js makes, with its answer: blocking reload and delta updates in use.
       const playlistCalls: Array<{ url: string; status: number }> = [];
       page.on('response', (r) => {
         if (/\/(480p|360p)\/index\.m3u8/.test(r.url())) playlistCalls.push({ url: r.url(), status: r.status() });
       });
-      await page.goto(`${platform.apiUrl}/c/${slug}`);
+      await page.goto(`${e2e.platform.apiUrl}/c/${slug}`);
       await page.getByTestId('offline-state').waitFor({ timeout: 15_000 });
 
       // 480p keeps the 2 shared cores in real time: a 480p + 360p ladder.
@@ -117,7 +106,7 @@ describe('low-latency broadcast', () => {
       expect(vod.durationSeconds).toBeLessThan(43);
       await page.close();
     } catch (error) {
-      console.error(`platform logs:\n${platform.logs().slice(-30_000)}`);
+      console.error(`platform logs:\n${e2e.platform.logs().slice(-30_000)}`);
       throw error;
     }
   });

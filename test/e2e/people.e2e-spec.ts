@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { apiClient, createChannel, launchChromium, publish, screenshot, waitFor } from '@onda/testing';
-import { E2E_ADMIN, promoteToOperator, startEmbedded, type Platform } from './support/platform.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiClient, createChannel, publish, screenshot, waitFor } from '@onda/testing';
+import { E2E_ADMIN, promoteToOperator } from './support/platform.js';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 // Set CONSOLE_SHOTS_DIR to also save screenshots (desktop 1280x800, phone 390x844).
 const shotsDir = process.env.CONSOLE_SHOTS_DIR;
@@ -9,32 +10,22 @@ const PASSWORD = 'streamer long passphrase';
 
 /** People and roles (issue 14) in a real browser: an operator invites, the invitee accepts in another browser and sees only its own channels. */
 describe('people and invitations (Chromium)', () => {
-  let platform: Platform;
-  let browser: Browser;
+  // Starting embedded PostgreSQL and running create-admin twice can take minutes on a loaded 2-core box.
+  const e2e = platformAndBrowser({ timeout: 300_000 });
 
-  beforeAll(async () => {
-    platform = await startEmbedded();
-    await promoteToOperator(platform);
-    browser = await launchChromium();
-    // Starting embedded PostgreSQL and running create-admin twice can take minutes on a loaded 2-core box.
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
+  beforeAll(() => promoteToOperator(e2e.platform), 300_000);
 
   const shot = (page: Page, name: string): Promise<void> => screenshot(page, shotsDir, name, { fullPage: true });
 
   it('operator invites a streamer by link; the invitee accepts in a second context, signs in and sees only its own channels; disabling signs it out', async () => {
     // The operator's own channel, which the streamer must never see.
-    const made = await fetch(`${platform.apiUrl}/v1/channels`, { method: 'POST', headers: { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ slug: 'operator-only', title: 'Operator only', visibility: 'private' }) });
+    const made = await fetch(`${e2e.platform.apiUrl}/v1/channels`, { method: 'POST', headers: { authorization: `Bearer ${e2e.platform.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ slug: 'operator-only', title: 'Operator only', visibility: 'private' }) });
     expect(made.status).toBe(201);
 
-    const operator = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const operator = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await operator.addInitScript(() => window.localStorage.setItem('onda.lang', 'en'));
     const op = await operator.newPage();
-    await op.goto(`${platform.apiUrl}/console/sign-in`);
+    await op.goto(`${e2e.platform.apiUrl}/console/sign-in`);
     await op.getByLabel('Email').fill(E2E_ADMIN.email);
     await op.getByLabel('Password').fill(E2E_ADMIN.password);
     await op.getByRole('button', { name: 'Sign in' }).click();
@@ -50,12 +41,12 @@ describe('people and invitations (Chromium)', () => {
     expect(await op.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('role');
     await form.getByLabel('Email').press('Enter');
     const link = (await op.getByTestId('invite-link-value').textContent())!.trim();
-    expect(link).toMatch(new RegExp(`^${platform.apiUrl}/console/accept#token=inv_`));
+    expect(link).toMatch(new RegExp(`^${e2e.platform.apiUrl}/console/accept#token=inv_`));
     await expect.poll(() => op.getByTestId('pending-invitations').textContent()).toContain('mina@example.com');
     await shot(op, 'people-desktop-en');
 
     // The invitee: another browser (no shared cookies), a phone, Korean.
-    const invitee = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR', isMobile: true });
+    const invitee = await e2e.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR', isMobile: true });
     await invitee.addInitScript(() => window.localStorage.setItem('onda.lang', 'ko'));
     const me = await invitee.newPage();
     await me.goto(link);
@@ -76,7 +67,7 @@ describe('people and invitations (Chromium)', () => {
     await shot(me, 'console-phone-ko');
 
     // The link worked once.
-    const replay = await fetch(`${platform.apiUrl}/v1/invitations/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.split('#token=')[1], displayName: 'Eve', password: PASSWORD }) });
+    const replay = await fetch(`${e2e.platform.apiUrl}/v1/invitations/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.split('#token=')[1], displayName: 'Eve', password: PASSWORD }) });
     expect(replay.status).toBe(410);
 
     // Sign out and in again with the chosen password.
@@ -106,34 +97,34 @@ describe('people and invitations (Chromium)', () => {
     await shot(op, 'audit-desktop-en');
 
     // Phone view of the people list, in Korean.
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR', isMobile: true, storageState: await operator.storageState() });
+    const phone = await e2e.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR', isMobile: true, storageState: await operator.storageState() });
     await phone.addInitScript(() => window.localStorage.setItem('onda.lang', 'ko'));
     const p = await phone.newPage();
-    await p.goto(`${platform.apiUrl}/console/people`);
+    await p.goto(`${e2e.platform.apiUrl}/console/people`);
     await p.getByTestId('people-table').waitFor();
     await shot(p, 'people-phone-ko');
     await Promise.all([operator.close(), invitee.close(), phone.close()]);
   }, 300_000);
 
   it("operator manages a streamer's live channel on a phone (Korean); disabling the streamer stops its RTMP publish", async () => {
-    const asOperator = { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json' };
-    const post = (url: string, body: unknown, headers: Record<string, string> = asOperator) => fetch(`${platform.apiUrl}${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const asOperator = { authorization: `Bearer ${e2e.platform.token}`, 'content-type': 'application/json' };
+    const post = (url: string, body: unknown, headers: Record<string, string> = asOperator) => fetch(`${e2e.platform.apiUrl}${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
     // A streamer by invitation, with a token of its own and a channel.
     const inv = (await (await post('/v1/invitations', { email: 'jiwoo@example.com', role: 'streamer' })).json()) as { token: string };
     const accepted = await post('/v1/invitations/accept', { token: inv.token, displayName: 'Jiwoo', password: PASSWORD }, { 'content-type': 'application/json' });
     const cookie = accepted.headers.get('set-cookie')!.split(';')[0]!;
-    const minted = (await (await post('/v1/tokens', { name: 'obs', scopes: ['*'] }, { cookie, origin: platform.apiUrl, 'content-type': 'application/json' })).json()) as { token: string };
-    const { publishUrl } = await createChannel(apiClient({ apiUrl: platform.apiUrl, token: minted.token }), { slug: 'jiwoo-live', title: 'Jiwoo live' });
+    const minted = (await (await post('/v1/tokens', { name: 'obs', scopes: ['*'] }, { cookie, origin: e2e.platform.apiUrl, 'content-type': 'application/json' })).json()) as { token: string };
+    const { publishUrl } = await createChannel(apiClient({ apiUrl: e2e.platform.apiUrl, token: minted.token }), { slug: 'jiwoo-live', title: 'Jiwoo live' });
 
     const publisher = publish(publishUrl, { seconds: 120, size: '640x360' });
     try {
-      await waitFor('the broadcast to be live', async () => ((await (await fetch(`${platform.apiUrl}/v1/channels/jiwoo-live`)).json()) as { status: string }).status === 'live', 90_000);
+      await waitFor('the broadcast to be live', async () => ((await (await fetch(`${e2e.platform.apiUrl}/v1/channels/jiwoo-live`)).json()) as { status: string }).status === 'live', 90_000);
 
       // The operator, on a phone in Korean: every channel with its owner; the streamer's opens on the streamer's own page.
-      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR', isMobile: true });
+      const phone = await e2e.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR', isMobile: true });
       await phone.addInitScript(() => window.localStorage.setItem('onda.lang', 'ko'));
       const p = await phone.newPage();
-      await p.goto(`${platform.apiUrl}/console/sign-in`);
+      await p.goto(`${e2e.platform.apiUrl}/console/sign-in`);
       await p.getByLabel('이메일').fill(E2E_ADMIN.email);
       await p.getByLabel('비밀번호').fill(E2E_ADMIN.password);
       await p.getByRole('button', { name: '로그인' }).click();
@@ -151,13 +142,13 @@ describe('people and invitations (Chromium)', () => {
       await phone.close();
 
       // Disabling the streamer ends its broadcast: the ingest drops the publisher (ffmpeg exits), the key is refused.
-      const jiwoo = ((await (await fetch(`${platform.apiUrl}/v1/users`, { headers: asOperator })).json()) as { items: Array<{ id: string; email: string }> }).items.find((u) => u.email === 'jiwoo@example.com')!;
+      const jiwoo = ((await (await fetch(`${e2e.platform.apiUrl}/v1/users`, { headers: asOperator })).json()) as { items: Array<{ id: string; email: string }> }).items.find((u) => u.email === 'jiwoo@example.com')!;
       const disabledAt = Date.now();
       expect((await post(`/v1/users/${jiwoo.id}/disable`, {})).status).toBe(200);
       const exited = await Promise.race([publisher.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 30_000))]);
       expect(exited, 'the publisher is still connected 30 s after its account was disabled').not.toBe('running');
       console.log(`publisher dropped ${Date.now() - disabledAt} ms after the disable`);
-      const audit = ((await (await fetch(`${platform.apiUrl}/v1/users/audit?user=${jiwoo.id}`, { headers: asOperator })).json()) as { items: Array<{ action: string; actor: { email: string } }> }).items;
+      const audit = ((await (await fetch(`${e2e.platform.apiUrl}/v1/users/audit?user=${jiwoo.id}`, { headers: asOperator })).json()) as { items: Array<{ action: string; actor: { email: string } }> }).items;
       expect(audit.map((a) => `${a.action} by ${a.actor.email}`)).toEqual(expect.arrayContaining([`channel.key_read by ${E2E_ADMIN.email}`, `user.disabled by ${E2E_ADMIN.email}`]));
     } finally {
       await publisher.stop();

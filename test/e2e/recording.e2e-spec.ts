@@ -2,11 +2,10 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vod } from '@onda/contracts';
-import { apiClient, createChannel, findVod, launchChromium, publish, text, waitFor, waitLive, waitVodReady } from '@onda/testing';
-import { startEmbedded, type Platform } from './support/platform.js';
+import { apiClient, createChannel, findVod, publish, text, waitFor, waitLive, waitVodReady } from '@onda/testing';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 const exec = promisify(execFile);
 const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
@@ -16,19 +15,9 @@ const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
  * is one live session, one archive and one VOD, replayable at once and encoded to an HLS ladder.
  */
 describe('recording and VOD', () => {
-  let platform: Platform;
-  let browser: Browser;
+  const e2e = platformAndBrowser();
 
-  beforeAll(async () => {
-    platform = await startEmbedded();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
-
-  const api = apiClient(() => platform);
+  const api = apiClient(() => e2e.platform);
 
   it('records 20 s + 10 s around a 5 s encoder drop as one VOD of 30 s that plays at every rendition', { timeout: 300_000 }, async () => {
     try {
@@ -66,7 +55,7 @@ describe('recording and VOD', () => {
       expect(ready.progressPercent).toBe(100);
 
       // The joined archive in storage is a valid MP4 of the whole broadcast; only its owner may download it.
-      expect((await fetch(`${platform.apiUrl}/media/vod/${vodId}/source.mp4`)).status).toBe(403);
+      expect((await fetch(`${e2e.platform.apiUrl}/media/vod/${vodId}/source.mp4`)).status).toBe(403);
       expect(ready.downloadUrl).toBeTruthy();
       const { stdout } = await exec('ffprobe', ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', ready.downloadUrl!]);
       const probe = JSON.parse(stdout) as { streams: { codec_name: string }[]; format: { duration: string; format_name: string } };
@@ -79,9 +68,9 @@ describe('recording and VOD', () => {
       // Every rendition plays in Chromium (hls.js pinned to the level).
       // A bare hls.js page on the API's origin: the app's CSP forbids the injected script, so this test
       // page (not the app under test) bypasses it.
-      const context = await browser.newContext({ bypassCSP: true });
+      const context = await e2e.browser.newContext({ bypassCSP: true });
       const page = await context.newPage();
-      await page.goto(`${platform.apiUrl}/`);
+      await page.goto(`${e2e.platform.apiUrl}/`);
       await page.addScriptTag({ path: hlsJs });
       for (let level = 0; level < ready.renditions.length; level++) {
         const want = Number(ready.renditions[level]!.replace('p', ''));
@@ -113,7 +102,7 @@ describe('recording and VOD', () => {
       }
       await context.close();
     } catch (error) {
-      console.error(`platform logs:\n${platform.logs().slice(-30_000)}`);
+      console.error(`platform logs:\n${e2e.platform.logs().slice(-30_000)}`);
       throw error;
     }
   });

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { LiveStats, SessionTimeline, Vod, VodStats } from '@onda/contracts';
-import { apiClient, createChannel, goLive, launchChromium, waitFor } from '@onda/testing';
-import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
+import { apiClient, createChannel, goLive, waitFor } from '@onda/testing';
+import { E2E_ADMIN } from './support/platform.js';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 const shotsDir = process.env.STATS_SHOTS_DIR ?? '/tmp/shots';
 const wait = { timeout: 30_000, interval: 250 };
@@ -19,16 +20,15 @@ interface ChannelBody {
  * the dashboard, and the recording's VOD page replays the chat in step with playback.
  */
 describe('statistics UI', () => {
-  let platform: Platform;
-  let browser: Browser;
+  const e2e = platformAndBrowser();
   const contexts: BrowserContext[] = [];
   const slug = 'e2e-stats';
   let sessionId = '';
 
-  const api = apiClient(() => platform);
+  const api = apiClient(() => e2e.platform);
 
   async function newPage(language: 'en' | 'ko' = 'en', width = 1360): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
+    const context = await e2e.browser.newContext({ viewport: { width, height: 900 }, locale: language === 'ko' ? 'ko-KR' : 'en-US' });
     contexts.push(context);
     await context.addInitScript((lang) => window.localStorage.setItem('onda.lang', lang), language);
     return context.newPage();
@@ -36,7 +36,7 @@ describe('statistics UI', () => {
 
   async function signedIn(language: 'en' | 'ko'): Promise<Page> {
     const page = await newPage(language);
-    const res = await page.context().request.post(`${platform.apiUrl}/v1/auth/sign-in`, { data: { email: E2E_ADMIN.email, password: E2E_ADMIN.password } });
+    const res = await page.context().request.post(`${e2e.platform.apiUrl}/v1/auth/sign-in`, { data: { email: E2E_ADMIN.email, password: E2E_ADMIN.password } });
     expect(res.ok()).toBe(true);
     return page;
   }
@@ -45,15 +45,11 @@ describe('statistics UI', () => {
 
   beforeAll(async () => {
     mkdirSync(shotsDir, { recursive: true });
-    platform = await startEmbedded();
-    browser = await launchChromium();
     await createChannel(api, { slug, title: 'E2E 통계 방송', reconnectWindowSeconds: 5 });
   });
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await platform?.stop();
   });
 
   it('finds the viewer of a broadcast watched in Chromium in the live statistics and draws the dashboard', async () => {
@@ -63,7 +59,7 @@ describe('statistics UI', () => {
 
       // One viewer watches ~10 s and chats a little (the reaction timeline and the replay use it).
       const viewer = await newPage('en');
-      await viewer.goto(`${platform.apiUrl}/c/${slug}`);
+      await viewer.goto(`${e2e.platform.apiUrl}/c/${slug}`);
       await viewer.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, undefined, { timeout: 45_000 });
       const nickname = viewer.getByTestId('nickname-input');
       await nickname.fill('stats-fan');
@@ -97,7 +93,7 @@ describe('statistics UI', () => {
 
       // The console dashboard of that broadcast, reached from the sessions list.
       const owner = await signedIn('en');
-      await owner.goto(`${platform.apiUrl}/console/sessions`);
+      await owner.goto(`${e2e.platform.apiUrl}/console/sessions`);
       await owner.getByTestId('open-session-stats').first().click();
       await owner.getByTestId('session-stats').waitFor();
       await owner.getByTestId('viewers-chart').locator('svg.recharts-surface[role="application"]').waitFor();
@@ -110,7 +106,7 @@ describe('statistics UI', () => {
       expect(await publisher.exited).toBe(0);
       await waitFor('the session to end', async () => (await api<ChannelBody>(`/v1/channels/${slug}`)).body.status === 'offline', 30_000);
     } catch (error) {
-      console.error(`platform logs:\n${platform.logs().slice(-20_000)}`);
+      console.error(`platform logs:\n${e2e.platform.logs().slice(-20_000)}`);
       throw error;
     }
   });
@@ -131,7 +127,7 @@ describe('statistics UI', () => {
 
       // The VOD page replays the chat as the playhead passes each message.
       const viewer = await newPage('ko');
-      await viewer.goto(`${platform.apiUrl}/v/${vod.id}`);
+      await viewer.goto(`${e2e.platform.apiUrl}/v/${vod.id}`);
       await viewer.getByTestId('chat-replay').waitFor();
       await viewer.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0.5, undefined, { timeout: 30_000 });
       await viewer.getByTestId('chat-replay').getByText('hello from the stats e2e', { exact: true }).waitFor({ timeout: 30_000 });
@@ -153,14 +149,14 @@ describe('statistics UI', () => {
       expect(vodStats.retention.some((b) => b.sessions >= 1)).toBe(true);
 
       const owner = await signedIn('ko');
-      await owner.goto(`${platform.apiUrl}/console/vods`);
+      await owner.goto(`${e2e.platform.apiUrl}/console/vods`);
       await owner.getByTestId(`vod-row-${vod.id}`).getByTestId('open-vod-stats').click();
       await owner.getByTestId('vod-stats').waitFor();
       await owner.getByTestId('retention-chart').locator('.recharts-area-area').waitFor();
       await owner.screenshot({ path: path.join(shotsDir, 'stats-vod.png'), fullPage: true });
 
       // The broadcast's dashboard now has its highlights list and jump links into the VOD.
-      await owner.goto(`${platform.apiUrl}/console/sessions/${sessionId}/stats`);
+      await owner.goto(`${e2e.platform.apiUrl}/console/sessions/${sessionId}/stats`);
       await owner.getByTestId('timeline-chart').waitFor();
       await owner.screenshot({ path: path.join(shotsDir, 'stats-session-ko.png'), fullPage: true });
       // The planted chat burst is a highlight, with the storyboard tile as its picture and a jump link into the VOD.
@@ -173,11 +169,11 @@ describe('statistics UI', () => {
       await jump.click();
       await owner.getByTestId('vod-title').waitFor();
       expect(new URL(owner.url()).pathname).toBe(`/v/${vod.id}`);
-      const csv = await owner.context().request.get(`${platform.apiUrl}/v1/live-sessions/${sessionId}/stats?format=csv`);
+      const csv = await owner.context().request.get(`${e2e.platform.apiUrl}/v1/live-sessions/${sessionId}/stats?format=csv`);
       expect(csv.ok()).toBe(true);
       expect(csv.headers()['content-type']).toContain('text/csv');
     } catch (error) {
-      console.error(`platform logs:\n${platform.logs().slice(-20_000)}`);
+      console.error(`platform logs:\n${e2e.platform.logs().slice(-20_000)}`);
       throw error;
     }
   });

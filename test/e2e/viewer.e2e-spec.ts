@@ -1,8 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
-import { apiClient, launchChromium, publish, screenshot, streamKey, waitFor, waitLive, type Proc } from '@onda/testing';
-import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
+import { apiClient, publish, screenshot, streamKey, waitFor, waitLive, type Proc } from '@onda/testing';
+import { E2E_ADMIN } from './support/platform.js';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 // Set VIEWER_SHOTS_DIR to save screenshots of every page at every size (e.g. /tmp/shots).
 const shotsDir = process.env.VIEWER_SHOTS_DIR;
@@ -17,25 +18,18 @@ const Narrow = { width: 320, height: 640 };
  * keyboard only; the embed pages, oEmbed and the sharing tags; an axe-core audit of every viewer page and the console.
  */
 describe('viewer experience', () => {
-  let platform: Platform;
-  let browser: Browser;
+  const e2e = platformAndBrowser();
   let publisher: Proc | null = null;
   const slug = 'viewer-e2e';
 
-  beforeAll(async () => {
-    platform = await startEmbedded();
-    browser = await launchChromium();
-  });
   afterAll(async () => {
     await publisher?.stop();
-    await browser?.close();
-    await platform?.stop();
   });
 
-  const api = apiClient(() => platform);
+  const api = apiClient(() => e2e.platform);
 
   async function open(viewport: { width: number; height: number }, language: 'en' | 'ko', touch = false): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport, locale: language === 'ko' ? 'ko-KR' : 'en-US', hasTouch: touch, isMobile: touch });
+    const context = await e2e.browser.newContext({ viewport, locale: language === 'ko' ? 'ko-KR' : 'en-US', hasTouch: touch, isMobile: touch });
     await context.addInitScript((lang) => window.localStorage.setItem('onda.lang', lang), language);
     return { context, page: await context.newPage() };
   }
@@ -97,7 +91,7 @@ describe('viewer experience', () => {
       const session = await waitLive(api, slug, 60_000, 200);
 
       // Link previews: tags in the served HTML (no script runs there), escaped; oEmbed discoverable and answering.
-      const html = await (await fetch(`${platform.apiUrl}/c/${slug}`)).text();
+      const html = await (await fetch(`${e2e.platform.apiUrl}/c/${slug}`)).text();
       expect(html).toContain('<meta property="og:title" content="밤의 라디오 &lt;live&gt;" />');
       expect(html).toContain('<meta name="twitter:card"');
       const oembedHref = /<link rel="alternate" type="application\/json\+oembed" href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
@@ -105,27 +99,27 @@ describe('viewer experience', () => {
       const oembed = await fetch(oembedHref!);
       expect(oembed.status).toBe(200);
       const card = (await oembed.json()) as { type: string; version: string; html: string; width: number; height: number; author_url: string };
-      expect(card).toMatchObject({ type: 'video', version: '1.0', width: 640, height: 360, author_url: `${platform.apiUrl}/c/${slug}` });
-      expect(card.html).toContain(`src="${platform.apiUrl}/embed/c/${slug}"`);
-      expect((await fetch(`${platform.apiUrl}/v1/oembed?url=${encodeURIComponent('https://elsewhere.example/c/' + slug)}`)).status).toBe(404);
-      expect((await fetch(`${platform.apiUrl}/v1/oembed?url=${encodeURIComponent(`${platform.apiUrl}/c/${slug}`)}&format=xml`)).status).toBe(400);
-      expect((await fetch(`${platform.apiUrl}/v1/oembed?url=${encodeURIComponent(`${platform.apiUrl}/c/nobody-here`)}`)).status).toBe(404);
+      expect(card).toMatchObject({ type: 'video', version: '1.0', width: 640, height: 360, author_url: `${e2e.platform.apiUrl}/c/${slug}` });
+      expect(card.html).toContain(`src="${e2e.platform.apiUrl}/embed/c/${slug}"`);
+      expect((await fetch(`${e2e.platform.apiUrl}/v1/oembed?url=${encodeURIComponent('https://elsewhere.example/c/' + slug)}`)).status).toBe(404);
+      expect((await fetch(`${e2e.platform.apiUrl}/v1/oembed?url=${encodeURIComponent(`${e2e.platform.apiUrl}/c/${slug}`)}&format=xml`)).status).toBe(400);
+      expect((await fetch(`${e2e.platform.apiUrl}/v1/oembed?url=${encodeURIComponent(`${e2e.platform.apiUrl}/c/nobody-here`)}`)).status).toBe(404);
 
       // Framing: the channel page by nobody, its embed by this site and the channel's origins only.
-      const pageHeaders = (await fetch(`${platform.apiUrl}/c/${slug}`)).headers;
+      const pageHeaders = (await fetch(`${e2e.platform.apiUrl}/c/${slug}`)).headers;
       const frameAncestors = (headers: Headers) => /frame-ancestors ([^;]*)/.exec(headers.get('content-security-policy') ?? '')?.[1];
       expect(frameAncestors(pageHeaders)).toBe("'none'");
       expect(pageHeaders.get('x-frame-options')).toBe('DENY');
-      const embedHeaders = (await fetch(`${platform.apiUrl}/embed/c/${slug}`)).headers;
+      const embedHeaders = (await fetch(`${e2e.platform.apiUrl}/embed/c/${slug}`)).headers;
       expect(frameAncestors(embedHeaders)).toBe("'self' https://blog.example");
       expect(embedHeaders.get('x-frame-options')).toBeNull();
-      expect(frameAncestors((await fetch(`${platform.apiUrl}/console`)).headers)).toBe("'none'");
+      expect(frameAncestors((await fetch(`${e2e.platform.apiUrl}/console`)).headers)).toBe("'none'");
 
       // Desktop, keyboard only.
       const desktop = await open(Desktop, 'en');
       try {
         const page = desktop.page;
-        await page.goto(`${platform.apiUrl}/c/${slug}`);
+        await page.goto(`${e2e.platform.apiUrl}/c/${slug}`);
         await playing(page);
         expect(await page.getByTestId('live-indicator').getAttribute('data-at-edge')).toBe('true');
         // Enough live window to rewind into.
@@ -169,7 +163,7 @@ describe('viewer experience', () => {
       const phone = await open(Phone, 'ko', true);
       try {
         const page = phone.page;
-        await page.goto(`${platform.apiUrl}/c/${slug}`);
+        await page.goto(`${e2e.platform.apiUrl}/c/${slug}`);
         await playing(page);
         await page.waitForFunction(() => {
           const v = document.querySelector('video')!;
@@ -205,14 +199,14 @@ describe('viewer experience', () => {
       const embed = await open({ width: 640, height: 360 }, 'en');
       try {
         const page = embed.page;
-        await page.goto(`${platform.apiUrl}/embed/c/${slug}`);
+        await page.goto(`${e2e.platform.apiUrl}/embed/c/${slug}`);
         await playing(page);
         expect(await page.locator('header').count()).toBe(0);
         expect(await page.locator('.embed__title').getAttribute('href')).toBe(`/c/${slug}`);
         await shot(page, 'embed-channel');
         await expectAccessible(page, 'channel embed');
         await page.setViewportSize({ width: 960, height: 400 });
-        await page.goto(`${platform.apiUrl}/embed/c/${slug}?chat=1`);
+        await page.goto(`${e2e.platform.apiUrl}/embed/c/${slug}?chat=1`);
         await page.getByTestId('chat-panel').waitFor();
         await shot(page, 'embed-channel-chat');
       } finally {
@@ -223,11 +217,11 @@ describe('viewer experience', () => {
       const owner = await open(Desktop, 'en');
       try {
         const page = owner.page;
-        await page.goto(platform.apiUrl);
+        await page.goto(e2e.platform.apiUrl);
         await page.getByTestId(`channel-${slug}`).waitFor();
         await expectAccessible(page, 'home page');
         await shot(page, 'home-desktop');
-        await page.goto(`${platform.apiUrl}/console/sign-in`);
+        await page.goto(`${e2e.platform.apiUrl}/console/sign-in`);
         await expectAccessible(page, 'sign-in page');
         await page.getByLabel('Email').fill(E2E_ADMIN.email);
         await page.getByLabel('Password').fill(E2E_ADMIN.password);
@@ -235,10 +229,10 @@ describe('viewer experience', () => {
         await page.waitForURL(/\/console$/);
         await page.getByTestId(`channel-row-${slug}`).or(page.getByText('밤의 라디오')).first().waitFor();
         await expectAccessible(page, 'console channel list');
-        await page.goto(`${platform.apiUrl}/console/channels/${slug}`);
+        await page.goto(`${e2e.platform.apiUrl}/console/channels/${slug}`);
         await page.waitForLoadState('networkidle');
         await expectAccessible(page, 'console channel page');
-        await page.goto(`${platform.apiUrl}/console/channels/${slug}/edit`);
+        await page.goto(`${e2e.platform.apiUrl}/console/channels/${slug}/edit`);
         const dvr = page.getByLabel('Live rewind (seconds)');
         await dvr.waitFor();
         expect(await dvr.inputValue()).toBe('60');
@@ -266,7 +260,7 @@ describe('viewer experience', () => {
       const viewer = await open(Desktop, 'en');
       try {
         const page = viewer.page;
-        await page.goto(`${platform.apiUrl}/v/${vod.id}`);
+        await page.goto(`${e2e.platform.apiUrl}/v/${vod.id}`);
         await playing(page);
         await expectAccessible(page, 'VOD page');
         await tabTo(page, 'player');
@@ -283,24 +277,24 @@ describe('viewer experience', () => {
         await page.getByTestId('share-toggle').click();
         await page.getByTestId('share-at-time').check();
         const link = await page.getByTestId('share-link').inputValue();
-        expect(link).toBe(`${platform.apiUrl}/v/${vod.id}?t=15`);
-        expect(await page.getByTestId('share-embed').inputValue()).toContain(`src="${platform.apiUrl}/embed/v/${vod.id}?t=15"`);
+        expect(link).toBe(`${e2e.platform.apiUrl}/v/${vod.id}?t=15`);
+        expect(await page.getByTestId('share-embed').inputValue()).toContain(`src="${e2e.platform.apiUrl}/embed/v/${vod.id}?t=15"`);
         await shot(page, 'vod-desktop-share');
         await expectAccessible(page, 'VOD page with share panel');
 
-        const vodHtml = await (await fetch(`${platform.apiUrl}/v/${vod.id}`)).text();
+        const vodHtml = await (await fetch(`${e2e.platform.apiUrl}/v/${vod.id}`)).text();
         expect(vodHtml).toContain('application/json+oembed');
-        const vodCard = (await (await fetch(`${platform.apiUrl}/v1/oembed?url=${encodeURIComponent(link)}&maxwidth=480`)).json()) as { html: string; width: number; height: number };
+        const vodCard = (await (await fetch(`${e2e.platform.apiUrl}/v1/oembed?url=${encodeURIComponent(link)}&maxwidth=480`)).json()) as { html: string; width: number; height: number };
         expect(vodCard).toMatchObject({ width: 480, height: 270 });
-        expect(vodCard.html).toContain(`src="${platform.apiUrl}/embed/v/${vod.id}?t=15"`);
+        expect(vodCard.html).toContain(`src="${e2e.platform.apiUrl}/embed/v/${vod.id}?t=15"`);
 
-        await page.goto(`${platform.apiUrl}/embed/v/${vod.id}?t=15`);
+        await page.goto(`${e2e.platform.apiUrl}/embed/v/${vod.id}?t=15`);
         await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) >= 14.5, undefined, { timeout: 60_000 });
         await shot(page, 'embed-vod');
 
         for (const [size, name] of [[Phone, 'vod-phone'], [Narrow, 'vod-320']] as const) {
           await page.setViewportSize(size);
-          await page.goto(`${platform.apiUrl}/v/${vod.id}`);
+          await page.goto(`${e2e.platform.apiUrl}/v/${vod.id}`);
           await playing(page);
           await expectControlsInside(page);
           await shot(page, name);
@@ -309,7 +303,7 @@ describe('viewer experience', () => {
         await viewer.context.close();
       }
     } catch (error) {
-      console.error(`platform logs:\n${platform.logs().slice(-20_000)}`);
+      console.error(`platform logs:\n${e2e.platform.logs().slice(-20_000)}`);
       throw error;
     }
   });

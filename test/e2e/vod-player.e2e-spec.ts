@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, createChannel, findVod, goLive, launchChromium, screenshot, waitFor, waitVodReady } from '@onda/testing';
-import { E2E_ADMIN, startEmbedded, type Platform } from './support/platform.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { apiClient, createChannel, findVod, goLive, screenshot, waitFor, waitVodReady } from '@onda/testing';
+import { E2E_ADMIN } from './support/platform.js';
+import { platformAndBrowser } from './support/browser-suite.js';
 
 const exec = promisify(execFile);
 
@@ -30,20 +31,10 @@ interface VodBody {
  * hls.js playback, a `?t=` deep link and storyboard previews on the seek bar.
  */
 describe('VOD player and library', () => {
-  let platform: Platform;
-  let browser: Browser;
+  const e2e = platformAndBrowser();
   const slug = 'vod-e2e';
 
-  beforeAll(async () => {
-    platform = await startEmbedded();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
-
-  const api = apiClient(() => platform);
+  const api = apiClient(() => e2e.platform);
 
   /** Broadcasts `seconds` of test pattern and returns the live session id (= the VOD id) once the encoder is done. */
   async function broadcast(seconds: number): Promise<string> {
@@ -53,10 +44,10 @@ describe('VOD player and library', () => {
   }
 
   async function signedIn(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
     await context.addInitScript(() => window.localStorage.setItem('onda.lang', 'en'));
     const page = await context.newPage();
-    await page.goto(`${platform.apiUrl}/console/sign-in`);
+    await page.goto(`${e2e.platform.apiUrl}/console/sign-in`);
     await page.getByLabel('Email').fill(E2E_ADMIN.email);
     await page.getByLabel('Password').fill(E2E_ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -80,7 +71,7 @@ describe('VOD player and library', () => {
       // The library, signed in: the ready VOD with its poster (the second one is still encoding, or just done).
       const { context, page } = await signedIn();
       try {
-        await page.goto(`${platform.apiUrl}/console/vods`);
+        await page.goto(`${e2e.platform.apiUrl}/console/vods`);
         const row = page.getByTestId(`vod-row-${first}`);
         await row.waitFor();
         await expect.poll(() => row.getByTestId('vod-status').textContent()).toBe('Ready');
@@ -91,11 +82,11 @@ describe('VOD player and library', () => {
         await shot(page, 'vod-library');
         if (shotsDir) {
           // The owner watching the second recording as instant replay (or already encoded).
-          await page.goto(`${platform.apiUrl}/v/${second}`);
+          await page.goto(`${e2e.platform.apiUrl}/v/${second}`);
           await page.getByTestId('vod-title').waitFor();
           await page.getByTestId('video').waitFor();
           await shot(page, 'vod-player-replay');
-          await page.goto(`${platform.apiUrl}/console/vods`);
+          await page.goto(`${e2e.platform.apiUrl}/console/vods`);
         }
 
         // Uploads through the form: the server refuses a file that only claims to be a video, and takes a real one.
@@ -136,10 +127,10 @@ describe('VOD player and library', () => {
       await waitVodReady(api, second, 240_000, 500);
 
       // The player page, anonymous: hls.js plays the VOD ladder, the quality menu lists it.
-      const viewer = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ko-KR' });
+      const viewer = await e2e.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ko-KR' });
       try {
         const player = await viewer.newPage();
-        await player.goto(`${platform.apiUrl}/v/${first}`);
+        await player.goto(`${e2e.platform.apiUrl}/v/${first}`);
         expect(await player.getByTestId('vod-title').textContent()).toBe(ready.title);
         expect(await player.getByTestId('vod-channel').getAttribute('href')).toBe(`/c/${slug}`);
         await player.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1.5, undefined, { timeout: 60_000 });
@@ -166,12 +157,12 @@ describe('VOD player and library', () => {
         await player.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) >= 8, undefined, { timeout: 30_000 });
 
         // `?t=6` starts at 6 s.
-        await player.goto(`${platform.apiUrl}/v/${first}?t=6`);
+        await player.goto(`${e2e.platform.apiUrl}/v/${first}?t=6`);
         await player.waitForFunction(() => !document.querySelector('video')?.paused && (document.querySelector('video')?.currentTime ?? 0) > 0, undefined, { timeout: 60_000 });
         expect(await player.evaluate(() => document.querySelector('video')!.currentTime)).toBeGreaterThanOrEqual(5.5);
 
         // The channel page lists its recent VODs.
-        await player.goto(`${platform.apiUrl}/c/${slug}`);
+        await player.goto(`${e2e.platform.apiUrl}/c/${slug}`);
         await player.getByTestId('recent-vods').waitFor();
         expect(await player.getByTestId('recent-vods').locator(`a[href="/v/${first}"]`).count()).toBe(1);
         await shot(player, 'channel-recent-vods');
@@ -179,7 +170,7 @@ describe('VOD player and library', () => {
         await viewer.close();
       }
     } catch (error) {
-      console.error(`platform logs:\n${platform.logs().slice(-30_000)}`);
+      console.error(`platform logs:\n${e2e.platform.logs().slice(-30_000)}`);
       throw error;
     }
   });

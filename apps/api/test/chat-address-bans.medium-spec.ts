@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatBan, ChatJoined, ChatMessage } from '@onda/contracts';
 import { createChannel, createTestDatabase, type TestDatabase } from '@onda/db';
-import { ChatTestClient, startChatApi, userWithToken } from './chat.support.js';
+import { ChatTestClient, closeChatSuite, startChatApi, userWithToken } from './chat.support.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -36,10 +36,7 @@ describe('chat address and subnet bans (two API nodes, real PostgreSQL and Redis
   });
 
   afterAll(async () => {
-    for (const c of clients) c.close();
-    await nodeA?.close();
-    await nodeB?.close();
-    await db?.drop();
+    await closeChatSuite(clients, [nodeA, nodeB], db);
   });
 
   it('bans the address a chatter joined from: a new identity from there is refused on the other node, a neighbour is not', async () => {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatAuditEntry, ChatBan, ChatJoined, ChatMessage, ChatSent, ChatSettings, ChatStats, HeldMessage, Poll } from '@onda/contracts';
 import { createChannel, createTestDatabase, type TestDatabase } from '@onda/db';
-import { ChatTestClient, startChatApi, userWithToken } from './chat.support.js';
+import { ChatTestClient, closeChatSuite, startChatApi, userWithToken } from './chat.support.js';
 
 describe('chat moderation over REST (real PostgreSQL, socket.io clients)', () => {
   let db: TestDatabase;
@@ -29,9 +29,7 @@ describe('chat moderation over REST (real PostgreSQL, socket.io clients)', () =>
   });
 
   afterAll(async () => {
-    for (const c of clients) c.close();
-    await api?.close();
-    await db?.drop();
+    await closeChatSuite(clients, [api], db);
   });
 
   it('lets the owner, channel moderators and the operator in (scope chat:moderate) on every route, and nobody else (finding 1)', async () => {

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatJoined, ChatSent, Poll } from '@onda/contracts';
 import { createChannel, createTestDatabase, type TestDatabase } from '@onda/db';
-import { ChatTestClient, startChatApi, userWithToken } from './chat.support.js';
+import { ChatTestClient, closeChatSuite, startChatApi, userWithToken } from './chat.support.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -33,10 +33,7 @@ describe('chat on two API nodes sharing one Redis (real PostgreSQL and Redis)', 
   });
 
   afterAll(async () => {
-    for (const c of clients) c.close();
-    await nodeA?.close();
-    await nodeB?.close();
-    await db?.drop();
+    await closeChatSuite(clients, [nodeA, nodeB], db);
   });
 
   it('delivers a message sent on node B to a viewer on node A, and both see one history', async () => {

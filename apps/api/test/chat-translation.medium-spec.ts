@@ -6,7 +6,7 @@ import type { ChatJoined, ChatLanguageSet, ChatSent } from '@onda/contracts';
 import { createChannel, createTestDatabase, type TestDatabase } from '@onda/db';
 import type { OutboundOptions, OutboundResult } from '@onda/outbound';
 import type { ApiOptions } from '../src/index.js';
-import { ChatTestClient, startChatApi, userWithToken } from './chat.support.js';
+import { ChatTestClient, closeChatSuite, startChatApi, userWithToken } from './chat.support.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -58,11 +58,7 @@ describe('chat translation through the gateway (two API nodes, real PostgreSQL a
   });
 
   afterAll(async () => {
-    for (const c of clients) c.close();
-    await nodeA?.close();
-    await nodeB?.close();
-    await plain?.close();
-    await db?.drop();
+    await closeChatSuite(clients, [nodeA, nodeB, plain], db);
   });
 
   it('translates each message into the languages viewers asked for, on whichever node they are, once per (message, language)', async () => {

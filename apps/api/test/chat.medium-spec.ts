@@ -3,7 +3,7 @@ import { createAdminWithToken } from '../src/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_MESSAGE_MAX_LENGTH, ChatJoinedSchema, type ChatAuthor, type ChatJoined, type ChatMessage, type ChatReacted, type ChatSent, type Poll } from '@onda/contracts';
 import { createChannel, createTestDatabase, createUser, type TestDatabase } from '@onda/db';
-import { ChatTestClient, startChatApi, userWithToken } from './chat.support.js';
+import { ChatTestClient, closeChatSuite, startChatApi, userWithToken } from './chat.support.js';
 import { BeaconIngest } from '../src/stats/beacon.ingest.js';
 
 describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
@@ -33,9 +33,7 @@ describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
   });
 
   afterAll(async () => {
-    for (const c of clients) c.close();
-    await api?.close();
-    await db?.drop();
+    await closeChatSuite(clients, [api], db);
   });
 
   it('joins anonymously with a nickname and gets an empty room with mode and viewer count', async () => {

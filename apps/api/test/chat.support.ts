@@ -23,6 +23,13 @@ export const markerFilter: ChatFilter = {
 // Tests open many anonymous connections from 127.0.0.1: a generous device-token allowance unless a test lowers it.
 export const FAST_CHAT: NonNullable<ApiOptions['chat']> = { viewersIntervalMs: 150, persistIntervalMs: 100, tickMs: 60, maxTickMs: 120, deviceTokensPerIp: { limit: 100_000, windowMs: 60_000 } };
 
+/** Ends a chat suite: closes its clients, then its API nodes, then drops its database (whatever of them started). */
+export async function closeChatSuite(clients: readonly ChatTestClient[], nodes: ReadonlyArray<{ close(): Promise<void> } | undefined>, db: TestDatabase | undefined): Promise<void> {
+  for (const c of clients) c.close();
+  for (const node of nodes) await node?.close();
+  await db?.drop();
+}
+
 /** A real API on the given database, with chat options and the marker filter (null: the real moderation pipeline). */
 export async function startChatApi(db: TestDatabase, options: Partial<ApiOptions> = {}, filter: ChatFilter | null = markerFilter): Promise<{ sut: RunningApi; close(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'onda-chat-'));

@@ -1,49 +1,32 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '@onda/db';
-import { createQueue, type JobContext, type JobQueue } from '@onda/queue';
-import { createStorage, type ObjectStorage } from '@onda/storage';
+import type { TestDatabase } from '@onda/db';
+import type { JobContext } from '@onda/queue';
+import type { ObjectStorage } from '@onda/storage';
 import { apiClient, createChannel } from '@onda/testing';
 import { VodsService } from '../src/vods/vods.service.js';
-import { createAdminWithToken, startApi, type RunningApi } from '../src/index.js';
+import { createAdminWithToken, type RunningApi } from '../src/index.js';
+import { INTERNAL, startHarness, type Harness } from './harness.js';
 
-const INTERNAL = 'internal-token-for-tests-0123456789';
 const source = { width: 1280, height: 720, fps: 30, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' };
 
 describe(VodsService.name, () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let queue: JobQueue;
+  let harness: Harness;
+  let db: TestDatabase;
   let storage: ObjectStorage;
   let sut: RunningApi;
-  let dir: string;
   let token: string;
   const encodes: Array<JobContext<'vod-encode'>> = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dir = mkdtempSync(path.join(tmpdir(), 'onda-vods-'));
-    queue = createQueue({});
-    queue.consume('live', async () => undefined);
-    queue.consume('vod-encode', async (job) => void encodes.push(job));
-    storage = createStorage({ localDir: dir });
-    sut = await startApi(
-      {
-        prisma: db.prisma, queue, storage,
-        options: { publicUrl: 'http://onda.test', mediaBaseUrl: 'http://onda.test/media', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: 'x'.repeat(40), webhooks: { pollMs: 0 } },
-      },
-      { host: '127.0.0.1', port: 0, logLevel: 'warn' },
-    );
+    harness = await startHarness({ webhooks: { pollMs: 0 } });
+    ({ db, storage, sut } = harness);
+    harness.queue.consume('vod-encode', async (job) => void encodes.push(job));
     token = (await createAdminWithToken(db.prisma, 'vods@example.com')).token;
   });
 
   afterAll(async () => {
-    await sut?.close();
-    await queue?.close();
-    await db?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   const post = (p: string, body: object) => request(sut.url).post(p).set('Authorization', `Bearer ${INTERNAL}`).send(body);

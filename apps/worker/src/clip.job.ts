@@ -6,23 +6,13 @@ import { CLIP_FILES, type ClipJob } from '@onda/contracts';
 import { buildClipCutArgs, buildClipHlsArgs, buildPosterArgs, keyframeAtOrBefore, keyframePackets, probe } from '@onda/media';
 import type { ObjectStorage } from '@onda/storage';
 import { InternalHttpError } from '@onda/internal-http';
-import type { WorkerApiClient } from './api-client.js';
-import { withContext, type Logger } from './logger.js';
+import type { MediaJobOptions } from './job-options.js';
+import { withContext } from './logger.js';
 import { PLAYLIST_TYPE, SEGMENT_CACHE } from './playlist-publisher.js';
 import { retry } from './retry.js';
 import { runFfmpeg } from './run-ffmpeg.js';
 
-export interface ClipOptions {
-  job: ClipJob;
-  storage: ObjectStorage;
-  api: WorkerApiClient;
-  scratchDir: string;
-  logger: Logger;
-  ffmpegPath?: string;
-  /** ffprobe binary (default `ffprobe` on PATH). */
-  ffprobePath?: string;
-  signal?: AbortSignal;
-}
+export type ClipOptions = MediaJobOptions<ClipJob>;
 
 /** A clip that cannot be cut from what is stored (segments gone, no keyframe): retrying will not help. */
 export class ClipInputError extends Error {}

@@ -9,23 +9,14 @@ import {
 } from '@onda/media';
 import type { ObjectStorage } from '@onda/storage';
 import { InternalHttpError } from '@onda/internal-http';
-import type { WorkerApiClient } from './api-client.js';
 import { isTakeoverNote, parseTakeoverNote, sortChunks, type TakeoverNote } from './archive-recorder.js';
-import { withContext, type Logger } from './logger.js';
+import type { MediaJobOptions } from './job-options.js';
+import { withContext } from './logger.js';
 import { PLAYLIST_TYPE } from './playlist-publisher.js';
 import { retry } from './retry.js';
 import { runFfmpeg } from './run-ffmpeg.js';
 
-export interface VodEncodeOptions {
-  job: VodEncodeJob;
-  storage: ObjectStorage;
-  api: WorkerApiClient;
-  scratchDir: string;
-  logger: Logger;
-  ffmpegPath?: string;
-  /** ffprobe binary (default `ffprobe` on PATH). */
-  ffprobePath?: string;
-  signal?: AbortSignal;
+export interface VodEncodeOptions extends MediaJobOptions<VodEncodeJob> {
   /** x264 preset of the ladder (default `faster`). */
   preset?: string;
   progressIntervalMs?: number;

@@ -1,12 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient } from './client.js';
-import { startEmbeddedPostgres as sut, type EmbeddedPostgresHandle } from './embedded.js';
+import { anyFreePort, startEmbeddedPostgres as sut, type EmbeddedPostgresHandle } from './embedded.js';
 import { defaultMigrationsDir, migrate } from './migrate.js';
 
 function isAlive(pid: number): boolean {
@@ -16,17 +15,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /**
@@ -39,7 +27,7 @@ async function startOrphan(dataDir: string, logFile: string): Promise<number> {
   const ids = process.getuid?.() === 0
     ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) }
     : {};
-  const port = await freePort();
+  const port = await anyFreePort();
   const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
   const script = `const fs = require('fs'); const out = fs.openSync(${JSON.stringify(logFile)}, 'a');
 require('child_process').spawn(${JSON.stringify(postgres)}, ${JSON.stringify(args)}, { ...${JSON.stringify(ids)}, detached: true, stdio: ['ignore', out, out] }).unref();`;
@@ -149,7 +137,7 @@ describe(sut.name, () => {
   );
 
   it('listens on the requested port', { timeout: 60_000 }, async () => {
-    const port = await freePort();
+    const port = await anyFreePort();
     running = await sut({ dataDir, port });
 
     expect(new URL(running.connectionString).port).toBe(String(port));

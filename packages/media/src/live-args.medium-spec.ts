@@ -40,29 +40,36 @@ async function encode(source: SourceInfo, highFps720 = false): Promise<{ outDir:
   return { outDir, names: renditions.map((r) => r.name) };
 }
 
+/**
+ * Checks that every rendition is 6 s of media as four segments, a short 0.5 s first one (faster
+ * publish-to-playable) then keyframes on the 2 s grid, and that every rendition switches at the same
+ * instants: one keyframe per segment, same pts everywhere. Returns those keyframe times.
+ */
+async function alignedKeyframes(outDir: string, names: readonly string[]): Promise<number[]> {
+  const keyframes: number[][] = [];
+  for (const name of names) {
+    const playlist = parseMediaPlaylist(await readFile(join(outDir, name, 'index.m3u8'), 'utf8'));
+    expect(playlist.segments.map((s) => s.uri)).toEqual(['r0_00000.ts', 'r0_00001.ts', 'r0_00002.ts', 'r0_00003.ts']);
+    expect(playlist.segments.map((s) => Math.round(s.duration * 10) / 10)).toEqual([0.5, 1.5, 2, 2]);
+    const times: number[] = [];
+    for (const s of playlist.segments) times.push(...(await keyframeTimes(join(outDir, name, s.uri))));
+    keyframes.push(times);
+  }
+  expect(keyframes[0]).toHaveLength(4);
+  for (const times of keyframes.slice(1)) expect(times).toEqual(keyframes[0]);
+  return keyframes[0]!;
+}
+
 describe(buildLiveArgs.name, () => {
   it('produces aligned 2 s segments for every rendition of a 720p source with audio', { timeout: 120_000 }, async () => {
     const source: SourceInfo = { width: 1280, height: 720, fps: 30, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' };
     const { outDir, names } = await encode(source);
     expect(names).toEqual(['720p', '480p', '360p']);
 
-    const keyframes: number[][] = [];
-    for (const name of names) {
-      const playlist = parseMediaPlaylist(await readFile(join(outDir, name, 'index.m3u8'), 'utf8'));
-      // 6 s of media: a short 0.5 s first segment (faster publish-to-playable), then keyframes on the 2 s grid.
-      expect(playlist.segments.map((s) => s.uri)).toEqual(['r0_00000.ts', 'r0_00001.ts', 'r0_00002.ts', 'r0_00003.ts']);
-      expect(playlist.segments.map((s) => Math.round(s.duration * 10) / 10)).toEqual([0.5, 1.5, 2, 2]);
-      const times: number[] = [];
-      for (const s of playlist.segments) times.push(...(await keyframeTimes(join(outDir, name, s.uri))));
-      keyframes.push(times);
-    }
-    // Every rendition switches at the same instants: one keyframe per segment, same pts everywhere.
-    expect(keyframes[0]).toHaveLength(4);
-    expect(keyframes[1]).toEqual(keyframes[0]);
-    expect(keyframes[2]).toEqual(keyframes[0]);
-    expect(keyframes[0]![1]! - keyframes[0]![0]!).toBeCloseTo(0.5, 2);
-    expect(keyframes[0]![2]! - keyframes[0]![1]!).toBeCloseTo(1.5, 2);
-    expect(keyframes[0]![3]! - keyframes[0]![2]!).toBeCloseTo(2, 2);
+    const keyframes = await alignedKeyframes(outDir, names);
+    expect(keyframes[1]! - keyframes[0]!).toBeCloseTo(0.5, 2);
+    expect(keyframes[2]! - keyframes[1]!).toBeCloseTo(1.5, 2);
+    expect(keyframes[3]! - keyframes[2]!).toBeCloseTo(2, 2);
 
     // The CODECS we advertise must match what the bitstream says.
     const renditions = planLadder(source, { profile: 'default', passthrough: false });
@@ -103,17 +110,7 @@ describe(buildLiveArgs.name, () => {
     expect(names).toEqual(['720p', '480p', '360p']);
     // Segment 2 is a full 2 s segment: 120 frames at 60 fps, 60 at 30 fps.
     expect(await Promise.all(names.map((n) => videoFrames(join(outDir, n, 'r0_00002.ts'))))).toEqual([120, 60, 60]);
-    const keyframes: number[][] = [];
-    for (const name of names) {
-      const playlist = parseMediaPlaylist(await readFile(join(outDir, name, 'index.m3u8'), 'utf8'));
-      expect(playlist.segments.map((s) => Math.round(s.duration * 10) / 10)).toEqual([0.5, 1.5, 2, 2]);
-      const times: number[] = [];
-      for (const s of playlist.segments) times.push(...(await keyframeTimes(join(outDir, name, s.uri))));
-      keyframes.push(times);
-    }
-    expect(keyframes[0]).toHaveLength(4);
-    expect(keyframes[1]).toEqual(keyframes[0]);
-    expect(keyframes[2]).toEqual(keyframes[0]);
+    await alignedKeyframes(outDir, names);
     // The levels we advertise match the bitstream at each rung's own rate (720p60 needs 3.2).
     const renditions = planLadder(source, { profile: 'default', passthrough: false, highFps720: true });
     for (const r of renditions) {

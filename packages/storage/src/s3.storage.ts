@@ -85,19 +85,7 @@ export class S3Storage implements ObjectStorage {
     // Each part already gets the client's per-request retries; this outer loop restarts an upload that
     // failed anyway (e.g. the store was restarted), with a fresh file stream since the old one is spent.
     for (let attempt = 1; ; attempt++) {
-      const upload = new Upload({
-        client: this.client,
-        partSize: PART_SIZE,
-        queueSize: QUEUE_SIZE,
-        leavePartsOnError: false,
-        params: {
-          Bucket: this.bucket,
-          Key: key,
-          Body: createReadStream(filePath),
-          ContentType: options?.contentType ?? contentTypeForKey(key),
-          CacheControl: options?.cacheControl,
-        },
-      });
+      const upload = this.multipartUpload(key, createReadStream(filePath), options);
       try {
         await upload.done();
         return;
@@ -113,7 +101,21 @@ export class S3Storage implements ObjectStorage {
     // A stream can be read once: no outer restart as in putFile, but each part still gets the client's
     // retries. Memory stays at about partSize x queueSize whatever the length; a failed stream aborts the
     // multipart upload, so no half object appears.
-    const upload = new Upload({
+    const upload = this.multipartUpload(key, body, options);
+    const failed = new Promise<never>((_, reject) => body.once('error', reject));
+    failed.catch(() => undefined);
+    try {
+      // The SDK reads the stream through an iterator; race its error too so a destroyed stream cannot leave done() waiting.
+      await Promise.race([upload.done(), failed]);
+    } catch (err) {
+      await upload.abort().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** A multipart upload of `body` (parts of PART_SIZE, QUEUE_SIZE at a time) that removes its parts if it fails. */
+  private multipartUpload(key: string, body: Readable, options?: PutOptions): Upload {
+    return new Upload({
       client: this.client,
       partSize: PART_SIZE,
       queueSize: QUEUE_SIZE,
@@ -126,15 +128,6 @@ export class S3Storage implements ObjectStorage {
         CacheControl: options?.cacheControl,
       },
     });
-    const failed = new Promise<never>((_, reject) => body.once('error', reject));
-    failed.catch(() => undefined);
-    try {
-      // The SDK reads the stream through an iterator; race its error too so a destroyed stream cannot leave done() waiting.
-      await Promise.race([upload.done(), failed]);
-    } catch (err) {
-      await upload.abort().catch(() => undefined);
-      throw err;
-    }
   }
 
   async presignPut(key: string, options: PresignPutOptions): Promise<string> {

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
-import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { useLoad } from '../api/use-load';
-import { FormError, TextField } from './fields';
+import { FormError, SubmitRow, TextField } from './fields';
 import { SessionsAndTokens } from './person-panels';
 
 /** `/console/account`: my password, and my sessions and tokens. */
@@ -13,25 +13,18 @@ export function AccountPage() {
   const me = useLoad('me', (signal) => api.me(signal));
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, attempt } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await attempt(async () => {
       await api.changePassword(current, next);
       setCurrent('');
       setNext('');
       setSaved(true);
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -50,11 +43,9 @@ export function AccountPage() {
             {t('console.account.saved')}
           </p>
         )}
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy || next.length < 12}>
-            {t('console.account.save')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy || next.length < 12}>
+          {t('console.account.save')}
+        </SubmitRow>
       </form>
       {me.data && <SessionsAndTokens userId={me.data.id} />}
     </div>

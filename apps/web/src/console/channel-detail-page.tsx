@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { useConsoleApi } from '../api/console-context';
-import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
 import { ConfirmDialog } from './confirm-dialog';
 import { errorText } from '../api/errors';
+import { BackLink, PageLoadError } from './page-parts';
 import { DestinationsPanel } from './destinations-panel';
 import { ModeratorsPanel } from './moderators-panel';
 import { StreamKeyPanel } from './stream-key-panel';
@@ -43,11 +43,7 @@ export function ChannelDetailPage() {
 
   // A failed refresh keeps showing what was read before; only a page with nothing to show becomes the error.
   if (channel.error && !channel.data) {
-    return (
-      <div className="page">
-        <StatePanel icon="!" tone="error" title={errorText(t, channel.error)} testId="error-state" />
-      </div>
-    );
+    return <PageLoadError error={channel.error} />;
   }
   if (!channel.data) return <div className="spinner console-spinner" />;
   const c = channel.data;
@@ -56,9 +52,7 @@ export function ChannelDetailPage() {
     <div className="page">
       <div className="page__head console-head">
         <div>
-          <Link to="/console" className="back-link">
-            {t('console.back')}
-          </Link>
+          <BackLink to="/console" />
           <div className="console-head__title">
             <h1 className="page__title" data-testid="channel-title">
               {c.title}

@@ -1,11 +1,11 @@
 import type { CreateChannel } from '@onda/contracts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
-import { StatePanel } from '../components/state-panel';
 import { ChannelForm } from './channel-form';
 import { errorText } from '../api/errors';
+import { BackLink, LoadError } from './page-parts';
 import { useLoad } from '../api/use-load';
 
 /** Submits through `action`, keeping the busy flag and the error message of the last try. */
@@ -38,9 +38,7 @@ export function ChannelNewPage() {
   return (
     <div className="page">
       <div className="page__head">
-        <Link to="/console" className="back-link">
-          {t('console.back')}
-        </Link>
+        <BackLink to="/console" />
         <h1 className="page__title">{t('console.channelForm.newTitle')}</h1>
       </div>
       <ChannelForm busy={form.busy} error={form.error} onSubmit={form.submit} />
@@ -62,13 +60,11 @@ export function ChannelEditPage() {
   return (
     <div className="page">
       <div className="page__head">
-        <Link to={`/console/channels/${slug}`} className="back-link">
-          {t('console.back')}
-        </Link>
+        <BackLink to={`/console/channels/${slug}`} />
         <h1 className="page__title">{t('console.channelForm.editTitle')}</h1>
       </div>
       {channel.error ? (
-        <StatePanel icon="!" tone="error" title={errorText(t, channel.error)} testId="error-state" />
+        <LoadError error={channel.error} />
       ) : !channel.data ? (
         <div className="spinner console-spinner" />
       ) : (

@@ -1,7 +1,7 @@
 import { ChannelVisibilities, ClipPolicies, LatencyModes, type Channel, type ChannelVisibility, type ClipPolicy, type CreateChannel } from '@onda/contracts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CheckField, FormError, SelectField, TextField } from './fields';
+import { CheckField, FormError, SelectField, SubmitRow, TextField } from './fields';
 
 type LatencyMode = (typeof LatencyModes)[number];
 
@@ -110,11 +110,9 @@ export function ChannelForm({ channel, busy, error, onSubmit }: ChannelFormProps
       />
       <CheckField name="recording" label={t('console.channelForm.recording')} checked={recording} onChange={setRecording} />
       <FormError message={error} />
-      <div className="form__actions">
-        <button type="submit" className="button button--accent" disabled={busy} data-testid="channel-submit">
-          {channel ? t('console.channelForm.save') : t('console.channelForm.create')}
-        </button>
-      </div>
+      <SubmitRow disabled={busy} testId="channel-submit">
+        {channel ? t('console.channelForm.save') : t('console.channelForm.create')}
+      </SubmitRow>
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { formatDateTime } from '../i18n/format';
 import { useActorNames } from './chat-actors';
 import { actionLabel } from './chat-labels';
 import { LoadedTable } from './loaded-table';
-import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { useLoad } from '../api/use-load';
 
 /** Every moderation action on the channel's chat, newest first, with "load more". */
@@ -16,24 +16,17 @@ export function ChatAuditPanel({ slug }: { slug: string }) {
   const actorName = useActorNames(slug);
   const first = useLoad(`chat-audit:${slug}`, (signal) => api.listAudit(slug, undefined, signal));
   const [more, setMore] = useState<{ items: ChatAuditEntry[]; nextCursor: string | null } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, attempt } = useAction();
 
   const entries = first.data && [...first.data.items, ...(more?.items ?? [])];
   const cursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
 
   const loadMore = async () => {
     if (!cursor) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await attempt(async () => {
       const page = await api.listAudit(slug, cursor);
       setMore({ items: [...(more?.items ?? []), ...page.items], nextCursor: page.nextCursor });
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { usePoll } from '../api/use-poll';
 import { useChatClient, useChatServices } from '../chat/chat-context';
 import { ChatPanel } from '../chat/chat-panel';
-import { StatePanel } from '../components/state-panel';
 import { formatNumber } from '../i18n/format';
 import { ChatAnnouncementForm } from './chat-announcement-form';
 import { ChatAuditPanel } from './chat-audit-panel';
@@ -14,7 +13,7 @@ import { ChatHeldPanel } from './chat-held-panel';
 import { ChatPollsPanel } from './chat-polls-panel';
 import { ChatSettingsForm } from './chat-settings-form';
 import { ChatStatsPanel } from './chat-stats-panel';
-import { errorText } from '../api/errors';
+import { BackLink, PageLoadError } from './page-parts';
 import { useLoad } from '../api/use-load';
 import './chat-dashboard.css';
 
@@ -36,11 +35,7 @@ export function ChatDashboardPage() {
   const held = usePoll(`held:${slug}`, (signal) => api.listHeld(slug, signal), () => HeldPollMs);
 
   if (channel.error) {
-    return (
-      <div className="page">
-        <StatePanel icon="!" tone="error" title={errorText(t, channel.error)} testId="error-state" />
-      </div>
-    );
+    return <PageLoadError error={channel.error} />;
   }
   if (!channel.data) return <div className="spinner console-spinner" />;
   const c = channel.data;
@@ -50,9 +45,7 @@ export function ChatDashboardPage() {
     <div className="page" data-testid="chat-dashboard">
       <div className="page__head console-head">
         <div>
-          <Link to={`/console/channels/${c.slug}`} className="back-link">
-            {t('console.back')}
-          </Link>
+          <BackLink to={`/console/channels/${c.slug}`} />
           <div className="console-head__title">
             <h1 className="page__title">{t('console.chat.title')}</h1>
             <span className={`badge badge--${c.status}`}>{t(`status.${c.status}`)}</span>

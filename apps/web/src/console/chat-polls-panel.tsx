@@ -5,8 +5,9 @@ import { usePoll } from '../api/use-poll';
 import { useChatServices } from '../chat/chat-context';
 import { percentOf } from '../chat/poll-card';
 import { formatDateTime, formatNumber } from '../i18n/format';
-import { FormError, TextField } from './fields';
+import { FormError, SubmitRow, TextField } from './fields';
 import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 
 /** Results of open polls change with every vote: refresh while the tab is open. */
 export const PollsPollMs = 3000;
@@ -21,23 +22,13 @@ export function ChatPollsPanel({ slug }: { slug: string }) {
   const [question, setQuestion] = useState('');
   const [options, setOptions] = useState(['', '']);
   const [duration, setDuration] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, attempt } = useAction();
 
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const run = (work: () => Promise<unknown>) =>
+    attempt(async () => {
       await work();
       setGeneration((g) => g + 1);
-      return true;
-    } catch (caught) {
-      setError(errorText(t, caught));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -83,11 +74,9 @@ export function ChatPollsPanel({ slug }: { slug: string }) {
         <TextField name="duration" type="number" min={10} max={86400} label={t('console.chat.polls.duration')} hint={t('console.chat.polls.durationHint')} value={duration} onChange={setDuration} />
         {hasOpen && <p className="muted small">{t('console.chat.polls.replaces')}</p>}
         <FormError message={error} />
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy} data-testid="poll-create">
-            {t('console.chat.polls.create')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy} testId="poll-create">
+          {t('console.chat.polls.create')}
+        </SubmitRow>
       </form>
       {!polls.data ? (
         polls.error ? <p className="form-error">{errorText(t, polls.error)}</p> : <div className="spinner console-spinner" />
@@ -96,7 +85,7 @@ export function ChatPollsPanel({ slug }: { slug: string }) {
           {t('console.chat.polls.empty')}
         </p>
       ) : (
-        <ul className="poll-list">
+        <ul className="stack-list poll-list">
           {polls.data.map((poll) => (
             <PollResults key={poll.id} poll={poll} busy={busy} onClose={() => void run(() => api.closePoll(slug, poll.id))} />
           ))}

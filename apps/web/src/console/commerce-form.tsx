@@ -1,7 +1,7 @@
 import { CreateCommerceMomentSchema, type CreateCommerceMoment } from '@onda/contracts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CheckField, FormError, SelectField, TextField } from './fields';
+import { CheckField, FormError, SelectField, SubmitRow, TextField } from './fields';
 
 type Kind = CreateCommerceMoment['kind'];
 const CURRENCIES = ['KRW', 'USD', 'JPY', 'EUR', 'CNY'] as const;
@@ -81,11 +81,9 @@ export function CommerceForm({ busy, onCreate }: { busy: boolean; onCreate(body:
         <span className="field__hint">{t('commerce.console.imageHint')}</span>
       </div>
       <FormError message={error} />
-      <div className="form__actions">
-        <button type="submit" className="button button--accent" disabled={busy} data-testid="commerce-create">
-          {t('commerce.console.create')}
-        </button>
-      </div>
+      <SubmitRow disabled={busy} testId="commerce-create">
+        {t('commerce.console.create')}
+      </SubmitRow>
     </form>
   );
 }

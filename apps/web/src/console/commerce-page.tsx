@@ -1,8 +1,10 @@
 import type { CommerceMomentAdmin, CreateCommerceMoment } from '@onda/contracts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { errorText } from '../api/errors';
+import { BackLink } from './page-parts';
+import { useAction } from './use-action';
 import { usePoll } from '../api/use-poll';
 import { commerceClient } from '../commerce/commerce-api';
 import { CommerceCard } from '../commerce/commerce-card';
@@ -21,22 +23,12 @@ export function CommercePage() {
   const api = commerceClient();
   const [generation, setGeneration] = useState(0);
   const moments = usePoll(`commerce:${slug}:${generation}`, (signal) => api.list(slug, signal), () => CommercePollMs);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, attempt } = useAction();
 
   const run = async (work: () => Promise<unknown>): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-      return true;
-    } catch (caught) {
-      setError(errorText(t, caught));
-      return false;
-    } finally {
-      setBusy(false);
-      setGeneration((g) => g + 1);
-    }
+    const done = await attempt(work);
+    setGeneration((g) => g + 1);
+    return done;
   };
   const create = (body: CreateCommerceMoment, image: File | null) =>
     run(async () => {
@@ -48,9 +40,7 @@ export function CommercePage() {
     <div className="page" data-testid="commerce-page">
       <div className="page__head console-head">
         <div>
-          <Link to={`/console/channels/${slug}`} className="back-link">
-            {t('console.back')}
-          </Link>
+          <BackLink to={`/console/channels/${slug}`} />
           <h1 className="page__title">{t('commerce.console.title')}</h1>
           <p className="page__subtitle">{t('commerce.console.subtitle')}</p>
         </div>

@@ -1,10 +1,11 @@
 import type { WebhookDelivery } from '@onda/contracts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { formatDateTime } from '../i18n/format';
 import { errorText } from '../api/errors';
+import { BackLink } from './page-parts';
 import { useLoad } from '../api/use-load';
 import { LoadedTable } from './loaded-table';
 
@@ -35,9 +36,7 @@ export function DeliveriesPage() {
   return (
     <div className="page">
       <div className="page__head">
-        <Link to="/console/webhooks" className="back-link">
-          {t('console.back')}
-        </Link>
+        <BackLink to="/console/webhooks" />
         <h1 className="page__title">{t('console.deliveries.title')}</h1>
         {hook && <p className="page__subtitle">{hook.url}</p>}
       </div>

@@ -2,11 +2,12 @@ import type { Destination, DestinationPlatform } from '@onda/contracts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
-import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { usePoll } from '../api/use-poll';
 import { ConfirmDialog } from './confirm-dialog';
-import { FormError, SelectField, TextField } from './fields';
+import { FormError, SelectField, SubmitRow, TextField } from './fields';
 import { Loaded } from './loaded-table';
+import { TitledPanel } from './page-parts';
 
 const BADGE: Record<Destination['state'], string> = { idle: 'badge badge--offline', connecting: 'badge badge--pending', live: 'badge badge--live', retrying: 'badge badge--pending', failed: 'badge badge--failed' };
 
@@ -24,21 +25,14 @@ export function DestinationsPanel({ slug, live }: { slug: string; live: boolean 
   const [streamKey, setStreamKey] = useState('');
   const [name, setName] = useState('');
   const [deleting, setDeleting] = useState<Destination | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
+  const { busy, error } = action;
 
-  const attempt = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
+  const attempt = (work: () => Promise<void>) =>
+    action.attempt(async () => {
+      await work();
       poll.refresh();
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const add = (event: FormEvent) => {
     event.preventDefault();
@@ -57,10 +51,7 @@ export function DestinationsPanel({ slug, live }: { slug: string; live: boolean 
   ];
 
   return (
-    <section className="panel" aria-labelledby="destinations-title" data-testid="destinations-panel">
-      <h2 id="destinations-title" className="panel__title">
-        {t('console.destinations.title')}
-      </h2>
+    <TitledPanel id="destinations-title" title={t('console.destinations.title')} testId="destinations-panel">
       <p className="muted small">{t('console.destinations.hint')}</p>
       <Loaded state={poll} look="panel" empty={t('console.destinations.empty')} emptyTestId="destinations-empty">
         {(rows) => (
@@ -103,11 +94,9 @@ export function DestinationsPanel({ slug, live }: { slug: string; live: boolean 
         <TextField label={t('console.destinations.streamKey')} name="streamKey" type="password" autoComplete="off" value={streamKey} onChange={setStreamKey} hint={t('console.destinations.keyHint')} required />
         <TextField label={t('console.destinations.name')} name="name" value={name} onChange={setName} />
         {error && <FormError message={error} />}
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy || streamKey.trim() === '' || (platform === 'custom' && url.trim() === '')} data-testid="add-destination">
-            {t('console.destinations.add')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy || streamKey.trim() === '' || (platform === 'custom' && url.trim() === '')} testId="add-destination">
+          {t('console.destinations.add')}
+        </SubmitRow>
       </form>
       {deleting && (
         <ConfirmDialog
@@ -119,6 +108,6 @@ export function DestinationsPanel({ slug, live }: { slug: string; live: boolean 
           onCancel={() => setDeleting(null)}
         />
       )}
-    </section>
+    </TitledPanel>
   );
 }

@@ -87,3 +87,20 @@ export function FormError({ message }: { message: string | null }) {
     </p>
   );
 }
+
+/** A `channel` picker by slug (or by id), with a first "every channel" choice (value '') when `all` names it. */
+export function ChannelField({ label, value, onChange, channels, by = 'slug', all }: { label: string; value: string; onChange(value: string): void; channels: ReadonlyArray<{ id: string; slug: string; title: string }>; by?: 'slug' | 'id'; all?: string }) {
+  const options = channels.map((c) => ({ value: by === 'id' ? c.id : c.slug, label: c.title }));
+  return <SelectField name="channel" label={label} value={value} onChange={onChange} options={all === undefined ? options : [{ value: '', label: all }, ...options]} />;
+}
+
+/** A console form's actions row with its one submit button. */
+export function SubmitRow({ disabled, testId, children }: { disabled: boolean; testId?: string; children: ReactNode }) {
+  return (
+    <div className="form__actions">
+      <button type="submit" className="button button--accent" disabled={disabled} data-testid={testId}>
+        {children}
+      </button>
+    </div>
+  );
+}

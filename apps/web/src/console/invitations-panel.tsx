@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
 import { errorText } from '../api/errors';
 import { useLoad } from '../api/use-load';
+import { TitledPanel } from './page-parts';
 
 /** Invitations to moderate other accounts' channels, addressed to the signed-in account: accept or decline (finding 15). */
 export function InvitationsPanel() {
@@ -24,10 +25,7 @@ export function InvitationsPanel() {
   };
 
   return (
-    <section className="panel" aria-labelledby="invitations-title" data-testid="invitations-panel">
-      <h2 id="invitations-title" className="panel__title">
-        {t('console.invitations.title')}
-      </h2>
+    <TitledPanel id="invitations-title" title={t('console.invitations.title')} testId="invitations-panel">
       <ul className="moderators">
         {open.map((i) => (
           <li key={i.id} className="kv__row" data-testid="my-invitation">
@@ -48,6 +46,6 @@ export function InvitationsPanel() {
           {error}
         </p>
       )}
-    </section>
+    </TitledPanel>
   );
 }

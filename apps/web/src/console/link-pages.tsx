@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { useLoad } from '../api/use-load';
 import { formatDateTime } from '../i18n/format';
 import { FormError, TextField } from './fields';
@@ -23,22 +24,15 @@ export function AcceptInvitationPage() {
   const preview = useLoad(`invite-${token}`, () => (token ? api.previewInvitation(token) : Promise.reject(new Error('no token'))));
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, attempt } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await attempt(async () => {
       // The language the page is read in becomes the account's mail language.
       await api.acceptInvitation(token, name.trim(), password, i18n.language === 'ko' ? 'ko' : 'en');
       void navigate('/console', { replace: true });
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (preview.loading) return <div className="spinner console-spinner" />;
@@ -76,22 +70,15 @@ export function ResetPasswordPage() {
   const api = useConsoleApi();
   const token = useLinkToken();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, attempt } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await attempt(async () => {
       await api.resetPassword(token, password);
       setDone(true);
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../api/errors';
+import { LoadError } from './page-parts';
 import { StatePanel } from '../components/state-panel';
 
 /**
@@ -39,7 +40,7 @@ export function Loaded<R>({ state, empty, emptyHint, emptyIcon = '○', emptyTes
   const { data, error } = state;
   if (!data) {
     if (!error) return <div className="spinner console-spinner" />;
-    return look === 'page' ? <StatePanel icon="!" tone="error" title={errorText(t, error)} testId="error-state" /> : <p className="form-error">{errorText(t, error)}</p>;
+    return look === 'page' ? <LoadError error={error} /> : <p className="form-error">{errorText(t, error)}</p>;
   }
   if (data.length > 0) return <>{children(data)}</>;
   return look === 'page' ? (

@@ -3,9 +3,10 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
 import { ConfirmDialog } from './confirm-dialog';
-import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { useLoad } from '../api/use-load';
 import { Loaded } from './loaded-table';
+import { TitledPanel } from './page-parts';
 
 /**
  * The channel's moderators (they can moderate chat and watch when private): list, invite by email, remove, and the
@@ -20,23 +21,10 @@ export function ModeratorsPanel({ slug }: { slug: string }) {
   const [invited, setInvited] = useState<string | null>(null);
   const [email, setEmail] = useState('');
   const [removing, setRemoving] = useState<Moderator | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, attempt } = useAction();
   const current = list ?? loaded.data;
   const moderators = current?.items;
   const pending = current?.invitations ?? [];
-
-  const attempt = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const add = (event: FormEvent) => {
     event.preventDefault();
@@ -61,10 +49,7 @@ export function ModeratorsPanel({ slug }: { slug: string }) {
     });
 
   return (
-    <section className="panel" aria-labelledby="moderators-title" data-testid="moderators-panel">
-      <h2 id="moderators-title" className="panel__title">
-        {t('console.moderators.title')}
-      </h2>
+    <TitledPanel id="moderators-title" title={t('console.moderators.title')} testId="moderators-panel">
       <Loaded state={{ data: moderators, error: loaded.error }} look="panel" empty={t('console.moderators.empty')} emptyTestId="moderators-empty">
         {(rows) => (
           <ul className="moderators" data-testid="moderator-list">
@@ -126,6 +111,6 @@ export function ModeratorsPanel({ slug }: { slug: string }) {
           onCancel={() => setRemoving(null)}
         />
       )}
-    </section>
+    </TitledPanel>
   );
 }

@@ -3,11 +3,11 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
-import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { useLoad, type LoadState } from '../api/use-load';
 import { formatDateTime } from '../i18n/format';
 import { ConfirmDialog } from './confirm-dialog';
-import { FormError, SelectField, TextField } from './fields';
+import { FormError, SelectField, SubmitRow, TextField } from './fields';
 import { LoadedTable } from './loaded-table';
 import { MailOutcomeNote, SecretOnce } from './secret-once';
 
@@ -24,22 +24,15 @@ function InviteForm({ channels, onCreated }: { channels: Array<{ slug: string; t
   const [channel, setChannel] = useState('');
   const [hours, setHours] = useState<(typeof TTL_HOURS)[number]>('72');
   const [created, setCreated] = useState<CreatedInvitation | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, attempt } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await attempt(async () => {
       setCreated(await api.createLinkInvitation({ email: email.trim(), role, channel: role === 'moderator' ? channel : undefined, expiresInHours: Number(hours), ...(locale ? { locale } : {}) }));
       setEmail('');
       onCreated();
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -73,11 +66,9 @@ function InviteForm({ channels, onCreated }: { channels: Array<{ slug: string; t
           <SelectField<(typeof TTL_HOURS)[number]> name="hours" label={t('console.people.expires')} value={hours} onChange={setHours} options={TTL_HOURS.map((h) => ({ value: h, label: t('console.people.hours', { count: Number(h) }) }))} />
         </div>
         <FormError message={error} />
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy || (role === 'moderator' && !channel)}>
-            {t('console.people.send')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy || (role === 'moderator' && !channel)}>
+          {t('console.people.send')}
+        </SubmitRow>
       </form>
     </>
   );

@@ -1,11 +1,11 @@
 import { PersonRoles, type Person, type PersonRole, type ResetLink } from '@onda/contracts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { errorText } from '../api/errors';
+import { BackLink, PageLoadError } from './page-parts';
 import { useLoad } from '../api/use-load';
-import { StatePanel } from '../components/state-panel';
 import { AuditTable } from './audit-page';
 import { ConfirmDialog } from './confirm-dialog';
 import { FormError, SelectField } from './fields';
@@ -119,15 +119,15 @@ export function PersonPage() {
   const person = useLoad(`person-${id}`, (signal) => api.getPerson(id, signal));
   const history = useLoad(`audit-${id}-${me.data?.operator === true}`, (signal) => (me.data?.operator ? api.listAudit(signal).then((all) => all.filter((a) => a.target.id === id)) : Promise.resolve([])));
 
-  if (person.error) return <div className="page"><StatePanel icon="!" tone="error" title={errorText(t, person.error)} testId="error-state" /></div>;
+  if (person.error) return <PageLoadError error={person.error} />;
   if (!person.data || !me.data) return <div className="spinner console-spinner" />;
   const p = person.data;
   return (
     <div className="page">
       <div className="page__head">
-        <Link to="/console/people" className="back-link">
+        <BackLink to="/console/people">
           ← {t('console.person.back')}
-        </Link>
+        </BackLink>
         <h1 className="page__title">{p.displayName}</h1>
         <p className="page__subtitle">
           {p.email} · {t(`console.people.role.${p.role}`)} ·{' '}

@@ -6,6 +6,7 @@ import { useLoad } from '../api/use-load';
 import { formatDateTime } from '../i18n/format';
 import { FormError } from './fields';
 import { LoadedTable } from './loaded-table';
+import { TokenRow } from './token-row';
 
 /** One account's console sessions and API tokens, each revocable (the account itself, or an operator). */
 export function SessionsAndTokens({ userId }: { userId: string }) {
@@ -58,22 +59,16 @@ export function SessionsAndTokens({ userId }: { userId: string }) {
           empty={t('console.person.noTokens')}
           head={[t('console.tokens.name'), t('console.tokens.prefix'), t('console.tokens.lastUsed'), '']}
           row={(token) => (
-            <tr key={token.id} className={token.revokedAt ? 'table__row--muted' : undefined}>
-              <td className="table__primary">{token.name}</td>
-              <td>
-                <code>{token.prefix}…</code>
-              </td>
-              <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt, i18n.language) : t('console.tokens.never')}</td>
-              <td className="table__actions">
-                {token.revokedAt ? (
-                  <span className="muted">{t('console.person.revoked')}</span>
-                ) : (
-                  <button type="button" className="button button--small button--danger" onClick={() => void run(() => api.revokePersonToken(userId, token.id), tokens.reload)}>
-                    {t('console.person.revokeToken')}
-                  </button>
-                )}
-              </td>
-            </tr>
+            <TokenRow
+              key={token.id}
+              token={token}
+              revoked={t('console.person.revoked')}
+              action={
+                <button type="button" className="button button--small button--danger" onClick={() => void run(() => api.revokePersonToken(userId, token.id), tokens.reload)}>
+                  {t('console.person.revokeToken')}
+                </button>
+              }
+            />
           )}
         />
       </section>

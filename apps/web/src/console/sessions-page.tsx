@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { formatDateTime, formatDuration } from '../i18n/format';
-import { SelectField } from './fields';
+import { ChannelField, SelectField } from './fields';
 import { useLoad } from '../api/use-load';
 import { LoadedTable } from './loaded-table';
 import { useManagedChannels } from './managed-channels';
@@ -46,13 +46,7 @@ export function SessionsPage() {
         <h1 className="page__title">{t('console.sessions.title')}</h1>
       </div>
       <div className="filters">
-        <SelectField
-          name="channel"
-          label={t('console.sessions.channel')}
-          value={channelId}
-          onChange={(v) => setFilter('channel', v)}
-          options={[{ value: '', label: t('console.sessions.all') }, ...(channels.data?.items ?? []).map((c) => ({ value: c.id, label: c.title }))]}
-        />
+        <ChannelField label={t('console.sessions.channel')} value={channelId} onChange={(v) => setFilter('channel', v)} channels={channels.data?.items ?? []} by="id" all={t('console.sessions.all')} />
         <SelectField
           name="state"
           label={t('console.sessions.state')}

@@ -1,20 +1,19 @@
 import type { CommerceMarker, LiveStats, SessionTimeline } from '@onda/contracts';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
-import { useApi } from '../api/api-context';
+import { Link } from 'react-router';
 import { usePoll } from '../api/use-poll';
-import { StatePanel } from '../components/state-panel';
 import { formatDateTime, formatDuration } from '../i18n/format';
 import { HighlightsList } from '../stats/highlights-list';
 import { IngestCharts, ReactionTimeline, RenditionMix, ViewersChart } from '../stats/live-charts';
 import { statsCsvUrl } from '../stats/stats-api';
-import { useStatsApi } from '../stats/stats-context';
-import { statsFormat, type StatsFormat } from '../stats/stats-format';
+import { type StatsFormat } from '../stats/stats-format';
 import { CountriesPanel, QoePanel, StatCards } from '../stats/stat-panels';
 import { parseStoryboardVtt, type StoryboardCue } from '../vods/storyboard';
 import '../stats/stats.css';
 import { errorText } from '../api/errors';
+import { DashPanel, StatsHead, StatsPending, useStatsPage } from './stats-page-parts';
+import { BackLink } from './page-parts';
 import { useLoad } from '../api/use-load';
 import { commerceClient } from '../commerce/commerce-api';
 
@@ -25,11 +24,7 @@ const noCues: StoryboardCue[] = [];
 
 /** `/console/sessions/:id/stats`: one broadcast's audience, quality, ingest health, reactions and highlights. */
 export function StatsSessionPage() {
-  const { id = '' } = useParams();
-  const { t, i18n } = useTranslation();
-  const statsApi = useStatsApi();
-  const api = useApi();
-  const format = statsFormat(i18n.language);
+  const { id, t, i18n, statsApi, api, format } = useStatsPage();
   const cadence = (data: { endedAt?: string | null } | undefined) => (data && data.endedAt === null ? LiveStatsPollMs : EndedStatsPollMs);
   const stats = usePoll(`live-stats:${id}`, (signal) => statsApi.getLiveStats(id, signal), (data) => cadence(data));
   const ended = stats.data ? stats.data.endedAt !== null : false;
@@ -44,76 +39,58 @@ export function StatsSessionPage() {
     storyboardUrl ? parseStoryboardVtt(await api.getStoryboard(storyboardUrl, signal), storyboardUrl) : noCues,
   );
 
-  if (!stats.data) {
-    return (
-      <div className="page">
-        <BackLink />
-        {stats.error ? <StatePanel icon="!" tone="error" title={errorText(t, stats.error)} testId="error-state" /> : <div className="spinner console-spinner" />}
-      </div>
-    );
-  }
+  const back = <BackLink to="/console/sessions">{t('stats.live.back')}</BackLink>;
+  if (!stats.data) return <StatsPending back={back} error={stats.error} />;
   const s = stats.data;
   return (
     <div className="page dash" data-testid="session-stats">
-      <div className="page__head console-head">
-        <div>
-          <BackLink />
-          <div className="console-head__title">
-            <h1 className="page__title">{t('stats.live.title', { channel: channel.data?.title ?? '' })}</h1>
-            <span className={`badge badge--${ended ? 'offline' : 'live'}`}>{ended ? t('console.sessionState.ended') : t('status.live')}</span>
-          </div>
+      <StatsHead
+        back={back}
+        title={t('stats.live.title', { channel: channel.data?.title ?? '' })}
+        badge={<span className={`badge badge--${ended ? 'offline' : 'live'}`}>{ended ? t('console.sessionState.ended') : t('status.live')}</span>}
+        subtitle={
           <p className="muted small">
             {s.startedAt ? t('stats.live.when', { start: formatDateTime(s.startedAt, i18n.language), duration: formatDuration(s.startedAt, s.endedAt, i18n.language) }) : null}
           </p>
-        </div>
-        <div className="console-head__actions">
-          {vodId && (
-            <Link to={`/console/vods/${vodId}/stats`} className="button" data-testid="vod-stats-link">
-              {t('stats.vod.open')}
-            </Link>
-          )}
-          <a className="button" href={statsCsvUrl('live', id)} download data-testid="csv-live">
-            {t('stats.csv.live')}
-          </a>
-          <a className="button" href={statsCsvUrl('timeline', id)} download data-testid="csv-timeline">
-            {t('stats.csv.timeline')}
-          </a>
-        </div>
-      </div>
+        }
+        actions={
+          <>
+            {vodId && (
+              <Link to={`/console/vods/${vodId}/stats`} className="button" data-testid="vod-stats-link">
+                {t('stats.vod.open')}
+              </Link>
+            )}
+            <a className="button" href={statsCsvUrl('live', id)} download data-testid="csv-live">
+              {t('stats.csv.live')}
+            </a>
+            <a className="button" href={statsCsvUrl('timeline', id)} download data-testid="csv-timeline">
+              {t('stats.csv.timeline')}
+            </a>
+          </>
+        }
+      />
       <StatCards cards={liveCards(s, ended, format, t)} />
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.live.viewersChart')}</h2>
+      <DashPanel title={t('stats.live.viewersChart')}>
         <ViewersChart points={s.viewersPerMinute} format={format} />
-      </section>
+      </DashPanel>
       <div className="dash__grid">
-        <section className="panel dash__panel">
-          <h2 className="panel__title">{t('stats.qoe.title')}</h2>
+        <DashPanel title={t('stats.qoe.title')}>
           <QoePanel qoe={s.qoe} format={format} />
-        </section>
-        <section className="panel dash__panel">
-          <h2 className="panel__title">{t('stats.live.renditions')}</h2>
+        </DashPanel>
+        <DashPanel title={t('stats.live.renditions')}>
           <RenditionMix renditions={s.renditions} format={format} />
           <h2 className="panel__title dash__subtitle">{t('stats.live.countries')}</h2>
           <CountriesPanel countries={s.countries} format={format} language={i18n.language} />
-        </section>
+        </DashPanel>
       </div>
       <TimelineSection timeline={timeline.data} error={timeline.error} cues={cues.data ?? noCues} format={format} moments={moments.data ?? []} />
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.ingest.title')}</h2>
+      <DashPanel title={t('stats.ingest.title')}>
         <IngestCharts points={s.ingest} format={format} />
-      </section>
+      </DashPanel>
     </div>
   );
 }
 
-function BackLink() {
-  const { t } = useTranslation();
-  return (
-    <Link to="/console/sessions" className="back-link">
-      {t('stats.live.back')}
-    </Link>
-  );
-}
 
 function liveCards(s: LiveStats, ended: boolean, format: StatsFormat, t: TFunction): Array<[string, string, string]> {
   return [
@@ -129,16 +106,14 @@ function TimelineSection({ timeline, error, cues, format, moments }: { timeline:
   const { t } = useTranslation();
   if (!timeline) {
     return (
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.timeline.title')}</h2>
+      <DashPanel title={t('stats.timeline.title')}>
         {error ? <p className="form-error">{errorText(t, error)}</p> : <div className="spinner console-spinner" />}
-      </section>
+      </DashPanel>
     );
   }
   return (
     <>
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.timeline.title')}</h2>
+      <DashPanel title={t('stats.timeline.title')}>
         <p className="muted small">{t('stats.timeline.hint')}</p>
         <ReactionTimeline buckets={timeline.buckets} highlights={timeline.highlights} format={format} moments={moments.map((m) => ({ atSeconds: m.atSeconds, label: m.moment.title }))} />
         {moments.length > 0 && (
@@ -150,11 +125,10 @@ function TimelineSection({ timeline, error, cues, format, moments }: { timeline:
             ))}
           </ul>
         )}
-      </section>
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.highlights.title')}</h2>
+      </DashPanel>
+      <DashPanel title={t('stats.highlights.title')}>
         <HighlightsList highlights={timeline.highlights} cues={cues} format={format} />
-      </section>
+      </DashPanel>
     </>
   );
 }

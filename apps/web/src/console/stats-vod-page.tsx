@@ -1,16 +1,12 @@
-import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
-import { useApi } from '../api/api-context';
+import { Link } from 'react-router';
 import { usePoll } from '../api/use-poll';
-import { StatePanel } from '../components/state-panel';
 import { formatDateTime } from '../i18n/format';
 import { statsCsvUrl } from '../stats/stats-api';
-import { useStatsApi } from '../stats/stats-context';
-import { statsFormat } from '../stats/stats-format';
 import { QoePanel, StatCards } from '../stats/stat-panels';
 import { RetentionChart } from '../stats/vod-charts';
 import '../stats/stats.css';
-import { errorText } from '../api/errors';
+import { DashPanel, StatsHead, StatsPending, useStatsPage } from './stats-page-parts';
+import { BackLink } from './page-parts';
 import { useLoad } from '../api/use-load';
 
 /** VOD views trickle in; a minute is fresh enough. */
@@ -18,51 +14,39 @@ export const VodStatsPollMs = 60_000;
 
 /** `/console/vods/:id/stats`: views, watch time and the retention curve of one VOD. */
 export function StatsVodPage() {
-  const { id = '' } = useParams();
-  const { t, i18n } = useTranslation();
-  const statsApi = useStatsApi();
-  const api = useApi();
-  const format = statsFormat(i18n.language);
+  const { id, t, i18n, statsApi, api, format } = useStatsPage();
   const stats = usePoll(`vod-stats:${id}`, (signal) => statsApi.getVodStats(id, signal), () => VodStatsPollMs);
   const vod = useLoad(`vod:${id}`, (signal) => api.getVod(id, signal));
 
-  if (!stats.data) {
-    return (
-      <div className="page">
-        <BackLink />
-        {stats.error ? <StatePanel icon="!" tone="error" title={errorText(t, stats.error)} testId="error-state" /> : <div className="spinner console-spinner" />}
-      </div>
-    );
-  }
+  const back = <BackLink to="/console/vods">{t('stats.vod.back')}</BackLink>;
+  if (!stats.data) return <StatsPending back={back} error={stats.error} />;
   const s = stats.data;
   const v = vod.data;
   const perView = s.views > 0 ? s.watchSeconds / s.views : 0;
   return (
     <div className="page dash" data-testid="vod-stats">
-      <div className="page__head console-head">
-        <div>
-          <BackLink />
-          <div className="console-head__title">
-            <h1 className="page__title">{t('stats.vod.title', { title: v?.title ?? '' })}</h1>
-          </div>
-          {v && <p className="muted small">{t('stats.vod.created', { time: formatDateTime(v.createdAt, i18n.language) })}</p>}
-        </div>
-        <div className="console-head__actions">
-          {v?.playbackUrl && (
-            <Link to={`/v/${id}`} className="button" data-testid="vod-watch-link">
-              {t('console.vods.watch')}
-            </Link>
-          )}
-          {v?.liveSessionId && (
-            <Link to={`/console/sessions/${v.liveSessionId}/stats`} className="button" data-testid="session-stats-link">
-              {t('stats.live.open')}
-            </Link>
-          )}
-          <a className="button" href={statsCsvUrl('vod', id)} download data-testid="csv-vod">
-            {t('stats.csv.vod')}
-          </a>
-        </div>
-      </div>
+      <StatsHead
+        back={back}
+        title={t('stats.vod.title', { title: v?.title ?? '' })}
+        subtitle={v && <p className="muted small">{t('stats.vod.created', { time: formatDateTime(v.createdAt, i18n.language) })}</p>}
+        actions={
+          <>
+            {v?.playbackUrl && (
+              <Link to={`/v/${id}`} className="button" data-testid="vod-watch-link">
+                {t('console.vods.watch')}
+              </Link>
+            )}
+            {v?.liveSessionId && (
+              <Link to={`/console/sessions/${v.liveSessionId}/stats`} className="button" data-testid="session-stats-link">
+                {t('stats.live.open')}
+              </Link>
+            )}
+            <a className="button" href={statsCsvUrl('vod', id)} download data-testid="csv-vod">
+              {t('stats.csv.vod')}
+            </a>
+          </>
+        }
+      />
       <StatCards
         cards={[
           ['views', t('stats.vod.views'), format.count(s.views)],
@@ -71,24 +55,14 @@ export function StatsVodPage() {
           ['per-view', t('stats.vod.perView'), format.span(perView)],
         ]}
       />
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.vod.retention')}</h2>
+      <DashPanel title={t('stats.vod.retention')}>
         <p className="muted small">{t('stats.vod.retentionHint')}</p>
         <RetentionChart retention={s.retention} views={s.views} durationSeconds={v?.durationSeconds ?? null} format={format} />
-      </section>
-      <section className="panel dash__panel">
-        <h2 className="panel__title">{t('stats.qoe.title')}</h2>
+      </DashPanel>
+      <DashPanel title={t('stats.qoe.title')}>
         <QoePanel qoe={s.qoe} format={format} />
-      </section>
+      </DashPanel>
     </div>
   );
 }
 
-function BackLink() {
-  const { t } = useTranslation();
-  return (
-    <Link to="/console/vods" className="back-link">
-      {t('stats.vod.back')}
-    </Link>
-  );
-}

@@ -5,7 +5,9 @@ import { useConsoleApi } from '../api/console-context';
 import { ConfirmDialog } from './confirm-dialog';
 import { CopyButton } from './copy-button';
 import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { useLoad } from '../api/use-load';
+import { TitledPanel } from './page-parts';
 
 const MASK = '•'.repeat(24);
 
@@ -17,35 +19,25 @@ export function StreamKeyPanel({ slug }: { slug: string }) {
   const [rotated, setRotated] = useState<StreamKey | null>(null);
   const [revealed, setRevealed] = useState(false);
   const [confirming, setConfirming] = useState<'rotate' | 'revoke' | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, attempt } = useAction();
   const key = rotated ?? loaded.data;
 
   const run = async (action: 'rotate' | 'revoke') => {
-    setBusy(true);
-    setError(null);
-    try {
+    await attempt(async () => {
       if (action === 'rotate') setRotated(await api.rotateStreamKey(slug));
       else if (key) {
         await api.revokeStreamKey(slug);
         setRotated({ ...key, streamKey: null });
         setRevealed(false);
       }
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-      setConfirming(null);
-    }
+    });
+    setConfirming(null);
   };
 
   if (loaded.error && !key) return <p className="form-error">{errorText(t, loaded.error)}</p>;
   if (!key) return <div className="spinner console-spinner" />;
   return (
-    <section className="panel key-panel" aria-labelledby="key-title" data-testid="stream-key-panel">
-      <h2 id="key-title" className="panel__title">
-        {t('console.key.title')}
-      </h2>
+    <TitledPanel id="key-title" title={t('console.key.title')} testId="stream-key-panel" className="key-panel">
       <dl className="kv">
         <dt>{t('console.key.server')}</dt>
         <dd className="kv__row">
@@ -107,6 +99,6 @@ export function StreamKeyPanel({ slug }: { slug: string }) {
           onCancel={() => setConfirming(null)}
         />
       )}
-    </section>
+    </TitledPanel>
   );
 }

@@ -2,40 +2,32 @@ import { Scopes, type ApiToken, type CreatedApiToken, type Scope } from '@onda/c
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsoleApi } from '../api/console-context';
-import { formatDateTime } from '../i18n/format';
 import { ConfirmDialog } from './confirm-dialog';
-import { CheckField, FormError, TextField } from './fields';
-import { errorText } from '../api/errors';
+import { CheckField, FormError, SubmitRow, TextField } from './fields';
+import { useAction } from './use-action';
 import { SecretOnce } from './secret-once';
 import { useLoad } from '../api/use-load';
 import { LoadedTable } from './loaded-table';
+import { TokenRow } from './token-row';
 
 type Choice = Scope | '*';
 
 /** `/console/tokens`: API tokens for automation; each token is shown once when created. */
 export function TokensPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const api = useConsoleApi();
   const tokens = useLoad('tokens', (signal) => api.listTokens(signal));
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<Choice[]>(['channels:read']);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, attempt } = useAction();
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const run = (action: () => Promise<void>) =>
+    attempt(async () => {
       await action();
       tokens.reload();
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const create = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
@@ -64,11 +56,9 @@ export function TokensPage() {
           </div>
         </fieldset>
         <FormError message={error} />
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy || scopes.length === 0}>
-            {t('console.tokens.create')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy || scopes.length === 0}>
+          {t('console.tokens.create')}
+        </SubmitRow>
       </form>
       <LoadedTable
         state={tokens}
@@ -76,31 +66,17 @@ export function TokensPage() {
         testId="token-table"
         head={[t('console.tokens.name'), t('console.tokens.prefix'), t('console.tokens.scopes'), t('console.tokens.lastUsed'), '']}
         row={(token) => (
-          <tr key={token.id} className={token.revokedAt ? 'table__row--muted' : undefined}>
-            <td className="table__primary">{token.name}</td>
-            <td>
-              <code>{token.prefix}…</code>
-            </td>
-            <td>
-              <ul className="chips">
-                {token.scopes.map((s) => (
-                  <li key={s} className="chip">
-                    {s}
-                  </li>
-                ))}
-              </ul>
-            </td>
-            <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt, i18n.language) : t('console.tokens.never')}</td>
-            <td className="table__actions">
-              {token.revokedAt ? (
-                <span className="muted">{t('console.tokens.revoked')}</span>
-              ) : (
-                <button type="button" className="button button--small button--danger" onClick={() => setRevoking(token)}>
-                  {t('console.tokens.revoke')}
-                </button>
-              )}
-            </td>
-          </tr>
+          <TokenRow
+            key={token.id}
+            token={token}
+            scopes
+            revoked={t('console.tokens.revoked')}
+            action={
+              <button type="button" className="button button--small button--danger" onClick={() => setRevoking(token)}>
+                {t('console.tokens.revoke')}
+              </button>
+            }
+          />
         )}
       />
       {revoking && (

@@ -5,7 +5,7 @@ import { useSearchParams } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { useVodLibrary } from '../vods/use-vod-library';
 import { ConfirmDialog } from './confirm-dialog';
-import { SelectField } from './fields';
+import { ChannelField } from './fields';
 import { errorText } from '../api/errors';
 import { useManagedChannels } from './managed-channels';
 import { VodsTable } from './vods-table';
@@ -81,13 +81,7 @@ export function VodsPage() {
         </div>
       )}
       <div className="filters">
-        <SelectField
-          name="channel"
-          label={t('console.vods.channel')}
-          value={channel}
-          onChange={setChannel}
-          options={[{ value: '', label: t('console.vods.allChannels') }, ...channelList.map((c) => ({ value: c.slug, label: c.title }))]}
-        />
+        <ChannelField label={t('console.vods.channel')} value={channel} onChange={setChannel} channels={channelList} all={t('console.vods.allChannels')} />
       </div>
       {actionError && (
         <p className="form-error" role="alert" data-testid="action-error">

@@ -2,11 +2,11 @@ import type { Channel, Vod, VodStatus } from '@onda/contracts';
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { formatDateTime } from '../i18n/format';
-import { formatClock, formatPercent, formatSpan } from '../vods/format';
+import { formatDateTime, formatSpan } from '../i18n/format';
+import { formatClock, formatPercent } from '../vods/format';
 import { ProgressBar } from '../vods/progress-bar';
 import { FilmIcon } from '../vods/vod-icons';
-import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 import { guardImeEnter } from '../components/ime';
 import { LoadedTable, type LoadedRows } from './loaded-table';
 
@@ -43,8 +43,7 @@ export function VodsTable({ state, channels, onRename, onDelete }: VodsTableProp
 function VodRow({ vod, channel, onRename, onDelete }: { vod: Vod; channel: Channel | undefined; onRename: VodsTableProps['onRename']; onDelete: VodsTableProps['onDelete'] }) {
   const { t, i18n } = useTranslation();
   const [draft, setDraft] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, attempt } = useAction();
   const watch = vod.playbackUrl ? `/v/${vod.id}` : null;
   const download = vod.downloadUrl;
 
@@ -53,16 +52,10 @@ function VodRow({ vod, channel, onRename, onDelete }: { vod: Vod; channel: Chann
     if (draft === null) return;
     const title = draft.trim();
     if (!title || title === vod.title) return setDraft(null);
-    setBusy(true);
-    setError(null);
-    try {
+    await attempt(async () => {
       await onRename(vod, title);
       setDraft(null);
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     guardImeEnter(event);

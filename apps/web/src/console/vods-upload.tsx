@@ -5,7 +5,7 @@ import { useConsoleApi } from '../api/console-context';
 import { formatBytes, formatPercent, looksLikeVideo, titleFromFileName } from '../vods/format';
 import { ProgressBar } from '../vods/progress-bar';
 import { checkUpload, uploadErrorText, uploadVod, type UploadProgress } from '../vods/upload';
-import { FormError, SelectField, TextField } from './fields';
+import { ChannelField, FormError, TextField } from './fields';
 
 interface VodUploadFormProps {
   channels: Channel[];
@@ -73,13 +73,7 @@ export function VodUploadForm({ channels, defaultChannel, onUploaded, onClose }:
     <form className="panel form vod-upload" onSubmit={(e) => void submit(e)} data-testid="upload-form" noValidate>
       <h2 className="panel__title">{t('console.vods.upload.title')}</h2>
       <div className="form__row">
-        <SelectField
-          name="channel"
-          label={t('console.vods.upload.channel')}
-          value={channel}
-          onChange={setChannel}
-          options={channels.map((c) => ({ value: c.slug, label: c.title }))}
-        />
+        <ChannelField label={t('console.vods.upload.channel')} value={channel} onChange={setChannel} channels={channels} />
         <TextField name="title" label={t('console.vods.upload.videoTitle')} value={title} onChange={setTitle} />
       </div>
       <div className="field">

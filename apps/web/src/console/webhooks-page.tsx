@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useConsoleApi } from '../api/console-context';
 import { formatDateTime } from '../i18n/format';
-import { CheckField, FormError, TextField } from './fields';
-import { errorText } from '../api/errors';
+import { CheckField, FormError, SubmitRow, TextField } from './fields';
+import { useAction } from './use-action';
 import { SecretOnce } from './secret-once';
 import { useLoad } from '../api/use-load';
 import { LoadedTable } from './loaded-table';
@@ -18,22 +18,15 @@ export function WebhooksPage() {
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<WebhookEventType[]>(['stream.started', 'stream.ended']);
   const [created, setCreated] = useState<CreatedWebhook | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, attempt } = useAction();
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await attempt(async () => {
       setCreated(await api.createWebhook({ url: url.trim(), eventTypes: events }));
       setUrl('');
       hooks.reload();
-    } catch (caught) {
-      setError(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const toggle = (type: WebhookEventType, on: boolean) => setEvents((current) => (on ? [...current, type] : current.filter((e) => e !== type)));
 
@@ -56,11 +49,9 @@ export function WebhooksPage() {
           </div>
         </fieldset>
         <FormError message={error} />
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={busy || events.length === 0}>
-            {t('console.webhooks.create')}
-          </button>
-        </div>
+        <SubmitRow disabled={busy || events.length === 0}>
+          {t('console.webhooks.create')}
+        </SubmitRow>
       </form>
       <LoadedTable
         state={hooks}

@@ -18,15 +18,21 @@ export function formatNumber(value: number, language: string): string {
 /** A duration such as "1h 5m" / "1시간 5분" in the UI language, from two ISO timestamps (end defaults to now). */
 export function formatDuration(startIso: string, endIso: string | null, language: string, now: Date = new Date()): string {
   const end = endIso ? new Date(endIso) : now;
-  let seconds = Math.max(0, Math.round((end.getTime() - new Date(startIso).getTime()) / 1000));
+  return formatSpan((end.getTime() - new Date(startIso).getTime()) / 1000, language);
+}
+
+/** A span of time in words, coarse like an ETA: "45s", "3m 20s", "1h 5m" / "45초", "3분 20초", "1시간 5분". */
+export function formatSpan(totalSeconds: number, language: string): string {
+  let seconds = Math.max(0, Math.round(totalSeconds));
   const hours = Math.floor(seconds / 3600);
   seconds -= hours * 3600;
   const minutes = Math.floor(seconds / 60);
   seconds -= minutes * 60;
   const unit = (value: number, name: 'hour' | 'minute' | 'second') =>
     new Intl.NumberFormat(language, { style: 'unit', unit: name, unitDisplay: 'narrow' }).format(value);
-  const parts = hours ? [unit(hours, 'hour'), unit(minutes, 'minute')] : minutes ? [unit(minutes, 'minute'), unit(seconds, 'second')] : [unit(seconds, 'second')];
-  return parts.join(' ');
+  if (hours) return [unit(hours, 'hour'), unit(minutes, 'minute')].join(' ');
+  if (minutes) return [unit(minutes, 'minute'), unit(seconds, 'second')].join(' ');
+  return unit(seconds, 'second');
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Channel, CommerceMoment } from '@onda/contracts';
-import { useState } from 'react';
+import { useState, type ComponentProps } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/api-context';
@@ -57,6 +57,21 @@ export function channelStage(
   return { kind: 'playing', src: session.playbackUrl };
 }
 
+/** The live player of a channel's broadcast (`src` from channelStage), as the channel page and its embed show it. */
+export function LivePlayer({ src, channel, ...handlers }: { src: string; channel: Channel | undefined } & Pick<ComponentProps<typeof Player>, 'onEnded' | 'onClip'>) {
+  const session = channel?.liveSession ?? null;
+  return (
+    <Player
+      kind="live"
+      src={src}
+      latencyMode={session?.latencyMode}
+      dvrWindowSeconds={channel?.dvrWindowSeconds ?? 0}
+      beacon={session ? { liveSessionId: session.id, startedAt: session.startedAt } : undefined}
+      {...handlers}
+    />
+  );
+}
+
 /** `/c/:slug`: the player page. */
 export function ChannelPage() {
   const { slug = '' } = useParams();
@@ -112,13 +127,10 @@ export function ChannelPage() {
         <div className="commerce-anchor">
           <div className="stage">
             {stage.kind === 'playing' ? (
-              <Player
+              <LivePlayer
                 key={stage.src}
-                kind="live"
                 src={stage.src}
-                latencyMode={session?.latencyMode}
-                dvrWindowSeconds={visible?.dvrWindowSeconds ?? 0}
-                beacon={session ? { liveSessionId: session.id, startedAt: session.startedAt } : undefined}
+                channel={visible}
                 onEnded={() => setPlayed({ slug, sessionId: session?.id ?? null, endedId: session?.id ?? null })}
                 onClip={visible && visible.clipPolicy !== 'off' ? (at) => setClipBehind(at.behindLive) : undefined}
               />

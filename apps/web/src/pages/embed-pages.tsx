@@ -9,7 +9,7 @@ import { AlertIcon, MoonIcon, SearchIcon } from '../components/icons';
 import { StatePanel } from '../components/state-panel';
 import { Player } from '../player/player';
 import { parseStartTime } from '../vods/format';
-import { channelStage } from './channel-page';
+import { channelStage, LivePlayer } from './channel-page';
 import { ClipStage } from '../clips/clip-page';
 import '../vods/vods.css';
 
@@ -46,14 +46,7 @@ export function EmbedChannelPage() {
   return (
     <EmbedFrame title={visible?.title ?? slug} href={`/c/${slug}`} chat={visible && wantsChat(params.get('chat')) ? visible.slug : null}>
       {stage.kind === 'playing' ? (
-        <Player
-          key={stage.src}
-          kind="live"
-          src={stage.src}
-          latencyMode={session?.latencyMode}
-          dvrWindowSeconds={visible?.dvrWindowSeconds ?? 0}
-          beacon={session ? { liveSessionId: session.id, startedAt: session.startedAt } : undefined}
-        />
+        <LivePlayer key={stage.src} src={stage.src} channel={visible} />
       ) : (
         <div className="stage__message">
           {stage.kind === 'not-found' ? (

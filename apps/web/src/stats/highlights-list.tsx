@@ -47,7 +47,7 @@ export function HighlightsList({ highlights, cues, format }: { highlights: Highl
   };
   if (highlights.length === 0) return <p className="muted small" data-testid="highlights-empty">{t('stats.highlights.empty')}</p>;
   return (
-    <ol className="dash-highlights" data-testid="highlights">
+    <ol className="stack-list dash-highlights" data-testid="highlights">
       {highlights.map((h, i) => {
         const thumb = highlightThumb(h, cues);
         const span = `${format.clock(h.start)} – ${format.clock(h.end)}`;

@@ -1,4 +1,5 @@
-import { formatClock, formatSpan } from '../vods/format';
+import { formatClock } from '../vods/format';
+import { formatSpan } from '../i18n/format';
 
 /** Number formats of the dashboards in the UI language (one Intl object per kind, made once per language). */
 export interface StatsFormat {

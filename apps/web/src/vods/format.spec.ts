@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatClock, formatSpan, looksLikeVideo, parseStartTime, titleFromFileName } from './format';
+import { formatBytes, formatClock, looksLikeVideo, parseStartTime, titleFromFileName } from './format';
 
 describe(parseStartTime.name, () => {
   it('reads seconds, unit strings and clocks, and nothing else', () => {
@@ -23,15 +23,6 @@ describe(formatClock.name, () => {
     expect(formatClock(245)).toBe('4:05');
     expect(formatClock(3723)).toBe('1:02:03');
     expect(formatClock(Number.NaN)).toBe('0:00');
-  });
-});
-
-describe(formatSpan.name, () => {
-  it('speaks Korean and English units through Intl', () => {
-    expect(formatSpan(200, 'en')).toBe('3m 20s');
-    expect(formatSpan(200, 'ko')).toBe('3분 20초');
-    expect(formatSpan(3900, 'ko')).toBe('1시간 5분');
-    expect(formatSpan(45, 'en')).toBe('45s');
   });
 });
 

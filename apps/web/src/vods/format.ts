@@ -10,20 +10,6 @@ export function formatClock(totalSeconds: number): string {
   return hours ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${minutes}:${pad(seconds)}`;
 }
 
-/** A span of time in words, coarse like an ETA: "45s", "3m 20s", "1h 5m" / "45초", "3분 20초", "1시간 5분". */
-export function formatSpan(totalSeconds: number, language: string): string {
-  let seconds = Math.max(0, Math.round(totalSeconds));
-  const hours = Math.floor(seconds / 3600);
-  seconds -= hours * 3600;
-  const minutes = Math.floor(seconds / 60);
-  seconds -= minutes * 60;
-  const unit = (value: number, name: 'hour' | 'minute' | 'second') =>
-    new Intl.NumberFormat(language, { style: 'unit', unit: name, unitDisplay: 'narrow' }).format(value);
-  if (hours) return [unit(hours, 'hour'), unit(minutes, 'minute')].join(' ');
-  if (minutes) return [unit(minutes, 'minute'), unit(seconds, 'second')].join(' ');
-  return unit(seconds, 'second');
-}
-
 /** A file size in the UI language: "850 kB", "12.4 MB", "1.2 GB". */
 export function formatBytes(bytes: number, language: string): string {
   const units = [

@@ -43,6 +43,11 @@ class BullMqConsumer implements Consumer {
     private readonly onClosed: (consumer: BullMqConsumer) => void,
   ) {}
 
+  async pause(): Promise<void> {
+    // doNotWaitActive: stop fetching at once; the active jobs keep their locks and run to their end.
+    await this.worker.pause(true);
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.abort.abort(new Error('consumer closing'));

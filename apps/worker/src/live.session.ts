@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +14,7 @@ import { ArchiveProcess } from './archive-process.js';
 import { ArchiveRecorder } from './archive-recorder.js';
 import { IngestHealthSampler, newestSourceCopy } from './ingest-health.js';
 import type { LivePackaging } from './live-packaging.js';
+import { HandoverChannel, handoverPrefix, type HandoverOutcome } from './live-handover.js';
 import { LiveOverload } from './live-overload.js';
 import { PullFollower } from './live-pull.js';
 import { SegmentPackaging } from './live-segments.js';
@@ -66,8 +68,16 @@ export interface LiveSessionOptions {
   thumbnailIntervalSeconds?: number;
 }
 
-/** How a session ended: finished (ENDLIST written), failed, or interrupted (left for another worker). */
-export type LiveSessionOutcome = 'ended' | 'failed' | 'interrupted';
+/**
+ * How a session ended: finished (ENDLIST written), failed, interrupted (left for another worker), handed over
+ * (a successor continues it, see handOver) or stood down (a successor that did not take over: nothing published).
+ */
+export type LiveSessionOutcome = 'ended' | 'failed' | 'interrupted' | 'handed-over' | 'stood-down';
+
+/** How often each side of a hand-over looks at the other's marker. */
+const HANDOVER_POLL_MS = 250;
+/** How long a successor that said ready waits for the predecessor's decision after its deadline or a stop. */
+const HANDOVER_DECISION_GRACE_MS = 30_000;
 
 /** Thrown by the job handler for an interrupted session so the queue hands the job to another worker. */
 export class LiveSessionInterruptedError extends Error {
@@ -123,6 +133,15 @@ export class LiveSession {
   private recordingFrom: { mediaSeconds: number; stepped: boolean } | null = null;
   /** Media the recording holds that the playlists skipped at load-step restarts (see the `ended` event). */
   private skippedSeconds = 0;
+  /** Normal-latency packaging (hand-overs hold and seam its segments), null in low latency. */
+  private readonly segments: SegmentPackaging | null;
+  /** Predecessor of a hand-over: set once a successor is asked for; `releasing` once it is ready and this ffmpeg stops. */
+  private leaving: { channel: HandoverChannel; releasing: boolean } | null = null;
+  /** Successor of a hand-over, until it takes over (then null) or stands down. */
+  private joining: { channel: HandoverChannel; until: number; readySaid: boolean; runEnded: boolean } | null = null;
+  /** Wall clock of this worker's first recording start and of its last recording stop (hand-over overlap). */
+  private recordingStartedAt: number | null = null;
+  private recordingStoppedAt: number | null = null;
 
   constructor(options: LiveSessionOptions) {
     // Every line about this broadcast, its uploads' included, carries its id.
@@ -137,19 +156,19 @@ export class LiveSession {
       sessionId: job.sessionId, source: job.source, plan: this.plan, freeCores: o.freeCores, overload: o.overload,
       metrics: o.metrics, logger: o.logger, report: (e) => this.report(e),
     });
-    this.dir = join(o.scratchDir, job.sessionId);
+    // A successor runs beside its predecessor, maybe on the same machine: a folder of its own.
+    this.dir = join(o.scratchDir, job.handover ? `${job.sessionId}-r${job.handover.run}` : job.sessionId);
     this.archive = job.recording
       ? new ArchiveRecorder({ storage: o.storage, dir: join(this.dir, 'archive'), keyPrefix: `vod/${job.sessionId}/archive`, logger: o.logger, retry: o.uploadRetry })
       : null;
-    this.packaging = low
-      ? new LlOutputs({
+    this.segments = low ? null : new SegmentPackaging({
+      job, renditions: this.renditions, storage: o.storage, dir: this.dir, logger: o.logger, retry: o.uploadRetry, ffprobePath: o.ffprobePath,
+      windowSeconds: o.windowSeconds ?? DEFAULT_WINDOW_SECONDS, onPublished: () => this.maybePublishMaster(),
+    });
+    this.packaging = this.segments ?? new LlOutputs({
         job, renditions: this.renditions, storage: o.storage, logger: o.logger, retry: o.uploadRetry,
         announce: (model) => o.api.llModel?.(job.sessionId, model) ?? Promise.resolve(),
         onPart: () => this.maybePublishMaster(),
-      })
-      : new SegmentPackaging({
-        job, renditions: this.renditions, storage: o.storage, dir: this.dir, logger: o.logger, retry: o.uploadRetry, ffprobePath: o.ffprobePath,
-        windowSeconds: o.windowSeconds ?? DEFAULT_WINDOW_SECONDS, onPublished: () => this.maybePublishMaster(),
       });
     this.thumbnail = o.thumbnailIntervalSeconds === 0 ? null : new LiveThumbnail({
       storage: o.storage, path: join(this.dir, THUMBNAIL_FILE), key: `${job.storagePrefix}/${THUMBNAIL_FILE}`, intervalSeconds: o.thumbnailIntervalSeconds,
@@ -163,6 +182,11 @@ export class LiveSession {
     });
   }
 
+  /** A successor is ready and this session is stopping to release the broadcast to it (see handOver). */
+  get releasing(): boolean {
+    return this.leaving?.releasing === true;
+  }
+
   /** pid of the current ffmpeg, if one runs. */
   get ffmpegPid(): number | undefined {
     return this.proc?.pid;
@@ -171,12 +195,28 @@ export class LiveSession {
   /** Runs the broadcast to its end; resolves with how it ended. */
   async execute(): Promise<LiveSessionOutcome> {
     const { logger } = this.o;
-    await this.restore();
+    const handover = this.o.job.handover;
+    if (handover && this.segments) {
+      const channel = new HandoverChannel(this.o.storage, this.o.job.sessionId, handover.token);
+      const decided = await channel.outcome().catch(() => null);
+      if (decided?.kind === 'cancelled') return 'stood-down';
+      // Released already: this is a retry of a successor that took over and died, so a plain takeover.
+      if (!decided) {
+        this.joining = { channel, until: handover.until, readySaid: false, runEnded: false };
+        this.run = handover.run;
+        this.segments.hold();
+        this.archive?.hold();
+        logger.info({ run: this.run }, 'successor of a hand-over: encoding, publishing nothing until the predecessor releases');
+      }
+    }
+    if (!this.joining) await this.restore();
     await this.pull.refresh();
     if (this.plan.degradedReason) await this.overload.reportStep(this.plan.degradedReason);
     // Each destination gets its own ffmpeg reading the ingest: nothing there can stall or restart the ladder.
     const simulcast = new Simulcast({ ...this.o.simulcast, sessionId: this.o.job.sessionId, api: this.o.api, pullUrl: () => this.pull.pullUrl, logger, ffmpegPath: this.o.ffmpegPath });
-    simulcast.start();
+    // A successor pushes only once it took over: a destination takes one push per stream key.
+    const joined = this.joining ? this.join(this.joining, () => simulcast.start()) : null;
+    if (!joined) simulcast.start();
     let quickFailures = 0;
     this.o.metrics?.sessionStarted();
     // /metrics names the broadcast by an opaque label only (finding 14): the log maps it back for operators.
@@ -194,6 +234,12 @@ export class LiveSession {
         quickFailures = quick ? quickFailures + 1 : 0;
         logger.info({ run: this.run, ...exit, quickFailures }, 'ffmpeg exited');
 
+        if (this.leaving?.releasing) return await this.release(this.leaving.channel);
+        if (this.joining) {
+          this.joining.runEnded = true;
+          if (!(await joined)) return 'stood-down';
+          // Took over: from here on this is the broadcast's session, whatever ended the run.
+        }
         if (this.o.signal?.aborted) {
           await this.report({ type: 'ffmpeg-exit', run: this.run, code: exit.code, signal: exit.signal, reason: exit.reason, willRestart: false });
           await this.drain();
@@ -223,11 +269,109 @@ export class LiveSession {
         this.run++;
       }
     } finally {
+      if (this.joining) {
+        this.joining.runEnded = true;
+        await joined;
+      }
       await simulcast.stop();
       await this.stopRecording();
       await this.ingestHealth.close();
       await rm(this.dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Hands this broadcast to another worker without a dark gap (normal latency): asks for a successor through
+   * `enqueue` (a `live` job marked as a hand-over), keeps encoding and publishing until the successor has
+   * output for every rendition, then stops its ffmpeg so execute() uploads what it has, releases the
+   * broadcast and resolves 'handed-over'. Resolves true once the release is under way; false when nothing
+   * changed: low latency (its parts are not handed over), no ffmpeg running, no successor ready before
+   * `deadline` aborted, or the run ended meanwhile (the successor is told to stand down).
+   */
+  async handOver(enqueue: (job: LiveJob) => Promise<void>, deadline: AbortSignal, until: number): Promise<boolean> {
+    const proc = this.proc;
+    if (!this.segments || !proc || this.leaving || this.joining || deadline.aborted) return false;
+    const token = randomUUID();
+    const channel = new HandoverChannel(this.o.storage, this.o.job.sessionId, token);
+    this.leaving = { channel, releasing: false };
+    try {
+      await enqueue({ ...this.o.job, handover: { token, run: this.run + 1, until } });
+      this.o.logger.info({ token }, 'draining: asked for a successor');
+      while (!deadline.aborted && this.proc === proc) {
+        if (await channel.ready().catch(() => false)) {
+          this.leaving.releasing = true;
+          this.o.logger.info({ token }, 'successor ready: stopping this ffmpeg and releasing the broadcast');
+          void proc.stop();
+          return true;
+        }
+        await sleep(HANDOVER_POLL_MS, undefined, { signal: deadline }).catch(() => undefined);
+      }
+    } catch (err) {
+      this.o.logger.error({ err }, 'could not ask for a successor');
+    }
+    this.leaving = null;
+    await channel.decide({ kind: 'cancelled' }).catch((err: unknown) => this.o.logger.error({ err }, 'could not cancel a hand-over'));
+    return false;
+  }
+
+  /**
+   * Predecessor, its ffmpeg stopped for a ready successor: uploads everything, then tells the successor where
+   * its media ends. If that cannot be written the successor stands down and this session is interrupted.
+   */
+  private async release(channel: HandoverChannel): Promise<LiveSessionOutcome> {
+    // Stopped already unless a load step was starting at the same moment.
+    await this.stopRecording();
+    await this.drain();
+    try {
+      await channel.decide({ kind: 'released', lastSegmentAt: this.segments?.lastArrivedAt ?? null, recordingStoppedAt: this.recordingStoppedAt });
+    } catch (err) {
+      this.o.logger.error({ err }, 'could not release the broadcast to its successor');
+      return 'interrupted';
+    }
+    this.o.logger.info('broadcast handed over');
+    return 'handed-over';
+  }
+
+  /**
+   * Successor: says `ready` once every rendition has a held segment, then takes over when the predecessor
+   * releases (true) or stands down (false: cancelled, no decision by its deadline, or this run ended before
+   * it had anything to offer). Stops this ffmpeg when standing down.
+   */
+  private async join(j: NonNullable<LiveSession['joining']>, started: () => void): Promise<boolean> {
+    let outcome: HandoverOutcome | null = null;
+    let stoppedAt = Number.POSITIVE_INFINITY;
+    for (;;) {
+      const stopping = j.runEnded || this.o.signal?.aborted === true;
+      if (stopping) stoppedAt = Math.min(stoppedAt, Date.now());
+      if (!j.readySaid && this.segments!.holdingComplete && !stopping) {
+        await j.channel.markReady().then(() => (j.readySaid = true), (err: unknown) => this.o.logger.error({ err }, 'could not say ready to the predecessor'));
+      }
+      if (j.readySaid) outcome = await j.channel.outcome().catch(() => null);
+      // Once ready was said the predecessor may release any moment: wait for its word a little past a stop or the deadline.
+      const late = Date.now() > Math.min(j.until, stoppedAt) + (j.readySaid ? HANDOVER_DECISION_GRACE_MS : 0);
+      if (outcome || late || (stopping && !j.readySaid)) break;
+      await sleep(HANDOVER_POLL_MS);
+    }
+    if (outcome?.kind !== 'released') {
+      this.o.logger.info({ outcome: outcome?.kind ?? null }, 'successor standing down');
+      await this.proc?.stop();
+      return false;
+    }
+    await this.segments!.restore();
+    this.segments!.release(outcome.lastSegmentAt);
+    this.archive?.release();
+    // Both recorded while the two ran: the archive holds that stretch twice, the playlists once.
+    if (this.recordingStartedAt !== null && outcome.recordingStoppedAt !== null) {
+      this.skippedSeconds += Math.max(0, outcome.recordingStoppedAt - this.recordingStartedAt) / 1000;
+    }
+    this.joining = null;
+    this.o.logger.info({ run: this.run, overlapSeconds: this.skippedSeconds }, 'took over the broadcast from its predecessor');
+    await this.archive?.markTakeover({ run: this.run, chunkSeconds: this.o.archiveChunkSeconds ?? 10, segmentSeconds: this.o.job.segmentSeconds }).catch((err: unknown) => {
+      this.o.logger.error({ err }, 'could not note the takeover beside the archive');
+    });
+    void this.archive?.upload(this.recording?.runningRun ?? null);
+    started();
+    return true;
   }
 
   /**
@@ -254,7 +398,10 @@ export class LiveSession {
     const input = this.o.input?.(this.run, this.pull.pullUrl) ?? { url: this.pull.pullUrl, args: LIVE_INPUT_ARGS };
     // The recording is its own remux ffmpeg (see ArchiveProcess) in both modes.
     const args = await this.packaging.start({ run: this.run, input, ladder: this.overload.ladder, thumbnail: this.thumbnail?.output });
-    if (this.recording && this.recording.runningRun === null) this.recordingFrom = { mediaSeconds: this.packaging.mediaSeconds, stepped: false };
+    if (this.recording && this.recording.runningRun === null) {
+      this.recordingFrom = { mediaSeconds: this.packaging.mediaSeconds, stepped: false };
+      this.recordingStartedAt ??= Date.now();
+    }
     this.recording?.ensure(this.run, input);
     const proc = FfmpegProcess.start(args, { ffmpegPath: this.o.ffmpegPath });
     this.proc = proc;
@@ -293,6 +440,7 @@ export class LiveSession {
   private async stopRecording(): Promise<void> {
     if (!this.recording) return;
     const recorded = await this.recording.stop();
+    if (recorded > 0) this.recordingStoppedAt = Date.now();
     await this.packaging.idle();
     const from = this.recordingFrom;
     this.recordingFrom = null;
@@ -359,6 +507,8 @@ export class LiveSession {
   private async finish(outcome: 'ended' | 'failed', reason?: string): Promise<LiveSessionOutcome> {
     await this.drain();
     await this.packaging.finish();
+    // Markers of hand-overs during the broadcast (see handOver).
+    await this.o.storage.deletePrefix(handoverPrefix(this.o.job.sessionId)).catch(() => undefined);
     if (outcome === 'failed') await this.report({ type: 'failed', reason: (reason ?? 'failed').slice(0, 2000) });
     else await this.report({ type: 'ended', mediaSeconds: this.packaging.mediaSeconds, ...(this.skippedSeconds > 0 ? { skippedSeconds: Math.round(this.skippedSeconds * 1000) / 1000 } : {}) });
     return outcome;

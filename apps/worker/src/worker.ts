@@ -1,11 +1,12 @@
-import { CLIP_ATTEMPTS, VOD_ENCODE_ATTEMPTS } from '@onda/contracts';
+import { CLIP_ATTEMPTS, VOD_ENCODE_ATTEMPTS, type LiveJob } from '@onda/contracts';
 import { availableParallelism } from 'node:os';
 import { warmUpFfmpeg } from '@onda/media';
 import type { LiveTranscodeMetrics } from '@onda/observability';
-import type { JobQueue } from '@onda/queue';
+import type { JobContext, JobQueue } from '@onda/queue';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectStorage } from '@onda/storage';
 import type { WorkerApiClient } from './api-client.js';
-import { LiveSession, LiveSessionInterruptedError } from './live.session.js';
+import { LiveSession, LiveSessionInterruptedError, type LiveSessionOptions } from './live.session.js';
 
 /**
  * Whether a worker runs a live job now. Busy with other broadcasts and this one would run lighter than its
@@ -53,6 +54,8 @@ export interface WorkerConfig {
   /** OUTBOUND_ALLOW_PRIVATE: simulcast pushes may reach loopback and private addresses (default off). */
   outboundAllowPrivate?: boolean;
   logger?: Logger;
+  /** Replaces the live sessions' RTMP input (tests feed lavfi; see LiveSessionOptions.input). */
+  liveInput?: LiveSessionOptions['input'];
 }
 
 export interface WorkerDeps {
@@ -64,11 +67,20 @@ export interface WorkerDeps {
   metrics?: LiveTranscodeMetrics;
 }
 
-/** A running worker: `stop()` interrupts live sessions (left for another worker) and stops consuming. */
+/**
+ * A running worker: `stop()` interrupts live sessions (left for another worker) and stops consuming.
+ * `drain(ms)` (SIGTERM, before stop) takes no new jobs, lets VOD encodes and clips finish, and hands each
+ * live broadcast to a successor worker (see LiveSession.handOver); it resolves when nothing runs any more
+ * or after `ms`, and stop() then interrupts what is left, as after a kill.
+ */
 export interface RunningWorker {
+  drain(ms: number): Promise<void>;
   stop(): Promise<void>;
   active(): number;
 }
+
+/** Past the drain deadline, how long a broadcast already being released to its successor may take to upload its last segments. */
+const RELEASE_GRACE_MS = 20_000;
 
 /** Consumes `live` jobs, one LiveSession per broadcast. */
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
@@ -79,6 +91,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   // Estimated cores of the broadcasts running here (each LiveSession's plan), for admission.
   const liveCosts = new Map<string, number>();
   const freeCores = (): number => Math.max(0, capacity - [...liveCosts.values()].reduce((a, b) => a + b, 0));
+  // The live sessions running here, for a drain to hand over.
+  const lives = new Map<string, { session: LiveSession; job: JobContext<'live'> }>();
   const consumer = deps.queue.consume(
     'live',
     async (job) => {
@@ -104,10 +118,16 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
           ...(deps.config.liveStepUpSeconds ? { overload: { upAfterMs: deps.config.liveStepUpSeconds * 1000 } } : {}),
           simulcast: { allowPrivate: deps.config.outboundAllowPrivate === true },
           thumbnailIntervalSeconds: deps.config.liveThumbnailSeconds,
+          ...(deps.config.liveInput ? { input: deps.config.liveInput } : {}),
         });
         if (!closed && !admitLiveJob({ degradedReason: session.plan.degradedReason, othersRunning: liveCosts.size, attempt: job.attempt })) {
           log.warn({ liveSessionId: job.payload.sessionId, freeCores: freeCores(), reason: session.plan.degradedReason }, 'declining a live job this worker cannot hold in full');
           throw new LiveJobDeclinedError(job.payload.sessionId);
+        }
+        if (closed && job.payload.handover) {
+          // The successor of a hand-over whose broadcast ended meanwhile: its predecessor finishes it.
+          log.info({ liveSessionId: job.payload.sessionId, state: view.state }, 'hand-over job for a closed session');
+          return;
         }
         if (closed) {
           // A retried job of a session the API closed meanwhile (its worker died): nothing to transcode, but
@@ -118,11 +138,14 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
         }
         liveCosts.set(job.payload.sessionId, session.plan.cost);
         log.info({ liveSessionId: job.payload.sessionId, plannedCores: session.plan.cost, freeCores: freeCores() + session.plan.cost, capacity }, 'live job admitted');
+        lives.set(job.id, { session, job });
         const outcome = await session.execute();
         log.info({ liveSessionId: job.payload.sessionId, outcome }, 'live session done');
         // Failing the job on interruption makes the queue hand it to another worker, which resumes the playlists.
+        // A hand-over completes it: the successor's job carries the broadcast on.
         if (outcome === 'interrupted') throw new LiveSessionInterruptedError(job.payload.sessionId);
       } finally {
+        lives.delete(job.id);
         liveCosts.delete(job.payload.sessionId);
         active--;
       }
@@ -173,7 +196,30 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     // Stream copies take a second or two each: a few at once cost little next to an encode.
     { concurrency: deps.config.clipConcurrency ?? 2 },
   );
+  const handOver = async (live: { session: LiveSession; job: JobContext<'live'> }, deadline: AbortSignal, until: number): Promise<void> => {
+    const { sessionId } = live.job.payload;
+    const enqueue = (next: LiveJob): Promise<void> =>
+      deps.queue.enqueue('live', next, { jobId: `live-${sessionId}-handover-${next.handover!.token}`, attempts: 5, backoffMs: 1000 });
+    // Between two ffmpeg runs (a restart) there is nothing to hand over yet: try again shortly.
+    while (!deadline.aborted && lives.get(live.job.id) === live) {
+      if (await live.session.handOver(enqueue, deadline, until)) return;
+      await sleep(1000, undefined, { signal: deadline }).catch(() => undefined);
+    }
+  };
   return {
+    drain: async (ms) => {
+      await Promise.all([consumer.pause(), vods.pause(), clips.pause()]);
+      const until = Date.now() + ms;
+      const deadline = AbortSignal.timeout(ms);
+      logger.info({ live: lives.size, active, drainSeconds: ms / 1000 }, 'draining: no new jobs; handing over live broadcasts, finishing the rest');
+      const handovers = [...lives.values()].map((live) => handOver(live, deadline, until));
+      while (active > 0 && !deadline.aborted) await sleep(200);
+      await Promise.all(handovers);
+      // A broadcast being released uploads its last segments; interrupting it now would run it twice.
+      const graceUntil = Date.now() + RELEASE_GRACE_MS;
+      while ([...lives.values()].some((l) => l.session.releasing) && Date.now() < graceUntil) await sleep(200);
+      logger.info({ active }, active > 0 ? 'drain deadline: interrupting what still runs' : 'drained');
+    },
     stop: async () => {
       await Promise.all([consumer.close(), vods.close(), clips.close()]);
     },

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectStorage } from '@onda/storage';
+import type { Logger } from './logger.js';
 import { retry } from './retry.js';
 
 /**
@@ -82,4 +84,54 @@ export interface SeamSegment {
 export function startsAfterSeam(segment: SeamSegment, lastAt: number | null): boolean {
   if (lastAt === null) return true;
   return segment.arrivedAt - segment.duration * 1000 >= lastAt - (segment.duration * 1000) / 2;
+}
+
+/** How often each side of a hand-over looks at the other's marker. */
+const POLL_MS = 250;
+/** How long a successor that said ready waits for the predecessor's decision past its deadline or a stop. */
+const DECISION_GRACE_MS = 30_000;
+
+/**
+ * Predecessor: asks for a successor (`enqueue`) and waits until it says ready (true). False when `deadline`
+ * aborts or `running()` turns false (this run ended) first: the successor is then told to stand down.
+ */
+export async function awaitSuccessor(o: {
+  channel: HandoverChannel; enqueue: () => Promise<void>; deadline: AbortSignal; running: () => boolean; logger: Logger;
+}): Promise<boolean> {
+  try {
+    await o.enqueue();
+    o.logger.info('draining: asked for a successor');
+    while (!o.deadline.aborted && o.running()) {
+      if (await o.channel.ready().catch(() => false)) return true;
+      await sleep(POLL_MS, undefined, { signal: o.deadline }).catch(() => undefined);
+    }
+  } catch (err) {
+    o.logger.error({ err }, 'could not ask for a successor');
+  }
+  await o.channel.decide({ kind: 'cancelled' }).catch((err: unknown) => o.logger.error({ err }, 'could not cancel a hand-over'));
+  return false;
+}
+
+/**
+ * Successor: says ready once `complete()` (output for every rendition), then waits for the predecessor's
+ * outcome. Resolves the release, or null to stand down: cancelled, nothing decided by `until`, or
+ * `stopping()` (its run ended, its worker stops) before it had said ready. Once ready was said the
+ * predecessor may release any moment, so its word is awaited a little past a stop or the deadline.
+ */
+export async function awaitRelease(o: {
+  channel: HandoverChannel; until: number; complete: () => boolean; stopping: () => boolean; logger: Logger;
+}): Promise<Extract<HandoverOutcome, { kind: 'released' }> | null> {
+  let readySaid = false;
+  let stoppedAt = Number.POSITIVE_INFINITY;
+  for (;;) {
+    const stopping = o.stopping();
+    if (stopping) stoppedAt = Math.min(stoppedAt, Date.now());
+    if (!readySaid && !stopping && o.complete()) {
+      await o.channel.markReady().then(() => (readySaid = true), (err: unknown) => o.logger.error({ err }, 'could not say ready to the predecessor'));
+    }
+    const outcome = readySaid ? await o.channel.outcome().catch(() => null) : null;
+    if (outcome) return outcome.kind === 'released' ? outcome : null;
+    if ((stopping && !readySaid) || Date.now() > Math.min(o.until, stoppedAt) + (readySaid ? DECISION_GRACE_MS : 0)) return null;
+    await sleep(POLL_MS);
+  }
 }

@@ -4,107 +4,26 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { THUMBNAIL_FILE, type LiveJob, type Rendition, type WorkerEvent } from '@onda/contracts';
 import {
-  AAC_LC_CODEC, LIVE_INPUT_ARGS, avc1Codec, encodingFor, FfmpegProcess, isAudioOnly, ladderCost, maxShedLevel, planLiveLadder, shedLadder, presetFor, renderMaster, renditionFps,
-  type FfmpegExit, type LivePlan, type MasterVariant,
+  LIVE_INPUT_ARGS, FfmpegProcess, renderMaster, type FfmpegExit, type LivePlan,
 } from '@onda/media';
-import { broadcastLabel, type LiveTranscodeMetrics } from '@onda/observability';
-import type { ObjectStorage } from '@onda/storage';
-import type { WorkerApiClient } from './api-client.js';
+import { broadcastLabel } from '@onda/observability';
 import { ArchiveProcess } from './archive-process.js';
 import { ArchiveRecorder } from './archive-recorder.js';
 import { IngestHealthSampler, newestSourceCopy } from './ingest-health.js';
 import type { LivePackaging } from './live-packaging.js';
-import { HandoverChannel, handoverPrefix, type HandoverOutcome } from './live-handover.js';
+import { awaitRelease, awaitSuccessor, HandoverChannel, handoverPrefix } from './live-handover.js';
 import { LiveOverload } from './live-overload.js';
 import { PullFollower } from './live-pull.js';
 import { SegmentPackaging } from './live-segments.js';
 import { LiveThumbnail } from './live-thumbnail.js';
 import { LlOutputs } from './ll-outputs.js';
-import type { OverloadControllerOptions } from './overload-controller.js';
-import { withContext, type Logger } from './logger.js';
+import { withContext } from './logger.js';
 import { PLAYLIST_CACHE, PLAYLIST_TYPE } from './playlist-publisher.js';
-import { retry, type RetryOptions } from './retry.js';
-import { Simulcast, type SimulcastOptions } from './simulcast.js';
+import { retry } from './retry.js';
+import { Simulcast } from './simulcast.js';
+import { DEFAULT_WINDOW_SECONDS, masterVariants, planLadderFor, type LiveSessionOptions, type LiveSessionOutcome } from './live-session-options.js';
 
-export interface LiveSessionOptions {
-  job: LiveJob;
-  storage: ObjectStorage;
-  api: WorkerApiClient;
-  scratchDir: string;
-  logger: Logger;
-  ffmpegPath?: string;
-  /** ffprobe binary (default `ffprobe` on PATH): passthrough codecs and ingest health. */
-  ffprobePath?: string;
-  /** Aborted when the worker shuts down: stop, upload what exists, leave the session for another worker. */
-  signal?: AbortSignal;
-  /** Replaces the RTMP input per run (tests feed lavfi here); `pullUrl` is the URL the run would pull. */
-  input?: (run: number, pullUrl: string) => { url: string; args: readonly string[] };
-  /** A run shorter than this counts as a quick failure (default 10 s). */
-  quickFailureMs?: number;
-  /** Consecutive quick failures before the session is marked failed (default 5). */
-  maxQuickFailures?: number;
-  /** Restart delays: 0.5 s doubling up to this cap (default 8 s). */
-  restartBackoffCapMs?: number;
-  /** Interval of health events (default 5 s). */
-  healthIntervalMs?: number;
-  uploadRetry?: Partial<RetryOptions>;
-  /** Length of the archive's MP4 chunks when the job records (default 10 s): what a lost scratch disk can cost. */
-  archiveChunkSeconds?: number;
-  /** How often a running ffmpeg checks with the API that the publisher is still there (default 1 s). */
-  publisherPollMs?: number;
-  /** The worker's live gauges (sessions, ingest health). */
-  metrics?: LiveTranscodeMetrics;
-  /** Interval of ingest health samples posted to the API (default 10 s). */
-  ingestHealthIntervalMs?: number;
-  /** Cores this worker has free for the broadcast (admission decided it; default: unbounded). */
-  freeCores?: number;
-  /** Seconds of media in each live playlist (default 300); the whole timeline stays in `full.m3u8` and the replay. */
-  windowSeconds?: number;
-  /** Overload controller tuning (tests shorten its windows). */
-  overload?: Partial<OverloadControllerOptions>;
-  /** Simulcast pushes: the operator's OUTBOUND_ALLOW_PRIVATE, poll and backoff tuning (tests). */
-  simulcast?: Pick<SimulcastOptions, 'allowPrivate' | 'pollMs' | 'backoff'>;
-  /** Seconds between live thumbnails (default THUMBNAIL_INTERVAL_SECONDS; 0 = none). */
-  thumbnailIntervalSeconds?: number;
-}
-
-/**
- * How a session ended: finished (ENDLIST written), failed, interrupted (left for another worker), handed over
- * (a successor continues it, see handOver) or stood down (a successor that did not take over: nothing published).
- */
-export type LiveSessionOutcome = 'ended' | 'failed' | 'interrupted' | 'handed-over' | 'stood-down';
-
-/** How often each side of a hand-over looks at the other's marker. */
-const HANDOVER_POLL_MS = 250;
-/** How long a successor that said ready waits for the predecessor's decision after its deadline or a stop. */
-const HANDOVER_DECISION_GRACE_MS = 30_000;
-
-/** Thrown by the job handler for an interrupted session so the queue hands the job to another worker. */
-export class LiveSessionInterruptedError extends Error {
-  constructor(sessionId: string) {
-    super(`live session ${sessionId} interrupted by shutdown`);
-    this.name = 'LiveSessionInterruptedError';
-  }
-}
-
-/** Live playlists hold the last 5 minutes: a 4-hour broadcast does not make players reload 7,200 lines every 2 s. */
-export const DEFAULT_WINDOW_SECONDS = 300;
-
-/**
- * The ladder of a broadcast against the cores this worker has free. Low latency encodes every rung: a
- * passthrough copy's keyframes would not line up with the parts, so where normal mode would fall back to
- * copying the source (nothing encoded fits), low latency runs the lightest overload step instead.
- */
-export function planLadderFor(job: LiveJob, freeCores: number): LivePlan {
-  if (job.latencyMode !== 'low') return planLiveLadder(job.source, { profile: job.profile, passthrough: job.passthrough, preset: presetFor(job.profile), freeCores });
-  const opts = { profile: 'default', passthrough: false, preset: presetFor('default'), freeCores } as const;
-  const plan = planLiveLadder(job.source, opts);
-  if (!plan.renditions.some((r) => r.passthrough)) return plan;
-  const encoded = planLiveLadder(job.source, { ...opts, freeCores: Number.POSITIVE_INFINITY });
-  const maxLevel = maxShedLevel(encoded.renditions, job.source.fps);
-  const lightest = shedLadder(encoded.renditions, encoded.preset, maxLevel, job.source.fps);
-  return { ...encoded, cost: ladderCost(job.source, lightest.renditions, lightest.preset), shedLevel: maxLevel, degradedReason: 'the server is short of CPU and low latency cannot copy the source: the lightest ladder runs' };
-}
+export { DEFAULT_WINDOW_SECONDS, LiveSessionInterruptedError, planLadderFor, type LiveSessionOptions, type LiveSessionOutcome } from './live-session-options.js';
 
 /**
  * One live broadcast on this worker: owns its ffmpeg (restarted across encoder drops and overload steps),
@@ -138,10 +57,9 @@ export class LiveSession {
   /** Predecessor of a hand-over: set once a successor is asked for; `releasing` once it is ready and this ffmpeg stops. */
   private leaving: { channel: HandoverChannel; releasing: boolean } | null = null;
   /** Successor of a hand-over, until it takes over (then null) or stands down. */
-  private joining: { channel: HandoverChannel; until: number; readySaid: boolean; runEnded: boolean } | null = null;
+  private joining: { channel: HandoverChannel; until: number; runEnded: boolean } | null = null;
   /** Wall clock of this worker's first recording start and of its last recording stop (hand-over overlap). */
-  private recordingStartedAt: number | null = null;
-  private recordingStoppedAt: number | null = null;
+  private recordingStartedAt: number | null = null; private recordingStoppedAt: number | null = null;
 
   constructor(options: LiveSessionOptions) {
     // Every line about this broadcast, its uploads' included, carries its id.
@@ -202,10 +120,9 @@ export class LiveSession {
       if (decided?.kind === 'cancelled') return 'stood-down';
       // Released already: this is a retry of a successor that took over and died, so a plain takeover.
       if (!decided) {
-        this.joining = { channel, until: handover.until, readySaid: false, runEnded: false };
+        this.joining = { channel, until: handover.until, runEnded: false };
         this.run = handover.run;
-        this.segments.hold();
-        this.archive?.hold();
+        this.segments.hold(); this.archive?.hold();
         logger.info({ run: this.run }, 'successor of a hand-over: encoding, publishing nothing until the predecessor releases');
       }
     }
@@ -269,10 +186,8 @@ export class LiveSession {
         this.run++;
       }
     } finally {
-      if (this.joining) {
-        this.joining.runEnded = true;
-        await joined;
-      }
+      if (this.joining) this.joining.runEnded = true;
+      await joined;
       await simulcast.stop();
       await this.stopRecording();
       await this.ingestHealth.close();
@@ -282,11 +197,10 @@ export class LiveSession {
 
   /**
    * Hands this broadcast to another worker without a dark gap (normal latency): asks for a successor through
-   * `enqueue` (a `live` job marked as a hand-over), keeps encoding and publishing until the successor has
-   * output for every rendition, then stops its ffmpeg so execute() uploads what it has, releases the
-   * broadcast and resolves 'handed-over'. Resolves true once the release is under way; false when nothing
-   * changed: low latency (its parts are not handed over), no ffmpeg running, no successor ready before
-   * `deadline` aborted, or the run ended meanwhile (the successor is told to stand down).
+   * `enqueue` (a `live` job marked as a hand-over) and keeps publishing until it has output for every rendition;
+   * then stops its ffmpeg, and execute() uploads what it has, releases the broadcast and resolves 'handed-over'.
+   * True once that is under way; false when nothing changed: low latency (not handed over), no ffmpeg running,
+   * or no successor ready before `deadline` or before this run ended (the successor then stands down).
    */
   async handOver(enqueue: (job: LiveJob) => Promise<void>, deadline: AbortSignal, until: number): Promise<boolean> {
     const proc = this.proc;
@@ -294,30 +208,21 @@ export class LiveSession {
     const token = randomUUID();
     const channel = new HandoverChannel(this.o.storage, this.o.job.sessionId, token);
     this.leaving = { channel, releasing: false };
-    try {
-      await enqueue({ ...this.o.job, handover: { token, run: this.run + 1, until } });
-      this.o.logger.info({ token }, 'draining: asked for a successor');
-      while (!deadline.aborted && this.proc === proc) {
-        if (await channel.ready().catch(() => false)) {
-          this.leaving.releasing = true;
-          this.o.logger.info({ token }, 'successor ready: stopping this ffmpeg and releasing the broadcast');
-          void proc.stop();
-          return true;
-        }
-        await sleep(HANDOVER_POLL_MS, undefined, { signal: deadline }).catch(() => undefined);
-      }
-    } catch (err) {
-      this.o.logger.error({ err }, 'could not ask for a successor');
+    const ready = await awaitSuccessor({
+      channel, deadline, running: () => this.proc === proc, logger: withContext(this.o.logger, { handover: token }),
+      enqueue: () => enqueue({ ...this.o.job, handover: { token, run: this.run + 1, until } }),
+    });
+    if (!ready) {
+      this.leaving = null;
+      return false;
     }
-    this.leaving = null;
-    await channel.decide({ kind: 'cancelled' }).catch((err: unknown) => this.o.logger.error({ err }, 'could not cancel a hand-over'));
-    return false;
+    this.leaving.releasing = true;
+    this.o.logger.info({ handover: token }, 'successor ready: stopping this ffmpeg and releasing the broadcast');
+    void proc.stop();
+    return true;
   }
 
-  /**
-   * Predecessor, its ffmpeg stopped for a ready successor: uploads everything, then tells the successor where
-   * its media ends. If that cannot be written the successor stands down and this session is interrupted.
-   */
+  /** Predecessor, its ffmpeg stopped for a ready successor: uploads everything, then tells the successor where its media ends. */
   private async release(channel: HandoverChannel): Promise<LiveSessionOutcome> {
     // Stopped already unless a load step was starting at the same moment.
     await this.stopRecording();
@@ -325,6 +230,7 @@ export class LiveSession {
     try {
       await channel.decide({ kind: 'released', lastSegmentAt: this.segments?.lastArrivedAt ?? null, recordingStoppedAt: this.recordingStoppedAt });
     } catch (err) {
+      // The successor stands down at its deadline; the queue gives this job to a worker as after a kill.
       this.o.logger.error({ err }, 'could not release the broadcast to its successor');
       return 'interrupted';
     }
@@ -332,28 +238,14 @@ export class LiveSession {
     return 'handed-over';
   }
 
-  /**
-   * Successor: says `ready` once every rendition has a held segment, then takes over when the predecessor
-   * releases (true) or stands down (false: cancelled, no decision by its deadline, or this run ended before
-   * it had anything to offer). Stops this ffmpeg when standing down.
-   */
+  /** Successor: takes the broadcast over once the predecessor releases it (true), or stands down and stops this ffmpeg (false). */
   private async join(j: NonNullable<LiveSession['joining']>, started: () => void): Promise<boolean> {
-    let outcome: HandoverOutcome | null = null;
-    let stoppedAt = Number.POSITIVE_INFINITY;
-    for (;;) {
-      const stopping = j.runEnded || this.o.signal?.aborted === true;
-      if (stopping) stoppedAt = Math.min(stoppedAt, Date.now());
-      if (!j.readySaid && this.segments!.holdingComplete && !stopping) {
-        await j.channel.markReady().then(() => (j.readySaid = true), (err: unknown) => this.o.logger.error({ err }, 'could not say ready to the predecessor'));
-      }
-      if (j.readySaid) outcome = await j.channel.outcome().catch(() => null);
-      // Once ready was said the predecessor may release any moment: wait for its word a little past a stop or the deadline.
-      const late = Date.now() > Math.min(j.until, stoppedAt) + (j.readySaid ? HANDOVER_DECISION_GRACE_MS : 0);
-      if (outcome || late || (stopping && !j.readySaid)) break;
-      await sleep(HANDOVER_POLL_MS);
-    }
-    if (outcome?.kind !== 'released') {
-      this.o.logger.info({ outcome: outcome?.kind ?? null }, 'successor standing down');
+    const outcome = await awaitRelease({
+      channel: j.channel, until: j.until, complete: () => this.segments!.holdingComplete, logger: this.o.logger,
+      stopping: () => j.runEnded || this.o.signal?.aborted === true,
+    });
+    if (!outcome) {
+      this.o.logger.info('successor standing down');
       await this.proc?.stop();
       return false;
     }
@@ -452,23 +344,7 @@ export class LiveSession {
     if (this.masterPublished || !this.packaging.allStarted) return;
     this.masterPublished = true;
     const { job } = this.o;
-    const variants: MasterVariant[] = this.renditions.map((r) => {
-      const measured = this.packaging.measured(r.name);
-      // Unknown passthrough profile: High 4.0 covers typical 1080p30 encoder output.
-      const video = r.passthrough ? (measured?.codec ?? 'avc1.640028') : avc1Codec(encodingFor(r, job.source.fps));
-      const v: MasterVariant = {
-        rendition: r,
-        uri: `${r.name}/index.m3u8`,
-        codecs: isAudioOnly(r) ? AAC_LC_CODEC : job.source.hasAudio ? `${video},${AAC_LC_CODEC}` : video,
-        // Each rung's own rate: rungs at 720p and below are often capped under the source's.
-        frameRate: isAudioOnly(r) ? null : renditionFps(r, job.source) || null,
-      };
-      if (measured && measured.bitsPerSecond > 0) {
-        v.averageBandwidth = measured.bitsPerSecond;
-        v.peakBandwidth = measured.bitsPerSecond * 1.2;
-      }
-      return v;
-    });
+    const variants = masterVariants(job, this.renditions, (name) => this.packaging.measured(name));
     this.readyPromise = (async () => {
       const body = renderMaster(variants);
       try {

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LiveJob, Rendition } from '@onda/contracts';
 import { parseMediaPlaylist } from '@onda/media';
 import { MemoryStorage } from '../test/memory-storage.js';
-import { HandoverChannel, handoverPrefix, parseHandoverOutcome, startsAfterSeam } from './live-handover.js';
+import { HandoverChannel, handedOver, handoverPrefix, parseHandoverOutcome, startsAfterSeam } from './live-handover.js';
 import { SegmentPackaging } from './live-segments.js';
 
 describe(startsAfterSeam.name, () => {
@@ -53,6 +53,17 @@ describe(HandoverChannel.name, () => {
     await predecessor.decide({ kind: 'released', lastSegmentAt: 42, recordingStoppedAt: null });
     expect(await successor.outcome()).toEqual({ kind: 'released', lastSegmentAt: 42, recordingStoppedAt: null });
     expect([...storage.objects.keys()].every((k) => k.startsWith(handoverPrefix(sessionId)))).toBe(true);
+  });
+
+  it('tells a later job of the session that a successor runs it once a predecessor released it', async () => {
+    const storage = new MemoryStorage();
+    const sessionId = randomUUID();
+    await new HandoverChannel(storage, sessionId, 'cancelled-one').decide({ kind: 'cancelled' });
+    await new HandoverChannel(storage, sessionId, 'pending').markReady();
+    expect(await handedOver(storage, sessionId)).toBe(false);
+    await new HandoverChannel(storage, sessionId, 'released-one').decide({ kind: 'released', lastSegmentAt: 1, recordingStoppedAt: 1 });
+    expect(await handedOver(storage, sessionId)).toBe(true);
+    expect(await handedOver(storage, randomUUID())).toBe(false);
   });
 });
 

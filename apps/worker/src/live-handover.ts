@@ -68,6 +68,19 @@ export class HandoverChannel {
   }
 }
 
+/**
+ * Whether a predecessor released this session to a successor: the job it ran is gone from the queue, so a
+ * new `live` job for the session (the encoder's reconnect makes the API enqueue one) would run it twice.
+ */
+export async function handedOver(storage: ObjectStorage, sessionId: string): Promise<boolean> {
+  for await (const obj of storage.list(handoverPrefix(sessionId))) {
+    if (!obj.key.endsWith('/outcome.json')) continue;
+    const channel = new HandoverChannel(storage, sessionId, obj.key.slice(handoverPrefix(sessionId).length).split('/')[0]!);
+    if ((await channel.outcome().catch(() => null))?.kind === 'released') return true;
+  }
+  return false;
+}
+
 /** A segment the successor holds or takes in after the release: when it was complete (wall clock, ms) and its length (s). */
 export interface SeamSegment {
   arrivedAt: number;

@@ -6,6 +6,7 @@ import type { JobContext, JobQueue } from '@onda/queue';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectStorage } from '@onda/storage';
 import type { WorkerApiClient } from './api-client.js';
+import { handedOver } from './live-handover.js';
 import { LiveSession, LiveSessionInterruptedError, type LiveSessionOptions } from './live.session.js';
 
 /**
@@ -80,7 +81,7 @@ export interface RunningWorker {
 }
 
 /** Past the drain deadline, how long a broadcast already being released to its successor may take to upload its last segments. */
-const RELEASE_GRACE_MS = 20_000;
+const RELEASE_GRACE_MS = 10_000;
 
 /** Consumes `live` jobs, one LiveSession per broadcast. */
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
@@ -123,6 +124,10 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
         if (!closed && !admitLiveJob({ degradedReason: session.plan.degradedReason, othersRunning: liveCosts.size, attempt: job.attempt })) {
           log.warn({ liveSessionId: job.payload.sessionId, freeCores: freeCores(), reason: session.plan.degradedReason }, 'declining a live job this worker cannot hold in full');
           throw new LiveJobDeclinedError(job.payload.sessionId);
+        }
+        if (!job.payload.handover && (await handedOver(deps.storage, job.payload.sessionId))) {
+          log.info({ liveSessionId: job.payload.sessionId }, 'live job of a broadcast handed over to another worker: its successor runs it');
+          return;
         }
         if (closed && job.payload.handover) {
           // The successor of a hand-over whose broadcast ended meanwhile: its predecessor finishes it.

@@ -99,8 +99,12 @@ export function startsAfterSeam(segment: SeamSegment, lastAt: number | null): bo
   return segment.arrivedAt - segment.duration * 1000 >= lastAt - (segment.duration * 1000) / 2;
 }
 
-/** How often each side of a hand-over looks at the other's marker. */
-const POLL_MS = 250;
+/**
+ * How often each side of a hand-over looks at the other's marker. The successor says ready as a segment
+ * completes; the sooner the predecessor stops after that, the closer its end is to the start of the
+ * successor's next segment, which then is the seam (see startsAfterSeam) and arrives at the usual cadence.
+ */
+const POLL_MS = 100;
 /** How long a successor that said ready waits for the predecessor's decision past its deadline or a stop. */
 const DECISION_GRACE_MS = 30_000;
 

@@ -57,8 +57,6 @@ export class SegmentPackaging implements LivePackaging {
   /** After the release: the predecessor's last segment end; the first segment number past it, once seen. */
   private seam: { lastAt: number | null; from: number | null } | null = null;
   outputsThisRun = 0;
-  /** Wall clock (ms) at which the newest segment taken in was complete (a hand-over's seam). */
-  lastArrivedAt: number | null = null;
 
   constructor(private readonly o: SegmentPackagingOptions) {
     this.ladder = { renditions: o.renditions, preset: '', standIns: {} };
@@ -216,7 +214,6 @@ export class SegmentPackaging implements LivePackaging {
       this.taken.add(`${name}/${seg.uri}`);
       this.outputsThisRun++;
       const arrived: LocalSegment = { path: join(this.o.dir, name, seg.uri), uri: seg.uri, duration: seg.duration, arrivedAt: Date.now() };
-      this.lastArrivedAt = arrived.arrivedAt;
       if (this.held) {
         this.held.set(name, [...(this.held.get(name) ?? []), arrived]);
         continue;

@@ -54,8 +54,8 @@ export class LiveSession {
   private skippedSeconds = 0;
   /** Normal-latency packaging (hand-overs hold and seam its segments), null in low latency. */
   private readonly segments: SegmentPackaging | null;
-  /** Predecessor of a hand-over: set once a successor is asked for; `releasing` once it is ready and this ffmpeg stops. */
-  private leaving: { channel: HandoverChannel; releasing: boolean } | null = null;
+  /** Predecessor of a hand-over: set once a successor is asked for; `stoppedAt` when it was ready and this ffmpeg was stopped. */
+  private leaving: { channel: HandoverChannel; stoppedAt: number | null } | null = null;
   /** Successor of a hand-over, until it takes over (then null) or stands down. */
   private joining: { channel: HandoverChannel; until: number; runEnded: boolean } | null = null;
   /** Wall clock of this worker's first recording start and of its last recording stop (hand-over overlap). */
@@ -102,7 +102,7 @@ export class LiveSession {
 
   /** A successor is ready and this session is stopping to release the broadcast to it (see handOver). */
   get releasing(): boolean {
-    return this.leaving?.releasing === true;
+    return typeof this.leaving?.stoppedAt === 'number';
   }
 
   /** pid of the current ffmpeg, if one runs. */
@@ -151,7 +151,7 @@ export class LiveSession {
         quickFailures = quick ? quickFailures + 1 : 0;
         logger.info({ run: this.run, ...exit, quickFailures }, 'ffmpeg exited');
 
-        if (this.leaving?.releasing) return await this.release(this.leaving.channel);
+        if (this.releasing) return await this.release(this.leaving!.channel, this.leaving!.stoppedAt!);
         if (this.joining) {
           this.joining.runEnded = true;
           if (!(await joined)) return 'stood-down';
@@ -207,7 +207,7 @@ export class LiveSession {
     if (!this.segments || !proc || this.leaving || this.joining || deadline.aborted) return false;
     const token = randomUUID();
     const channel = new HandoverChannel(this.o.storage, this.o.job.sessionId, token);
-    this.leaving = { channel, releasing: false };
+    this.leaving = { channel, stoppedAt: null };
     const ready = await awaitSuccessor({
       channel, deadline, running: () => this.proc === proc, logger: withContext(this.o.logger, { handover: token }),
       enqueue: () => enqueue({ ...this.o.job, handover: { token, run: this.run + 1, until } }),
@@ -216,19 +216,19 @@ export class LiveSession {
       this.leaving = null;
       return false;
     }
-    this.leaving.releasing = true;
+    this.leaving.stoppedAt = Date.now();
     this.o.logger.info({ handover: token }, 'successor ready: stopping this ffmpeg and releasing the broadcast');
     void proc.stop();
     return true;
   }
 
-  /** Predecessor, its ffmpeg stopped for a ready successor: uploads everything, then tells the successor where its media ends. */
-  private async release(channel: HandoverChannel): Promise<LiveSessionOutcome> {
-    // Stopped already unless a load step was starting at the same moment.
+  /** Predecessor, its ffmpeg stopped for a ready successor: stops the recording (if a load step kept it), uploads everything, releases. */
+  private async release(channel: HandoverChannel, stoppedAt: number): Promise<LiveSessionOutcome> {
     await this.stopRecording();
     await this.drain();
     try {
-      await channel.decide({ kind: 'released', lastSegmentAt: this.segments?.lastArrivedAt ?? null, recordingStoppedAt: this.recordingStoppedAt });
+      // Its media ends where ffmpeg was told to stop (the flushed last segment is taken in a little later).
+      await channel.decide({ kind: 'released', lastSegmentAt: this.segments?.published ? stoppedAt : null, recordingStoppedAt: this.recordingStoppedAt });
     } catch (err) {
       // The successor stands down at its deadline; the queue gives this job to a worker as after a kill.
       this.o.logger.error({ err }, 'could not release the broadcast to its successor');

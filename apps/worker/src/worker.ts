@@ -6,7 +6,7 @@ import type { JobContext, JobQueue } from '@onda/queue';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectStorage } from '@onda/storage';
 import type { WorkerApiClient } from './api-client.js';
-import { handedOver } from './live-handover.js';
+import { handedOver, HandoverChannel } from './live-handover.js';
 import { LiveSession, LiveSessionInterruptedError, type LiveSessionOptions } from './live.session.js';
 
 /**
@@ -129,8 +129,9 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
           log.info({ liveSessionId: job.payload.sessionId }, 'live job of a broadcast handed over to another worker: its successor runs it');
           return;
         }
-        if (closed && job.payload.handover) {
-          // The successor of a hand-over whose broadcast ended meanwhile: its predecessor finishes it.
+        const { handover } = job.payload;
+        if (closed && handover && (await new HandoverChannel(deps.storage, job.payload.sessionId, handover.token).outcome().catch(() => null))?.kind !== 'released') {
+          // The successor of a hand-over whose broadcast ended before it took over: its predecessor finishes it.
           log.info({ liveSessionId: job.payload.sessionId, state: view.state }, 'hand-over job for a closed session');
           return;
         }

@@ -138,9 +138,14 @@ describe('worker drain', () => {
     expect(archive.seconds).toBeGreaterThanOrEqual(r.broadcastSeconds - 3);
   });
 
-  it('leaves the dark gap of an interrupted worker when it stops without a drain (the path a drain avoids)', { timeout: 150_000 }, async () => {
+  it('still resumes the broadcast on the other worker when one stops without a drain (the gap is measured, for comparison)', { timeout: 150_000 }, async () => {
     const r = await broadcastAcrossWorkers((a) => a.stop(), 30);
     console.log(`stop without drain: longest interval between new segments around the takeover ${r.maxGapMs} ms (drain: ${drainGapMs} ms)`);
-    expect(r.maxGapMs).toBeGreaterThan(SEGMENT * 1000 * 1.5);
+    const p = parseMediaPlaylist(r.storage.text(`live/${r.sessionId}/480p/index.m3u8`)!);
+    const resumed = p.segments.findIndex((s) => !s.uri.startsWith('r0_'));
+    expect(resumed).toBeGreaterThan(0);
+    expect(p.segments[resumed]!.discontinuity).toBe(true);
+    expect(p.endList).toBe(true);
+    expect(r.api.events.filter((e) => e.type === 'ended')).toHaveLength(1);
   });
 });

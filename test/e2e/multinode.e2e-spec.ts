@@ -36,7 +36,8 @@ describe.skipIf(!hasHaproxy)('Onda on several nodes behind HAProxy', () => {
     expect(r.ingestDrain.sameSession).toBe(true);
     expect(r.ingestDrain.pulledFromOtherIngest).toBe(true);
     expect(r.ingestDrain.darkSeconds).toBeLessThan(30);
-    // A SIGTERMed worker hands its broadcast back to the queue; another resumes it at the same URL.
+    // A SIGTERMed worker hands its broadcast to a successor worker that encodes beside it and continues the
+    // playlists once it has output (README "Graceful drain"): same URL, no dark gap beyond the ladder's cadence.
     expect(r.workerDrain.sameUrl).toBe(true);
     expect(r.workerDrain.darkSeconds).toBeLessThan(30);
     expect(r.endedCleanly).toBe(true);

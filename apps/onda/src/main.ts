@@ -146,6 +146,7 @@ async function serve(command: string): Promise<void> {
       const worker = await runWorker(config);
       running = worker;
       dataDir = config.dataDir;
+      drainSeconds = config.drainSeconds;
       console.log(`Onda worker waiting for jobs${worker.metricsUrl ? `; metrics at ${worker.metricsUrl}/metrics` : ''}`);
       break;
     }

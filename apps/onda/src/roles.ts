@@ -213,6 +213,8 @@ export async function runWorker(config: Readonly<WorkerConfig>, opts: { apiUrl?:
   const ops = opts.metrics ? null : await opsServer('worker', config.metrics, registry, readiness);
   return {
     ...(ops?.url ? { metricsUrl: ops.url } : {}),
+    // SIGTERM: VOD encodes and clips finish, live broadcasts go to a successor worker (WORKER_DRAIN_SECONDS).
+    drain: () => worker.drain(config.drainSeconds * 1000),
     stop: async () => {
       await ops?.stop();
       await worker.stop();

@@ -67,8 +67,22 @@ export interface ArchiveRecorderOptions {
 export class ArchiveRecorder {
   private readonly uploaded = new Set<string>();
   private pass: Promise<void> = Promise.resolve();
+  /** A hand-over's successor records from its start but uploads only once the predecessor released (see hold()). */
+  private holding = false;
 
   constructor(private readonly o: ArchiveRecorderOptions) {}
+
+  /**
+   * Keeps chunks on local disk: a successor whose predecessor still records must not add its media to the
+   * recording unless it takes over (a successor that stands down leaves nothing). release() lets them go up.
+   */
+  hold(): void {
+    this.holding = true;
+  }
+
+  release(): void {
+    this.holding = false;
+  }
 
   /** ffmpeg's output pattern for one run. */
   pattern(run: number): string {
@@ -119,6 +133,7 @@ export class ArchiveRecorder {
   }
 
   private async uploadPass(runningRun: number | null): Promise<void> {
+    if (this.holding) return;
     const names = await this.localChunks();
     const inProgress = runningRun === null ? null : names.filter((n) => chunkOrder(n)![0] === runningRun).at(-1);
     for (const name of names) {

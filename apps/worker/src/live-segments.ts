@@ -8,8 +8,20 @@ import type { LivePackaging, LiveRunInput } from './live-packaging.js';
 import type { Logger } from './logger.js';
 import { FULL_PLAYLIST, PlaylistPublisher } from './playlist-publisher.js';
 import type { RetryOptions } from './retry.js';
+import { startsAfterSeam } from './live-handover.js';
 
 const POLL_MS = 150;
+
+/** A complete segment of the local playlist: its file, name, length and when it was taken in (wall clock). */
+interface LocalSegment {
+  path: string;
+  uri: string;
+  duration: number;
+  arrivedAt: number;
+}
+
+/** The number ffmpeg gives a segment within its run (`r<run>_<n>.ts`): the same on every rendition's segment of one cut. */
+const segmentNumber = (uri: string): number => Number(/_(\d+)\.\w+$/.exec(uri)?.[1] ?? -1);
 
 export interface SegmentPackagingOptions {
   job: LiveJob;
@@ -36,10 +48,16 @@ export interface SegmentPackagingOptions {
  */
 export class SegmentPackaging implements LivePackaging {
   private readonly publishers = new Map<string, PlaylistPublisher>();
+  /** `<rendition>/<uri>` of every segment taken in (held ones are not in their publisher yet). */
+  private readonly taken = new Set<string>();
   private readonly passthroughCodec = new Map<string, { codec: string; bitsPerSecond: number }>();
   private ladder: LadderRun;
   private scanLoop: Promise<void> | null = null;
   private rescan = false;
+  /** A hand-over's successor: segments wait here, unpublished, until release(). */
+  private held: Map<string, LocalSegment[]> | null = null;
+  /** After the release: the predecessor's last segment end; the first segment number past it, once seen. */
+  private seam: { lastAt: number | null; from: number | null } | null = null;
   outputsThisRun = 0;
 
   constructor(private readonly o: SegmentPackagingOptions) {
@@ -79,6 +97,8 @@ export class SegmentPackaging implements LivePackaging {
 
   async start({ run, input, ladder, thumbnail }: LiveRunInput): Promise<string[]> {
     this.ladder = ladder;
+    // The seam applies to the run it was decided in; a later run's segment numbers start again at 0.
+    if (this.seam && !this.held) this.seam = null;
     for (const r of this.o.renditions) {
       // The previous run's local playlist is already published; do not let the watcher read it again.
       await rm(join(this.o.dir, r.name, 'index.m3u8'), { force: true });
@@ -102,6 +122,31 @@ export class SegmentPackaging implements LivePackaging {
         await this.scanAll();
       },
     };
+  }
+
+  /** Successor of a hand-over: take segments in but publish nothing until release(). */
+  hold(): void {
+    this.held = new Map();
+  }
+
+  /** Every rendition of the running ladder has a held segment: the successor can take over at once. */
+  get holdingComplete(): boolean {
+    return this.held !== null && this.ladder.renditions.every((r) => (this.held!.get(r.name)?.length ?? 0) > 0);
+  }
+
+  /**
+   * Publishes from the first segment past the predecessor's last one (complete at `lastAt`, see
+   * startsAfterSeam) on; the held ones before it are dropped. Call after restore() so the playlists continue.
+   */
+  release(lastAt: number | null): void {
+    const held = this.held;
+    this.held = null;
+    this.seam = { lastAt, from: null };
+    // Decided on the first rendition's held segments: every rendition is cut at the same segment number.
+    const first = this.ladder.renditions[0] ? held?.get(this.ladder.renditions[0].name) : undefined;
+    const seam = first?.find((seg) => startsAfterSeam(seg, lastAt));
+    if (seam) this.seam.from = segmentNumber(seam.uri);
+    for (const [name, segments] of held ?? []) for (const seg of segments) this.take(name, seg);
   }
 
   markDiscontinuity(): void {
@@ -167,16 +212,34 @@ export class SegmentPackaging implements LivePackaging {
     }
     const publisher = this.publishers.get(name)!;
     for (const seg of local.segments) {
-      if (publisher.has(seg.uri)) continue;
+      if (publisher.has(seg.uri) || this.taken.has(`${name}/${seg.uri}`)) continue;
+      this.taken.add(`${name}/${seg.uri}`);
       this.outputsThisRun++;
-      const file = join(this.o.dir, name, seg.uri);
-      await this.o.onSegmentFile?.(name, file, seg.duration);
-      const uploaded = publisher.addSegment(file, seg.uri, seg.duration);
-      // Renditions shed at this step carry the segments of the rung standing in for them, so every variant
-      // of the master keeps playing (at the lower quality) under the same URL.
-      for (const [shed, standIn] of Object.entries(this.ladder.standIns)) {
-        if (standIn === name) void this.publishers.get(shed)?.addReference(`../${name}/${seg.uri}`, seg.duration, uploaded);
+      const arrived: LocalSegment = { path: join(this.o.dir, name, seg.uri), uri: seg.uri, duration: seg.duration, arrivedAt: Date.now() };
+      if (this.held) {
+        // A successor's segments wait for the hand-over (release): the thumbnail looks at the next ones.
+        this.held.set(name, [...(this.held.get(name) ?? []), arrived]);
+        continue;
       }
+      await this.o.onSegmentFile?.(name, arrived.path, arrived.duration);
+      this.take(name, arrived);
+    }
+  }
+
+  private take(name: string, seg: LocalSegment): void {
+    if (this.seam) {
+      // Before the seam: the predecessor published this media already.
+      if (this.seam.from === null && startsAfterSeam(seg, this.seam.lastAt)) this.seam.from = segmentNumber(seg.uri);
+      if (this.seam.from === null || segmentNumber(seg.uri) < this.seam.from) {
+        void rm(seg.path, { force: true });
+        return;
+      }
+    }
+    const uploaded = this.publishers.get(name)!.addSegment(seg.path, seg.uri, seg.duration);
+    // Renditions shed at this step carry the segments of the rung standing in for them, so every variant
+    // of the master keeps playing (at the lower quality) under the same URL.
+    for (const [shed, standIn] of Object.entries(this.ladder.standIns)) {
+      if (standIn === name) void this.publishers.get(shed)?.addReference(`../${name}/${seg.uri}`, seg.duration, uploaded);
     }
   }
 

@@ -1,100 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { THUMBNAIL_FILE, type LiveJob, type Rendition, type WorkerEvent } from '@onda/contracts';
 import {
-  AAC_LC_CODEC, LIVE_INPUT_ARGS, avc1Codec, encodingFor, FfmpegProcess, isAudioOnly, ladderCost, liveThumbnailSource, maxShedLevel, planLiveLadder, shedLadder, presetFor, renderMaster, renditionFps,
-  type FfmpegExit, type LivePlan, type MasterVariant,
+  LIVE_INPUT_ARGS, FfmpegProcess, liveThumbnailSource, renderMaster, type FfmpegExit, type LivePlan,
 } from '@onda/media';
-import { broadcastLabel, type LiveTranscodeMetrics } from '@onda/observability';
-import type { ObjectStorage } from '@onda/storage';
-import type { WorkerApiClient } from './api-client.js';
+import { broadcastLabel } from '@onda/observability';
 import { ArchiveProcess } from './archive-process.js';
 import { ArchiveRecorder } from './archive-recorder.js';
 import { IngestHealthSampler, newestSourceCopy } from './ingest-health.js';
 import type { LivePackaging } from './live-packaging.js';
+import { awaitRelease, awaitSuccessor, HandoverChannel, handoverPrefix } from './live-handover.js';
 import { LiveOverload } from './live-overload.js';
 import { PullFollower } from './live-pull.js';
 import { SegmentPackaging } from './live-segments.js';
 import { LiveThumbnail } from './live-thumbnail.js';
 import { LlOutputs } from './ll-outputs.js';
-import type { OverloadControllerOptions } from './overload-controller.js';
-import { withContext, type Logger } from './logger.js';
+import { withContext } from './logger.js';
 import { PLAYLIST_CACHE, PLAYLIST_TYPE } from './playlist-publisher.js';
-import { retry, type RetryOptions } from './retry.js';
-import { Simulcast, type SimulcastOptions } from './simulcast.js';
+import { retry } from './retry.js';
+import { Simulcast } from './simulcast.js';
+import { DEFAULT_WINDOW_SECONDS, masterVariants, planLadderFor, type LiveSessionOptions, type LiveSessionOutcome } from './live-session-options.js';
 
-export interface LiveSessionOptions {
-  job: LiveJob;
-  storage: ObjectStorage;
-  api: WorkerApiClient;
-  scratchDir: string;
-  logger: Logger;
-  ffmpegPath?: string;
-  /** ffprobe binary (default `ffprobe` on PATH): passthrough codecs and ingest health. */
-  ffprobePath?: string;
-  /** Aborted when the worker shuts down: stop, upload what exists, leave the session for another worker. */
-  signal?: AbortSignal;
-  /** Replaces the RTMP input per run (tests feed lavfi here); `pullUrl` is the URL the run would pull. */
-  input?: (run: number, pullUrl: string) => { url: string; args: readonly string[] };
-  /** A run shorter than this counts as a quick failure (default 10 s). */
-  quickFailureMs?: number;
-  /** Consecutive quick failures before the session is marked failed (default 5). */
-  maxQuickFailures?: number;
-  /** Restart delays: 0.5 s doubling up to this cap (default 8 s). */
-  restartBackoffCapMs?: number;
-  /** Interval of health events (default 5 s). */
-  healthIntervalMs?: number;
-  uploadRetry?: Partial<RetryOptions>;
-  /** Length of the archive's MP4 chunks when the job records (default 10 s): what a lost scratch disk can cost. */
-  archiveChunkSeconds?: number;
-  /** How often a running ffmpeg checks with the API that the publisher is still there (default 1 s). */
-  publisherPollMs?: number;
-  /** The worker's live gauges (sessions, ingest health). */
-  metrics?: LiveTranscodeMetrics;
-  /** Interval of ingest health samples posted to the API (default 10 s). */
-  ingestHealthIntervalMs?: number;
-  /** Cores this worker has free for the broadcast (admission decided it; default: unbounded). */
-  freeCores?: number;
-  /** Seconds of media in each live playlist (default 300); the whole timeline stays in `full.m3u8` and the replay. */
-  windowSeconds?: number;
-  /** Overload controller tuning (tests shorten its windows). */
-  overload?: Partial<OverloadControllerOptions>;
-  /** Simulcast pushes: the operator's OUTBOUND_ALLOW_PRIVATE, poll and backoff tuning (tests). */
-  simulcast?: Pick<SimulcastOptions, 'allowPrivate' | 'pollMs' | 'backoff'>;
-  /** Seconds between live thumbnails (default THUMBNAIL_INTERVAL_SECONDS; 0 = none). */
-  thumbnailIntervalSeconds?: number;
-}
-
-/** How a session ended: finished (ENDLIST written), failed, or interrupted (left for another worker). */
-export type LiveSessionOutcome = 'ended' | 'failed' | 'interrupted';
-
-/** Thrown by the job handler for an interrupted session so the queue hands the job to another worker. */
-export class LiveSessionInterruptedError extends Error {
-  constructor(sessionId: string) {
-    super(`live session ${sessionId} interrupted by shutdown`);
-    this.name = 'LiveSessionInterruptedError';
-  }
-}
-
-/** Live playlists hold the last 5 minutes: a 4-hour broadcast does not make players reload 7,200 lines every 2 s. */
-export const DEFAULT_WINDOW_SECONDS = 300;
-
-/**
- * The ladder of a broadcast against the cores this worker has free. Low latency encodes every rung: a
- * passthrough copy's keyframes would not line up with the parts, so where normal mode would fall back to
- * copying the source (nothing encoded fits), low latency runs the lightest overload step instead.
- */
-export function planLadderFor(job: LiveJob, freeCores: number): LivePlan {
-  if (job.latencyMode !== 'low') return planLiveLadder(job.source, { profile: job.profile, passthrough: job.passthrough, preset: presetFor(job.profile), freeCores });
-  const opts = { profile: 'default', passthrough: false, preset: presetFor('default'), freeCores } as const;
-  const plan = planLiveLadder(job.source, opts);
-  if (!plan.renditions.some((r) => r.passthrough)) return plan;
-  const encoded = planLiveLadder(job.source, { ...opts, freeCores: Number.POSITIVE_INFINITY });
-  const maxLevel = maxShedLevel(encoded.renditions, job.source.fps);
-  const lightest = shedLadder(encoded.renditions, encoded.preset, maxLevel, job.source.fps);
-  return { ...encoded, cost: ladderCost(job.source, lightest.renditions, lightest.preset), shedLevel: maxLevel, degradedReason: 'the server is short of CPU and low latency cannot copy the source: the lightest ladder runs' };
-}
+export { DEFAULT_WINDOW_SECONDS, LiveSessionInterruptedError, planLadderFor, type LiveSessionOptions, type LiveSessionOutcome } from './live-session-options.js';
 
 /**
  * One live broadcast on this worker: owns its ffmpeg (restarted across encoder drops and overload steps),
@@ -123,38 +52,41 @@ export class LiveSession {
   private recordingFrom: { mediaSeconds: number; stepped: boolean } | null = null;
   /** Media the recording holds that the playlists skipped at load-step restarts (see the `ended` event). */
   private skippedSeconds = 0;
+  /** Normal-latency packaging (hand-overs hold and seam its segments), null in low latency. */
+  private readonly segments: SegmentPackaging | null;
+  /** Predecessor of a hand-over: set once a successor is asked for; `stoppedAt` when it was ready and this ffmpeg was stopped. */
+  private leaving: { channel: HandoverChannel; stoppedAt: number | null } | null = null;
+  /** Successor of a hand-over, until it takes over (then null) or stands down. */
+  private joining: { channel: HandoverChannel; until: number; runEnded: boolean } | null = null;
+  /** Wall clock of this worker's first recording start and of its last recording stop (hand-over overlap). */
+  private recordingStartedAt: number | null = null; private recordingStoppedAt: number | null = null;
 
   constructor(options: LiveSessionOptions) {
     // Every line about this broadcast, its uploads' included, carries its id.
     const o = { ...options, logger: withContext(options.logger, { liveSessionId: options.job.sessionId }) };
     this.o = o;
     const { job } = o;
-    const low = job.latencyMode === 'low';
     this.plan = planLadderFor(job, o.freeCores ?? Number.POSITIVE_INFINITY);
     this.renditions = this.plan.renditions;
     this.pull = new PullFollower({ sessionId: job.sessionId, pullUrl: job.pullUrl, api: o.api, logger: o.logger, signal: o.signal, publisherPollMs: o.publisherPollMs });
     this.overload = new LiveOverload({
-      sessionId: job.sessionId, source: job.source, plan: this.plan, freeCores: o.freeCores, overload: o.overload,
-      metrics: o.metrics, logger: o.logger, report: (e) => this.report(e),
+      sessionId: job.sessionId, source: job.source, plan: this.plan, freeCores: o.freeCores, overload: o.overload, metrics: o.metrics, logger: o.logger, report: (e) => this.report(e),
     });
-    this.dir = join(o.scratchDir, job.sessionId);
-    this.archive = job.recording
-      ? new ArchiveRecorder({ storage: o.storage, dir: join(this.dir, 'archive'), keyPrefix: `vod/${job.sessionId}/archive`, logger: o.logger, retry: o.uploadRetry })
-      : null;
+    // A successor runs beside its predecessor, maybe on the same machine: a folder of its own.
+    this.dir = join(o.scratchDir, job.handover ? `${job.sessionId}-r${job.handover.run}` : job.sessionId);
+    this.archive = job.recording ? new ArchiveRecorder({ storage: o.storage, dir: join(this.dir, 'archive'), keyPrefix: `vod/${job.sessionId}/archive`, logger: o.logger, retry: o.uploadRetry }) : null;
     // Low latency always encodes (planLadderFor): only normal mode's segments can be a thumbnail's source.
     const thumbnailFrom = liveThumbnailSource(this.renditions, job.source);
-    this.packaging = low
-      ? new LlOutputs({
-        job, renditions: this.renditions, storage: o.storage, logger: o.logger, retry: o.uploadRetry,
-        announce: (model) => o.api.llModel?.(job.sessionId, model) ?? Promise.resolve(),
-        onPart: () => this.maybePublishMaster(),
-      })
-      : new SegmentPackaging({
-        job, renditions: this.renditions, storage: o.storage, dir: this.dir, logger: o.logger, retry: o.uploadRetry, ffprobePath: o.ffprobePath,
-        windowSeconds: o.windowSeconds ?? DEFAULT_WINDOW_SECONDS, onPublished: () => this.maybePublishMaster(),
-        // A ladder that encodes nothing has its thumbnail made from the copied segments (see LiveThumbnail).
-        onSegmentFile: thumbnailFrom?.from === 'copy' ? async (rendition, file, seconds) => this.thumbnail?.onSegment(rendition, file, seconds) : undefined,
-      });
+    this.segments = job.latencyMode === 'low' ? null : new SegmentPackaging({
+      job, renditions: this.renditions, storage: o.storage, dir: this.dir, logger: o.logger, retry: o.uploadRetry, ffprobePath: o.ffprobePath,
+      windowSeconds: o.windowSeconds ?? DEFAULT_WINDOW_SECONDS, onPublished: () => this.maybePublishMaster(),
+      // A ladder that encodes nothing has its thumbnail made from the copied segments (see LiveThumbnail).
+      onSegmentFile: thumbnailFrom?.from === 'copy' ? async (rendition, file, seconds) => this.thumbnail?.onSegment(rendition, file, seconds) : undefined,
+    });
+    this.packaging = this.segments ?? new LlOutputs({
+      job, renditions: this.renditions, storage: o.storage, logger: o.logger, retry: o.uploadRetry, onPart: () => this.maybePublishMaster(),
+      announce: (model) => o.api.llModel?.(job.sessionId, model) ?? Promise.resolve(),
+    });
     this.thumbnail = o.thumbnailIntervalSeconds === 0 || !thumbnailFrom ? null : new LiveThumbnail({
       storage: o.storage, path: join(this.dir, THUMBNAIL_FILE), key: `${job.storagePrefix}/${THUMBNAIL_FILE}`, intervalSeconds: o.thumbnailIntervalSeconds,
       logger: o.logger, onPublished: () => this.report({ type: 'thumbnail' }),
@@ -168,6 +100,11 @@ export class LiveSession {
     });
   }
 
+  /** A successor is ready and this session is stopping to release the broadcast to it (see handOver). */
+  get releasing(): boolean {
+    return typeof this.leaving?.stoppedAt === 'number';
+  }
+
   /** pid of the current ffmpeg, if one runs. */
   get ffmpegPid(): number | undefined {
     return this.proc?.pid;
@@ -176,12 +113,27 @@ export class LiveSession {
   /** Runs the broadcast to its end; resolves with how it ended. */
   async execute(): Promise<LiveSessionOutcome> {
     const { logger } = this.o;
-    await this.restore();
+    const handover = this.o.job.handover;
+    if (handover && this.segments) {
+      const channel = new HandoverChannel(this.o.storage, this.o.job.sessionId, handover.token);
+      const decided = await channel.outcome().catch(() => null);
+      if (decided?.kind === 'cancelled') return 'stood-down';
+      // Released already: this is a retry of a successor that took over and died, so a plain takeover.
+      if (!decided) {
+        this.joining = { channel, until: handover.until, runEnded: false };
+        this.run = handover.run;
+        this.segments.hold(); this.archive?.hold();
+        logger.info({ run: this.run }, 'successor of a hand-over: encoding, publishing nothing until the predecessor releases');
+      }
+    }
+    if (!this.joining) await this.restore();
     await this.pull.refresh();
     if (this.plan.degradedReason) await this.overload.reportStep(this.plan.degradedReason);
     // Each destination gets its own ffmpeg reading the ingest: nothing there can stall or restart the ladder.
     const simulcast = new Simulcast({ ...this.o.simulcast, sessionId: this.o.job.sessionId, api: this.o.api, pullUrl: () => this.pull.pullUrl, logger, ffmpegPath: this.o.ffmpegPath });
-    simulcast.start();
+    // A successor pushes only once it took over: a destination takes one push per stream key.
+    const joined = this.joining ? this.join(this.joining, () => simulcast.start()) : null;
+    if (!joined) simulcast.start();
     let quickFailures = 0;
     this.o.metrics?.sessionStarted();
     // /metrics names the broadcast by an opaque label only (finding 14): the log maps it back for operators.
@@ -199,6 +151,12 @@ export class LiveSession {
         quickFailures = quick ? quickFailures + 1 : 0;
         logger.info({ run: this.run, ...exit, quickFailures }, 'ffmpeg exited');
 
+        if (this.releasing) return await this.release(this.leaving!.channel, this.leaving!.stoppedAt!);
+        if (this.joining) {
+          this.joining.runEnded = true;
+          if (!(await joined)) return 'stood-down';
+          // Took over: from here on this is the broadcast's session, whatever ended the run.
+        }
         if (this.o.signal?.aborted) {
           await this.report({ type: 'ffmpeg-exit', run: this.run, code: exit.code, signal: exit.signal, reason: exit.reason, willRestart: false });
           await this.drain();
@@ -228,11 +186,84 @@ export class LiveSession {
         this.run++;
       }
     } finally {
+      if (this.joining) this.joining.runEnded = true;
+      await joined;
       await simulcast.stop();
       await this.stopRecording();
       await this.ingestHealth.close();
       await rm(this.dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Hands this broadcast to another worker without a dark gap (normal latency): asks for a successor through
+   * `enqueue` (a `live` job marked as a hand-over) and keeps publishing until it has output for every rendition;
+   * then stops its ffmpeg, and execute() uploads what it has, releases the broadcast and resolves 'handed-over'.
+   * True once that is under way; false when nothing changed: low latency (not handed over), no ffmpeg running,
+   * or no successor ready before `deadline` or before this run ended (the successor then stands down).
+   */
+  async handOver(enqueue: (job: LiveJob) => Promise<void>, deadline: AbortSignal, until: number): Promise<boolean> {
+    const proc = this.proc;
+    if (!this.segments || !proc || this.leaving || this.joining || deadline.aborted) return false;
+    const token = randomUUID();
+    const channel = new HandoverChannel(this.o.storage, this.o.job.sessionId, token);
+    this.leaving = { channel, stoppedAt: null };
+    const ready = await awaitSuccessor({
+      channel, deadline, running: () => this.proc === proc, logger: withContext(this.o.logger, { handover: token }),
+      enqueue: () => enqueue({ ...this.o.job, handover: { token, run: this.run + 1, until } }),
+    });
+    if (!ready) {
+      this.leaving = null;
+      return false;
+    }
+    this.leaving.stoppedAt = Date.now();
+    this.o.logger.info({ handover: token }, 'successor ready: stopping this ffmpeg and releasing the broadcast');
+    void proc.stop();
+    return true;
+  }
+
+  /** Predecessor, its ffmpeg stopped for a ready successor: stops the recording (if a load step kept it), uploads everything, releases. */
+  private async release(channel: HandoverChannel, stoppedAt: number): Promise<LiveSessionOutcome> {
+    await this.stopRecording();
+    await this.drain();
+    try {
+      // Its media ends where ffmpeg was told to stop (the flushed last segment is taken in a little later).
+      await channel.decide({ kind: 'released', lastSegmentAt: this.segments?.published ? stoppedAt : null, recordingStoppedAt: this.recordingStoppedAt });
+    } catch (err) {
+      // The successor stands down at its deadline; the queue gives this job to a worker as after a kill.
+      this.o.logger.error({ err }, 'could not release the broadcast to its successor');
+      return 'interrupted';
+    }
+    this.o.logger.info('broadcast handed over');
+    return 'handed-over';
+  }
+
+  /** Successor: takes the broadcast over once the predecessor releases it (true), or stands down and stops this ffmpeg (false). */
+  private async join(j: NonNullable<LiveSession['joining']>, started: () => void): Promise<boolean> {
+    const outcome = await awaitRelease({
+      channel: j.channel, until: j.until, complete: () => this.segments!.holdingComplete, logger: this.o.logger,
+      stopping: () => j.runEnded || this.o.signal?.aborted === true,
+    });
+    if (!outcome) {
+      this.o.logger.info('successor standing down');
+      await this.proc?.stop();
+      return false;
+    }
+    await this.segments!.restore();
+    this.segments!.release(outcome.lastSegmentAt);
+    this.archive?.release();
+    // Both recorded while the two ran: the archive holds that stretch twice, the playlists once.
+    if (this.recordingStartedAt !== null && outcome.recordingStoppedAt !== null) {
+      this.skippedSeconds += Math.max(0, outcome.recordingStoppedAt - this.recordingStartedAt) / 1000;
+    }
+    this.joining = null;
+    this.o.logger.info({ run: this.run, overlapSeconds: this.skippedSeconds }, 'took over the broadcast from its predecessor');
+    await this.archive?.markTakeover({ run: this.run, chunkSeconds: this.o.archiveChunkSeconds ?? 10, segmentSeconds: this.o.job.segmentSeconds }).catch((err: unknown) => {
+      this.o.logger.error({ err }, 'could not note the takeover beside the archive');
+    });
+    void this.archive?.upload(this.recording?.runningRun ?? null);
+    started();
+    return true;
   }
 
   /**
@@ -259,7 +290,10 @@ export class LiveSession {
     const input = this.o.input?.(this.run, this.pull.pullUrl) ?? { url: this.pull.pullUrl, args: LIVE_INPUT_ARGS };
     // The recording is its own remux ffmpeg (see ArchiveProcess) in both modes.
     const args = await this.packaging.start({ run: this.run, input, ladder: this.overload.ladder, thumbnail: this.thumbnail?.output });
-    if (this.recording && this.recording.runningRun === null) this.recordingFrom = { mediaSeconds: this.packaging.mediaSeconds, stepped: false };
+    if (this.recording && this.recording.runningRun === null) {
+      this.recordingFrom = { mediaSeconds: this.packaging.mediaSeconds, stepped: false };
+      this.recordingStartedAt ??= Date.now();
+    }
     this.recording?.ensure(this.run, input);
     const proc = FfmpegProcess.start(args, { ffmpegPath: this.o.ffmpegPath });
     this.proc = proc;
@@ -298,6 +332,7 @@ export class LiveSession {
   private async stopRecording(): Promise<void> {
     if (!this.recording) return;
     const recorded = await this.recording.stop();
+    if (recorded > 0) this.recordingStoppedAt = Date.now();
     await this.packaging.idle();
     const from = this.recordingFrom;
     this.recordingFrom = null;
@@ -309,23 +344,7 @@ export class LiveSession {
     if (this.masterPublished || !this.packaging.allStarted) return;
     this.masterPublished = true;
     const { job } = this.o;
-    const variants: MasterVariant[] = this.renditions.map((r) => {
-      const measured = this.packaging.measured(r.name);
-      // Unknown passthrough profile: High 4.0 covers typical 1080p30 encoder output.
-      const video = r.passthrough ? (measured?.codec ?? 'avc1.640028') : avc1Codec(encodingFor(r, job.source.fps));
-      const v: MasterVariant = {
-        rendition: r,
-        uri: `${r.name}/index.m3u8`,
-        codecs: isAudioOnly(r) ? AAC_LC_CODEC : job.source.hasAudio ? `${video},${AAC_LC_CODEC}` : video,
-        // Each rung's own rate: rungs at 720p and below are often capped under the source's.
-        frameRate: isAudioOnly(r) ? null : renditionFps(r, job.source) || null,
-      };
-      if (measured && measured.bitsPerSecond > 0) {
-        v.averageBandwidth = measured.bitsPerSecond;
-        v.peakBandwidth = measured.bitsPerSecond * 1.2;
-      }
-      return v;
-    });
+    const variants = masterVariants(job, this.renditions, (name) => this.packaging.measured(name));
     this.readyPromise = (async () => {
       const body = renderMaster(variants);
       try {
@@ -364,6 +383,8 @@ export class LiveSession {
   private async finish(outcome: 'ended' | 'failed', reason?: string): Promise<LiveSessionOutcome> {
     await this.drain();
     await this.packaging.finish();
+    // Markers of hand-overs during the broadcast (see handOver).
+    await this.o.storage.deletePrefix(handoverPrefix(this.o.job.sessionId)).catch(() => undefined);
     if (outcome === 'failed') await this.report({ type: 'failed', reason: (reason ?? 'failed').slice(0, 2000) });
     else await this.report({ type: 'ended', mediaSeconds: this.packaging.mediaSeconds, ...(this.skippedSeconds > 0 ? { skippedSeconds: Math.round(this.skippedSeconds * 1000) / 1000 } : {}) });
     return outcome;

@@ -1,11 +1,13 @@
-import { CLIP_ATTEMPTS, VOD_ENCODE_ATTEMPTS } from '@onda/contracts';
+import { CLIP_ATTEMPTS, VOD_ENCODE_ATTEMPTS, type LiveJob } from '@onda/contracts';
 import { availableParallelism } from 'node:os';
 import { warmUpFfmpeg } from '@onda/media';
 import type { LiveTranscodeMetrics } from '@onda/observability';
-import type { JobQueue } from '@onda/queue';
+import type { JobContext, JobQueue } from '@onda/queue';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectStorage } from '@onda/storage';
 import type { WorkerApiClient } from './api-client.js';
-import { LiveSession, LiveSessionInterruptedError } from './live.session.js';
+import { handedOver, HandoverChannel } from './live-handover.js';
+import { LiveSession, LiveSessionInterruptedError, type LiveSessionOptions } from './live.session.js';
 
 /**
  * Whether a worker runs a live job now. Busy with other broadcasts and this one would run lighter than its
@@ -53,6 +55,8 @@ export interface WorkerConfig {
   /** OUTBOUND_ALLOW_PRIVATE: simulcast pushes may reach loopback and private addresses (default off). */
   outboundAllowPrivate?: boolean;
   logger?: Logger;
+  /** Replaces the live sessions' RTMP input (tests feed lavfi; see LiveSessionOptions.input). */
+  liveInput?: LiveSessionOptions['input'];
 }
 
 export interface WorkerDeps {
@@ -64,11 +68,20 @@ export interface WorkerDeps {
   metrics?: LiveTranscodeMetrics;
 }
 
-/** A running worker: `stop()` interrupts live sessions (left for another worker) and stops consuming. */
+/**
+ * A running worker: `stop()` interrupts live sessions (left for another worker) and stops consuming.
+ * `drain(ms)` (SIGTERM, before stop) takes no new jobs, lets VOD encodes and clips finish, and hands each
+ * live broadcast to a successor worker (see LiveSession.handOver); it resolves when nothing runs any more
+ * or after `ms`, and stop() then interrupts what is left, as after a kill.
+ */
 export interface RunningWorker {
+  drain(ms: number): Promise<void>;
   stop(): Promise<void>;
   active(): number;
 }
+
+/** Past the drain deadline, how long a broadcast already being released to its successor may take to upload its last segments. */
+const RELEASE_GRACE_MS = 10_000;
 
 /** Consumes `live` jobs, one LiveSession per broadcast. */
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
@@ -79,11 +92,16 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   // Estimated cores of the broadcasts running here (each LiveSession's plan), for admission.
   const liveCosts = new Map<string, number>();
   const freeCores = (): number => Math.max(0, capacity - [...liveCosts.values()].reduce((a, b) => a + b, 0));
+  // The live sessions running here, for a drain to hand over.
+  type Live = { session: LiveSession; job: JobContext<'live'>; interrupt: AbortController };
+  const lives = new Map<string, Live>();
   const consumer = deps.queue.consume(
     'live',
     async (job) => {
       // Lines carry the job id here and the live session id from the LiveSession on.
       const log = withContext(logger, { jobId: job.id });
+      // A drain interrupts this one broadcast (low latency: not handed over) while the others go on.
+      const interrupt = new AbortController();
       const view = await deps.api.session(job.payload.sessionId);
       const closed = view.state === 'ended' || view.state === 'failed';
       active++;
@@ -96,7 +114,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
           ffmpegPath: deps.config.ffmpegPath,
           ffprobePath: deps.config.ffprobePath,
           logger: log,
-          signal: job.signal,
+          signal: AbortSignal.any([job.signal, interrupt.signal]),
           archiveChunkSeconds: deps.config.archiveChunkSeconds,
           metrics: deps.metrics,
           freeCores: freeCores(),
@@ -104,10 +122,21 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
           ...(deps.config.liveStepUpSeconds ? { overload: { upAfterMs: deps.config.liveStepUpSeconds * 1000 } } : {}),
           simulcast: { allowPrivate: deps.config.outboundAllowPrivate === true },
           thumbnailIntervalSeconds: deps.config.liveThumbnailSeconds,
+          ...(deps.config.liveInput ? { input: deps.config.liveInput } : {}),
         });
         if (!closed && !admitLiveJob({ degradedReason: session.plan.degradedReason, othersRunning: liveCosts.size, attempt: job.attempt })) {
           log.warn({ liveSessionId: job.payload.sessionId, freeCores: freeCores(), reason: session.plan.degradedReason }, 'declining a live job this worker cannot hold in full');
           throw new LiveJobDeclinedError(job.payload.sessionId);
+        }
+        if (!job.payload.handover && (await handedOver(deps.storage, job.payload.sessionId))) {
+          log.info({ liveSessionId: job.payload.sessionId }, 'live job of a broadcast handed over to another worker: its successor runs it');
+          return;
+        }
+        const { handover } = job.payload;
+        if (closed && handover && (await new HandoverChannel(deps.storage, job.payload.sessionId, handover.token).outcome().catch(() => null))?.kind !== 'released') {
+          // The successor of a hand-over whose broadcast ended before it took over: its predecessor finishes it.
+          log.info({ liveSessionId: job.payload.sessionId, state: view.state }, 'hand-over job for a closed session');
+          return;
         }
         if (closed) {
           // A retried job of a session the API closed meanwhile (its worker died): nothing to transcode, but
@@ -118,11 +147,14 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
         }
         liveCosts.set(job.payload.sessionId, session.plan.cost);
         log.info({ liveSessionId: job.payload.sessionId, plannedCores: session.plan.cost, freeCores: freeCores() + session.plan.cost, capacity }, 'live job admitted');
+        lives.set(job.id, { session, job, interrupt });
         const outcome = await session.execute();
         log.info({ liveSessionId: job.payload.sessionId, outcome }, 'live session done');
         // Failing the job on interruption makes the queue hand it to another worker, which resumes the playlists.
+        // A hand-over completes it: the successor's job carries the broadcast on.
         if (outcome === 'interrupted') throw new LiveSessionInterruptedError(job.payload.sessionId);
       } finally {
+        lives.delete(job.id);
         liveCosts.delete(job.payload.sessionId);
         active--;
       }
@@ -173,7 +205,33 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     // Stream copies take a second or two each: a few at once cost little next to an encode.
     { concurrency: deps.config.clipConcurrency ?? 2 },
   );
+  const handOver = async (live: Live, deadline: AbortSignal, until: number): Promise<void> => {
+    const { sessionId } = live.job.payload;
+    const enqueue = (next: LiveJob): Promise<void> =>
+      deps.queue.enqueue('live', next, { jobId: `live-${sessionId}-handover-${next.handover!.token}`, attempts: 5, backoffMs: 1000 });
+    // Between two ffmpeg runs (a restart) there is nothing to hand over yet: try again shortly.
+    while (!deadline.aborted && lives.get(live.job.id) === live) {
+      if (await live.session.handOver(enqueue, deadline, until)) return;
+      await sleep(1000, undefined, { signal: deadline }).catch(() => undefined);
+    }
+  };
   return {
+    drain: async (ms) => {
+      await Promise.all([consumer.pause(), vods.pause(), clips.pause()]);
+      const until = Date.now() + ms;
+      const deadline = AbortSignal.timeout(ms);
+      logger.info({ live: lives.size, active, drainSeconds: ms / 1000 }, 'draining: no new jobs; handing over live broadcasts, finishing the rest');
+      const all = [...lives.values()];
+      // Low-latency parts are not handed over: those broadcasts go back to the queue at once, as before drains existed.
+      for (const live of all.filter((l) => l.job.payload.latencyMode === 'low')) live.interrupt.abort(new Error('worker draining'));
+      const handovers = all.filter((l) => l.job.payload.latencyMode !== 'low').map((live) => handOver(live, deadline, until));
+      while (active > 0 && !deadline.aborted) await sleep(200);
+      await Promise.all(handovers);
+      // A broadcast being released uploads its last segments; interrupting it now would run it twice.
+      const graceUntil = Date.now() + RELEASE_GRACE_MS;
+      while ([...lives.values()].some((l) => l.session.releasing) && Date.now() < graceUntil) await sleep(200);
+      logger.info({ active }, active > 0 ? 'drain deadline: interrupting what still runs' : 'drained');
+    },
     stop: async () => {
       await Promise.all([consumer.close(), vods.close(), clips.close()]);
     },

@@ -10,6 +10,12 @@ describe('loadApiConfig', () => {
     expect(Object.isFrozen(sut)).toBe(true);
   });
 
+  it('gives a SIGTERMed worker 90 s to finish or hand over its jobs unless WORKER_DRAIN_SECONDS says otherwise', () => {
+    expect(loadWorkerConfig({}).drainSeconds).toBe(90);
+    expect(loadWorkerConfig({ WORKER_DRAIN_SECONDS: '0' }).drainSeconds).toBe(0);
+    expect(() => loadWorkerConfig({ WORKER_DRAIN_SECONDS: '-1' })).toThrow(/WORKER_DRAIN_SECONDS/);
+  });
+
   it('drains on SIGTERM only when API_DRAIN_SECONDS / INGEST_DRAIN_SECONDS say so', () => {
     expect(loadApiConfig({}).drainSeconds).toBe(0);
     expect(loadApiConfig({ API_DRAIN_SECONDS: '5' }).drainSeconds).toBe(5);

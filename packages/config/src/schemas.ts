@@ -162,6 +162,9 @@ const WorkerEnvSchema = z.object({
     WORKER_LIVE_CAPACITY: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().positive().max(1024).optional()),
     // Seconds a shed broadcast keeps real time before it tries the step above (doubles after a failed try).
     LIVE_OVERLOAD_STEP_UP_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+    // SIGTERM: seconds VOD encodes and clips have to finish and live broadcasts to reach a successor; past them
+    // what still runs is interrupted and retried elsewhere, as after a kill.
+    WORKER_DRAIN_SECONDS: z.coerce.number().min(0).max(3600).default(90),
     FFMPEG_PATH: z.string().default('ffmpeg'),
     // Default: the ffprobe beside FFMPEG_PATH when that is a path, else `ffprobe` on PATH.
     FFPROBE_PATH: optionalString,
@@ -256,6 +259,8 @@ export interface WorkerConfig {
   liveWindowSeconds: number;
   /** Seconds a shed broadcast keeps real time before the overload controller tries the step above. */
   liveStepUpSeconds: number;
+  /** SIGTERM: seconds in-flight jobs have to finish or hand over before they are interrupted (WORKER_DRAIN_SECONDS). */
+  drainSeconds: number;
   /** Seconds between live thumbnails (0 = none). */
   liveThumbnailSeconds: number;
   ffmpegPath: string;
@@ -315,7 +320,7 @@ export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig>
   const e = parseEnv(WorkerEnvSchema, env, [s3Credentials]);
   return Object.freeze(defined({
     dataDir: e.DATA_DIR, logLevel: e.LOG_LEVEL, apiUrl: e.API_URL.replace(/\/$/, ''), redisUrl: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX, s3: s3From(e),
-    internalToken: e.ONDA_INTERNAL_TOKEN, concurrency: e.WORKER_CONCURRENCY, liveCapacityCores: e.WORKER_LIVE_CAPACITY, liveWindowSeconds: e.LIVE_WINDOW_SECONDS, liveStepUpSeconds: e.LIVE_OVERLOAD_STEP_UP_SECONDS, liveThumbnailSeconds: e.LIVE_THUMBNAIL_SECONDS, ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH ?? ffprobeBeside(e.FFMPEG_PATH),
+    internalToken: e.ONDA_INTERNAL_TOKEN, concurrency: e.WORKER_CONCURRENCY, liveCapacityCores: e.WORKER_LIVE_CAPACITY, liveWindowSeconds: e.LIVE_WINDOW_SECONDS, liveStepUpSeconds: e.LIVE_OVERLOAD_STEP_UP_SECONDS, drainSeconds: e.WORKER_DRAIN_SECONDS, liveThumbnailSeconds: e.LIVE_THUMBNAIL_SECONDS, ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH ?? ffprobeBeside(e.FFMPEG_PATH),
     scratchDir: e.SCRATCH_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/scratch`,
     queueLockDurationMs: e.QUEUE_LOCK_DURATION_MS, queueStalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS, outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE,
     metrics: defined({ host: e.METRICS_HOST, port: e.METRICS_PORT, token: e.METRICS_TOKEN }),

@@ -18,6 +18,12 @@ export const LiveJobSchema = z.object({
   recording: z.boolean().optional(),
   /** `low`: LL-HLS (fMP4 parts, blocking playlist reload); `normal` or absent: 2 s MPEG-TS segments. */
   latencyMode: z.enum(LatencyModes).optional(),
+  /**
+   * Set on the job a draining worker enqueues for a successor: run `run` on in its own ffmpeg, hold its output
+   * until the predecessor releases the broadcast (markers under `handover/<sessionId>/<token>/`, see the worker).
+   * `until`: the predecessor's drain deadline (epoch ms); a successor not released by then stands down.
+   */
+  handover: z.object({ token: z.string().uuid(), run: z.number().int().positive(), until: z.number().int().positive() }).optional(),
 });
 export type LiveJob = z.infer<typeof LiveJobSchema>;
 

@@ -1,5 +1,5 @@
 import type { JobName, JobPayload } from '@onda/contracts';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedisClient } from './redis.js';
 import { waitAll } from './memory.queue.js';
@@ -37,11 +37,18 @@ class BullMqConsumer implements Consumer {
 
   constructor(
     readonly abort: AbortController,
+    private readonly state: { paused: boolean },
     readonly worker: Worker,
     private readonly connection: Redis,
     private readonly closeTimeoutMs: number,
     private readonly onClosed: (consumer: BullMqConsumer) => void,
   ) {}
+
+  async pause(): Promise<void> {
+    this.state.paused = true;
+    // doNotWaitActive: stop fetching at once; the active jobs keep their locks and run to their end.
+    await this.worker.pause(true);
+  }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -102,9 +109,15 @@ export class BullMqQueue implements JobQueue {
     if (this.closed) throw new Error('BullMqQueue is closed');
     const connection = createRedisClient(this.options.redisUrl, 'subscriber');
     const abort = new AbortController();
+    const state = { paused: false };
     const worker = new Worker(
       name,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
+        if (state.paused) {
+          // A fetch already under way when the consumer paused still delivers a job: back to wait, for another consumer.
+          await job.moveToWait(token);
+          throw new WaitingError();
+        }
         let payload: JobPayload<N>;
         try {
           payload = parseJobPayload(name, job.data);
@@ -134,7 +147,7 @@ export class BullMqQueue implements JobQueue {
     );
     // Errors are reported per job (failed state); this only keeps connection hiccups from crashing the process.
     worker.on('error', (err) => console.error(`[queue] worker "${name}" error: ${err.message}`));
-    const consumer = new BullMqConsumer(abort, worker, connection, this.options.closeTimeoutMs, (c) => this.consumers.delete(c));
+    const consumer = new BullMqConsumer(abort, state, worker, connection, this.options.closeTimeoutMs, (c) => this.consumers.delete(c));
     this.consumers.add(consumer);
     return consumer;
   }

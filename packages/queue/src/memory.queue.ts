@@ -31,12 +31,20 @@ class MemoryConsumer implements Consumer {
   readonly abort = new AbortController();
   readonly running = new Set<Promise<void>>();
   closed = false;
+  paused = false;
 
   constructor(
     readonly concurrency: number,
     readonly handler: JobHandler<JobName>,
     private readonly onClose: (consumer: MemoryConsumer) => Promise<void>,
+    private readonly onPause: () => void,
   ) {}
+
+  async pause(): Promise<void> {
+    this.paused = true;
+    // Jobs it would have taken go to another consumer of the same name, if there is one.
+    this.onPause();
+  }
 
   close(): Promise<void> {
     return this.onClose(this);
@@ -83,7 +91,7 @@ export class MemoryQueue implements JobQueue {
   consume<N extends JobName>(name: N, handler: JobHandler<N>, options: ConsumeOptions = {}): Consumer {
     if (this.closed) throw new Error('MemoryQueue is closed');
     const consumer = new MemoryConsumer(Math.max(1, options.concurrency ?? 1), handler as unknown as JobHandler<JobName>, (c) =>
-      this.closeConsumer(name, c),
+      this.closeConsumer(name, c), () => this.pump(name),
     );
     this.lane(name).consumers.push(consumer);
     // Start on the next tick so a consume() right before enqueue() sees the same order as BullMQ.
@@ -122,7 +130,7 @@ export class MemoryQueue implements JobQueue {
   private pump(name: JobName): void {
     const lane = this.lane(name);
     for (const consumer of lane.consumers) {
-      while (!consumer.closed && consumer.running.size < consumer.concurrency && lane.waiting.length > 0) {
+      while (!consumer.closed && !consumer.paused && consumer.running.size < consumer.concurrency && lane.waiting.length > 0) {
         const job = lane.waiting.shift()!;
         const run = this.run(lane, consumer, job).finally(() => {
           consumer.running.delete(run);

@@ -174,6 +174,33 @@ export function describeQueueContract(create: () => Promise<JobQueue>): void {
       expect(finished).toBe(true);
     });
 
+    it('takes no new jobs once paused while the running one goes on, and leaves them to another consumer', async () => {
+      sut = await fresh();
+      const first: string[] = [];
+      let release!: () => void;
+      const running = new Promise<void>((resolve) => (release = resolve));
+      let signal: AbortSignal | undefined;
+      const consumer = sut.consume('live', async (job) => {
+        first.push(job.payload.storagePrefix);
+        signal = job.signal;
+        await running;
+      }, { concurrency: 2 });
+      await sut.enqueue('live', liveJob({ storagePrefix: 'live/one' }));
+      await eventually(() => first.length === 1, 10_000, 'the first job');
+      await consumer.pause();
+      await sut.enqueue('live', liveJob({ storagePrefix: 'live/two' }));
+      await sleep(500);
+      expect(first).toEqual(['live/one']);
+      expect(signal!.aborted).toBe(false);
+      const second: string[] = [];
+      sut.consume('live', async (job) => void second.push(job.payload.storagePrefix));
+      await eventually(() => second.length === 1, 10_000, 'the other consumer');
+      expect(second).toEqual(['live/two']);
+      release();
+      await eventually(async () => (await sut.counts('live')).active === 0, 5_000, 'the first job to complete');
+      expect(await sut.counts('live')).toEqual({ waiting: 0, active: 0, failed: 0 });
+    });
+
     it('aborts running jobs when the whole queue closes', async () => {
       sut = await fresh();
       let signal: AbortSignal | undefined;

@@ -26,6 +26,11 @@ export interface ConsumeOptions {
 }
 
 export interface Consumer {
+  /**
+   * Takes no new jobs from now on; running handlers go on undisturbed (their signal is not aborted) and their
+   * jobs settle as usual. A worker draining before shutdown pauses, lets work finish, then closes.
+   */
+  pause(): Promise<void>;
   close(): Promise<void>;
 }
 

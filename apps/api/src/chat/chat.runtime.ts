@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { RateLimiter } from '../common/rate-limit.js';
-import type { ChatFanout } from './chat.fanout.js';
-import type { ChatFilter } from './chat-filter.js';
+import type { ChatFanout } from './transport/chat.fanout.js';
+import type { ChatFilter } from './domain/chat-filter.js';
 import type { ChatOptions } from './chat.options.js';
-import type { ChatStore } from './chat.store.js';
-import type { ChatTranslation } from './chat-translation.js';
-import type { ChatWriter } from './chat.writer.js';
+import type { ChatStore } from './state/chat.store.js';
+import type { ChatTranslation } from './domain/chat-translation.js';
+import type { ChatWriter } from './persistence/chat.writer.js';
 
 export const CHAT_RUNTIME = Symbol('CHAT_RUNTIME');
 

@@ -7,7 +7,7 @@ import type { ObjectStorage } from '@onda/storage';
 import type { Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
-import { ChatRoomsService, type ModeratorAccess } from '../chat/chat-rooms.service.js';
+import { ChatRoomsService, type ModeratorAccess } from '../chat/domain/chat-rooms.service.js';
 import { CHAT_RUNTIME, type ChatRuntime } from '../chat/chat.runtime.js';
 import { imageExtension, readImage } from './commerce-image.js';
 import { CommerceRepository, type MomentRecord } from './commerce.repository.js';

@@ -1,7 +1,7 @@
 import { ChatLanguages, type ChatLanguage, type ChatMessage, type ChatTranslation as Translation, type ChatTranslationInfo } from '@onda/contracts';
-import { detectLanguage } from '../translation/detect-language.js';
-import type { LanguageCounts, TranslationStore } from '../translation/translation.store.js';
-import type { Translator } from '../translation/translator.js';
+import { detectLanguage } from '../../translation/detect-language.js';
+import type { LanguageCounts, TranslationStore } from '../../translation/translation.store.js';
+import type { Translator } from '../../translation/translator.js';
 
 /** Where a connection is counted: the room and the language it asked for. */
 export interface WantedLanguage {

@@ -2,15 +2,15 @@ import { Inject, Logger } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { CHAT_NAMESPACE, ChatClientEvents, type ChatAck, type ChatJoined } from '@onda/contracts';
-import { AppError } from '../common/app-error.js';
-import { API_METRICS, type ApiMetrics } from '../common/metrics.js';
-import { ChatRefusal, chatError } from './chat.errors.js';
+import { AppError } from '../../common/app-error.js';
+import { API_METRICS, type ApiMetrics } from '../../common/metrics.js';
+import { ChatRefusal, chatError } from '../chat.errors.js';
 import { releaseHandshake } from './chat-io.adapter.js';
 import { roomOf } from './chat.fanout.js';
-import { ChatIdentityService } from './chat-identity.service.js';
-import { ChatPresence } from './chat-presence.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
-import { ChatService, type ChatConnection } from './chat.service.js';
+import { ChatIdentityService } from '../domain/chat-identity.service.js';
+import { ChatPresence } from '../state/chat-presence.js';
+import { CHAT_RUNTIME, type ChatRuntime } from '../chat.runtime.js';
+import { ChatService, type ChatConnection } from '../domain/chat.service.js';
 
 type Connection = ChatConnection & { release: () => void };
 /** Every socket of one account, on every node (the Redis adapter spans rooms across nodes). */

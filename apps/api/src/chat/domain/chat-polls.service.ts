@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ChatAuditEntry, ChatStats, CreatePoll, Poll } from '@onda/contracts';
-import type { Principal } from '../auth/auth.context.js';
-import { AppError } from '../common/app-error.js';
-import { decodeCursor, toPage, type Page } from '../common/cursor.js';
-import { auditDto, closedPollDto, openPoll, pollDto } from './chat.mappers.js';
-import { ChatModerationRepository, type ChatPollRecord as PollRow } from './chat-moderation.repository.js';
-import { ChatRepository } from './chat.repository.js';
+import type { Principal } from '../../auth/auth.context.js';
+import { AppError } from '../../common/app-error.js';
+import { decodeCursor, toPage, type Page } from '../../common/cursor.js';
+import { auditDto, closedPollDto, openPoll, pollDto } from '../persistence/chat.mappers.js';
+import { ChatModerationRepository, type ChatPollRecord as PollRow } from '../persistence/chat-moderation.repository.js';
+import { ChatRepository } from '../persistence/chat.repository.js';
 import { ChatRoomsService } from './chat-rooms.service.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
+import { CHAT_RUNTIME, type ChatRuntime } from '../chat.runtime.js';
 import { cleanText } from './chat-text.js';
 
 /** Polls (one open per channel, one vote per viewer), the audit log and chat statistics over REST. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ChatItem } from '@onda/contracts';
-import { pollDto } from './chat.mappers.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
+import { pollDto } from '../persistence/chat.mappers.js';
+import { CHAT_RUNTIME, type ChatRuntime } from '../chat.runtime.js';
 
 /**
  * Live poll results and reaction counts, throttled to the tick: a burst of votes on this node becomes

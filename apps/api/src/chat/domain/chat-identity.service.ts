@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChatHandshakeAuthSchema } from '@onda/contracts';
-import { SESSION_COOKIE, SESSION_SCOPES } from '../auth/auth.context.js';
-import { AuthRepository, type Account } from '../auth/auth.repository.js';
-import { sha256Hex } from '../common/token-crypto.js';
-import { sameSite } from '../common/security-headers.js';
-import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
-import { ChatRefusal } from './chat.errors.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
+import { SESSION_COOKIE, SESSION_SCOPES } from '../../auth/auth.context.js';
+import { AuthRepository, type Account } from '../../auth/auth.repository.js';
+import { sha256Hex } from '../../common/token-crypto.js';
+import { sameSite } from '../../common/security-headers.js';
+import { API_OPTIONS, type ApiOptions } from '../../common/tokens.js';
+import { ChatRefusal } from '../chat.errors.js';
+import { CHAT_RUNTIME, type ChatRuntime } from '../chat.runtime.js';
 import { DeviceTokens } from './device-token.js';
-import { clientAddress, compileTrustProxy, type TrustProxy } from '../common/client-address.js';
+import { clientAddress, compileTrustProxy, type TrustProxy } from '../../common/client-address.js';
 
 /** Who holds a chat connection: an account (token or console cookie) or an anonymous device. */
 export interface ChatIdentity {

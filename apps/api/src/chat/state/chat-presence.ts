@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { ChatModerationRepository } from './chat-moderation.repository.js';
-import { ChatPollsService } from './chat-polls.service.js';
-import { ChatRoomsService } from './chat-rooms.service.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
+import { ChatModerationRepository } from '../persistence/chat-moderation.repository.js';
+import { ChatPollsService } from '../domain/chat-polls.service.js';
+import { ChatRoomsService } from '../domain/chat-rooms.service.js';
+import { CHAT_RUNTIME, type ChatRuntime } from '../chat.runtime.js';
 
 /**
  * Viewer counts across nodes: every `viewersIntervalMs` each node reports its local room sizes to the

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Namespace, Socket } from 'socket.io';
 import { ChatServerEvents, type ChatFrame, type ChatItem } from '@onda/contracts';
 import { noopChatMetrics, type ChatMetrics } from '@onda/observability';
-import { tickFor, type ChatOptions } from './chat.options.js';
+import { tickFor, type ChatOptions } from '../chat.options.js';
 import { encodeRoomPacket, engineBacklog, rawSocketOf, writeThroughEngine, type RoomPacket } from './chat-room-writer.js';
 
 /** The socket.io room of a channel. */

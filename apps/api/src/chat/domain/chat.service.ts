@@ -18,21 +18,21 @@ import {
   type Poll,
 } from '@onda/contracts';
 import type { z } from 'zod';
-import { AppError } from '../common/app-error.js';
-import { ChatRefusal } from './chat.errors.js';
+import { AppError } from '../../common/app-error.js';
+import { ChatRefusal } from '../chat.errors.js';
 import type { ChatIdentity } from './chat-identity.service.js';
-import { ChatLiveUpdates } from './chat-live-updates.js';
-import { messageRow, pollDto } from './chat.mappers.js';
+import { ChatLiveUpdates } from '../transport/chat-live-updates.js';
+import { messageRow, pollDto } from '../persistence/chat.mappers.js';
 import { ChatRoomsService } from './chat-rooms.service.js';
-import { CHAT_RUNTIME, slidingWindow, type ChatRuntime } from './chat.runtime.js';
-import type { GateVerdict, NetworkKeys } from './chat.store.js';
+import { CHAT_RUNTIME, slidingWindow, type ChatRuntime } from '../chat.runtime.js';
+import type { GateVerdict, NetworkKeys } from '../state/chat.store.js';
 import { anonymousKey, cleanText, codePoints, isReservedNickname, networkKeys, nicknameSkeleton } from './chat-text.js';
 import { uuidv7 } from './uuid7.js';
 import type { TranslatingConnection } from './chat-translation.js';
-import { detectLanguage } from '../translation/detect-language.js';
-import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
-import { ChatRepository } from './chat.repository.js';
-import { StatsService } from '../stats/stats.service.js';
+import { detectLanguage } from '../../translation/detect-language.js';
+import { API_OPTIONS, type ApiOptions } from '../../common/tokens.js';
+import { ChatRepository } from '../persistence/chat.repository.js';
+import { StatsService } from '../../stats/stats.service.js';
 
 /** A viewer's connection: who they are and, once joined, where and as whom. */
 export interface ChatConnection extends TranslatingConnection {

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import type { ChatRole } from '@onda/contracts';
-import { hasScope, isOperatorUser, managesChannel, type Principal } from '../auth/auth.context.js';
-import type { Account } from '../auth/auth.repository.js';
-import { AppError } from '../common/app-error.js';
-import { messageDto, openPoll, settingsDto } from './chat.mappers.js';
-import { RECENT_SIZE } from './chat.options.js';
-import { ChatRepository, type ChatChannel } from './chat.repository.js';
-import { ChatModerationRepository, type AuditDetail } from './chat-moderation.repository.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
-import type { BanUntil } from './chat.store.js';
+import { hasScope, isOperatorUser, managesChannel, type Principal } from '../../auth/auth.context.js';
+import type { Account } from '../../auth/auth.repository.js';
+import { AppError } from '../../common/app-error.js';
+import { messageDto, openPoll, settingsDto } from '../persistence/chat.mappers.js';
+import { RECENT_SIZE } from '../chat.options.js';
+import { ChatRepository, type ChatChannel } from '../persistence/chat.repository.js';
+import { ChatModerationRepository, type AuditDetail } from '../persistence/chat-moderation.repository.js';
+import { CHAT_RUNTIME, type ChatRuntime } from '../chat.runtime.js';
+import type { BanUntil } from '../state/chat.store.js';
 
 const CHANNEL_CACHE_MS = 10_000;
 const SESSION_CACHE_MS = 3_000;

@@ -114,6 +114,11 @@ export class ChatTranslation {
     this.others = await this.store.otherLanguages(rooms, nodeId, now, staleMs);
   }
 
+  /** Nest calls this on the instance the chat's providers made. */
+  onModuleDestroy(): void {
+    this.close();
+  }
+
   close(): void {
     this.translator?.close();
   }

@@ -166,6 +166,11 @@ export class ChatFanout {
     else this.covered.delete(socket);
   }
 
+  /** Nest calls this on the instance the chat's providers made (its timers stop with the module). */
+  onModuleDestroy(): void {
+    this.close();
+  }
+
   close(): void {
     for (const room of this.rooms.values()) clearTimeout(room.timer);
     this.rooms.clear();

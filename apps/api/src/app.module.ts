@@ -59,7 +59,7 @@ import { VodsRepository } from './vods/vods.repository.js';
 import { VodsService } from './vods/vods.service.js';
 import { VodUploadsService } from './vods/vod-uploads.service.js';
 import { chatControllers, chatProviders } from './chat/chat.providers.js';
-import type { ChatFilter } from './chat/chat-filter.js';
+import type { ChatFilter } from './chat/domain/chat-filter.js';
 import { statsControllers, statsProviders } from './stats/stats.providers.js';
 import { simulcastControllers, simulcastProviders } from './simulcast/simulcast.providers.js';
 import { commerceControllers, commerceProviders } from './commerce/commerce.providers.js';

@@ -21,8 +21,8 @@ import { securityHeaders } from './common/security-headers.js';
 import { SIGN_IN_LIMITS } from './auth/sign-in-throttle.js';
 import { createRedisClient } from '@onda/queue';
 import { PinoNestLogger } from './common/logger.js';
-import { ChatIoAdapter } from './chat/chat-io.adapter.js';
-import { ChatGateway } from './chat/chat.gateway.js';
+import { ChatIoAdapter } from './chat/transport/chat-io.adapter.js';
+import { ChatGateway } from './chat/transport/chat.gateway.js';
 import { HealthService } from './health.service.js';
 import { EmbedService } from './embed/embed.service.js';
 import { withFrameAncestors, withMeta } from './embed/page-meta.js';
@@ -36,7 +36,7 @@ export { seedDevelopmentData, type SeedOptions, type SeedResult } from './seed/s
 export { WebhookService, type WebhookEvent } from './webhooks/webhooks.service.js';
 export { verifyWebhook, signWebhook } from './webhooks/webhook-signature.js';
 export { MemoryRateLimiter, RedisRateLimiter, type RateLimiter, type RedisEval } from './common/rate-limit.js';
-export type { ChatFilter, ChatFilterContext, ChatFilterResult } from './chat/chat-filter.js';
+export type { ChatFilter, ChatFilterContext, ChatFilterResult } from './chat/domain/chat-filter.js';
 export { DEFAULT_CHAT_OPTIONS, type ChatOptions } from './chat/chat.options.js';
 
 export interface RunningApi {

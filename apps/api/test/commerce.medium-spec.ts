@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommerceClaim, CommerceMomentAdmin, CommerceViewerMoment } from '@onda/contracts';
 import { createChannel, createTestDatabase, type TestDatabase } from '@onda/db';
-import { DeviceTokens } from '../src/chat/device-token.js';
+import { DeviceTokens } from '../src/chat/domain/device-token.js';
 import { ChatTestClient, startChatApi, userWithToken } from './chat.support.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -7,7 +7,7 @@ import { CurrentPrincipal, MaybePrincipal, OptionalAuth, RequireScopes, type Pri
 import { IdempotencyInterceptor, IDEMPOTENCY_HEADER } from '../common/idempotency.interceptor.js';
 import { jsonSchema, problemResponse } from '../common/openapi.js';
 import { idOrSlug, ZodPipe } from '../common/zod.pipe.js';
-import { ChatPresence } from '../chat/chat-presence.js';
+import { ChatPresence } from '../chat/state/chat-presence.js';
 import { ChannelsService, type Page } from './channels.service.js';
 
 const ListQuerySchema = z

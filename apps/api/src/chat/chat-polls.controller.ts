@@ -9,7 +9,7 @@ import type { Page } from '../common/cursor.js';
 import { jsonSchema, problemResponse } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { notModerated, PageQuerySchema } from './chat.controller.js';
-import { ChatPollsService } from './chat-polls.service.js';
+import { ChatPollsService } from './domain/chat-polls.service.js';
 
 const StatsQuerySchema = z.object({ session: z.uuid({ message: 'session: not a UUID' }).optional() }).strict();
 

@@ -26,7 +26,7 @@ import { idOrSlug } from '../common/zod.pipe.js';
 import type { Page } from '../common/cursor.js';
 import { jsonSchema, problemResponse } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
-import { ChatModerationService } from './chat-moderation.service.js';
+import { ChatModerationService } from './domain/chat-moderation.service.js';
 
 export const PageQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional() }).strict();
 export const PinnedSchema = z.object({ pinned: ChatMessageSchema.nullable() });

@@ -4,10 +4,10 @@ import { hasScope, managesChannel, type Principal } from '../auth/auth.context.j
 import { AppError } from '../common/app-error.js';
 import type { RateLimiter } from '../common/rate-limit.js';
 import { API_OPTIONS, RATE_LIMITER, type ApiOptions } from '../common/tokens.js';
-import { ChatRoomsService } from '../chat/chat-rooms.service.js';
-import type { ChatChannel } from '../chat/chat.repository.js';
-import { anonymousKey } from '../chat/chat-text.js';
-import { DeviceTokens } from '../chat/device-token.js';
+import { ChatRoomsService } from '../chat/domain/chat-rooms.service.js';
+import type { ChatChannel } from '../chat/persistence/chat.repository.js';
+import { anonymousKey } from '../chat/domain/chat-text.js';
+import { DeviceTokens } from '../chat/domain/device-token.js';
 import { WebhookService } from '../webhooks/webhooks.service.js';
 import { CommerceRepository } from './commerce.repository.js';
 import { claimRefusal, endsAt, momentDto } from './commerce.rules.js';

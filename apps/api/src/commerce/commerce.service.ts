@@ -7,8 +7,8 @@ import type { ObjectStorage } from '@onda/storage';
 import type { Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
-import { ChatRoomsService, type ModeratorAccess } from '../chat/chat-rooms.service.js';
-import { CHAT_RUNTIME, type ChatRuntime } from '../chat/chat.runtime.js';
+import { ChatRoomsService, type ModeratorAccess } from '../chat/domain/chat-rooms.service.js';
+import { ChatFanout } from '../chat/transport/chat.fanout.js';
 import { imageExtension, readImage } from './commerce-image.js';
 import { CommerceRepository, type MomentRecord } from './commerce.repository.js';
 import { momentDto, newMomentFields, statsOf } from './commerce.rules.js';
@@ -30,7 +30,7 @@ export class CommerceService implements OnModuleDestroy {
   constructor(
     private readonly repo: CommerceRepository,
     private readonly rooms: ChatRoomsService,
-    @Inject(CHAT_RUNTIME) private readonly rt: ChatRuntime,
+    private readonly fanout: ChatFanout,
     @Inject(STORAGE) private readonly storage: ObjectStorage,
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
   ) {}
@@ -122,7 +122,7 @@ export class CommerceService implements OnModuleDestroy {
   }
 
   private publish(row: MomentRecord): void {
-    this.rt.fanout.publish(row.channelId, [{ type: 'commerce', moment: momentDto(row, this.options.mediaBaseUrl) }]);
+    this.fanout.publish(row.channelId, [{ type: 'commerce', moment: momentDto(row, this.options.mediaBaseUrl) }]);
   }
 
   private access(principal: Principal, idOrSlug: string): Promise<ModeratorAccess> {

@@ -17,7 +17,7 @@ const WORKER_FINALISE_GRACE_MS = 60_000;
 import { hashStreamKey } from '../channels/stream-key.crypto.js';
 import { WebhookService } from '../webhooks/webhooks.service.js';
 import { VodsService } from '../vods/vods.service.js';
-import { ChatLiveUpdates } from '../chat/chat-live-updates.js';
+import { ChatLiveUpdates } from '../chat/transport/chat-live-updates.js';
 
 /** The life of a broadcast as the ingest and the worker report it: starting -> live -> ended | failed. */
 @Injectable()

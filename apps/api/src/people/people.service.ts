@@ -7,7 +7,7 @@ import type { SignInThrottle } from '../auth/sign-in-throttle.js';
 import { AppError } from '../common/app-error.js';
 import { randomSecret, sha256Hex } from '../common/token-crypto.js';
 import { API_OPTIONS, SIGN_IN_THROTTLE, type ApiOptions } from '../common/tokens.js';
-import { ChatGateway } from '../chat/chat.gateway.js';
+import { ChatGateway } from '../chat/transport/chat.gateway.js';
 import { LiveService } from '../live/live.service.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { resetMail } from './mail-messages.js';

@@ -1,13 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ChatAuditEntry, ChatStats, CreatePoll, Poll } from '@onda/contracts';
-import type { Principal } from '../auth/auth.context.js';
-import { AppError } from '../common/app-error.js';
-import { decodeCursor, toPage, type Page } from '../common/cursor.js';
-import { auditDto, closedPollDto, openPoll, pollDto } from './chat.mappers.js';
-import { ChatModerationRepository, type ChatPollRecord as PollRow } from './chat-moderation.repository.js';
-import { ChatRepository } from './chat.repository.js';
+import type { Principal } from '../../auth/auth.context.js';
+import { AppError } from '../../common/app-error.js';
+import { decodeCursor, toPage, type Page } from '../../common/cursor.js';
+import { auditDto, closedPollDto, openPoll, pollDto } from '../persistence/chat.mappers.js';
+import { ChatModerationRepository, type ChatPollRecord as PollRow } from '../persistence/chat-moderation.repository.js';
+import { ChatRepository } from '../persistence/chat.repository.js';
 import { ChatRoomsService } from './chat-rooms.service.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
+import { CHAT_STORE } from '../chat.tokens.js';
+import { ChatWriter } from '../persistence/chat.writer.js';
+import type { ChatStore } from '../state/chat.store.js';
+import { ChatFanout } from '../transport/chat.fanout.js';
 import { cleanText } from './chat-text.js';
 
 /** Polls (one open per channel, one vote per viewer), the audit log and chat statistics over REST. */
@@ -16,7 +19,9 @@ export class ChatPollsService {
   private readonly logger = new Logger('ChatPolls');
 
   constructor(
-    @Inject(CHAT_RUNTIME) private readonly rt: ChatRuntime,
+    @Inject(CHAT_STORE) private readonly store: ChatStore,
+    private readonly fanout: ChatFanout,
+    private readonly writer: ChatWriter,
     private readonly rooms: ChatRoomsService,
     private readonly repo: ChatRepository,
     private readonly modRepo: ChatModerationRepository,
@@ -36,9 +41,9 @@ export class ChatPollsService {
     const row = await this.modRepo.createPoll({ channelId: id, question: cleanText(body.question), options: body.options.map(cleanText), closesAt, createdBy: access.actor });
     if (!row) throw new AppError('conflict', 'This chat already has an open poll; close it first');
     const poll = openPoll(row);
-    await this.rt.store.setPoll(id, poll);
+    await this.store.setPoll(id, poll);
     const dto = pollDto(poll, []);
-    this.rt.fanout.publish(id, [{ type: 'poll', poll: dto }]);
+    this.fanout.publish(id, [{ type: 'poll', poll: dto }]);
     await this.rooms.audit(id, access.actor, 'poll.create', poll.id, { question: poll.question, options: poll.options });
     return dto;
   }
@@ -71,7 +76,7 @@ export class ChatPollsService {
     const { channel } = await this.rooms.moderatorAccess(principal, idOrSlug);
     if (session && !(await this.repo.sessionBelongs(channel.id, session))) throw new AppError('not_found', 'No such live session of this channel');
     const liveSessionId = session ?? (await this.repo.activeSessionId(channel.id));
-    await this.rt.fanout.flushEverywhere();
+    await this.fanout.flushEverywhere();
     const s = await this.modRepo.stats(channel.id, liveSessionId);
     return {
       channelId: channel.id,
@@ -88,20 +93,20 @@ export class ChatPollsService {
 
   private async dto(row: PollRow): Promise<Poll> {
     if (row.status === 'closed') return closedPollDto(row);
-    return pollDto(openPoll(row), await this.rt.store.pollCounts(row.channelId, row.id, row.options.length));
+    return pollDto(openPoll(row), await this.store.pollCounts(row.channelId, row.id, row.options.length));
   }
 
   /** Final counts from the store go to PostgreSQL; the room sees the closed poll. null if someone closed it first. */
   private async finish(row: PollRow, actor: string): Promise<Poll | null> {
     const id = row.channelId;
     await this.rooms.ensureLoaded(id);
-    await this.rt.writer.flush();
-    const counts = await this.rt.store.pollCounts(id, row.id, row.options.length);
+    await this.writer.flush();
+    const counts = await this.store.pollCounts(id, row.id, row.options.length);
     const closed = await this.modRepo.closePoll(id, row.id, counts, new Date());
     if (!closed) return null;
-    if ((await this.rt.store.poll(id))?.id === row.id) await this.rt.store.setPoll(id, null);
+    if ((await this.store.poll(id))?.id === row.id) await this.store.setPoll(id, null);
     const dto = closedPollDto(closed);
-    this.rt.fanout.publish(id, [{ type: 'poll', poll: dto }]);
+    this.fanout.publish(id, [{ type: 'poll', poll: dto }]);
     await this.rooms.audit(id, actor, 'poll.close', row.id, { results: counts });
     return dto;
   }

@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatSettings } from '@onda/contracts';
-import { RECENT_SIZE } from './chat.options.js';
+import { RECENT_SIZE } from '../chat.options.js';
 import { ADDRESS_MEMORY_MS, type BanUntil, type ChatStore, type GateRequest, type GateVerdict, type NetworkKeys, type OpenPoll, type RoomSnapshot, type RoomView, type VoteResult } from './chat.store.js';
 
 interface Room {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Namespace, Socket } from 'socket.io';
 import type { ChatFrame, ChatItem } from '@onda/contracts';
 import { ChatFanout, roomOf } from './chat.fanout.js';
-import { resolveChatOptions, tickFor } from './chat.options.js';
+import { resolveChatOptions, tickFor } from '../chat.options.js';
 
 interface Written {
   event: string;

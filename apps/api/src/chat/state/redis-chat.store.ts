@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ChatMessage, ChatSettings } from '@onda/contracts';
-import { RECENT_SIZE } from './chat.options.js';
+import { RECENT_SIZE } from '../chat.options.js';
 import { ADDRESS_MEMORY_MS, countsOf, type BanUntil, type NetworkKeys, type ChatStore, type GateRequest, type GateVerdict, type OpenPoll, type RoomSnapshot, type RoomView, type VoteResult } from './chat.store.js';
 import { FILTER, GATE, LOAD, PUSH, REACT, ROOM_SET, VOTE } from './redis-chat.scripts.js';
 

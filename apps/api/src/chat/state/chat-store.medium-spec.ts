@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@onda/contracts';
-import { DEFAULT_CHAT_SETTINGS } from './chat.options.js';
+import { DEFAULT_CHAT_SETTINGS } from '../chat.options.js';
 import type { ChatStore, OpenPoll, RoomSnapshot } from './chat.store.js';
 import { MemoryChatStore } from './memory-chat.store.js';
 import { RedisChatStore } from './redis-chat.store.js';
-import { uuidv7 } from './uuid7.js';
+import { uuidv7 } from '../domain/uuid7.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

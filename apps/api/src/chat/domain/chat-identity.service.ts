@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChatHandshakeAuthSchema } from '@onda/contracts';
-import { SESSION_COOKIE, SESSION_SCOPES } from '../auth/auth.context.js';
-import { AuthRepository, type Account } from '../auth/auth.repository.js';
-import { sha256Hex } from '../common/token-crypto.js';
-import { sameSite } from '../common/security-headers.js';
-import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
-import { ChatRefusal } from './chat.errors.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
+import { SESSION_COOKIE, SESSION_SCOPES } from '../../auth/auth.context.js';
+import { AuthRepository, type Account } from '../../auth/auth.repository.js';
+import { sha256Hex } from '../../common/token-crypto.js';
+import { sameSite } from '../../common/security-headers.js';
+import { API_OPTIONS, type ApiOptions } from '../../common/tokens.js';
+import { ChatRefusal } from '../chat.errors.js';
+import { CHAT_DEVICE_LIMITER } from '../chat.tokens.js';
+import type { RateLimiter } from '../../common/rate-limit.js';
 import { DeviceTokens } from './device-token.js';
-import { clientAddress, compileTrustProxy, type TrustProxy } from '../common/client-address.js';
+import { clientAddress, compileTrustProxy, type TrustProxy } from '../../common/client-address.js';
 
 /** Who holds a chat connection: an account (token or console cookie) or an anonymous device. */
 export interface ChatIdentity {
@@ -54,7 +55,7 @@ export class ChatIdentityService {
 
   constructor(
     private readonly auth: AuthRepository,
-    @Inject(CHAT_RUNTIME) private readonly rt: ChatRuntime,
+    @Inject(CHAT_DEVICE_LIMITER) private readonly deviceLimiter: RateLimiter,
     @Inject(API_OPTIONS) options: ApiOptions,
   ) {
     this.devices = new DeviceTokens(options.secret);
@@ -88,7 +89,7 @@ export class ChatIdentityService {
   private async anonymousDevice(deviceToken: string | undefined, ip: string): Promise<{ deviceKey: string; issuedDeviceToken?: string }> {
     const known = this.devices.verify(deviceToken);
     if (known) return { deviceKey: `d:${known}` };
-    if (!(await this.rt.deviceLimiter.hit(`chat-device:${ip}`)).allowed) return { deviceKey: `ip:${ip}` };
+    if (!(await this.deviceLimiter.hit(`chat-device:${ip}`)).allowed) return { deviceKey: `ip:${ip}` };
     const issued = this.devices.issue();
     return { deviceKey: `d:${issued.id}`, issuedDeviceToken: issued.token };
   }

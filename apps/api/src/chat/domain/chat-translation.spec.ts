@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatLanguage, ChatMessage } from '@onda/contracts';
-import { MemoryTranslationStore } from '../translation/translation.store.js';
-import type { SourceMessage, Translator } from '../translation/translator.js';
+import { MemoryTranslationStore } from '../../translation/translation.store.js';
+import type { SourceMessage, Translator } from '../../translation/translator.js';
 import { ChatTranslation, type TranslatingConnection } from './chat-translation.js';
 
 const CH = 'c0ffee00-0000-4000-8000-000000000001';

@@ -2,15 +2,18 @@ import { Inject, Logger } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { CHAT_NAMESPACE, ChatClientEvents, type ChatAck, type ChatJoined } from '@onda/contracts';
-import { AppError } from '../common/app-error.js';
-import { API_METRICS, type ApiMetrics } from '../common/metrics.js';
-import { ChatRefusal, chatError } from './chat.errors.js';
+import { AppError } from '../../common/app-error.js';
+import { API_METRICS, type ApiMetrics } from '../../common/metrics.js';
+import { ChatRefusal, chatError } from '../chat.errors.js';
 import { releaseHandshake } from './chat-io.adapter.js';
 import { roomOf } from './chat.fanout.js';
-import { ChatIdentityService } from './chat-identity.service.js';
-import { ChatPresence } from './chat-presence.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
-import { ChatService, type ChatConnection } from './chat.service.js';
+import { ChatIdentityService } from '../domain/chat-identity.service.js';
+import { ChatPresence } from '../state/chat-presence.js';
+import type { ChatOptions } from '../chat.options.js';
+import { CHAT_NODE, CHAT_OPTIONS, type ChatNode } from '../chat.tokens.js';
+import { ChatTranslation } from '../domain/chat-translation.js';
+import { ChatFanout } from './chat.fanout.js';
+import { ChatService, type ChatConnection } from '../domain/chat.service.js';
 
 type Connection = ChatConnection & { release: () => void };
 /** Every socket of one account, on every node (the Redis adapter spans rooms across nodes). */
@@ -30,7 +33,10 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   private draining = false;
 
   constructor(
-    @Inject(CHAT_RUNTIME) private readonly rt: ChatRuntime,
+    @Inject(CHAT_OPTIONS) private readonly options: ChatOptions,
+    @Inject(CHAT_NODE) private readonly node: ChatNode,
+    private readonly fanout: ChatFanout,
+    private readonly translation: ChatTranslation,
     private readonly identity: ChatIdentityService,
     private readonly chat: ChatService,
     private readonly presence: ChatPresence,
@@ -39,7 +45,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
 
   afterInit(nsp: Namespace): void {
     this.nsp = nsp;
-    this.rt.fanout.attach(nsp, this.rt.clustered);
+    this.fanout.attach(nsp, this.node.clustered);
     nsp.use((socket, next) => {
       this.admit(socket).then(
         () => next(),
@@ -116,7 +122,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     // A draining node takes no new viewers (a client that raced the balancer retries elsewhere).
     if (this.draining) throw new ChatRefusal('unavailable', 'This server is shutting down: reconnect', 1000);
     const ip = this.identity.addressOf(socket.handshake);
-    const max = this.rt.options.maxConnectionsPerIp;
+    const max = this.options.maxConnectionsPerIp;
     const open = this.perIp.get(ip) ?? 0;
     if (open >= max) throw new ChatRefusal('rate_limited', `At most ${max} chat connections per address`);
     this.perIp.set(ip, open + 1);
@@ -127,7 +133,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       released = true;
       this.metrics.chat.connectionClosed();
       // A viewer who asked for a translation language stops counting for it (socket.data is the connection once identified).
-      this.rt.translation.leave(socket.data as Connection | undefined);
+      this.translation.leave(socket.data as Connection | undefined);
       const left = (this.perIp.get(ip) ?? 1) - 1;
       if (left > 0) this.perIp.set(ip, left);
       else this.perIp.delete(ip);
@@ -147,11 +153,11 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     const { room, since, lang } = await this.chat.join(conn, payload);
     if (conn.joined && conn.joined.channelId !== room.channelId) await socket.leave(roomOf(conn.joined.channelId));
     conn.joined = room;
-    this.rt.translation.setViewer(conn, room.channelId, lang);
+    this.translation.setViewer(conn, room.channelId, lang);
     // In the room first, then the snapshot: a message is in the history, in a later frame, or both; the fan-out
     // writes this socket nothing until it knows what the snapshot held, and leaves that out (exactly once).
     await socket.join(roomOf(room.channelId));
-    this.rt.fanout.joined(room.channelId, socket);
+    this.fanout.joined(room.channelId, socket);
     let history: ChatJoined['history'] = [];
     try {
       const { others, local } = await this.presence.total(room.channelId);
@@ -159,7 +165,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       history = joined.history;
       return joined;
     } finally {
-      this.rt.fanout.delivered(socket, history);
+      this.fanout.delivered(socket, history);
     }
   }
 

@@ -18,21 +18,24 @@ import {
   type Poll,
 } from '@onda/contracts';
 import type { z } from 'zod';
-import { AppError } from '../common/app-error.js';
-import { ChatRefusal } from './chat.errors.js';
+import { AppError } from '../../common/app-error.js';
+import { ChatRefusal } from '../chat.errors.js';
 import type { ChatIdentity } from './chat-identity.service.js';
-import { ChatLiveUpdates } from './chat-live-updates.js';
-import { messageRow, pollDto } from './chat.mappers.js';
+import { ChatLiveUpdates } from '../transport/chat-live-updates.js';
+import { messageRow, pollDto } from '../persistence/chat.mappers.js';
 import { ChatRoomsService } from './chat-rooms.service.js';
-import { CHAT_RUNTIME, slidingWindow, type ChatRuntime } from './chat.runtime.js';
-import type { GateVerdict, NetworkKeys } from './chat.store.js';
+import type { ChatOptions } from '../chat.options.js';
+import { CHAT_FILTER, CHAT_OPTIONS, CHAT_STORE } from '../chat.tokens.js';
+import { ChatWriter } from '../persistence/chat.writer.js';
+import { ChatFanout } from '../transport/chat.fanout.js';
+import type { ChatFilter } from './chat-filter.js';
+import { ChatTranslation, type TranslatingConnection } from './chat-translation.js';
+import type { ChatStore, GateVerdict, NetworkKeys } from '../state/chat.store.js';
 import { anonymousKey, cleanText, codePoints, isReservedNickname, networkKeys, nicknameSkeleton } from './chat-text.js';
 import { uuidv7 } from './uuid7.js';
-import type { TranslatingConnection } from './chat-translation.js';
-import { detectLanguage } from '../translation/detect-language.js';
-import { API_OPTIONS, type ApiOptions } from '../common/tokens.js';
-import { ChatRepository } from './chat.repository.js';
-import { StatsService } from '../stats/stats.service.js';
+import { detectLanguage } from '../../translation/detect-language.js';
+import { API_OPTIONS, type ApiOptions } from '../../common/tokens.js';
+import { StatsService } from '../../stats/stats.service.js';
 
 /** A viewer's connection: who they are and, once joined, where and as whom. */
 export interface ChatConnection extends TranslatingConnection {
@@ -57,6 +60,14 @@ export interface JoinedRoom {
   deviceToken?: string;
   /** Ban keys of the connection's address and subnet: a moderator's address ban holds on them. */
   networkKeys: NetworkKeys;
+}
+
+/** A sliding-window log kept on the connection itself; answers how long to wait, 0 when the event fits. */
+function slidingWindow(log: number[], now: number, limit: number, windowMs: number): number {
+  while (log.length && log[0]! <= now - windowMs) log.shift();
+  if (log.length >= limit) return log[0]! + windowMs - now;
+  log.push(now);
+  return 0;
 }
 
 const OUTCOME = { deliver: 'delivered', mask: 'masked', hold: 'held', drop: 'dropped' } as const;
@@ -107,10 +118,14 @@ function missed(messages: ChatMessage[], from: ReplayFrom): ChatMessage[] {
 @Injectable()
 export class ChatService {
   constructor(
-    @Inject(CHAT_RUNTIME) private readonly rt: ChatRuntime,
+    @Inject(CHAT_OPTIONS) private readonly options: ChatOptions,
+    @Inject(CHAT_STORE) private readonly store: ChatStore,
+    private readonly fanout: ChatFanout,
+    private readonly writer: ChatWriter,
+    @Inject(CHAT_FILTER) private readonly filter: ChatFilter,
+    private readonly translation: ChatTranslation,
     @Inject(API_OPTIONS) private readonly apiOptions: ApiOptions,
     private readonly rooms: ChatRoomsService,
-    private readonly repo: ChatRepository,
     private readonly live: ChatLiveUpdates,
     private readonly stats: StatsService,
   ) {}
@@ -139,7 +154,7 @@ export class ChatService {
     const deviceToken = conn.identity.issuedDeviceToken;
     const network = networkKeys(this.apiOptions.secret, channel.id, conn.identity.ip);
     // Where this author is now, so a moderator can extend a ban to the address (kept a day, in Redis with several nodes).
-    if (!canModerate) await this.rt.store.rememberAddress(channel.id, author.key, network);
+    if (!canModerate) await this.store.rememberAddress(channel.id, author.key, network);
     const since = body.since ? { newest: body.since, held: new Set([body.since, ...(body.recent ?? [])]) } : undefined;
     return { room: { channelId: channel.id, ownerName: channel.ownerName, author, canModerate, networkKeys: network, ...(deviceToken ? { deviceToken } : {}) }, since, lang: body.lang ?? null };
   }
@@ -147,16 +162,16 @@ export class ChatService {
   /** The room as the viewer finds it; read after the socket joined the room, so nothing falls between history and frames. */
   async snapshot(room: JoinedRoom, since: ReplayFrom | undefined, otherViewers: number, localViewers: number, lang: ChatLanguage | null = null): Promise<ChatJoined> {
     const now = Date.now();
-    let view = await this.rt.store.view(room.channelId, room.author.key, now);
+    let view = await this.store.view(room.channelId, room.author.key, now);
     if (!view) {
       await this.rooms.ensureLoaded(room.channelId);
-      view = await this.rt.store.view(room.channelId, room.author.key, now);
+      view = await this.store.view(room.channelId, room.author.key, now);
       if (!view) throw new ChatRefusal('unavailable', 'The chat room is not ready; try again');
     }
     const newest = view.recent.slice(0, CHAT_HISTORY_SIZE);
     const history = (since ? missed(newest, since) : newest).sort((a, b) => (a.id < b.id ? -1 : 1));
-    const reactions = await this.rt.store.reactions(room.channelId, history.map((m) => m.id));
-    const { translation } = this.rt;
+    const reactions = await this.store.reactions(room.channelId, history.map((m) => m.id));
+    const { translation } = this;
     const translations = lang && translation.enabled ? await translation.known(room.channelId, lang, history) : null;
     return {
       channelId: room.channelId,
@@ -180,11 +195,11 @@ export class ChatService {
     const room = this.joined(conn);
     const { lang } = parse(ChatSetLanguageSchema, payload);
     this.eventLimit(conn);
-    const { translation } = this.rt;
+    const { translation } = this;
     if (lang && !translation.enabled) throw new AppError('unprocessable', 'Chat translation is off on this server');
     translation.setViewer(conn, room.channelId, lang);
     if (!lang) return { lang, translations: [] };
-    const view = await this.rt.store.view(room.channelId, room.author.key, Date.now());
+    const view = await this.store.view(room.channelId, room.author.key, Date.now());
     return { lang, translations: await translation.known(room.channelId, lang, (view?.recent ?? []).slice(0, CHAT_HISTORY_SIZE)) };
   }
 
@@ -214,22 +229,22 @@ export class ChatService {
     if (!text) throw new AppError('validation_failed', 'text: empty');
     if (codePoints(text) > CHAT_MESSAGE_MAX_LENGTH) throw new AppError('validation_failed', `text: at most ${CHAT_MESSAGE_MAX_LENGTH} characters`);
     const now = Date.now();
-    const { perConnection, perAuthor } = this.rt.options;
+    const { perConnection, perAuthor } = this.options;
     const wait = slidingWindow(conn.sends, now, perConnection.limit, perConnection.windowMs);
     if (wait > 0) throw new ChatRefusal('rate_limited', 'You are sending messages too fast', wait);
     const author: ChatAuthor = { ...room.author, nickname };
     const networks = room.canModerate ? [] : [room.networkKeys.address, room.networkKeys.subnet];
     const request = { authorKey: author.key, registered: author.registered, moderator: room.canModerate, now, limit: perAuthor.limit, windowMs: perAuthor.windowMs, networkKeys: networks };
-    let verdict = await this.rt.store.gate(room.channelId, request);
+    let verdict = await this.store.gate(room.channelId, request);
     if (!verdict.ok && verdict.reason === 'unloaded') {
       await this.rooms.ensureLoaded(room.channelId);
-      verdict = await this.rt.store.gate(room.channelId, request);
+      verdict = await this.store.gate(room.channelId, request);
     }
     if (!verdict.ok) refuse(verdict);
-    const result = await this.rt.filter.check(text, { channelId: room.channelId, authorKey: author.key, role: author.role, registered: author.registered, settings: verdict.settings, now });
+    const result = await this.filter.check(text, { channelId: room.channelId, authorKey: author.key, role: author.role, registered: author.registered, settings: verdict.settings, now });
     const outcome = OUTCOME[result.outcome];
     // The language travels with the message only where chat is translated (frames stay as they were otherwise).
-    const lang = this.rt.translation.enabled ? detectLanguage(result.text) : null;
+    const lang = this.translation.enabled ? detectLanguage(result.text) : null;
     const message: ChatMessage = {
       id: uuidv7(now),
       channelId: room.channelId,
@@ -242,16 +257,14 @@ export class ChatService {
     };
     const row = messageRow(message, outcome, result.hits, await this.rooms.liveSessionId(room.channelId));
     if (outcome === 'delivered' || outcome === 'masked') {
-      await this.rt.store.pushRecent(room.channelId, message);
-      this.rt.fanout.publish(room.channelId, [{ type: 'message', message }]);
-      this.rt.translation.offer(room.channelId, message);
-      this.rt.writer.addMessage(row);
-    } else if (outcome === 'held') {
-      // Rare, and a moderator must find it in the queue at once: written now rather than with the batch.
-      await this.repo.insertMessages([row]);
-    } else {
-      this.rt.writer.addMessage(row);
+      await this.store.pushRecent(room.channelId, message);
+      this.fanout.publish(room.channelId, [{ type: 'message', message }]);
+      this.translation.offer(room.channelId, message);
     }
+    // Every row goes through the batched writer (a delete or purge that overtakes it marks it there, like any other).
+    this.writer.addMessage(row);
+    // A held message is rare, and a moderator must find it in the queue at once: its batch is written before the ack.
+    if (outcome === 'held') await this.writer.flush();
     return { id: message.id, outcome };
   }
 
@@ -259,13 +272,13 @@ export class ChatService {
     const room = this.joined(conn);
     const body = parse(ChatVoteSchema, payload);
     this.eventLimit(conn);
-    const poll = await this.rt.store.poll(room.channelId);
+    const poll = await this.store.poll(room.channelId);
     if (!poll || poll.id !== body.pollId) throw new AppError('not_found', 'That poll is not open');
-    const result = await this.rt.store.vote(room.channelId, poll.id, room.author.key, body.option, Date.now());
+    const result = await this.store.vote(room.channelId, poll.id, room.author.key, body.option, Date.now());
     if (result.status === 'closed') throw new AppError('conflict', 'That poll is closed');
     if (result.status === 'invalid') throw new AppError('validation_failed', `option: this poll has ${poll.options.length} options`);
     if (result.status === 'duplicate') throw new AppError('conflict', 'You already voted in this poll');
-    this.rt.writer.addVote({ pollId: poll.id, voterKey: room.author.key, option: body.option });
+    this.writer.addVote({ pollId: poll.id, voterKey: room.author.key, option: body.option });
     this.live.pollChanged(room.channelId);
     return pollDto(poll, result.counts);
   }
@@ -274,7 +287,7 @@ export class ChatService {
     const room = this.joined(conn);
     const body = parse(ChatReactSchema, payload);
     this.eventLimit(conn);
-    const reacted = await this.rt.store.react(room.channelId, body.messageId, body.emote, room.author.key);
+    const reacted = await this.store.react(room.channelId, body.messageId, body.emote, room.author.key);
     if (!reacted) throw new AppError('not_found', 'No such recent message');
     this.live.reactionsChanged(room.channelId, body.messageId);
     if (reacted.added) {
@@ -291,7 +304,7 @@ export class ChatService {
   }
 
   private eventLimit(conn: ChatConnection): void {
-    const { limit, windowMs } = this.rt.options.perConnectionEvents;
+    const { limit, windowMs } = this.options.perConnectionEvents;
     const wait = slidingWindow(conn.events, Date.now(), limit, windowMs);
     if (wait > 0) throw new ChatRefusal('rate_limited', 'Too many joins, votes or reactions', wait);
   }

@@ -1,8 +1,8 @@
 import type { ChatAuditEntry, ChatBan, ChatMessage, ChatRole, ChatSettings, HeldMessage, Poll } from '@onda/contracts';
 import type { ChatAuditRecord as AuditRow, ChatBanRecord as BanRow, ChatPollRecord as PollRow } from './chat-moderation.repository.js';
 import type { ChatMessageRecord as MessageRow, ChatRoomRecord as RoomRow, MessageInsert } from './chat.repository.js';
-import { DEFAULT_CHAT_SETTINGS } from './chat.options.js';
-import type { OpenPoll } from './chat.store.js';
+import { DEFAULT_CHAT_SETTINGS } from '../chat.options.js';
+import type { OpenPoll } from '../state/chat.store.js';
 
 /**
  * A message as viewers see it. Built with `id` first and `author.key` first in its object: the Redis

@@ -1,6 +1,20 @@
 import type { Socket as NetSocket } from 'node:net';
 import type { Namespace, Socket } from 'socket.io';
 
+/*
+ * SOCKET.IO INTERNALS. Writing one encoded frame to 10,000 viewers is what lets a large room keep up (see ChatFanout);
+ * socket.io has no public API for it, so this file reads, and only reads or calls:
+ *  - socket.io: `Server.encoder` (encode a packet once, with the server's own parser) and `Client.writeToEngine`
+ *    (hand engine.io an already encoded packet, as socket.io's broadcast does);
+ *  - engine.io `Socket`: `readyState`, `upgrading`, `writeBuffer`, `transport.name`, `transport.perMessageDeflate`,
+ *    `transport.socket` (the ws WebSocket);
+ *  - ws `WebSocket`: `readyState`, `_socket` (the TCP socket) and `_sender._state` / `_sender._queue` (idle or not).
+ * socket.io is pinned to an exact version in apps/api/package.json for this (engine.io and ws come with it, held by
+ * the lock file), and chat-room-writer.internals.spec.ts exercises each of these on a real server and client: run it
+ * after any upgrade. Anything unexpected makes rawSocketOf answer null, so a viewer then gets the ordinary
+ * engine.io path, never a frame in the wrong place.
+ */
+
 /** socket.io-parser's EVENT packet type. */
 const SOCKET_IO_EVENT = 2;
 
@@ -35,6 +49,7 @@ export function wsTextFrame(payload: Buffer): Buffer {
  * text packet (binary attachments), which the caller then sends the ordinary way.
  */
 export function encodeRoomPacket(nsp: Namespace, event: string, data: unknown): RoomPacket | null {
+  // Internal: socket.io's Server.encoder (see the top of the file).
   const encoder = (nsp.server as unknown as { encoder: { encode(packet: unknown): unknown[] } }).encoder;
   const parts = encoder.encode({ type: SOCKET_IO_EVENT, nsp: nsp.name, data: [event, data] });
   if (parts.length !== 1 || typeof parts[0] !== 'string') return null;
@@ -60,6 +75,7 @@ interface EngineConn {
  * queued in engine.io or in ws (so no packet can be overtaken), no per-message deflate. Otherwise null.
  */
 export function rawSocketOf(socket: Socket): NetSocket | null {
+  // Internal: engine.io Socket and ws WebSocket fields (see the top of the file).
   const conn = socket.conn as unknown as EngineConn;
   if (conn.readyState !== 'open' || conn.upgrading || conn.writeBuffer?.length !== 0) return null;
   const transport = conn.transport;
@@ -76,6 +92,7 @@ export const engineBacklog = (socket: Socket): number => (socket.conn as unknown
 
 /** The ordinary path for one socket: the packet text encoded once, engine.io wraps it for the socket's transport. */
 export function writeThroughEngine(socket: Socket, packet: RoomPacket, volatile: boolean): void {
+  // Internal: socket.io's Client.writeToEngine (see the top of the file).
   const client = socket.client as unknown as { writeToEngine?: (packets: string[], opts: object) => void };
   if (typeof client.writeToEngine === 'function') client.writeToEngine([packet.text], { preEncoded: true, volatile });
   else throw new Error('socket.io Client.writeToEngine is missing: this socket.io version is not supported by the chat fan-out');

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Namespace, Socket } from 'socket.io';
 import { ChatServerEvents, type ChatFrame, type ChatItem } from '@onda/contracts';
 import { noopChatMetrics, type ChatMetrics } from '@onda/observability';
-import { tickFor, type ChatOptions } from './chat.options.js';
+import { tickFor, type ChatOptions } from '../chat.options.js';
 import { encodeRoomPacket, engineBacklog, rawSocketOf, writeThroughEngine, type RoomPacket } from './chat-room-writer.js';
 
 /** The socket.io room of a channel. */
@@ -164,6 +164,11 @@ export class ChatFanout {
     const ids = new Set(messages.filter((m) => Date.parse(m.createdAt) > now - COVERED_MS).map((m) => m.id));
     if (ids.size) this.covered.set(socket, { ids, until: now + COVERED_MS });
     else this.covered.delete(socket);
+  }
+
+  /** Nest calls this on the instance the chat's providers made (its timers stop with the module). */
+  onModuleDestroy(): void {
+    this.close();
   }
 
   close(): void {

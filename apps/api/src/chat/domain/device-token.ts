@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { safeEqual } from '../common/token-crypto.js';
+import { safeEqual } from '../../common/token-crypto.js';
 
 /**
  * Anonymous chat identity the client cannot mint at will (security issue #12, finding 6): the server issues

@@ -2,15 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ChatBan, ChatMessage, ChatSettings, CreateChatBan, HeldMessage, UpdateChatSettings } from '@onda/contracts';
 import { validateModerationSettings } from '@onda/moderation';
 import { outboundUrlProblem } from '@onda/outbound';
-import type { Principal } from '../auth/auth.context.js';
-import { AppError } from '../common/app-error.js';
-import { decodeCursor, toPage, type Page } from '../common/cursor.js';
-import { API_OPTIONS, outboundAllowPrivate, type ApiOptions } from '../common/tokens.js';
-import { banDto, heldDto, messageDto, messageRow, settingsDto } from './chat.mappers.js';
-import { ChatModerationRepository } from './chat-moderation.repository.js';
-import { ChatRepository } from './chat.repository.js';
+import type { Principal } from '../../auth/auth.context.js';
+import { AppError } from '../../common/app-error.js';
+import { decodeCursor, toPage, type Page } from '../../common/cursor.js';
+import { API_OPTIONS, outboundAllowPrivate, type ApiOptions } from '../../common/tokens.js';
+import { banDto, heldDto, messageDto, messageRow, settingsDto } from '../persistence/chat.mappers.js';
+import { ChatModerationRepository } from '../persistence/chat-moderation.repository.js';
+import { ChatRepository } from '../persistence/chat.repository.js';
 import { ChatRoomsService, type ModeratorAccess } from './chat-rooms.service.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
+import { CHAT_STORE } from '../chat.tokens.js';
+import { ChatWriter } from '../persistence/chat.writer.js';
+import type { ChatStore } from '../state/chat.store.js';
+import { ChatFanout } from '../transport/chat.fanout.js';
+import { ChatTranslation } from './chat-translation.js';
 import { cleanText } from './chat-text.js';
 import { uuidv7 } from './uuid7.js';
 
@@ -18,7 +22,10 @@ import { uuidv7 } from './uuid7.js';
 @Injectable()
 export class ChatModerationService {
   constructor(
-    @Inject(CHAT_RUNTIME) private readonly rt: ChatRuntime,
+    @Inject(CHAT_STORE) private readonly store: ChatStore,
+    private readonly fanout: ChatFanout,
+    private readonly writer: ChatWriter,
+    private readonly translation: ChatTranslation,
     private readonly rooms: ChatRoomsService,
     private readonly repo: ChatRepository,
     private readonly modRepo: ChatModerationRepository,
@@ -43,9 +50,9 @@ export class ChatModerationService {
     const next: ChatSettings = { ...before, ...patch };
     await this.repo.saveSettings(id, next);
     await this.rooms.ensureLoaded(id);
-    await this.rt.store.setSettings(id, next);
+    await this.store.setSettings(id, next);
     if (next.slowModeSeconds !== before.slowModeSeconds || next.registeredOnly !== before.registeredOnly) {
-      this.rt.fanout.publish(id, [{ type: 'mode', mode: { slowModeSeconds: next.slowModeSeconds, registeredOnly: next.registeredOnly } }]);
+      this.fanout.publish(id, [{ type: 'mode', mode: { slowModeSeconds: next.slowModeSeconds, registeredOnly: next.registeredOnly } }]);
     }
     await this.rooms.audit(id, access.actor, 'settings.update', null, { changed: Object.keys(patch) });
     return next;
@@ -53,7 +60,7 @@ export class ChatModerationService {
 
   async messages(principal: Principal, idOrSlug: string, query: { limit: number; cursor?: string }): Promise<Page<ChatMessage>> {
     const { channel } = await this.rooms.moderatorAccess(principal, idOrSlug);
-    await this.rt.fanout.flushEverywhere();
+    await this.fanout.flushEverywhere();
     const rows = await this.repo.messagePage(channel.id, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
     return toPage(rows, query.limit, messageDto);
   }
@@ -62,16 +69,16 @@ export class ChatModerationService {
     const access = await this.rooms.moderatorAccess(principal, idOrSlug);
     const id = access.channel.id;
     await this.rooms.ensureLoaded(id);
-    const recent = await this.rt.store.findRecent(id, messageId);
-    const stored = recent ? null : (await this.rt.writer.flush(), await this.repo.findVisible(id, messageId));
+    const recent = await this.store.findRecent(id, messageId);
+    const stored = recent ? null : (await this.writer.flush(), await this.repo.findVisible(id, messageId));
     if (!recent && !stored) throw new AppError('not_found', 'No such message in this chat');
     const now = new Date();
     await this.repo.markDeleted(id, [messageId], now);
-    await this.rt.store.removeRecent(id, [messageId]);
-    this.rt.fanout.publish(id, [{ type: 'delete', messageIds: [messageId] }]);
+    await this.store.removeRecent(id, [messageId]);
+    this.fanout.publish(id, [{ type: 'delete', messageIds: [messageId] }]);
     const message = recent ?? messageDto(stored!);
     await this.rooms.audit(id, access.actor, 'message.delete', messageId, { authorKey: message.author.key, nickname: message.author.nickname, text: message.text });
-    if ((await this.rt.store.pinned(id))?.id === messageId) await this.setPinned(access, null);
+    if ((await this.store.pinned(id))?.id === messageId) await this.setPinned(access, null);
   }
 
   async held(principal: Principal, idOrSlug: string): Promise<{ items: HeldMessage[] }> {
@@ -87,9 +94,9 @@ export class ChatModerationService {
     const message = messageDto(row);
     if (approve) {
       await this.rooms.ensureLoaded(id);
-      await this.rt.store.pushRecent(id, message);
-      this.rt.fanout.publish(id, [{ type: 'message', message }]);
-      this.rt.translation.offer(id, message);
+      await this.store.pushRecent(id, message);
+      this.fanout.publish(id, [{ type: 'message', message }]);
+      this.translation.offer(id, message);
     }
     await this.rooms.audit(id, access.actor, approve ? 'held.approve' : 'held.reject', messageId, { authorKey: message.author.key, reasons: row.hits });
     return message;
@@ -114,21 +121,21 @@ export class ChatModerationService {
     }
     await this.rooms.ensureLoaded(id);
     const scope = body.scope ?? 'author';
-    const network = scope === 'author' ? null : await this.rt.store.addressOf(id, body.authorKey);
+    const network = scope === 'author' ? null : await this.store.addressOf(id, body.authorKey);
     if (scope !== 'author' && !network) throw new AppError('unprocessable', 'This author has not joined the chat in the last day: there is no address to ban');
     const target = network ? (scope === 'address' ? network.address : network.subnet) : body.authorKey;
-    await this.rt.fanout.flushEverywhere();
+    await this.fanout.flushEverywhere();
     const now = new Date();
     const expiresAt = body.durationSeconds ? new Date(now.getTime() + body.durationSeconds * 1000) : null;
     const nickname = await this.repo.lastNickname(id, body.authorKey);
     const row = await this.modRepo.createBan({ channelId: id, authorKey: target, nickname, reason: body.reason ?? null, expiresAt, createdBy: access.actor });
     const effective = await this.modRepo.activeBanOf(id, target, now);
-    await this.rt.store.setBan(id, target, effective?.expiresAt?.getTime() ?? null);
+    await this.store.setBan(id, target, effective?.expiresAt?.getTime() ?? null);
     await this.repo.purgeAuthor(id, body.authorKey, now);
-    await this.rt.store.purgeRecent(id, body.authorKey);
-    this.rt.fanout.publish(id, [{ type: 'purge', authorKey: body.authorKey }]);
+    await this.store.purgeRecent(id, body.authorKey);
+    this.fanout.publish(id, [{ type: 'purge', authorKey: body.authorKey }]);
     await this.rooms.audit(id, access.actor, expiresAt ? 'timeout' : 'ban', body.authorKey, { banId: row.id, scope, nickname, reason: body.reason ?? null, durationSeconds: body.durationSeconds ?? null });
-    if ((await this.rt.store.pinned(id))?.author.key === body.authorKey) await this.setPinned(access, null);
+    if ((await this.store.pinned(id))?.author.key === body.authorKey) await this.setPinned(access, null);
     return banDto(row);
   }
 
@@ -140,8 +147,8 @@ export class ChatModerationService {
     if (!row) throw new AppError('not_found', 'No such active ban');
     // Another ban of the same author may still hold.
     const remaining = await this.modRepo.activeBanOf(id, row.authorKey, now);
-    if (remaining) await this.rt.store.setBan(id, row.authorKey, remaining.expiresAt?.getTime() ?? null);
-    else await this.rt.store.clearBan(id, row.authorKey);
+    if (remaining) await this.store.setBan(id, row.authorKey, remaining.expiresAt?.getTime() ?? null);
+    else await this.store.clearBan(id, row.authorKey);
     await this.rooms.audit(id, access.actor, 'unban', row.authorKey, { banId });
   }
 
@@ -151,9 +158,9 @@ export class ChatModerationService {
     await this.rooms.ensureLoaded(id);
     let message: ChatMessage | null = null;
     if (messageId) {
-      message = await this.rt.store.findRecent(id, messageId);
+      message = await this.store.findRecent(id, messageId);
       if (!message) {
-        await this.rt.writer.flush();
+        await this.writer.flush();
         const row = await this.repo.findVisible(id, messageId);
         if (!row) throw new AppError('not_found', 'No such message in this chat');
         message = messageDto(row);
@@ -179,11 +186,11 @@ export class ChatModerationService {
       masked: false,
       createdAt: new Date(now).toISOString(),
     };
-    await this.rt.store.pushRecent(id, message);
-    this.rt.fanout.publish(id, [{ type: 'message', message }]);
+    await this.store.pushRecent(id, message);
+    this.fanout.publish(id, [{ type: 'message', message }]);
     // Announcements are translated for the room's other-language viewers like any message.
-    this.rt.translation.offer(id, message);
-    this.rt.writer.addMessage(messageRow(message, 'delivered', [], await this.rooms.liveSessionId(id)));
+    this.translation.offer(id, message);
+    this.writer.addMessage(messageRow(message, 'delivered', [], await this.rooms.liveSessionId(id)));
     await this.rooms.audit(id, access.actor, 'announcement', message.id, { text: clean });
     return message;
   }
@@ -191,8 +198,8 @@ export class ChatModerationService {
   private async setPinned(access: ModeratorAccess, message: ChatMessage | null): Promise<void> {
     const id = access.channel.id;
     await this.repo.setPinned(id, message?.id ?? null);
-    await this.rt.store.setPinned(id, message);
-    this.rt.fanout.publish(id, [{ type: 'pin', message }]);
+    await this.store.setPinned(id, message);
+    this.fanout.publish(id, [{ type: 'pin', message }]);
     await this.rooms.audit(id, access.actor, message ? 'pin' : 'unpin', message?.id ?? null, message ? { authorKey: message.author.key, text: message.text } : {});
   }
 }

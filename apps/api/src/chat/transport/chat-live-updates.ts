@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ChatItem } from '@onda/contracts';
-import { pollDto } from './chat.mappers.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
+import { pollDto } from '../persistence/chat.mappers.js';
+import type { ChatOptions } from '../chat.options.js';
+import { CHAT_OPTIONS, CHAT_STORE } from '../chat.tokens.js';
+import type { ChatStore } from '../state/chat.store.js';
+import { ChatFanout } from './chat.fanout.js';
 
 /**
  * Live poll results and reaction counts, throttled to the tick: a burst of votes on this node becomes
@@ -14,7 +17,11 @@ export class ChatLiveUpdates implements OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private readonly logger = new Logger('ChatLiveUpdates');
 
-  constructor(@Inject(CHAT_RUNTIME) private readonly rt: ChatRuntime) {}
+  constructor(
+    @Inject(CHAT_OPTIONS) private readonly options: ChatOptions,
+    @Inject(CHAT_STORE) private readonly store: ChatStore,
+    private readonly fanout: ChatFanout,
+  ) {}
 
   pollChanged(channelId: string): void {
     this.polls.add(channelId);
@@ -26,7 +33,7 @@ export class ChatLiveUpdates implements OnModuleDestroy {
    * viewers waiting on the channel page start playing without waiting for their status poll.
    */
   broadcastLive(channelId: string, sessionId: string): void {
-    this.rt.fanout.publish(channelId, [{ type: 'live', sessionId }]);
+    this.fanout.publish(channelId, [{ type: 'live', sessionId }]);
   }
 
   reactionsChanged(channelId: string, messageId: string): void {
@@ -44,7 +51,7 @@ export class ChatLiveUpdates implements OnModuleDestroy {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.flush().catch((e: unknown) => this.logger.error(`live update failed: ${(e as Error).message}`));
-    }, this.rt.options.tickMs);
+    }, this.options.tickMs);
   }
 
   private async flush(): Promise<void> {
@@ -54,15 +61,15 @@ export class ChatLiveUpdates implements OnModuleDestroy {
     this.reactions.clear();
     await Promise.all([
       ...polls.map(async (channelId) => {
-        const poll = await this.rt.store.poll(channelId);
+        const poll = await this.store.poll(channelId);
         if (!poll) return;
-        const counts = await this.rt.store.pollCounts(channelId, poll.id, poll.options.length);
-        this.rt.fanout.publish(channelId, [{ type: 'poll', poll: pollDto(poll, counts) }]);
+        const counts = await this.store.pollCounts(channelId, poll.id, poll.options.length);
+        this.fanout.publish(channelId, [{ type: 'poll', poll: pollDto(poll, counts) }]);
       }),
       ...reactions.map(async ([channelId, ids]) => {
-        const counts = await this.rt.store.reactions(channelId, [...ids]);
+        const counts = await this.store.reactions(channelId, [...ids]);
         const items: ChatItem[] = [...counts].map(([messageId, r]) => ({ type: 'reactions', messageId, reactions: r }));
-        this.rt.fanout.publish(channelId, items);
+        this.fanout.publish(channelId, items);
       }),
     ]);
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ChatAuditEntry, ChatBan, ChatPoll, Prisma, PrismaClient } from '@onda/db';
-import { afterCursor, type CursorPosition } from '../common/cursor.js';
-import { PRISMA } from '../common/tokens.js';
+import { afterCursor, type CursorPosition } from '../../common/cursor.js';
+import { PRISMA } from '../../common/tokens.js';
 
 /** A ban or timeout as stored. */
 export interface ChatBanRecord {

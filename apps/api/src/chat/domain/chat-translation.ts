@@ -1,7 +1,7 @@
 import { ChatLanguages, type ChatLanguage, type ChatMessage, type ChatTranslation as Translation, type ChatTranslationInfo } from '@onda/contracts';
-import { detectLanguage } from '../translation/detect-language.js';
-import type { LanguageCounts, TranslationStore } from '../translation/translation.store.js';
-import type { Translator } from '../translation/translator.js';
+import { detectLanguage } from '../../translation/detect-language.js';
+import type { LanguageCounts, TranslationStore } from '../../translation/translation.store.js';
+import type { Translator } from '../../translation/translator.js';
 
 /** Where a connection is counted: the room and the language it asked for. */
 export interface WantedLanguage {
@@ -112,6 +112,11 @@ export class ChatTranslation {
     const reports: Array<[string, LanguageCounts]> = [...rooms.map((id): [string, LanguageCounts] => [id, { ...(this.local.get(id) ?? {}) }]), ...gone.map((id): [string, LanguageCounts] => [id, {}])];
     await this.store.reportLanguages(nodeId, reports, now);
     this.others = await this.store.otherLanguages(rooms, nodeId, now, staleMs);
+  }
+
+  /** Nest calls this on the instance the chat's providers made. */
+  onModuleDestroy(): void {
+    this.close();
   }
 
   close(): void {

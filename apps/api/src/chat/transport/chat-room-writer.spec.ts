@@ -5,7 +5,7 @@ import { Server } from 'socket.io';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { CHAT_NAMESPACE, type ChatFrame, type ChatItem } from '@onda/contracts';
 import { ChatFanout, roomOf } from './chat.fanout.js';
-import { resolveChatOptions } from './chat.options.js';
+import { resolveChatOptions } from '../chat.options.js';
 import { wsTextFrame } from './chat-room-writer.js';
 
 const message = (id: string, text: string): ChatItem => ({

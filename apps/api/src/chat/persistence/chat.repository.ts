@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ChannelVisibility, ChatSettings } from '@onda/contracts';
 import { Prisma, type ChatMessage, type ChatRoom, type PrismaClient } from '@onda/db';
-import { afterCursor, type CursorPosition } from '../common/cursor.js';
-import { PRISMA } from '../common/tokens.js';
+import { afterCursor, type CursorPosition } from '../../common/cursor.js';
+import { PRISMA } from '../../common/tokens.js';
 
 /** A stored chat message (with its outcome, filter hits and review). */
 export interface ChatMessageRecord {

@@ -1,14 +1,15 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ChatRole } from '@onda/contracts';
-import { hasScope, isOperatorUser, managesChannel, type Principal } from '../auth/auth.context.js';
-import type { Account } from '../auth/auth.repository.js';
-import { AppError } from '../common/app-error.js';
-import { messageDto, openPoll, settingsDto } from './chat.mappers.js';
-import { RECENT_SIZE } from './chat.options.js';
-import { ChatRepository, type ChatChannel } from './chat.repository.js';
-import { ChatModerationRepository, type AuditDetail } from './chat-moderation.repository.js';
-import { CHAT_RUNTIME, type ChatRuntime } from './chat.runtime.js';
-import type { BanUntil } from './chat.store.js';
+import { hasScope, isOperatorUser, managesChannel, type Principal } from '../../auth/auth.context.js';
+import type { Account } from '../../auth/auth.repository.js';
+import { AppError } from '../../common/app-error.js';
+import { messageDto, openPoll, settingsDto } from '../persistence/chat.mappers.js';
+import { RECENT_SIZE } from '../chat.options.js';
+import { ChatRepository, type ChatChannel } from '../persistence/chat.repository.js';
+import { ChatModerationRepository, type AuditDetail } from '../persistence/chat-moderation.repository.js';
+import { CHAT_STORE } from '../chat.tokens.js';
+import { ChatWriter } from '../persistence/chat.writer.js';
+import type { BanUntil, ChatStore } from '../state/chat.store.js';
 
 const CHANNEL_CACHE_MS = 10_000;
 const SESSION_CACHE_MS = 3_000;
@@ -30,7 +31,7 @@ export interface ModeratorAccess {
  * PostgreSQL, and the audit log.
  */
 @Injectable()
-export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown {
+export class ChatRoomsService implements OnApplicationShutdown {
   private readonly channels = new Map<string, { value: Promise<ChatChannel | null>; at: number }>();
   private readonly sessions = new Map<string, { value: Promise<string | null>; at: number }>();
   private readonly loading = new Map<string, Promise<void>>();
@@ -38,20 +39,11 @@ export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown 
   private readonly logger = new Logger('ChatRooms');
 
   constructor(
-    @Inject(CHAT_RUNTIME) private readonly rt: ChatRuntime,
+    @Inject(CHAT_STORE) private readonly store: ChatStore,
+    private readonly writer: ChatWriter,
     private readonly repo: ChatRepository,
     private readonly modRepo: ChatModerationRepository,
-  ) {
-    rt.fanout.onFlushRequest(() => rt.writer.flush());
-    // A delete or purge may overtake the batch that writes the message (on any node): mark rows still waiting here.
-    rt.fanout.onItems((channelId, items) => {
-      const at = new Date();
-      for (const item of items) {
-        if (item.type === 'delete') rt.writer.markDeleted(item.messageIds, at);
-        else if (item.type === 'purge') rt.writer.markPurged(channelId, item.authorKey, at);
-      }
-    });
-  }
+  ) {}
 
   async channel(idOrSlug: string): Promise<ChatChannel> {
     const channel = await this.cached(this.channels, idOrSlug, CHANNEL_CACHE_MS, () => this.repo.findChannel(idOrSlug));
@@ -120,7 +112,7 @@ export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown 
   async ensureLoaded(channelId: string): Promise<void> {
     let pending = this.loading.get(channelId);
     if (!pending) {
-      if (await this.rt.store.loaded(channelId)) return;
+      if (await this.store.loaded(channelId)) return;
       pending = this.loading.get(channelId);
       if (!pending) {
         pending = this.load(channelId).finally(() => this.loading.delete(channelId));
@@ -134,21 +126,16 @@ export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown 
     await this.modRepo.audit({ channelId, liveSessionId: await this.liveSessionId(channelId), actor, action, target, detail });
   }
 
-  onModuleDestroy(): void {
-    this.rt.fanout.close();
-    this.rt.translation.close();
-  }
-
   /** After the sockets closed (Nest closes them between the two hooks): nothing can add to the last batch any more. */
   async onApplicationShutdown(): Promise<void> {
-    await this.rt.writer.close();
-    await this.rt.store.close();
+    await this.writer.close();
+    await this.store.close();
   }
 
   private async load(channelId: string): Promise<void> {
     const now = new Date();
     // This node's messages still waiting for their batch belong in the history too.
-    await this.rt.writer.flush();
+    await this.writer.flush();
     const [room, bans, poll, recent] = await Promise.all([
       this.repo.room(channelId),
       this.modRepo.activeBans(channelId, now),
@@ -163,7 +150,7 @@ export class ChatRoomsService implements OnModuleDestroy, OnApplicationShutdown 
       if (current === null) continue;
       until.set(ban.authorKey, next === null || current === undefined ? next : Math.max(current, next));
     }
-    await this.rt.store.load(channelId, {
+    await this.store.load(channelId, {
       settings: settingsDto(room),
       bans: [...until].map(([authorKey, u]) => ({ authorKey, until: u })),
       pinned: pinned ? messageDto(pinned) : null,

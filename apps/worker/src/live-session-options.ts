@@ -3,26 +3,18 @@ import {
   AAC_LC_CODEC, avc1Codec, encodingFor, isAudioOnly, ladderCost, maxShedLevel, planLiveLadder, presetFor, renditionFps, shedLadder, type LivePlan, type MasterVariant,
 } from '@onda/media';
 import type { LiveTranscodeMetrics } from '@onda/observability';
-import type { ObjectStorage } from '@onda/storage';
-import type { WorkerApiClient } from './api-client.js';
-import type { Logger } from './logger.js';
+import type { MediaJobOptions } from './job-options.js';
 import type { OverloadControllerOptions } from './overload-controller.js';
 import type { RetryOptions } from './retry.js';
 import type { SimulcastOptions } from './simulcast.js';
 
 // What a LiveSession is given, how it ends, its ladder and its master playlist's variants (the session itself is live.session.ts).
 
-export interface LiveSessionOptions {
-  job: LiveJob;
-  storage: ObjectStorage;
-  api: WorkerApiClient;
-  scratchDir: string;
-  logger: Logger;
-  ffmpegPath?: string;
-  /** ffprobe binary (default `ffprobe` on PATH): passthrough codecs and ingest health. */
-  ffprobePath?: string;
-  /** Aborted when the worker shuts down: stop, upload what exists, leave the session for another worker. */
-  signal?: AbortSignal;
+/**
+ * MediaJobOptions' `ffprobePath` serves passthrough codecs and ingest health here; its `signal` (the worker shutting
+ * down) means: stop, upload what exists, leave the session for another worker.
+ */
+export interface LiveSessionOptions extends MediaJobOptions<LiveJob> {
   /** Replaces the RTMP input per run (tests feed lavfi here); `pullUrl` is the URL the run would pull. */
   input?: (run: number, pullUrl: string) => { url: string; args: readonly string[] };
   /** A run shorter than this counts as a quick failure (default 10 s). */

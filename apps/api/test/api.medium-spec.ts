@@ -199,6 +199,26 @@ describe('Onda API (real PostgreSQL)', () => {
     expect((await request(sut.url).get('/v1/channels/fast-show/playback').expect(200)).body).toMatchObject({ live: false, latencyMode: 'normal' });
   });
 
+  it('keeps a refused publish failed when its disconnect report races its start report', async () => {
+    // The ingest refuses an HEVC publish and closes it at once: `started` (which fails the session) and
+    // `disconnected` can reach the API together. Each round sends both at the same moment.
+    const hevc = { width: 1920, height: 1080, fps: 30, hasAudio: true, videoCodec: 'hevc', audioCodec: 'aac' };
+    const sessions: string[] = [];
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      await request(sut.url).post('/v1/channels').set(auth(token)).send({ slug: `hevc-race-${n}`, title: 'HEVC', reconnectWindowSeconds: 0 }).expect(201);
+      const { body: key } = await request(sut.url).get(`/v1/channels/hevc-race-${n}/stream-key`).set(auth(token)).expect(200);
+      const { body } = await request(sut.url).post('/internal/ingest/authorize').set(auth(INTERNAL)).send({ streamKey: key.streamKey, clientIp: '127.0.0.1', ingestId: 'test' }).expect(200);
+      sessions.push(body.sessionId as string);
+    }
+    await Promise.all(sessions.flatMap((id) => [
+      request(sut.url).post(`/internal/ingest/sessions/${id}/started`).set(auth(INTERNAL)).send({ source: hevc, pullUrl: 'rtmp://127.0.0.1:1935/live/x' }).expect(204),
+      request(sut.url).post(`/internal/ingest/sessions/${id}/disconnected`).set(auth(INTERNAL)).send({ reason: 'refused' }).expect(204),
+    ]));
+    const rows = await db.prisma.liveSession.findMany({ where: { id: { in: sessions } } });
+    expect(rows.map((r) => [r.state, r.endReason?.slice(0, 38)])).toEqual(sessions.map(() => ['failed', 'The encoder sends HEVC (H.265) video, ']));
+    expect(jobs.filter((j) => sessions.includes(j.payload.sessionId as string))).toEqual([]);
+  });
+
   it('documents every public route in the OpenAPI spec', async () => {
     const spec = (await request(sut.url).get('/v1/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
     const router = sut.app.getHttpAdapter().getInstance().router as { stack: Array<{ route?: { path: string; methods?: Record<string, boolean>; stack?: Array<{ method: string }> } }> };

@@ -53,6 +53,8 @@ export class PublisherTracker {
     let videoHeader = false;
     let audioHeader = false;
     let done = false;
+    // The disconnect report goes after the start report: the API must see a publish begin before it ends.
+    let startReport: Promise<unknown> = Promise.resolve();
     this.publishers.add(session);
     this.publisherInfo.set(session, { liveSessionId: sessionId, startedAt: Date.now() });
     // NMS would keep a gone publisher for 30 s; the API owns reconnect windows, so end it at once
@@ -84,13 +86,13 @@ export class PublisherTracker {
         // A codec the transcoder cannot read would be a silent black stream: refuse the publish now. The API
         // (told through `started`, which fails the session with the same reason) records it for the streamer.
         this.deps.log.warn('publish refused: unsupported codec', { liveSessionId: sessionId, source });
-        void this.deps.api.started(sessionId, { source, pullUrl }).catch((e: Error) => this.deps.log.error('could not report the refused publish', { liveSessionId: sessionId, error: e.message }));
+        startReport = this.deps.api.started(sessionId, { source, pullUrl }).catch((e: Error) => this.deps.log.error('could not report the refused publish', { liveSessionId: sessionId, error: e.message }));
         this.deps.refuse(session, streamId, 'NetStream.Publish.Rejected', problem);
         return;
       }
       // /metrics names the broadcast by an opaque label only (security finding 14): this line maps it back.
       this.deps.log.info('publish started', { liveSessionId: sessionId, broadcast: broadcastLabel(sessionId), source });
-      this.deps.api.started(sessionId, { source, pullUrl }).catch((e: Error) => {
+      startReport = this.deps.api.started(sessionId, { source, pullUrl }).catch((e: Error) => {
         // Without `started` no worker ever pulls: drop the encoder so it reconnects and tries again.
         this.deps.log.error('could not report publish start, closing encoder', { liveSessionId: sessionId, error: e.message });
         session.socket.destroy();
@@ -139,15 +141,15 @@ export class PublisherTracker {
       const reason = endedByApi ? 'ended by the API' : !this.deps.isRunning() ? 'ingest stopping' : hadError ? 'connection error' : 'encoder disconnected';
       this.deps.log.info('publisher disconnected', { liveSessionId: sessionId, reason });
       // Snapshot now: these players watched this publish (a reconnect may attach new ones meanwhile).
-      this.reportDisconnected(sessionId, reason, [...session.broadcast.subscribers.values()]);
+      this.reportDisconnected(sessionId, reason, [...session.broadcast.subscribers.values()], startReport);
     });
 
     for (const packet of heldPackets) rtmp.onPacketCallback(packet);
   }
 
   /** Tells the API, then closes the publish's players so the worker's ffmpeg sees EOF and finalises. */
-  reportDisconnected(sessionId: string, reason: string, subscribers: Array<{ close(): void }>): void {
-    const told = this.deps.api.disconnected(sessionId, reason).catch((e: Error) => {
+  reportDisconnected(sessionId: string, reason: string, subscribers: Array<{ close(): void }>, after: Promise<unknown> = Promise.resolve()): void {
+    const told = after.then(() => this.deps.api.disconnected(sessionId, reason)).catch((e: Error) => {
       this.deps.log.error('could not report disconnect', { liveSessionId: sessionId, error: e.message });
     });
     const report = Promise.race([told, new Promise<void>((r) => setTimeout(r, DISCONNECT_REPORT_WAIT_MS).unref())]).then(() => {

@@ -90,6 +90,15 @@ const toSessionOrNull = (r: LiveSession | null): LiveSessionRecord | null => (r 
 
 const ACTIVE = ['starting', 'live', 'reconnecting'] as const;
 
+function toUpdate(changes: LiveSessionChanges): Prisma.LiveSessionUpdateInput & Prisma.LiveSessionUpdateManyMutationInput {
+  const { source, lastHealth, ...rest } = changes;
+  return {
+    ...rest,
+    ...(source !== undefined ? { source: source as Prisma.InputJsonObject } : {}),
+    ...(lastHealth !== undefined ? { lastHealth: lastHealth as Prisma.InputJsonObject } : {}),
+  };
+}
+
 @Injectable()
 export class LiveRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
@@ -130,13 +139,16 @@ export class LiveRepository {
   }
 
   async update(id: string, changes: LiveSessionChanges): Promise<LiveSessionRecord> {
-    const { source, lastHealth, ...rest } = changes;
-    const data: Prisma.LiveSessionUpdateInput = {
-      ...rest,
-      ...(source !== undefined ? { source: source as Prisma.InputJsonObject } : {}),
-      ...(lastHealth !== undefined ? { lastHealth: lastHealth as Prisma.InputJsonObject } : {}),
-    };
-    return toSession(await this.prisma.liveSession.update({ where: { id }, data }));
+    return toSession(await this.prisma.liveSession.update({ where: { id }, data: toUpdate(changes) }));
+  }
+
+  /**
+   * Changes a session only while it is in one of `from`; null when it no longer is. State moves go through
+   * here (never a plain update from a state read earlier): a concurrent `finish` must not be written over.
+   */
+  async transition(id: string, from: readonly LiveSessionRecord['state'][], changes: LiveSessionChanges): Promise<LiveSessionRecord | null> {
+    const { count } = await this.prisma.liveSession.updateMany({ where: { id, state: { in: [...from] } }, data: toUpdate(changes) });
+    return count === 1 ? this.find(id) : null;
   }
 
   /** Moves a session to a final state unless it already is in one; returns whether this call ended it. */

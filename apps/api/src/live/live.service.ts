@@ -144,10 +144,11 @@ export class LiveService implements OnModuleInit, OnModuleDestroy {
     const session = await this.mustFind(sessionId);
     // An active session waits for the publisher in `reconnecting` for the channel's reconnect window;
     // the worker keeps the session (and its recording) open and finishes it when the window passes.
-    const active = session.state === 'starting' || session.state === 'live';
-    await this.repo.update(session.id, { publisherConnected: false, ...(active ? { state: 'reconnecting' as const, disconnectedAt: new Date() } : {}) });
+    // Conditional: a refused publish is failed by `started` while this report is on its way, and that must stand.
+    const waiting = await this.repo.transition(session.id, ['starting', 'live'], { publisherConnected: false, state: 'reconnecting', disconnectedAt: new Date() });
+    if (!waiting) await this.repo.transition(session.id, ['reconnecting'], { publisherConnected: false });
     this.logger.log(`publisher of session ${sessionId} disconnected: ${reason}`);
-    if (session.state === 'live') await this.emit(session, 'stream.reconnecting', { reason });
+    if (waiting && session.state === 'live') await this.emit(session, 'stream.reconnecting', { reason });
   }
 
   /** A read, never a write: the reconnect window is the timer's (sweepReconnects). */
@@ -169,15 +170,16 @@ export class LiveService implements OnModuleInit, OnModuleDestroy {
   async workerEvent(sessionId: string, event: WorkerEvent): Promise<void> {
     const session = await this.mustFind(sessionId);
     switch (event.type) {
-      case 'ready':
-        if (session.state === 'starting') {
-          const live = await this.repo.update(sessionId, { state: 'live', startedAt: new Date(), renditions: event.renditions });
+      case 'ready': {
+        const live = session.state === 'starting' ? await this.repo.transition(sessionId, ['starting'], { state: 'live', startedAt: new Date(), renditions: event.renditions }) : null;
+        if (live) {
           this.logger.log(`session ${sessionId} is live (${event.renditions.join(', ')})`);
           // Push before the webhook: viewers waiting on the channel page start within a chat tick.
           this.chatLive.broadcastLive(live.channelId, sessionId);
           await this.emit(live, 'stream.started', { renditions: event.renditions });
         }
         return;
+      }
       case 'health':
         await this.repo.update(sessionId, { lastHealth: event, lastHealthAt: new Date() });
         return;

@@ -258,6 +258,17 @@ export const ChatSettingsSchema = ChatModeSchema.extend({
     .nullable(),
 });
 export type ChatSettings = z.infer<typeof ChatSettingsSchema>;
+/** Settings of a channel that never changed them (the API's answer for such a channel; tests start from it). */
+export const DEFAULT_CHAT_SETTINGS: ChatSettings = Object.freeze({
+  slowModeSeconds: 0,
+  registeredOnly: false,
+  blockedWords: [],
+  blockedPatterns: [],
+  blockedWordsAction: 'mask',
+  profanity: 'mask',
+  linkPolicy: 'allow',
+  classifier: null,
+}) as ChatSettings;
 export const UpdateChatSettingsSchema = ChatSettingsSchema.partial().strict();
 export type UpdateChatSettings = z.infer<typeof UpdateChatSettingsSchema>;
 

@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CHAT_SETTINGS } from '@onda/contracts';
 import { startClassifierServer, type ClassifierServer } from '../test/classifier-server.js';
 import { createModerationPipeline, type ModerationContext } from './pipeline.js';
 import { InMemoryRecentMessages } from './recent.js';
 import type { ModerationSettings } from './settings.js';
 
-const base: ModerationSettings = {
-  blockedWords: [],
-  blockedPatterns: [],
-  blockedWordsAction: 'mask',
-  profanity: 'mask',
-  linkPolicy: 'allow',
-  classifier: null,
-};
+// A whole ChatSettings will do: the pipeline reads only its moderation fields.
+const base: ModerationSettings = DEFAULT_CHAT_SETTINGS;
 const viewer: ModerationContext = { authorKey: 'a:viewer', role: 'viewer' };
 const moderator: ModerationContext = { authorKey: 'u:mod', role: 'moderator' };
 

@@ -1,5 +1,3 @@
-import type { ChatSettings } from '@onda/contracts';
-
 /** Tuning of the chat gateway; every field has a default (ApiOptions.chat overrides any of them). */
 export interface ChatOptions {
   /** Concurrent `/chat` connections one client IP may hold on one API node (CHAT_MAX_CONNECTIONS_PER_IP). */
@@ -51,18 +49,6 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
 };
 
 export const resolveChatOptions = (overrides: Partial<ChatOptions> = {}): ChatOptions => ({ ...DEFAULT_CHAT_OPTIONS, ...overrides });
-
-/** Settings of a channel that never changed them. */
-export const DEFAULT_CHAT_SETTINGS: ChatSettings = Object.freeze({
-  slowModeSeconds: 0,
-  registeredOnly: false,
-  blockedWords: [],
-  blockedPatterns: [],
-  blockedWordsAction: 'mask',
-  profanity: 'mask',
-  linkPolicy: 'allow',
-  classifier: null,
-}) as ChatSettings;
 
 /** Messages kept per room for join history and reconnect replay (twice the history, so deletes still leave enough). */
 export const RECENT_SIZE = 100;

@@ -1,4 +1,4 @@
-import type { ChatAuditEntry, ChatBan, ChatJoined, ChatMessage, ChatSettings, ChatStats, CreateChatBan, CreatePoll, HeldMessage, Poll, UpdateChatSettings } from '@onda/contracts';
+import { DEFAULT_CHAT_SETTINGS, type ChatAuditEntry, type ChatBan, type ChatJoined, type ChatMessage, type ChatSettings, type ChatStats, type CreateChatBan, type CreatePoll, type HeldMessage, type Poll, type UpdateChatSettings } from '@onda/contracts';
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { I18nextProvider } from 'react-i18next';
@@ -135,21 +135,10 @@ export class FakeSocket implements ChatSocket {
 export const ok = (data: unknown) => ({ ok: true, data });
 export const refused = (code: string, detail: string, retryAfterMs?: number) => ({ ok: false, error: { code, detail, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) } });
 
-export const defaultSettings: ChatSettings = {
-  slowModeSeconds: 0,
-  registeredOnly: false,
-  blockedWords: [],
-  blockedPatterns: [],
-  blockedWordsAction: 'mask',
-  profanity: 'mask',
-  linkPolicy: 'allow',
-  classifier: null,
-};
-
 /** An in-memory ChatApi that records every call as `"<method> <args>"`. */
 export class FakeChatApi implements ChatApi {
   calls: string[] = [];
-  settings: ChatSettings = { ...defaultSettings };
+  settings: ChatSettings = { ...DEFAULT_CHAT_SETTINGS };
   held: HeldMessage[] = [];
   bans: ChatBan[] = [];
   polls: Poll[] = [];

@@ -1,7 +1,6 @@
-import type { ChatAuditEntry, ChatBan, ChatMessage, ChatRole, ChatSettings, HeldMessage, Poll } from '@onda/contracts';
+import { DEFAULT_CHAT_SETTINGS, type ChatAuditEntry, type ChatBan, type ChatMessage, type ChatRole, type ChatSettings, type HeldMessage, type Poll } from '@onda/contracts';
 import type { ChatAuditRecord as AuditRow, ChatBanRecord as BanRow, ChatPollRecord as PollRow } from './chat-moderation.repository.js';
 import type { ChatMessageRecord as MessageRow, ChatRoomRecord as RoomRow, MessageInsert } from './chat.repository.js';
-import { DEFAULT_CHAT_SETTINGS } from '../chat.options.js';
 import type { OpenPoll } from '../state/chat.store.js';
 
 /**

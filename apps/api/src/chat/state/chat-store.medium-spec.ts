@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '@onda/contracts';
-import { DEFAULT_CHAT_SETTINGS } from '../chat.options.js';
+import { DEFAULT_CHAT_SETTINGS, type ChatMessage } from '@onda/contracts';
 import type { ChatStore, OpenPoll, RoomSnapshot } from './chat.store.js';
 import { MemoryChatStore } from './memory-chat.store.js';
 import { RedisChatStore } from './redis-chat.store.js';

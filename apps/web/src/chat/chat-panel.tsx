@@ -119,7 +119,7 @@ export function ChatPanel({ client, className = '' }: { client: ChatClient; clas
       )}
       {(status === 'connecting' || status === 'joining') && (
         <p className="chat__connecting" role="status" data-testid="chat-connecting">
-          <span className="chat__spinner" aria-hidden="true" />
+          <span className="spinner spinner--small" aria-hidden="true" />
           {t('chat.connecting')}
         </p>
       )}

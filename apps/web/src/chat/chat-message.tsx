@@ -45,7 +45,7 @@ export const ChatMessageRow = memo(function ChatMessageRow({ message, language, 
       </div>
       {translation !== undefined && (
         <p className="chat-msg__translation" lang={translationLang} data-testid="chat-translation">
-          <span className="chat-msg__mt" title={t('chat.translate.machineHint')}>
+          <span className="chat-tag chat-msg__mt" title={t('chat.translate.machineHint')}>
             {t('chat.translate.machine')}
           </span>{' '}
           <ChatText text={translation} />

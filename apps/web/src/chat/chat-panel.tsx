@@ -73,7 +73,7 @@ export function ChatPanel({ client, className = '' }: { client: ChatClient; clas
           {t('chat.title')}
         </h2>
         {snapshot.mode.slowModeSeconds > 0 && (
-          <span className="chat__mode" data-testid="chat-slow-mode">
+          <span className="chat-tag chat__mode" data-testid="chat-slow-mode">
             {t('chat.mode.slow', { seconds: formatNumber(snapshot.mode.slowModeSeconds, i18n.language) })}
           </span>
         )}

@@ -17,6 +17,12 @@ export const ChartColors = {
 } as const;
 
 export const AxisTick = { fill: ChartColors.axis, fontSize: 12 };
+
+// Charts draw at once: no entry animation (it only delays what the producer came to read).
+export const still = { isAnimationActive: false } as const;
+
+/** The look of an area series (viewers over a broadcast, sessions over a VOD): a line over a light fill of its colour. */
+export const filledArea = (color: string) => ({ stroke: color, fill: color, fillOpacity: 0.25, strokeWidth: 2 }) as const;
 export const TooltipStyle = {
   contentStyle: { background: '#16181f', border: `1px solid ${ChartColors.grid}`, borderRadius: 8, color: '#eceef3', fontSize: 13 },
   labelStyle: { color: '#eceef3', fontWeight: 600 },

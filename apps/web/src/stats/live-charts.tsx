@@ -1,11 +1,9 @@
 import { BEACON_BUCKET_SECONDS as BucketSeconds, type Highlight, type IngestHealthPoint, type LiveStats, type TimelineBucket } from '@onda/contracts';
 import { useTranslation } from 'react-i18next';
 import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { AxisTick, ChartColors, ChartFrame, TooltipStyle } from './chart-frame';
+import { AxisTick, ChartColors, ChartFrame, filledArea, still, TooltipStyle } from './chart-frame';
 import { clockTicks, type StatsFormat } from './stats-format';
 
-// Charts draw at once: no entry animation (it only delays what the producer came to read).
-const still = { isAnimationActive: false } as const;
 const legendStyle = { fontSize: 13, color: ChartColors.axis };
 
 /** Concurrent viewers per minute (left axis) with chat messages per minute overlaid (right axis). */
@@ -28,10 +26,7 @@ export function ViewersChart({ points, format }: { points: LiveStats['viewersPer
             type="monotone"
             dataKey="viewers"
             name={t('stats.live.viewers')}
-            stroke={ChartColors.viewers}
-            fill={ChartColors.viewers}
-            fillOpacity={0.25}
-            strokeWidth={2}
+            {...filledArea(ChartColors.viewers)}
             // A short broadcast has a point or two: show them, a lone point draws no line.
             dot={data.length < 4 ? { r: 3, fill: ChartColors.viewers } : false}
             {...still}

@@ -1,7 +1,7 @@
 import { BEACON_BUCKET_SECONDS as BucketSeconds, type VodStats } from '@onda/contracts';
 import { useTranslation } from 'react-i18next';
 import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
-import { AxisTick, ChartColors, ChartFrame, TooltipStyle } from './chart-frame';
+import { AxisTick, ChartColors, ChartFrame, filledArea, still, TooltipStyle } from './chart-frame';
 import { clockTicks, type StatsFormat } from './stats-format';
 
 /** How many sessions watched each 10-second bucket of the VOD, as a curve over its timeline. */
@@ -21,16 +21,7 @@ export function RetentionChart({ retention, views, durationSeconds, format }: { 
           <XAxis dataKey="start" type="number" domain={[0, end]} ticks={clockTicks(end)} tickFormatter={(v: number) => format.clock(v)} tick={AxisTick} stroke={ChartColors.grid} minTickGap={32} />
           <YAxis allowDecimals={false} tickFormatter={(v: number) => format.count(v)} tick={AxisTick} stroke={ChartColors.grid} width={48} />
           <Tooltip {...TooltipStyle} labelFormatter={(v) => format.clock(Number(v))} formatter={(v) => `${format.count(Number(v))}${share(Number(v))}`} />
-          <Area
-            type="stepAfter"
-            dataKey="sessions"
-            name={t('stats.vod.sessions')}
-            stroke={ChartColors.vod}
-            fill={ChartColors.vod}
-            fillOpacity={0.25}
-            strokeWidth={2}
-            isAnimationActive={false}
-          />
+          <Area type="stepAfter" dataKey="sessions" name={t('stats.vod.sessions')} {...filledArea(ChartColors.vod)} {...still} />
         </AreaChart>
       )}
     </ChartFrame>

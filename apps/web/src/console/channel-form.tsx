@@ -68,30 +68,10 @@ export function ChannelForm({ channel, busy, error, onSubmit }: ChannelFormProps
           onChange={setLatency}
           options={LatencyModes.map((value) => ({ value, label: t(`console.latency.${value}`) }))}
         />
-        <TextField
-          name="reconnectWindowSeconds"
-          type="number"
-          min={0}
-          max={600}
-          label={t('console.channelForm.reconnect')}
-          hint={t('console.channelForm.reconnectHint')}
-          value={reconnect}
-          onChange={setReconnect}
-          required
-        />
+        <SecondsField name="reconnectWindowSeconds" max={600} label={t('console.channelForm.reconnect')} hint={t('console.channelForm.reconnectHint')} value={reconnect} onChange={setReconnect} />
       </div>
       <div className="form__row">
-        <TextField
-          name="dvrWindowSeconds"
-          type="number"
-          min={0}
-          max={86400}
-          label={t('console.channelForm.dvrWindow')}
-          hint={t('console.channelForm.dvrWindowHint')}
-          value={dvr}
-          onChange={setDvr}
-          required
-        />
+        <SecondsField name="dvrWindowSeconds" max={86400} label={t('console.channelForm.dvrWindow')} hint={t('console.channelForm.dvrWindowHint')} value={dvr} onChange={setDvr} />
         <SelectField<ClipPolicy>
           name="clipPolicy"
           label={t('console.channelForm.clips')}
@@ -115,4 +95,9 @@ export function ChannelForm({ channel, busy, error, onSubmit }: ChannelFormProps
       </SubmitRow>
     </form>
   );
+}
+
+/** A window of the channel in whole seconds, from 0 to `max` (reconnect, DVR). */
+function SecondsField({ max, ...field }: { name: string; max: number; label: string; hint: string; value: string; onChange(value: string): void }) {
+  return <TextField {...field} type="number" min={0} max={max} required />;
 }

@@ -65,6 +65,11 @@ describe(ConsoleLayout.name, () => {
     fireEvent.change(await screen.findByLabelText('Address (slug)'), { target: { value: 'new-show' } });
     fireEvent.change(screen.getByLabelText('Title'), { target: { value: '새 방송' } });
     fireEvent.change(screen.getByLabelText('Visibility'), { target: { value: 'unlisted' } });
+    // The two windows are required whole seconds from 0 up to their own limit.
+    for (const [label, max] of [['Reconnect window (seconds)', '600'], ['Live rewind (seconds)', '86400']] as const) {
+      const field = screen.getByLabelText(label);
+      expect([field.getAttribute('type'), field.getAttribute('min'), field.getAttribute('max'), field.hasAttribute('required')]).toEqual(['number', '0', max, true]);
+    }
     fireEvent.submit(screen.getByTestId('channel-form'));
 
     await waitFor(() => expect(screen.queryByTestId('stream-key-panel')).not.toBeNull());

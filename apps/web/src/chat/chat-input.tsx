@@ -1,9 +1,9 @@
 import { CHAT_MESSAGE_MAX_LENGTH } from '@onda/contracts';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { guardImeEnter } from '../components/ime';
 import { formatDuration, formatNumber } from '../i18n/format';
 import type { ChatClient, ChatSnapshot } from './chat-client';
+import { ComposerRow } from './composer-row';
 import { isWait, visibleLength, type SendFeedback } from './chat-feedback';
 
 /** The message box: character counter, IME-safe Enter, and what happened to the last send. */
@@ -41,26 +41,24 @@ export function ChatInput({ client, snapshot }: { client: ChatClient; snapshot: 
   return (
     <form className="chat-input" onSubmit={(e) => void submit(e)} data-testid="chat-form">
       {shown && <FeedbackLine feedback={shown} now={now} language={i18n.language} onDismiss={() => client.clearFeedback()} />}
-      <div className="chat-input__row">
-        <input
-          className="chat-input__field"
-          name="message"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={guardImeEnter}
-          placeholder={t('chat.placeholder')}
-          aria-label={t('chat.placeholder')}
-          aria-describedby={counterId}
-          aria-invalid={tooLong}
-          autoComplete="off"
-          enterKeyHint="send"
-          disabled={blocked}
-          data-testid="chat-input"
-        />
-        <button type="submit" className="chat-input__send" disabled={busy || waiting || blocked || tooLong || !text.trim()} data-testid="chat-send">
-          {waiting && feedback.kind !== 'timed-out' ? t('chat.wait', { seconds: formatNumber(secondsLeft(feedback.until, now), i18n.language) }) : t('chat.send')}
-        </button>
-      </div>
+      <ComposerRow
+        name="message"
+        value={text}
+        onChange={setText}
+        placeholder={t('chat.placeholder')}
+        aria-label={t('chat.placeholder')}
+        aria-describedby={counterId}
+        aria-invalid={tooLong}
+        autoComplete="off"
+        enterKeyHint="send"
+        disabled={blocked}
+        data-testid="chat-input"
+        submit={{
+          label: waiting && feedback.kind !== 'timed-out' ? t('chat.wait', { seconds: formatNumber(secondsLeft(feedback.until, now), i18n.language) }) : t('chat.send'),
+          disabled: busy || waiting || blocked || tooLong || !text.trim(),
+          testId: 'chat-send',
+        }}
+      />
       <div className="chat-input__meta">
         <span className="chat-input__who">{you?.nickname && t('chat.chattingAs', { nickname: you.nickname })}</span>
         <span id={counterId} className={tooLong ? 'chat-input__counter chat-input__counter--over' : 'chat-input__counter'} data-testid="chat-counter">

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { guardImeEnter } from '../components/ime';
 import type { ChatClient, ChatSnapshot } from './chat-client';
+import { ComposerRow } from './composer-row';
 
 /**
  * Asks an anonymous viewer who is reading the room for a nickname to send with (kept in localStorage, so the next
@@ -23,25 +23,19 @@ export function NicknameForm({ client, snapshot }: { client: ChatClient; snapsho
       <label className="chat-nick__label" htmlFor={id}>
         {t('chat.nickname.title')}
       </label>
-      <div className="chat-input__row">
-        <input
-          id={id}
-          className="chat-input__field"
-          name="nickname"
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          onKeyDown={guardImeEnter}
-          placeholder={t('chat.nickname.label')}
-          aria-invalid={error !== null}
-          aria-describedby={`${id}-hint`}
-          autoComplete="nickname"
-          maxLength={40}
-          data-testid="nickname-input"
-        />
-        <button type="submit" className="chat-input__send" disabled={!value.trim()} data-testid="nickname-submit">
-          {t('chat.nickname.submit')}
-        </button>
-      </div>
+      <ComposerRow
+        id={id}
+        name="nickname"
+        value={value}
+        onChange={setValue}
+        placeholder={t('chat.nickname.label')}
+        aria-invalid={error !== null}
+        aria-describedby={`${id}-hint`}
+        autoComplete="nickname"
+        maxLength={40}
+        data-testid="nickname-input"
+        submit={{ label: t('chat.nickname.submit'), disabled: !value.trim(), testId: 'nickname-submit' }}
+      />
       <p id={`${id}-hint`} className={error ? 'chat-nick__hint chat-nick__hint--error' : 'chat-nick__hint'} role={error ? 'alert' : undefined} data-testid="nickname-hint">
         {error ? t(`chat.nickname.${error}`) : t('chat.nickname.hint')}
       </p>

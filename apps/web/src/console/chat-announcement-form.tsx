@@ -2,10 +2,10 @@ import { CHAT_MESSAGE_MAX_LENGTH } from '@onda/contracts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useChatServices } from '../chat/chat-context';
+import { ComposerRow } from '../chat/composer-row';
 import { visibleLength } from '../chat/chat-feedback';
 import { formatNumber } from '../i18n/format';
 import { errorText } from '../api/errors';
-import { guardImeEnter } from '../components/ime';
 
 /** Posts an announcement: a message styled apart in every viewer's chat. */
 export function ChatAnnouncementForm({ slug }: { slug: string }) {
@@ -38,21 +38,15 @@ export function ChatAnnouncementForm({ slug }: { slug: string }) {
       <label className="panel__title" htmlFor="chat-announce-text">
         {t('console.chat.announce.title')}
       </label>
-      <div className="chat-input__row">
-        <input
-          id="chat-announce-text"
-          className="chat-input__field"
-          value={text}
-          onChange={(e) => (setText(e.target.value), setStatus(null))}
-          onKeyDown={guardImeEnter}
-          placeholder={t('console.chat.announce.placeholder')}
-          aria-invalid={tooLong}
-          data-testid="announce-input"
-        />
-        <button type="submit" className="chat-input__send" disabled={busy || !text.trim() || tooLong} data-testid="announce-submit">
-          {t('console.chat.announce.submit')}
-        </button>
-      </div>
+      <ComposerRow
+        id="chat-announce-text"
+        value={text}
+        onChange={(value) => (setText(value), setStatus(null))}
+        placeholder={t('console.chat.announce.placeholder')}
+        aria-invalid={tooLong}
+        data-testid="announce-input"
+        submit={{ label: t('console.chat.announce.submit'), disabled: busy || !text.trim() || tooLong, testId: 'announce-submit' }}
+      />
       <div className="chat-input__meta">
         <span className={status?.ok === false ? 'form-error' : ''} role={status ? 'status' : undefined}>
           {status?.text}

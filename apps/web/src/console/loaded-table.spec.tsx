@@ -4,7 +4,7 @@ import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import { createI18n } from '../i18n/i18n';
-import { LoadedTable, type LoadedLook, type LoadedRows } from './loaded-table';
+import { LoadedTable, PanelTable, type LoadedLook, type LoadedRows } from './loaded-table';
 
 interface Row {
   id: string;
@@ -71,5 +71,22 @@ describe(LoadedTable.name, () => {
     render(show({ data: [{ id: '1', name: 'Mina' }], error: new Error('offline') }));
     expect(screen.getByText('Mina')).toBeTruthy();
     expect(screen.queryByTestId('error-state')).toBeNull();
+  });
+});
+
+describe(PanelTable.name, () => {
+  it('is a titled console panel around the table, with the panel look of the ladder', () => {
+    const panel = (data: Row[]) => (
+      <I18nextProvider i18n={createI18n('en')}>
+        <PanelTable title="Sessions" testId="sessions" state={{ data, error: undefined }} empty="None." head={['Name']} row={(item) => <tr key={item.id}><td>{item.name}</td></tr>} />
+      </I18nextProvider>
+    );
+    const { rerender } = render(panel([]));
+    const section = screen.getByTestId('sessions');
+    expect([section.tagName, section.className]).toEqual(['SECTION', 'panel']);
+    expect(within(section).getByRole('heading', { level: 2 }).textContent).toBe('Sessions');
+    expect(within(section).getByText('None.').className).toBe('muted small');
+    rerender(panel([{ id: '1', name: 'Mina' }]));
+    expect(within(screen.getByTestId('sessions')).getByRole('cell').textContent).toBe('Mina');
   });
 });

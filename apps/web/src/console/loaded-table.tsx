@@ -92,3 +92,19 @@ export function LoadedTable<R>({ head, row, testId, className, ...ladder }: Load
     </Loaded>
   );
 }
+
+export interface PanelTableProps<R> extends Omit<LoadedTableProps<R>, 'look' | 'testId'> {
+  title: string;
+  /** The panel's test id (its table has none). */
+  testId: string;
+}
+
+/** A console panel that is one table: its title, then {@link LoadedTable} in the `panel` look. */
+export function PanelTable<R>({ title, testId, ...table }: PanelTableProps<R>) {
+  return (
+    <section className="panel" data-testid={testId}>
+      <h2 className="panel__title">{title}</h2>
+      <LoadedTable {...table} look="panel" />
+    </section>
+  );
+}

@@ -5,7 +5,7 @@ import { errorText } from '../api/errors';
 import { useLoad } from '../api/use-load';
 import { formatDateTime } from '../i18n/format';
 import { FormError } from './fields';
-import { LoadedTable } from './loaded-table';
+import { PanelTable } from './loaded-table';
 import { TokenRow } from './token-row';
 
 /** One account's console sessions and API tokens, each revocable (the account itself, or an operator). */
@@ -28,50 +28,46 @@ export function SessionsAndTokens({ userId }: { userId: string }) {
 
   return (
     <>
-      <section className="panel" data-testid="person-sessions">
-        <h2 className="panel__title">{t('console.person.sessions')}</h2>
-        <LoadedTable
-          state={sessions}
-          look="panel"
-          empty={t('console.person.noSessions')}
-          head={[t('console.person.created'), t('console.person.expires'), '']}
-          row={(s) => (
-            <tr key={s.id}>
-              <td className="table__primary">
-                {formatDateTime(s.createdAt, i18n.language)}
-                {s.current && <span className="badge badge--ok"> {t('console.person.current')}</span>}
-              </td>
-              <td>{formatDateTime(s.expiresAt, i18n.language)}</td>
-              <td className="table__actions">
-                <button type="button" className="button button--small" onClick={() => void run(() => api.revokePersonSession(userId, s.id), sessions.reload)}>
-                  {t('console.person.revoke')}
-                </button>
-              </td>
-            </tr>
-          )}
-        />
-      </section>
-      <section className="panel" data-testid="person-tokens">
-        <h2 className="panel__title">{t('console.person.tokens')}</h2>
-        <LoadedTable
-          state={tokens}
-          look="panel"
-          empty={t('console.person.noTokens')}
-          head={[t('console.tokens.name'), t('console.tokens.prefix'), t('console.tokens.lastUsed'), '']}
-          row={(token) => (
-            <TokenRow
-              key={token.id}
-              token={token}
-              revoked={t('console.person.revoked')}
-              action={
-                <button type="button" className="button button--small button--danger" onClick={() => void run(() => api.revokePersonToken(userId, token.id), tokens.reload)}>
-                  {t('console.person.revokeToken')}
-                </button>
-              }
-            />
-          )}
-        />
-      </section>
+      <PanelTable
+        title={t('console.person.sessions')}
+        testId="person-sessions"
+        state={sessions}
+        empty={t('console.person.noSessions')}
+        head={[t('console.person.created'), t('console.person.expires'), '']}
+        row={(s) => (
+          <tr key={s.id}>
+            <td className="table__primary">
+              {formatDateTime(s.createdAt, i18n.language)}
+              {s.current && <span className="badge badge--ok"> {t('console.person.current')}</span>}
+            </td>
+            <td>{formatDateTime(s.expiresAt, i18n.language)}</td>
+            <td className="table__actions">
+              <button type="button" className="button button--small" onClick={() => void run(() => api.revokePersonSession(userId, s.id), sessions.reload)}>
+                {t('console.person.revoke')}
+              </button>
+            </td>
+          </tr>
+        )}
+      />
+      <PanelTable
+        title={t('console.person.tokens')}
+        testId="person-tokens"
+        state={tokens}
+        empty={t('console.person.noTokens')}
+        head={[t('console.tokens.name'), t('console.tokens.prefix'), t('console.tokens.lastUsed'), '']}
+        row={(token) => (
+          <TokenRow
+            key={token.id}
+            token={token}
+            revoked={t('console.person.revoked')}
+            action={
+              <button type="button" className="button button--small button--danger" onClick={() => void run(() => api.revokePersonToken(userId, token.id), tokens.reload)}>
+                {t('console.person.revokeToken')}
+              </button>
+            }
+          />
+        )}
+      />
       <FormError message={error} />
     </>
   );

@@ -34,6 +34,7 @@ import { ProblemFilter } from './common/problem.filter.js';
 import { API_OPTIONS, PRISMA, QUEUE, RATE_LIMITER, SIGN_IN_THROTTLE, STORAGE, type ApiOptions } from './common/tokens.js';
 import { SIGN_IN_LIMITS, SignInThrottle } from './auth/sign-in-throttle.js';
 import { HealthController } from './health.controller.js';
+import { ConsoleLinks } from './people/console-links.js';
 import { InvitationsController } from './people/invitations.controller.js';
 import { InvitationsService } from './people/invitations.service.js';
 import { PeopleController } from './people/people.controller.js';
@@ -144,6 +145,7 @@ export class AppModule {
         PeopleRepository,
         PeopleService,
         { provide: MAILER, useValue: createMailer(deps.options.mail) },
+        ConsoleLinks,
         InvitationsService,
         WebhooksRepository,
         WebhookService,

@@ -3,13 +3,11 @@ import type { AcceptInvitation, CreatedInvitation, CreateInvitation, Invitation,
 import type { Principal } from '../auth/auth.context.js';
 import { AuthService } from '../auth/auth.service.js';
 import { hashPassword } from '../auth/password.js';
-import type { SignInThrottle } from '../auth/sign-in-throttle.js';
 import { AppError } from '../common/app-error.js';
-import { randomSecret, sha256Hex } from '../common/token-crypto.js';
-import { API_OPTIONS, SIGN_IN_THROTTLE, type ApiOptions } from '../common/tokens.js';
 import { UniqueViolation } from '../common/unique-violation.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { ModeratorInvitationsRepository, type LinkInvitation } from '../channels/moderator-invitations.repository.js';
+import { ConsoleLinks } from './console-links.js';
 import { isOperator } from './people.service.js';
 import { invitationMail } from './mail-messages.js';
 import { MAILER, type Mailer } from './mailer.js';
@@ -41,8 +39,7 @@ export class InvitationsService {
     private readonly people: PeopleRepository,
     private readonly channels: ChannelsService,
     private readonly auth: AuthService,
-    @Inject(API_OPTIONS) private readonly options: ApiOptions,
-    @Inject(SIGN_IN_THROTTLE) private readonly throttle: SignInThrottle,
+    private readonly links: ConsoleLinks,
     @Inject(MAILER) private readonly mailer: Mailer,
   ) {}
 
@@ -61,13 +58,12 @@ export class InvitationsService {
       // Telling an operator is fine (it sees every account); a streamer is told nothing it could not learn by inviting.
       throw new AppError('conflict', isOperator(principal) ? `${body.email} has an account already; change its role instead` : 'That email cannot be invited by link; invite it from the channel\'s moderators instead');
     }
-    const token = randomSecret('inv_');
+    const { token, digest, url } = this.links.issue('inv_', 'accept');
     const expiresAt = new Date(Date.now() + (body.expiresInHours ?? DEFAULT_TTL_HOURS) * 3600_000);
     const row = await this.repo.createLink(
-      { email: body.email, role: body.role, channelId, tokenHash: sha256Hex(token), expiresAt, invitedById: principal.user.id },
+      { email: body.email, role: body.role, channelId, tokenHash: digest, expiresAt, invitedById: principal.user.id },
       { actor: principal.user, target: null, action: 'invitation.created', detail: { email: body.email, role: body.role, channelId, expiresAt: expiresAt.toISOString() } },
     );
-    const url = `${this.options.publicUrl}/console/accept#token=${token}`;
     // With SMTP settings the link is mailed too (in the invitee's language if the inviter gave it); shown once either way.
     const mail = await this.mailer.send(invitationMail({ to: body.email, locale: body.locale, url, role: body.role, channel: row.channel?.title ?? null, inviter: principal.user.displayName, expiresAt }));
     return { ...dto(row), token, url, mail };
@@ -109,8 +105,7 @@ export class InvitationsService {
   }
 
   private async usable(token: string, address: string): Promise<LinkInvitation> {
-    await this.throttle.checkAddress(address);
-    const row = await this.repo.byToken(sha256Hex(token));
+    const row = await this.repo.byToken(await this.links.redeem(token, address));
     if (!row) throw new AppError('gone', 'This invitation link is unknown, was used already or was withdrawn');
     if (row.expiresAt <= new Date()) throw new AppError('gone', 'This invitation has expired; ask for a new one');
     return row;

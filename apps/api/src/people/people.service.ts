@@ -3,13 +3,11 @@ import { MailLocaleSchema, type AccountAuditEntry, type ApiToken as ApiTokenDto,
 import { isOperator, isOperatorUser, type Principal } from '../auth/auth.context.js';
 import { AuthRepository } from '../auth/auth.repository.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
-import type { SignInThrottle } from '../auth/sign-in-throttle.js';
 import { AppError } from '../common/app-error.js';
-import { randomSecret, sha256Hex } from '../common/token-crypto.js';
-import { API_OPTIONS, SIGN_IN_THROTTLE, type ApiOptions } from '../common/tokens.js';
 import { ChatGateway } from '../chat/transport/chat.gateway.js';
 import { LiveService } from '../live/live.service.js';
 import { TokensService } from '../tokens/tokens.service.js';
+import { ConsoleLinks } from './console-links.js';
 import { resetMail } from './mail-messages.js';
 import { MAILER, type Mailer } from './mailer.js';
 import { PeopleRepository, type AuditRow, type PersonRow } from './people.repository.js';
@@ -52,8 +50,7 @@ export class PeopleService {
     private readonly tokens: TokensService,
     private readonly live: LiveService,
     private readonly chat: ChatGateway,
-    @Inject(API_OPTIONS) private readonly options: ApiOptions,
-    @Inject(SIGN_IN_THROTTLE) private readonly throttle: SignInThrottle,
+    private readonly links: ConsoleLinks,
     @Inject(MAILER) private readonly mailer: Mailer,
   ) {}
 
@@ -142,18 +139,16 @@ export class PeopleService {
     this.requireOperator(principal, 'Only an operator issues password reset links');
     const target = await this.visible(principal, id);
     if (target.disabledAt) throw new AppError('conflict', 'Enable the account before resetting its password');
-    const token = randomSecret('rst_');
+    const { digest, url } = this.links.issue('rst_', 'reset');
     const expiresAt = new Date(Date.now() + RESET_TTL_MS);
-    await this.repo.issueReset(id, sha256Hex(token), expiresAt, { actor: principal.user, target, action: 'user.password_reset_issued', detail: { expiresAt: expiresAt.toISOString() } });
-    const url = `${this.options.publicUrl}/console/reset#token=${token}`;
+    await this.repo.issueReset(id, digest, expiresAt, { actor: principal.user, target, action: 'user.password_reset_issued', detail: { expiresAt: expiresAt.toISOString() } });
     const mail = await this.mailer.send(resetMail({ to: target.email, locale: personDto(target).locale, url, expiresAt }));
     return { url, expiresAt: expiresAt.toISOString(), mail };
   }
 
   /** Public: uses a reset link once (rate-limited per address); signs the account out everywhere. */
   async resetPassword(body: ResetPassword, address: string): Promise<void> {
-    await this.throttle.checkAddress(address);
-    const result = await this.repo.consumeReset(sha256Hex(body.token), await hashPassword(body.password));
+    const result = await this.repo.consumeReset(await this.links.redeem(body.token, address), await hashPassword(body.password));
     if (result === 'expired') throw new AppError('gone', 'This reset link has expired; ask an operator for a new one');
     if (!result) throw new AppError('gone', 'This reset link is unknown or was used already');
   }

@@ -7,7 +7,7 @@ import { formatDateTime } from '../i18n/format';
 import { useActorNames } from './chat-actors';
 import { ConfirmDialog } from './confirm-dialog';
 import { LoadedTable } from './loaded-table';
-import { errorText } from '../api/errors';
+import { useAction } from './use-action';
 
 /** Bans from the live feed show up here without a reload. */
 export const BansPollMs = 5000;
@@ -23,36 +23,22 @@ export function ChatBansPanel({ slug }: { slug: string }) {
   const bans = usePoll(`bans:${slug}`, (signal) => api.listBans(slug, signal), () => BansPollMs);
   const [lifted, setLifted] = useState<ReadonlySet<string>>(new Set());
   const [lifting, setLifting] = useState<ChatBan | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, error, attempt } = useAction();
   const [widened, setWidened] = useState<ChatBan[]>([]);
 
-  const widen = async (ban: ChatBan, scope: 'address' | 'subnet') => {
-    setBusy(true);
-    setFailure(null);
-    try {
+  const widen = (ban: ChatBan, scope: 'address' | 'subnet') =>
+    attempt(async () => {
       const seconds = ban.expiresAt ? Math.max(1, Math.round((Date.parse(ban.expiresAt) - Date.now()) / 1000)) : undefined;
       const added = await api.ban(slug, { authorKey: ban.authorKey, scope, ...(seconds ? { durationSeconds: seconds } : {}), ...(ban.reason ? { reason: ban.reason } : {}) });
       setWidened((previous) => [...previous, added]);
-    } catch (caught) {
-      setFailure(errorText(t, caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const lift = async (ban: ChatBan) => {
-    setBusy(true);
-    setFailure(null);
-    try {
+    await attempt(async () => {
       await api.unban(slug, ban.id);
       setLifted((previous) => new Set(previous).add(ban.id));
-    } catch (caught) {
-      setFailure(errorText(t, caught));
-    } finally {
-      setBusy(false);
-      setLifting(null);
-    }
+    });
+    setLifting(null);
   };
 
   const now = Date.now();
@@ -60,9 +46,9 @@ export function ChatBansPanel({ slug }: { slug: string }) {
   const active = bans.data && [...bans.data, ...widened.filter((ban) => !known.has(ban.id))].filter((ban) => !lifted.has(ban.id) && (ban.expiresAt === null || Date.parse(ban.expiresAt) > now));
   return (
     <section aria-label={t('console.chat.tabs.bans')} data-testid="bans-panel">
-      {failure && (
+      {error && (
         <p className="form-error" role="alert">
-          {failure}
+          {error}
         </p>
       )}
       <LoadedTable

@@ -1,5 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../api/client';
 import { setDefaultChatServices } from '../chat/chat-context';
 import { CHANNEL_ID, fakeChatServices, inertChatServices, makeJoined, makeMessage, ok, type FakeChatApi } from '../chat/testing';
 import { makeChannel } from '../test/fixtures';
@@ -66,6 +67,19 @@ describe(ChatDashboardPage.name, () => {
     fireEvent.click(screen.getByTestId('confirm-yes'));
     await waitFor(() => expect(screen.getAllByTestId('ban-row')).toHaveLength(1));
     expect(api.calls).toEqual([`unban show ${troll.id}`]);
+  });
+
+  it('says why a ban could not be lifted, and keeps it listed', async () => {
+    await api.ban('show', { authorKey: 'a:troll', reason: 'spam' });
+    renderConsole('/console/channels/show/chat', consoleApi);
+    fireEvent.click(await screen.findByTestId('chat-tab-bans'));
+    const [row] = await screen.findAllByTestId('ban-row');
+    api.failWith = new ApiError('forbidden', 403, 'Only the channel owner or a moderator can do this.');
+    fireEvent.click(within(row!).getByTestId('unban'));
+    fireEvent.click(screen.getByTestId('confirm-yes'));
+    expect((await within(screen.getByTestId('bans-panel')).findByRole('alert')).textContent).toBe('Only the channel owner or a moderator can do this.');
+    expect(screen.queryByTestId('confirm-yes')).toBeNull();
+    expect(screen.getAllByTestId('ban-row')).toHaveLength(1);
   });
 
   it('widens an author ban to the address or subnet, and shows such bans by label only', async () => {

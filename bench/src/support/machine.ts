@@ -22,11 +22,16 @@ export function describeMachine(): Machine {
   };
 }
 
-/** The commit measured, with "-dirty" when the work tree has uncommitted changes. */
+/**
+ * The commit measured, with "-dirty" when the work tree has uncommitted changes. The bench's own outputs
+ * (bench/results and the README tables generated from them) do not count: an earlier suite of the same
+ * checkout writes them, and they change nothing that is measured.
+ */
 export function describeCommit(): string {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: repoRoot }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot }).toString().trim() !== '';
+    const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results', ':!README.md'], { cwd: repoRoot }).toString().trim();
+    const dirty = changed !== '';
     return dirty ? `${sha}-dirty` : sha;
   } catch {
     return 'unknown';

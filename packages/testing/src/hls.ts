@@ -55,10 +55,24 @@ export async function variantUrl(masterUrl: string, resolution: string): Promise
 /** Media seconds published so far in a live EVENT playlist (end of its newest segment); null across a discontinuity. */
 export async function publishedSeconds(variantUrl: string): Promise<number | null> {
   const body = await textOrNull(variantUrl);
-  if (body === null) return null;
+  return body === null ? null : publishedSecondsOf(body);
+}
+
+/**
+ * Media seconds a live EVENT playlist publishes: its segments, and in a low-latency playlist the parts listed
+ * after the newest segment (the one being made, already playable); null across a discontinuity or a window.
+ */
+export function publishedSecondsOf(body: string): number | null {
   const playlist = parseMediaPlaylist(body);
   if (playlist.mediaSequence !== 0 || playlist.segments.some((s) => s.discontinuity)) return null;
-  return playlist.segments.reduce((sum, s) => sum + s.duration, 0);
+  const lines = body.split(/\r?\n/).map((l) => l.trim());
+  let lastSegment = -1;
+  lines.forEach((l, i) => {
+    if (l !== '' && !l.startsWith('#')) lastSegment = i;
+  });
+  const openParts = lines.slice(lastSegment + 1).filter((l) => l.startsWith('#EXT-X-PART:'))
+    .reduce((sum, l) => sum + Number(/DURATION=([\d.]+)/.exec(l)?.[1] ?? 0), 0);
+  return playlist.segments.reduce((sum, s) => sum + s.duration, 0) + openParts;
 }
 
 /** Presentation times of the video keyframes of an HLS rendition, as ffprobe reads them. */

@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, publish, run, text, variants, waitFor } from '@onda/testing';
+// node-media-server's own RTMP client: the only publisher here that can send an HEVC-tagged stream
+// (ffmpeg 5.1 cannot mux HEVC into FLV, which is exactly why such a stream must be refused).
+import { RtmpClient } from '../../apps/ingest/src/testing/nms-rtmp-client.js';
 import { startEmbedded, type Platform } from './support/platform.js';
 
 const exec = promisify(execFile);
@@ -13,19 +15,6 @@ interface ChannelBody {
   liveSession: { id: string; state: string; playbackUrl: string | null; renditions: string[] } | null;
 }
 interface SessionDetail { id: string; state: string; endReason: string | null; source: { videoCodec: string | null } | null }
-
-// node-media-server's own RTMP client: the only publisher here that can send an HEVC-tagged stream
-// (ffmpeg 5.1 cannot mux HEVC into FLV, which is exactly why such a stream must be refused).
-interface NmsRtmpClient {
-  connect(url: string): Promise<void>;
-  sendConnect(): Promise<unknown>;
-  sendCreateStream(): Promise<number>;
-  sendPublish(name: string): Promise<unknown>;
-  sendMetaData(meta: Record<string, unknown>): void;
-  sendPacket(packet: { codec_type: number; codec_id: number; flags: number; dts: number; pts: number; size: number; data: Buffer }): void;
-  disconnect(): void;
-}
-const RtmpClient = createRequire(new URL('../../apps/ingest/package.json', import.meta.url))('node-media-server/src/protocol/rtmp_client.js') as new () => NmsRtmpClient;
 
 /** Ladder profiles, refused codecs and audio-only publishes, through the whole embedded platform. */
 describe('live ladders and codecs (embedded)', () => {

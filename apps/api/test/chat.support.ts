@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import type { ChatAck, ChatFrame, ChatItem } from '@onda/contracts';
-import { createUser, type PrismaClient, type TestDatabase } from '@onda/db';
+import { afterAll, beforeAll } from 'vitest';
+import type { ChatAck, ChatFrame, ChatItem, ChatJoined } from '@onda/contracts';
+import { createTestDatabase, createUser, type PrismaClient, type TestDatabase } from '@onda/db';
 import { createQueue } from '@onda/queue';
 import { createStorage } from '@onda/storage';
 import { startApi, type ApiOptions, type ChatFilter, type RunningApi } from '../src/index.js';
@@ -52,6 +53,50 @@ export async function startChatApi(db: TestDatabase, options: Partial<ApiOptions
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export type ChatNode = Awaited<ReturnType<typeof startChatApi>>;
+
+/** Two API nodes of one installation (see twoChatNodes); the fields are set once the suite has started. */
+export interface TwoChatNodes {
+  db: TestDatabase;
+  nodeA: ChatNode;
+  nodeB: ChatNode;
+  /** An admin with every scope, who owns the channels the tests create. */
+  owner: { id: string; token: string };
+  /** Clients closed with the suite. */
+  clients: ChatTestClient[];
+  auth(): { Authorization: string };
+  /** A client of `node` (connected with `handshake`) joined to channel `slug` as `nickname`, closed with the suite. */
+  join(node: ChatNode, slug: string, nickname: string, handshake?: Parameters<typeof ChatTestClient.connect>[1]): Promise<{ c: ChatTestClient; joined: ChatJoined }>;
+}
+
+/**
+ * Two API nodes on a fresh database and the shared Redis (REDIS_URL), started before the enclosing describe's tests
+ * and closed after them: one Redis prefix for both (they are one installation), unique per run so parallel test
+ * files never meet. `chat` tunes both nodes; `filter` as in startChatApi (null: the real moderation pipeline).
+ */
+export function twoChatNodes(chat: NonNullable<ApiOptions['chat']> = {}, filter: ChatFilter | null = markerFilter): TwoChatNodes {
+  const clients: ChatTestClient[] = [];
+  const suite = {
+    clients,
+    auth: () => ({ Authorization: `Bearer ${suite.owner.token}` }),
+    join: async (node, slug, nickname, handshake = {}) => {
+      const c = await ChatTestClient.connect(node.sut.url, handshake);
+      clients.push(c);
+      const joined = await c.ok<ChatJoined>('join', { channel: slug, nickname });
+      return { c, joined };
+    },
+  } as TwoChatNodes;
+  beforeAll(async () => {
+    suite.db = await createTestDatabase();
+    const options = { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', chat: { redisPrefix: `onda-test-${randomBytes(4).toString('hex')}`, ...chat } };
+    suite.nodeA = await startChatApi(suite.db, options, filter);
+    suite.nodeB = await startChatApi(suite.db, options, filter);
+    suite.owner = await userWithToken(suite.db.prisma, 'admin', ['*'], 'Owner');
+  });
+  afterAll(() => closeChatSuite(clients, [suite.nodeA, suite.nodeB], suite.db));
+  return suite;
 }
 
 /** A user with an API token of the given scopes; `operator` makes the platform operator. */

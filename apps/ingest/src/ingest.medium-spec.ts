@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,18 +9,7 @@ import { broadcastLabel } from '@onda/observability';
 import { startIngest, type IngestHandle } from './ingest.js';
 import { playToken } from './source-info.js';
 import { FakeIngestApi, memoryLogger, probe, publish, run } from './testing/helpers.js';
-
-// NMS's own RTMP client sends media right after `publish` without waiting for the answer, unlike ffmpeg.
-interface NmsRtmpClient {
-  connect(url: string): Promise<void>;
-  sendConnect(): Promise<unknown>;
-  sendCreateStream(): Promise<number>;
-  sendPublish(name: string): Promise<unknown>;
-  sendMetaData(meta: Record<string, unknown>): void;
-  sendPacket(packet: { codec_type: number; codec_id: number; flags: number; dts: number; pts: number; size: number; data: Buffer }): void;
-  disconnect(): void;
-}
-const RtmpClient = createRequire(import.meta.url)('node-media-server/src/protocol/rtmp_client.js') as new () => NmsRtmpClient;
+import { RtmpClient } from './testing/nms-rtmp-client.js';
 
 const INTERNAL_TOKEN = 'internal-token-for-tests-0123456789';
 const KEY = 'sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0';

@@ -105,55 +105,45 @@ async function seed(args: string[]): Promise<void> {
   });
 }
 
-async function serve(command: string): Promise<void> {
-  let running: Stoppable;
-  let embeddedDatabaseUrl: string | undefined;
-  // The environment is parsed once, here; every role gets its settings from this.
-  let dataDir: string;
-  let drainSeconds = 0;
+/** A started process: what stops it, where its data lives and how long its drain may take. */
+interface Started {
+  running: Stoppable;
+  dataDir: string;
+  drainSeconds: number;
+  embeddedDatabaseUrl?: string;
+}
+
+/** Starts one role as its own process with its own settings and says where it listens. */
+async function startRole<C extends { dataDir: string; drainSeconds: number }, R extends Stoppable>(config: C, run: (config: C) => Promise<R>, banner: (role: R) => string): Promise<Started> {
+  const running = await run(config);
+  console.log(banner(running));
+  return { running, dataDir: config.dataDir, drainSeconds: config.drainSeconds };
+}
+
+/** Starts what `command` names; the environment is parsed once, here: every role gets its settings from this. */
+async function start(command: string): Promise<Started> {
   switch (command) {
     case 'all': {
       const config = loadAllConfig(env);
       const all = await runAll(config);
-      running = all;
-      embeddedDatabaseUrl = all.embeddedDatabaseUrl;
-      dataDir = config.api.dataDir;
-      drainSeconds = config.ingest.drainSeconds + config.api.drainSeconds;
       const { publicUrl, rtmpPublicUrl } = config.api;
       console.log(`\nOnda is running.\n  Web:     ${publicUrl}/\n  API:     ${publicUrl}/v1  (docs: ${publicUrl}/v1/docs)\n  RTMP:    ${rtmpPublicUrl}  (OBS server URL; stream key from the API)\n  Admin:   npm run onda -- create-admin --email you@example.com\n`);
-      break;
+      return { running: all, embeddedDatabaseUrl: all.embeddedDatabaseUrl, dataDir: config.api.dataDir, drainSeconds: config.ingest.drainSeconds + config.api.drainSeconds };
     }
-    case 'api': {
-      const config = loadApiConfig(env);
-      const api = await runApi(config);
-      running = api;
-      dataDir = config.dataDir;
-      drainSeconds = config.drainSeconds;
-      console.log(`Onda API listening on ${api.api.url}`);
-      break;
-    }
-    case 'ingest': {
-      const config = loadIngestConfig(env);
-      const ingest = await runIngest(config);
-      running = ingest;
-      dataDir = config.dataDir;
-      drainSeconds = config.drainSeconds;
-      console.log(`Onda ingest listening for RTMP on port ${ingest.port}${ingest.metricsUrl ? `; metrics at ${ingest.metricsUrl}/metrics` : ''}`);
-      break;
-    }
-    case 'worker': {
-      const config = loadWorkerConfig(env);
-      const worker = await runWorker(config);
-      running = worker;
-      dataDir = config.dataDir;
-      drainSeconds = config.drainSeconds;
-      console.log(`Onda worker waiting for jobs${worker.metricsUrl ? `; metrics at ${worker.metricsUrl}/metrics` : ''}`);
-      break;
-    }
+    case 'api':
+      return startRole(loadApiConfig(env), runApi, (api) => `Onda API listening on ${api.api.url}`);
+    case 'ingest':
+      return startRole(loadIngestConfig(env), runIngest, (ingest) => `Onda ingest listening for RTMP on port ${ingest.port}${ingest.metricsUrl ? `; metrics at ${ingest.metricsUrl}/metrics` : ''}`);
+    case 'worker':
+      return startRole(loadWorkerConfig(env), runWorker, (worker) => `Onda worker waiting for jobs${worker.metricsUrl ? `; metrics at ${worker.metricsUrl}/metrics` : ''}`);
     default:
       console.error(USAGE);
       process.exit(2);
   }
+}
+
+async function serve(command: string): Promise<void> {
+  const { running, dataDir, drainSeconds, embeddedDatabaseUrl } = await start(command);
   if (embeddedDatabaseUrl) {
     // Lets `onda create-admin` reach the embedded database while this process holds it.
     mkdirSync(path.dirname(runFile(dataDir)), { recursive: true });

@@ -4,12 +4,9 @@ import { mkdir, mkdtemp, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveJob } from '@onda/contracts';
 import { archiveOutputArgs, probe } from '@onda/media';
-import { MemoryStorage } from '../test/memory-storage.js';
-import { FakeWorkerApi } from '../test/fake-worker-api.js';
+import { testSession } from '../test/live-fixtures.js';
 import { LiveSession } from './live.session.js';
 
 const exec = promisify(execFile);
@@ -38,16 +35,10 @@ describe(`${LiveSession.name} recording`, () => {
     const cut = join(leftovers, 'r0_00001.mp4');
     await truncate(cut, Math.floor((await stat(cut)).size * 0.6));
 
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 1,
-      storagePrefix: `live/${sessionId}`, recording: true,
-      source: { width: 640, height: 360, fps: 25, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
-    };
-    const storage = new MemoryStorage();
     // The publisher leaves when the 4 s input ends, so the session finishes after one run.
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
-    const sut = new LiveSession({
-      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), archiveChunkSeconds: 2,
+    const { storage, api, sut } = testSession(scratchDir, {
+      job: { sessionId, segmentSeconds: 1, recording: true, source: { width: 640, height: 360, fps: 25, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' } },
+      publisherConnected: false, archiveChunkSeconds: 2,
       input: () => ({ args: ['-re'], url: source }),
     });
     expect(await sut.execute()).toBe('ended');

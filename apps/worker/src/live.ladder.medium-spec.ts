@@ -1,17 +1,15 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveJob, WorkerEvent } from '@onda/contracts';
 import { parseMediaPlaylist } from '@onda/media';
-import { FakeWorkerApi } from '../test/fake-worker-api.js';
-import { waitFor } from '../test/live-fixtures.js';
-import { MemoryStorage } from '../test/memory-storage.js';
-import { LiveSession, type LiveSessionOptions } from './live.session.js';
+import type { FakeWorkerApi } from '../test/fake-worker-api.js';
+import { scratchDirPerTest, testSession, waitFor, type TestSessionSetup } from '../test/live-fixtures.js';
+import type { MemoryStorage } from '../test/memory-storage.js';
+import { LiveSession } from './live.session.js';
 import { processCpuSeconds } from './overload-cpu.js';
 
 const exec = promisify(execFile);
@@ -38,7 +36,6 @@ const boundaries = (text: string): number[] => {
 describe(`${LiveSession.name} ladder policy`, () => {
   let sourceDir: string;
   let source: string;
-  let scratchDir: string;
   beforeAll(async () => {
     sourceDir = await mkdtemp(join(tmpdir(), 'onda-obs-'));
     source = join(sourceDir, 'obs-1080p60.flv');
@@ -49,27 +46,16 @@ describe(`${LiveSession.name} ladder policy`, () => {
       '-x264-params', 'nal-hrd=cbr:force-cfr=1', '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-c:a', 'aac', '-b:a', '160k', '-ar', '48000', '-ac', '2', '-f', 'flv', source]);
   }, 180_000);
   afterAll(() => rm(sourceDir, { recursive: true, force: true }));
-  beforeEach(async () => {
-    scratchDir = await mkdtemp(join(tmpdir(), 'onda-live-'));
-  });
-  afterEach(() => rm(scratchDir, { recursive: true, force: true }));
+  const scratchDir = scratchDirPerTest('onda-live-');
 
-  const setup = (over: Partial<LiveJob>, opts: Partial<LiveSessionOptions>): { sut: LiveSession; api: FakeWorkerApi; storage: MemoryStorage; key: (n: string) => string; degraded: () => Extract<WorkerEvent, { type: 'degraded' }>[] } => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2,
-      storagePrefix: `live/${sessionId}`, recording: true,
-      source: { width: 1920, height: 1080, fps: 60, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
-      ...over,
-    };
-    const storage = new MemoryStorage();
-    // The publisher is gone once the file ends: the session finishes when its ffmpeg exits.
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
-    const sut = new LiveSession({
-      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), healthIntervalMs: 1000,
+  const setup = (over: Partial<LiveJob>, opts: Omit<TestSessionSetup, 'job' | 'publisherConnected'>): { sut: LiveSession; api: FakeWorkerApi; storage: MemoryStorage; key: (n: string) => string; degraded: () => Extract<WorkerEvent, { type: 'degraded' }>[] } => {
+    const { sut, api, storage, key } = testSession(scratchDir(), {
+      job: { segmentSeconds: 2, recording: true, source: { width: 1920, height: 1080, fps: 60, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' }, ...over },
+      // The publisher is gone once the file ends: the session finishes when its ffmpeg exits.
+      publisherConnected: false, healthIntervalMs: 1000,
       input: () => ({ args: ['-re'], url: source }), ...opts,
     });
-    return { sut, api, storage, key: (n) => `live/${sessionId}/${n}`, degraded: () => api.events.filter((e) => e.type === 'degraded') };
+    return { sut, api, storage, key, degraded: () => api.events.filter((e) => e.type === 'degraded') };
   };
 
   it('holds real time for a 1080p60 source on a 2-core capacity: 720p and below at 30 fps, no shedding, bounded lag', { timeout: 120_000 }, async () => {
@@ -111,7 +97,7 @@ describe(`${LiveSession.name} ladder policy`, () => {
     // 30 fps in a full 2 s segment of every rung.
     const uri = parseMediaPlaylist(storage.text(key('720p/index.m3u8'))!).segments[2]!.uri;
     for (const r of ['720p', '480p', '360p']) {
-      const file = join(scratchDir, `${r}.ts`);
+      const file = join(scratchDir(), `${r}.ts`);
       await writeFile(file, storage.objects.get(key(`${r}/${uri}`))!.body);
       expect(await videoFrames(file)).toBe(60);
     }
@@ -164,7 +150,7 @@ describe(`${LiveSession.name} ladder policy`, () => {
     // Frame rate of the longest segment of a run (how far run 0 got before the shed depends on timing).
     const rate = async (segs: typeof run1): Promise<number> => {
       const s = segs.reduce((a, b) => (b.duration > a.duration ? b : a));
-      const file = join(scratchDir, s.uri);
+      const file = join(scratchDir(), s.uri);
       await writeFile(file, storage.objects.get(key(`720p/${s.uri}`))!.body);
       return (await videoFrames(file)) / s.duration;
     };

@@ -1,34 +1,18 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LiveJob } from '@onda/contracts';
+import { describe, expect, it } from 'vitest';
 import { parseMediaPlaylist, probe } from '@onda/media';
-import { MemoryStorage } from '../test/memory-storage.js';
-import { FakeWorkerApi } from '../test/fake-worker-api.js';
+import { scratchDirPerTest, testSession } from '../test/live-fixtures.js';
 import { LiveSession } from './live.session.js';
 
 describe(`${LiveSession.name} sliding window and audio only`, () => {
-  let scratchDir: string;
-  beforeEach(async () => {
-    scratchDir = await mkdtemp(join(tmpdir(), 'onda-live-'));
-  });
-  afterEach(() => rm(scratchDir, { recursive: true, force: true }));
+  const scratchDir = scratchDirPerTest('onda-live-');
 
   it('slides the live playlists over 1 s segments and leaves the whole broadcast as the replay', { timeout: 90_000 }, async () => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 1,
-      storagePrefix: `live/${sessionId}`,
-      source: { width: 640, height: 360, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null },
-    };
-    const storage = new MemoryStorage();
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
-    const sut = new LiveSession({
-      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), windowSeconds: 4,
+    const { sessionId, storage, sut } = testSession(scratchDir(), {
+      job: { segmentSeconds: 1, source: { width: 640, height: 360, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null } },
+      publisherConnected: false, windowSeconds: 4,
       input: () => ({ args: ['-re', '-f', 'lavfi'], url: 'testsrc2=size=640x360:rate=25:duration=14' }),
     });
     const done = sut.execute();
@@ -59,16 +43,9 @@ describe(`${LiveSession.name} sliding window and audio only`, () => {
   });
 
   it('plays an audio-only publish as audio-only HLS: AAC segments, a master with CODECS mp4a only', { timeout: 60_000 }, async () => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: true, segmentSeconds: 1,
-      storagePrefix: `live/${sessionId}`,
-      source: { width: 0, height: 0, fps: 0, hasAudio: true, hasVideo: false, videoCodec: null, audioCodec: 'aac' },
-    };
-    const storage = new MemoryStorage();
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
-    const sut = new LiveSession({
-      job, storage, api, scratchDir, logger: pino({ level: 'silent' }),
+    const { sessionId, storage, api, sut } = testSession(scratchDir(), {
+      job: { passthrough: true, segmentSeconds: 1, source: { width: 0, height: 0, fps: 0, hasAudio: true, hasVideo: false, videoCodec: null, audioCodec: 'aac' } },
+      publisherConnected: false,
       input: () => ({ args: ['-re', '-f', 'lavfi'], url: 'sine=frequency=440:sample_rate=44100:duration=5' }),
     });
     expect(await sut.execute()).toBe('ended');
@@ -80,7 +57,7 @@ describe(`${LiveSession.name} sliding window and audio only`, () => {
     expect(playlist.endList).toBe(true);
     expect(playlist.segments.reduce((a, s) => a + s.duration, 0)).toBeCloseTo(5, 0);
     // What a player gets: MPEG-TS with one AAC stream, 48 kHz stereo.
-    const file = join(scratchDir, 'probe.ts');
+    const file = join(scratchDir(), 'probe.ts');
     await writeFile(file, storage.objects.get(`live/${sessionId}/audio/${playlist.segments[1]!.uri}`)!.body);
     const info = await probe(file);
     expect(info.streams.map((st) => [st.codec_type, st.codec_name, st.sample_rate, st.channels])).toEqual([['audio', 'aac', '48000', 2]]);

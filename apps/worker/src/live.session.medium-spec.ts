@@ -1,43 +1,19 @@
-import { access, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LiveJob } from '@onda/contracts';
+import { describe, expect, it } from 'vitest';
 import { parseMediaPlaylist } from '@onda/media';
-import { MemoryStorage } from '../test/memory-storage.js';
-import { FakeWorkerApi } from '../test/fake-worker-api.js';
+import { scratchDirPerTest, testSession, waitFor } from '../test/live-fixtures.js';
 import { LiveSession } from './live.session.js';
 
-async function waitFor(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 describe(LiveSession.name, () => {
-  let scratchDir: string;
-  beforeEach(async () => {
-    scratchDir = await mkdtemp(join(tmpdir(), 'onda-live-'));
-  });
-  afterEach(() => rm(scratchDir, { recursive: true, force: true }));
+  const scratchDir = scratchDirPerTest('onda-live-');
 
   it('publishes, survives an ffmpeg crash with a discontinuity, and finishes with ENDLIST', { timeout: 90_000 }, async () => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 1,
-      storagePrefix: `live/${sessionId}`,
-      source: { width: 854, height: 480, fps: 25, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
-    };
-    const storage = new MemoryStorage();
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: true });
     const pulled: string[] = [];
-    const sut = new LiveSession({
-      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), healthIntervalMs: 1000,
+    const { sessionId, storage, api, sut, key } = testSession(scratchDir(), {
+      job: { segmentSeconds: 1, source: { width: 854, height: 480, fps: 25, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' } },
+      publisherConnected: true, healthIntervalMs: 1000,
       // Real time like an encoder; the second run ends by itself after 3 s, like a publisher that stops.
       input: (run, pullUrl) => (pulled.push(pullUrl), {
         args: ['-re', '-f', 'lavfi'],
@@ -45,9 +21,8 @@ describe(LiveSession.name, () => {
       }),
     });
     const done = sut.execute();
-    const key = (name: string): string => `live/${sessionId}/${name}`;
 
-    await waitFor('ready', () => api.events.some((e) => e.type === 'ready'));
+    await waitFor('ready', () => api.events.some((e) => e.type === 'ready'), 30_000);
     expect(api.events.find((e) => e.type === 'ready')).toEqual({ type: 'ready', renditions: ['480p', '360p'] });
     const master = storage.text(key('master.m3u8'))!;
     expect(master.match(/#EXT-X-STREAM-INF/g)).toHaveLength(2);
@@ -68,8 +43,8 @@ describe(LiveSession.name, () => {
     await sleep(1500);
     expect(sut.ffmpegPid).toBeUndefined();
     api.view = { ...api.view, pullUrl: 'rtmp://10.0.0.2:1935/live/x?token=t' };
-    await waitFor('restart', () => sut.ffmpegPid !== undefined && sut.ffmpegPid !== pid);
-    await waitFor('discontinuity', () => ['480p', '360p'].every((r) => /#EXT-X-DISCONTINUITY\n#EXTINF:[\d.]+,\nr1_00000\.ts/.test(storage.text(key(`${r}/index.m3u8`))!)));
+    await waitFor('restart', () => sut.ffmpegPid !== undefined && sut.ffmpegPid !== pid, 30_000);
+    await waitFor('discontinuity', () => ['480p', '360p'].every((r) => /#EXT-X-DISCONTINUITY\n#EXTINF:[\d.]+,\nr1_00000\.ts/.test(storage.text(key(`${r}/index.m3u8`))!)), 30_000);
     api.view = { ...api.view, publisherConnected: false };
 
     expect(await done).toBe('ended');
@@ -89,29 +64,22 @@ describe(LiveSession.name, () => {
     const ended = api.events.at(-1)!;
     expect(ended.type).toBe('ended');
     expect(ended.type === 'ended' && ended.mediaSeconds).toBeGreaterThan(3);
-    await expect(access(join(scratchDir, sessionId))).rejects.toThrow();
+    await expect(access(join(scratchDir(), sessionId))).rejects.toThrow();
   });
 
   it('on shutdown stops ffmpeg, keeps what was published and leaves the session open', { timeout: 60_000 }, async () => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 1,
-      storagePrefix: `live/${sessionId}`,
-      source: { width: 640, height: 360, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null },
-    };
-    const storage = new MemoryStorage();
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: true });
     const shutdown = new AbortController();
-    const sut = new LiveSession({
-      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), signal: shutdown.signal,
+    const { storage, api, sut, key } = testSession(scratchDir(), {
+      job: { segmentSeconds: 1, source: { width: 640, height: 360, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null } },
+      publisherConnected: true, signal: shutdown.signal,
       input: () => ({ args: ['-re', '-f', 'lavfi'], url: 'testsrc2=size=640x360:rate=25' }),
     });
     const done = sut.execute();
-    await waitFor('ready', () => api.events.some((e) => e.type === 'ready'));
+    await waitFor('ready', () => api.events.some((e) => e.type === 'ready'), 30_000);
     shutdown.abort();
 
     expect(await done).toBe('interrupted');
-    const p = parseMediaPlaylist(storage.text(`live/${sessionId}/360p/index.m3u8`)!);
+    const p = parseMediaPlaylist(storage.text(key('360p/index.m3u8'))!);
     expect(p.endList).toBe(false);
     expect(p.segments.length).toBeGreaterThan(0);
     expect(api.events.map((e) => e.type)).not.toContain('ended');

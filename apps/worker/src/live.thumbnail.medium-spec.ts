@@ -1,19 +1,18 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LiveJob } from '@onda/contracts';
-import { FakeWorkerApi } from '../test/fake-worker-api.js';
-import { encodedSource, waitFor } from '../test/live-fixtures.js';
-import { MemoryStorage } from '../test/memory-storage.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeWorkerApi } from '../test/fake-worker-api.js';
+import { encodedSource, scratchDirPerTest, testSession, waitFor } from '../test/live-fixtures.js';
+import type { MemoryStorage } from '../test/memory-storage.js';
 import { LiveSession } from './live.session.js';
 import { THUMBNAIL_CACHE } from './live-thumbnail.js';
 
 const exec = promisify(execFile);
+
+const SILENT_360P = { width: 640, height: 360, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null } as const;
 
 /** Width, height and codec of a JPEG, by ffprobe. */
 async function probeJpeg(dir: string, body: Buffer): Promise<string> {
@@ -55,87 +54,53 @@ async function expectRefreshedPictures(o: { scratchDir: string; storage: MemoryS
  * copied segment's keyframe when no rung is encoded.
  */
 describe(`${LiveSession.name} thumbnail`, () => {
-  let scratchDir: string;
-  beforeEach(async () => {
-    scratchDir = await mkdtemp(join(tmpdir(), 'onda-live-'));
-  });
-  afterEach(() => rm(scratchDir, { recursive: true, force: true }));
+  const scratchDir = scratchDirPerTest('onda-live-');
 
   for (const latencyMode of ['normal', 'low'] as const) {
     it(`${latencyMode} latency: a JPEG of the smallest rung appears and is refreshed every interval`, { timeout: 90_000 }, async () => {
-      const sessionId = randomUUID();
-      const job: LiveJob = {
-        sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2, latencyMode,
-        storagePrefix: `live/${sessionId}`,
-        source: { width: 854, height: 480, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null },
-      };
-      const storage = new MemoryStorage();
-      const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: true });
-      const key = `live/${sessionId}/thumb.jpg`;
-      const sut = new LiveSession({
-        job, storage, api, scratchDir, logger: pino({ level: 'silent' }), thumbnailIntervalSeconds: 2,
+      const { storage, api, sut, key } = testSession(scratchDir(), {
+        job: { segmentSeconds: 2, latencyMode, source: { width: 854, height: 480, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null } },
+        publisherConnected: true, thumbnailIntervalSeconds: 2,
         // Real time like an encoder; ends by itself like a publisher that stops.
         input: () => ({ args: ['-re', '-f', 'lavfi'], url: 'testsrc2=size=854x480:rate=25:duration=7' }),
       });
       const done = sut.execute();
       api.view = { ...api.view, publisherConnected: false };
-      await expectRefreshedPictures({ scratchDir, storage, api, key, done, label: latencyMode });
+      await expectRefreshedPictures({ scratchDir: scratchDir(), storage, api, key: key('thumb.jpg'), done, label: latencyMode });
     });
   }
 
   it('normal latency, a copy-only ladder: a JPEG of a copied keyframe appears and is refreshed every interval', { timeout: 90_000 }, async () => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2,
-      storagePrefix: `live/${sessionId}`,
-      source: { width: 854, height: 480, fps: 15, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
-    };
     // H.264 with a keyframe every 2 s, as an encoder sends it (a copy needs a coded source, not lavfi frames).
-    const source = await encodedSource(scratchDir);
-    const storage = new MemoryStorage();
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
-    const key = `live/${sessionId}/thumb.jpg`;
-    const sut = new LiveSession({
+    const source = await encodedSource(scratchDir());
+    const session = testSession(scratchDir(), {
+      job: { segmentSeconds: 2, source: { width: 854, height: 480, fps: 15, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' } },
       // No CPU free for any encode: admission leaves only the source copy.
-      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), thumbnailIntervalSeconds: 2, freeCores: 0.01,
+      publisherConnected: false, thumbnailIntervalSeconds: 2, freeCores: 0.01,
       input: () => ({ args: ['-re', '-t', '9'], url: source }),
     });
+    const { storage, api, sut } = session;
+    const key = session.key('thumb.jpg');
     expect(sut.renditions.map((r) => [r.name, r.passthrough])).toEqual([['source', true]]);
-    await expectRefreshedPictures({ scratchDir, storage, api, key, done: sut.execute(), label: 'copy-only' });
+    await expectRefreshedPictures({ scratchDir: scratchDir(), storage, api, key, done: sut.execute(), label: 'copy-only' });
     // Only the JPEG goes up beside the media: the keyframe's copy stays in the scratch folder.
     expect([...storage.objects.keys()].filter((k) => !k.endsWith('.ts') && !k.endsWith('.m3u8'))).toEqual([key]);
   });
 
   it('takes the first picture from the first frame, not after a whole interval', { timeout: 60_000 }, async () => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2,
-      storagePrefix: `live/${sessionId}`,
-      source: { width: 640, height: 360, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null },
-    };
-    const storage = new MemoryStorage();
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
     // 4 s of media against the default 30 s interval: exactly one picture, the one of the start.
-    const sut = new LiveSession({
-      job, storage, api, scratchDir, logger: pino({ level: 'silent' }),
+    const { storage, sut, key } = testSession(scratchDir(), {
+      job: { segmentSeconds: 2, source: SILENT_360P }, publisherConnected: false,
       input: () => ({ args: ['-f', 'lavfi'], url: 'testsrc2=size=640x360:rate=25:duration=4' }),
     });
     expect(await sut.execute()).toBe('ended');
-    expect(storage.writes.filter((k) => k === `live/${sessionId}/thumb.jpg`)).toHaveLength(1);
-    expect(await probeJpeg(scratchDir, storage.objects.get(`live/${sessionId}/thumb.jpg`)!.body)).toBe('mjpeg,640,360');
+    expect(storage.writes.filter((k) => k === key('thumb.jpg'))).toHaveLength(1);
+    expect(await probeJpeg(scratchDir(), storage.objects.get(key('thumb.jpg'))!.body)).toBe('mjpeg,640,360');
   });
 
   it('writes none when told not to', { timeout: 60_000 }, async () => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2,
-      storagePrefix: `live/${sessionId}`,
-      source: { width: 640, height: 360, fps: 25, hasAudio: false, videoCodec: 'h264', audioCodec: null },
-    };
-    const storage = new MemoryStorage();
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: false });
-    const sut = new LiveSession({
-      job, storage, api, scratchDir, logger: pino({ level: 'silent' }), thumbnailIntervalSeconds: 0,
+    const { storage, sut } = testSession(scratchDir(), {
+      job: { segmentSeconds: 2, source: SILENT_360P }, publisherConnected: false, thumbnailIntervalSeconds: 0,
       input: () => ({ args: ['-f', 'lavfi'], url: 'testsrc2=size=640x360:rate=25:duration=3' }),
     });
     expect(await sut.execute()).toBe('ended');

@@ -1,37 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WorkerEvent } from '@onda/contracts';
+import { describe, expect, it } from 'vitest';
 import { parseLlPlaylist, renderLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
-import { overloadedSession, waitFor } from '../test/live-fixtures.js';
+import { expectShedAndRestore, overloadedSession, scratchDirPerTest } from '../test/live-fixtures.js';
 
 describe('LiveSession in low-latency mode under overload', () => {
-  let scratchDir: string;
-  beforeEach(async () => {
-    scratchDir = await mkdtemp(join(tmpdir(), 'onda-ll-load-'));
-  });
-  afterEach(() => rm(scratchDir, { recursive: true, force: true }));
+  const scratchDir = scratchDirPerTest('onda-ll-load-');
 
   it('sheds the top rung by restart (discontinuity, new init, sequence continued) and steps back up, every variant growing', { timeout: 150_000 }, async () => {
-    const { sessionId, storage, api, sut, key } = await overloadedSession(scratchDir, { segmentSeconds: 2, latencyMode: 'low' });
+    const session = await overloadedSession(scratchDir(), { segmentSeconds: 2, latencyMode: 'low' });
+    const { sessionId, storage, api, sut, key } = session;
     expect(sut.renditions.map((r) => r.name)).toEqual(['480p', '360p']);
-    const done = sut.execute();
-    const degraded = (): Extract<WorkerEvent, { type: 'degraded' }>[] => api.events.filter((e) => e.type === 'degraded');
-
-    await waitFor('ready', () => api.events.some((e) => e.type === 'ready'));
-    const master = storage.text(key('master.m3u8'))!;
-    await waitFor('shed', () => degraded().length === 1);
-    expect(degraded()[0]).toMatchObject({ type: 'degraded', level: 1, maxLevel: 3, renditions: ['360p'] });
     // The shed 480p variant keeps growing, packaged from the 360p stream of run 1.
-    await waitFor('a 480p segment of run 1', () => api.models.some((m) => m.rendition === '480p' && m.segments.some((s) => s.map === 'init_r1.mp4')));
-    await waitFor('restore', () => degraded().length === 2);
-    expect(degraded()[1]).toEqual({ type: 'degraded', level: 0, maxLevel: 3, reason: null, renditions: ['480p', '360p'] });
-    api.view = { ...api.view, publisherConnected: false };
-    expect(await done).toBe('ended');
+    await expectShedAndRestore(session, {
+      what: 'a 480p segment of run 1', cond: () => api.models.some((m) => m.rendition === '480p' && m.segments.some((s) => s.map === 'init_r1.mp4')),
+    });
 
-    expect(storage.writes.filter((k) => k === key('master.m3u8'))).toHaveLength(1);
-    expect(storage.text(key('master.m3u8'))).toBe(master);
     // Run 1 (the shed step) made no 480p encode: 480p's init and parts of that run are 360p's bytes.
     const body = (name: string): Buffer => storage.objects.get(key(name))!.body;
     expect(Buffer.compare(body('480p/init_r1.mp4'), body('360p/init_r1.mp4'))).toBe(0);

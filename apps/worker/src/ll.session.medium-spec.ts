@@ -1,44 +1,22 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LiveJob } from '@onda/contracts';
+import { describe, expect, it } from 'vitest';
 import { BoxReader, parseInit, parseLlPlaylist, parseMoof, renderLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
-import { MemoryStorage } from '../test/memory-storage.js';
-import { FakeWorkerApi } from '../test/fake-worker-api.js';
+import { scratchDirPerTest, testSession, waitFor as waitUpTo } from '../test/live-fixtures.js';
 import { LiveSession } from './live.session.js';
 
-async function waitFor(what: string, cond: () => boolean, timeoutMs = 40_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const waitFor = (what: string, cond: () => boolean): Promise<void> => waitUpTo(what, cond, 40_000);
 
 describe('LiveSession in low-latency mode', () => {
-  let scratchDir: string;
-  beforeEach(async () => {
-    scratchDir = await mkdtemp(join(tmpdir(), 'onda-ll-'));
-  });
-  afterEach(() => rm(scratchDir, { recursive: true, force: true }));
+  const scratchDir = scratchDirPerTest('onda-ll-');
 
   it('packages every rung into parts and segments that the LL-HLS rules accept, and ends with a replay playlist', { timeout: 120_000 }, async () => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: true, segmentSeconds: 2,
-      storagePrefix: `live/${sessionId}`, latencyMode: 'low',
-      source: { width: 854, height: 480, fps: 30, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
-    };
-    const storage = new MemoryStorage();
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: true });
-    const sut = new LiveSession({
-      job, storage, api, scratchDir, logger: pino({ level: process.env.LL_DEBUG ? 'debug' : 'silent' }),
+    const { storage, api, sut, key } = testSession(scratchDir(), {
+      job: { passthrough: true, segmentSeconds: 2, latencyMode: 'low', source: { width: 854, height: 480, fps: 30, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' } },
+      publisherConnected: true, logger: pino({ level: process.env.LL_DEBUG ? 'debug' : 'silent' }),
       input: () => ({ args: ['-re', '-f', 'lavfi'], url: 'testsrc2=size=854x480:rate=30:duration=9[out0];sine=frequency=440:sample_rate=48000:duration=9[out1]' }),
     });
     // Passthrough is off in low-latency mode: every rung is encoded so the parts line up.
@@ -47,7 +25,6 @@ describe('LiveSession in low-latency mode', () => {
     await waitFor('ready', () => api.events.some((e) => e.type === 'ready')).catch((err) => {
       throw new Error(`${(err as Error).message}: ${JSON.stringify(api.events)} ${api.models.length} models`);
     });
-    const key = (name: string): string => `live/${sessionId}/${name}`;
     expect(storage.text(key('master.m3u8'))).toContain('480p/index.m3u8');
     await waitFor('three segments', () => api.models.filter((m) => m.rendition === '480p' && m.segments.length >= 3).length > 0);
     api.view = { ...api.view, state: 'ended', publisherConnected: false };
@@ -95,7 +72,7 @@ describe('LiveSession in low-latency mode', () => {
       expect(replay.segments.every((s) => s.map === 'init_r0.mp4')).toBe(true);
     }
     // ffprobe decodes init + a segment.
-    const file = join(scratchDir, 'probe.mp4');
+    const file = join(scratchDir(), 'probe.mp4');
     await writeFile(file, Buffer.concat([storage.objects.get(key('480p/init_r0.mp4'))!.body, storage.objects.get(key('480p/s1.m4s'))!.body]));
     const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,width', '-of', 'json', file]);
     expect(JSON.parse(stdout).streams[0]).toMatchObject({ width: 854, nb_read_frames: '60' });
@@ -103,17 +80,12 @@ describe('LiveSession in low-latency mode', () => {
   });
 
   it('marks an ffmpeg restart as a discontinuity with a new init segment, and a takeover continues the sequence', { timeout: 120_000 }, async () => {
-    const sessionId = randomUUID();
-    const job: LiveJob = {
-      sessionId, channelId: randomUUID(), pullUrl: 'rtmp://unused/live/x', profile: 'default', passthrough: false, segmentSeconds: 2,
-      storagePrefix: `live/${sessionId}`, latencyMode: 'low',
-      source: { width: 640, height: 360, fps: 30, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' },
-    };
-    const storage = new MemoryStorage();
-    const api = new FakeWorkerApi({ id: sessionId, state: 'live', publisherConnected: true });
     const input = () => ({ args: ['-re', '-f', 'lavfi'], url: 'testsrc2=size=640x360:rate=30[out0];sine=frequency=440:sample_rate=48000[out1]' });
     const abort = new AbortController();
-    const sut = new LiveSession({ job, storage, api, scratchDir, logger: pino({ level: 'silent' }), input, signal: abort.signal });
+    const { job, storage, api, sut, key } = testSession(scratchDir(), {
+      job: { segmentSeconds: 2, latencyMode: 'low', source: { width: 640, height: 360, fps: 30, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' } },
+      publisherConnected: true, input, signal: abort.signal,
+    });
     const done = sut.execute();
     const segments = (n: number) => () => api.models.some((m) => m.rendition === '360p' && m.segments.length >= n);
     await waitFor('two segments', segments(2));
@@ -131,7 +103,7 @@ describe('LiveSession in low-latency mode', () => {
     abort.abort();
     expect(await done).toBe('interrupted');
     const lastMsn = Math.max(...api.models.map((m) => m.mediaSequence + m.segments.length - 1));
-    const next = new LiveSession({ job, storage, api, scratchDir, logger: pino({ level: 'silent' }), input: () => ({ ...input(), url: input().url.replace(/\[out0\]/, ':duration=5[out0]').replace(/\[out1\]/, ':duration=5[out1]') }) });
+    const next = new LiveSession({ job, storage, api, scratchDir: scratchDir(), logger: pino({ level: 'silent' }), input: () => ({ ...input(), url: input().url.replace(/\[out0\]/, ':duration=5[out0]').replace(/\[out1\]/, ':duration=5[out1]') }) });
     const count = api.models.length;
     api.view = { ...api.view, publisherConnected: true };
     const finished = next.execute();
@@ -143,7 +115,7 @@ describe('LiveSession in low-latency mode', () => {
     const taken = final.segments.find((s) => s.map === 'init_r2.mp4')!;
     expect(taken.msn).toBeGreaterThan(lastMsn);
     expect(taken.discontinuity).toBe(true);
-    const replay = storage.text(`live/${sessionId}/360p/index.m3u8`)!;
+    const replay = storage.text(key('360p/index.m3u8'))!;
     expect(replay.match(/#EXT-X-DISCONTINUITY/g)).toHaveLength(2);
     expect(validateLlPlaylist(replay)).toEqual([]);
   });

@@ -85,9 +85,7 @@ export class PlaylistPublisher {
    * Resolves true once the segment is in storage and named, false when its upload was given up.
    */
   addSegment(localPath: string, uri: string, duration: number): Promise<boolean> {
-    this.queued.add(uri);
-    const discontinuity = this.discontinuityNext;
-    this.discontinuityNext = false;
+    const discontinuity = this.claim(uri);
     let published = false;
     const handedAt = Date.now();
     return this.enqueue(async () => {
@@ -107,11 +105,7 @@ export class PlaylistPublisher {
         this.discontinuityNext = true;
         return;
       }
-      this.model.segments.push({ uri, duration, discontinuity });
-      // EXTINF rounded must not exceed the target duration (RFC 8216 4.3.3.1).
-      this.model.targetDuration = Math.max(this.model.targetDuration, Math.round(duration));
-      await this.putPlaylist();
-      await this.maybePutFull();
+      await this.name({ uri, duration, discontinuity });
       published = true;
       await rm(localPath, { force: true });
       this.opts.onPublished?.();
@@ -123,18 +117,13 @@ export class PlaylistPublisher {
    * named here only once `uploaded` says it is in storage. A shed rendition carries its stand-in's segments so.
    */
   addReference(uri: string, duration: number, uploaded: Promise<boolean>): Promise<void> {
-    this.queued.add(uri);
-    const discontinuity = this.discontinuityNext;
-    this.discontinuityNext = false;
+    const discontinuity = this.claim(uri);
     return this.enqueue(async () => {
       if (!(await uploaded)) {
         this.discontinuityNext = true;
         return;
       }
-      this.model.segments.push({ uri, duration, discontinuity });
-      this.model.targetDuration = Math.max(this.model.targetDuration, Math.round(duration));
-      await this.putPlaylist();
-      await this.maybePutFull();
+      await this.name({ uri, duration, discontinuity });
       this.opts.onPublished?.();
     });
   }
@@ -170,6 +159,23 @@ export class PlaylistPublisher {
     const next = this.queue.then(task).catch((err) => this.opts.logger.error({ err, prefix: this.opts.keyPrefix }, 'playlist task failed'));
     this.queue = next;
     return next;
+  }
+
+  /** Marks `uri` handed over and takes the pending discontinuity for it (the segments queued after it start none). */
+  private claim(uri: string): boolean {
+    this.queued.add(uri);
+    const discontinuity = this.discontinuityNext;
+    this.discontinuityNext = false;
+    return discontinuity;
+  }
+
+  /** Names a segment that is in storage: appended to the model, then the live playlist and (when due) the full one go up. */
+  private async name(segment: MediaPlaylist['segments'][number]): Promise<void> {
+    this.model.segments.push(segment);
+    // EXTINF rounded must not exceed the target duration (RFC 8216 4.3.3.1).
+    this.model.targetDuration = Math.max(this.model.targetDuration, Math.round(segment.duration));
+    await this.putPlaylist();
+    await this.maybePutFull();
   }
 
   private async putPlaylist(): Promise<void> {

@@ -18,21 +18,31 @@ const x264 = (i: number, kbps: number, max: number, buf: number, level: string, 
   ...(gop === null ? [] : [`-g:v:${i}`, String(gop), `-keyint_min:v:${i}`, String(gop)]),
 ];
 
+/**
+ * After the input, run 0 of the 720p/480p/360p ladder with audio: the `filter` graph, `top` (the 720p encoder), 480p
+ * and 360p at 30 fps, AAC for each, HLS.
+ */
+const ladder720WithAudio = (filter: string, top: string[]): string[] => [
+  '-filter_complex', filter,
+  '-map', '[v0]', '-map', '0:a:0', '-map', '[v1]', '-map', '0:a:0', '-map', '[v2]', '-map', '0:a:0',
+  ...top,
+  ...x264(1, 1400, 1540, 2100, '3.1', 60),
+  ...x264(2, 800, 880, 1200, '3.0', 60),
+  '-c:a', 'aac', '-ar', '48000', '-ac', '2', '-b:a:0', '128k', '-b:a:1', '128k', '-b:a:2', '128k',
+  ...HLS('2', 0),
+  '-var_stream_map', 'v:0,a:0,name:720p v:1,a:1,name:480p v:2,a:2,name:360p', '/scratch/s1/%v/index.m3u8',
+];
+
 describe(buildLiveArgs.name, () => {
   it('builds one split process for a 720p30 source with audio', () => {
     const renditions = planLadder(source720, { profile: 'default', passthrough: false });
     const sut = buildLiveArgs({ pullUrl: PULL, outDir: '/scratch/s1', run: 0, renditions, source: source720, segmentSeconds: 2 });
     expect(sut).toEqual([
       ...LIVE_INPUT, '-i', PULL,
-      '-filter_complex',
-      '[0:v]scale=1280:720:flags=bilinear,format=yuv420p,split=2[v0][t0];[t0]scale=854:480:flags=bilinear,split=2[v1][t1];[t1]scale=640:360:flags=bilinear[v2]',
-      '-map', '[v0]', '-map', '0:a:0', '-map', '[v1]', '-map', '0:a:0', '-map', '[v2]', '-map', '0:a:0',
-      ...x264(0, 2800, 3080, 4200, '3.1', 60),
-      ...x264(1, 1400, 1540, 2100, '3.1', 60),
-      ...x264(2, 800, 880, 1200, '3.0', 60),
-      '-c:a', 'aac', '-ar', '48000', '-ac', '2', '-b:a:0', '128k', '-b:a:1', '128k', '-b:a:2', '128k',
-      ...HLS('2', 0),
-      '-var_stream_map', 'v:0,a:0,name:720p v:1,a:1,name:480p v:2,a:2,name:360p', '/scratch/s1/%v/index.m3u8',
+      ...ladder720WithAudio(
+        '[0:v]scale=1280:720:flags=bilinear,format=yuv420p,split=2[v0][t0];[t0]scale=854:480:flags=bilinear,split=2[v1][t1];[t1]scale=640:360:flags=bilinear[v2]',
+        x264(0, 2800, 3080, 4200, '3.1', 60),
+      ),
     ]);
   });
 
@@ -96,16 +106,11 @@ describe(buildLiveArgs.name, () => {
     const sut = buildLiveArgs({ pullUrl: PULL, outDir: '/scratch/s1', run: 0, renditions, source, segmentSeconds: 2 });
     expect(sut).toEqual([
       ...LIVE_INPUT, '-i', PULL,
-      '-filter_complex',
-      '[0:v]scale=1280:720:flags=bilinear,format=yuv420p,split=2[v0][t0];[t0]fps=30,scale=854:480:flags=bilinear,split=2[v1][t1];[t1]scale=640:360:flags=bilinear[v2]',
-      '-map', '[v0]', '-map', '0:a:0', '-map', '[v1]', '-map', '0:a:0', '-map', '[v2]', '-map', '0:a:0',
-      // 720p60: 1.5x the bits, level 3.2 for 60 fps; -g is 2 s of each rung's own rate.
-      ...x264(0, 4200, 4620, 6300, '3.2', 120),
-      ...x264(1, 1400, 1540, 2100, '3.1', 60),
-      ...x264(2, 800, 880, 1200, '3.0', 60),
-      '-c:a', 'aac', '-ar', '48000', '-ac', '2', '-b:a:0', '128k', '-b:a:1', '128k', '-b:a:2', '128k',
-      ...HLS('2', 0),
-      '-var_stream_map', 'v:0,a:0,name:720p v:1,a:1,name:480p v:2,a:2,name:360p', '/scratch/s1/%v/index.m3u8',
+      ...ladder720WithAudio(
+        '[0:v]scale=1280:720:flags=bilinear,format=yuv420p,split=2[v0][t0];[t0]fps=30,scale=854:480:flags=bilinear,split=2[v1][t1];[t1]scale=640:360:flags=bilinear[v2]',
+        // 720p60: 1.5x the bits, level 3.2 for 60 fps; -g is 2 s of each rung's own rate (60 for 480p and 360p at 30).
+        x264(0, 4200, 4620, 6300, '3.2', 120),
+      ),
     ]);
   });
 

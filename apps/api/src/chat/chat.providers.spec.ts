@@ -14,22 +14,7 @@ import { ChatService } from './domain/chat.service.js';
 import type { MessageInsert } from './persistence/chat.repository.js';
 import { ChatWriter } from './persistence/chat.writer.js';
 import { ChatFanout } from './transport/chat.fanout.js';
-
-const row = (id: string): MessageInsert => ({
-  id,
-  channelId: 'c1',
-  liveSessionId: null,
-  authorKey: 'a:x',
-  kind: 'message',
-  nickname: 'n',
-  role: 'viewer',
-  registered: false,
-  text: id,
-  masked: false,
-  outcome: 'delivered',
-  hits: [],
-  createdAt: new Date(0),
-});
+import { messageRow } from '../../test/chat-rows.js';
 
 describe('chatProviders', () => {
   let app: INestApplicationContext | null = null;
@@ -81,7 +66,7 @@ describe('chatProviders', () => {
 
   it('links the writer to the fan-out: a flush request writes the pending batch', async () => {
     const ctx = await start();
-    ctx.get(ChatWriter).addMessage(row('m1'));
+    ctx.get(ChatWriter).addMessage(messageRow('m1'));
     expect(written).toEqual([]);
     await ctx.get(ChatFanout).flushEverywhere();
     expect(written.map((r) => r.id)).toEqual(['m1']);
@@ -90,9 +75,9 @@ describe('chatProviders', () => {
   it('links the writer to the fan-out: a delete or purge published before the batch is written marks the waiting rows', async () => {
     const ctx = await start();
     const writer = ctx.get(ChatWriter);
-    writer.addMessage(row('m1'));
-    writer.addMessage({ ...row('m2'), authorKey: 'a:spammer' });
-    writer.addMessage(row('m3'));
+    writer.addMessage(messageRow('m1'));
+    writer.addMessage(messageRow('m2', { authorKey: 'a:spammer' }));
+    writer.addMessage(messageRow('m3'));
     const fanout = ctx.get(ChatFanout);
     fanout.publish('c1', [{ type: 'delete', messageIds: ['m1'] }]);
     fanout.publish('c1', [{ type: 'purge', authorKey: 'a:spammer' }]);

@@ -2,22 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VoteInsert } from './chat-moderation.repository.js';
 import type { MessageInsert } from './chat.repository.js';
 import { ChatWriter, type ChatWriterSink } from './chat.writer.js';
-
-const row = (id: string, authorKey = 'a:x', channelId = 'c1'): MessageInsert => ({
-  id,
-  channelId,
-  liveSessionId: null,
-  authorKey,
-  kind: 'message',
-  nickname: 'n',
-  role: 'viewer',
-  registered: false,
-  text: id,
-  masked: false,
-  outcome: 'delivered',
-  hits: [],
-  createdAt: new Date(0),
-});
+import { messageRow } from '../../../test/chat-rows.js';
 
 class FakeSink implements ChatWriterSink {
   readonly messageBatches: MessageInsert[][] = [];
@@ -38,7 +23,7 @@ describe(ChatWriter.name, () => {
   it('writes everything that arrived within an interval as one batch per kind', async () => {
     const sink = new FakeSink();
     const sut = new ChatWriter(sink, 60_000);
-    for (let i = 0; i < 100; i++) sut.addMessage(row(`m${i}`));
+    for (let i = 0; i < 100; i++) sut.addMessage(messageRow(`m${i}`));
     sut.addVote({ pollId: 'p', voterKey: 'a:1', option: 0 });
     sut.addVote({ pollId: 'p', voterKey: 'a:2', option: 1 });
     await sut.flush();
@@ -51,10 +36,10 @@ describe(ChatWriter.name, () => {
   it('marks rows still waiting when their delete or purge overtakes them', async () => {
     const sink = new FakeSink();
     const sut = new ChatWriter(sink, 60_000);
-    sut.addMessage(row('keep', 'a:good'));
-    sut.addMessage(row('gone'));
-    sut.addMessage(row('troll-1', 'a:troll'));
-    sut.addMessage(row('troll-other-channel', 'a:troll', 'c2'));
+    sut.addMessage(messageRow('keep', { authorKey: 'a:good' }));
+    sut.addMessage(messageRow('gone'));
+    sut.addMessage(messageRow('troll-1', { authorKey: 'a:troll' }));
+    sut.addMessage(messageRow('troll-other-channel', { authorKey: 'a:troll', channelId: 'c2' }));
     const at = new Date(5);
     sut.markDeleted(['gone'], at);
     sut.markPurged('c1', 'a:troll', at);
@@ -70,9 +55,9 @@ describe(ChatWriter.name, () => {
   it('retries a failed batch row by row, so one bad row costs only itself', async () => {
     const sink = new FakeSink();
     const sut = new ChatWriter(sink, 60_000);
-    sut.addMessage(row('a'));
-    sut.addMessage({ ...row('b'), text: 'poison' });
-    sut.addMessage(row('c'));
+    sut.addMessage(messageRow('a'));
+    sut.addMessage(messageRow('b', { text: 'poison' }));
+    sut.addMessage(messageRow('c'));
     await sut.flush();
     expect(sink.messageBatches.map((b) => b.map((r) => r.id))).toEqual([['a'], ['c']]);
   });
@@ -80,7 +65,7 @@ describe(ChatWriter.name, () => {
   it('writes on its own after the interval', async () => {
     const sink = new FakeSink();
     const sut = new ChatWriter(sink, 5);
-    sut.addMessage(row('later'));
+    sut.addMessage(messageRow('later'));
     while (!sink.messageBatches.length) await new Promise((r) => setTimeout(r, 5));
     expect(sink.messageBatches[0]![0]!.id).toBe('later');
   });

@@ -224,7 +224,8 @@ describe(ChatFanout.name, () => {
     sut.close();
   });
 
-  it('owes a viewer that joins only what is published after it joined', async () => {
+  /** Room c1 with an `early` viewer, 'a' published to it, then a `late` viewer joining: its snapshot not read yet. */
+  const lateJoin = () => {
     const nsp = new FakeNamespace();
     const early = nsp.addViewer('c1', 'early');
     const sut = new ChatFanout(options);
@@ -232,6 +233,11 @@ describe(ChatFanout.name, () => {
     sut.publish('c1', [message('a')]);
     const late = nsp.addViewer('c1', 'late');
     sut.joined('c1', late as unknown as Socket);
+    return { sut, early, late };
+  };
+
+  it('owes a viewer that joins only what is published after it joined', async () => {
+    const { sut, early, late } = lateJoin();
     sut.delivered(late as unknown as Socket, []);
     sut.publish('c1', [message('b')]);
     await until(() => early.written.length === 1 && late.written.length === 1);
@@ -240,13 +246,7 @@ describe(ChatFanout.name, () => {
   });
 
   it('writes a joining viewer nothing until its snapshot is read, then everything after it but what the snapshot held', async () => {
-    const nsp = new FakeNamespace();
-    const early = nsp.addViewer('c1', 'early');
-    const sut = new ChatFanout(options);
-    sut.attach(nsp as unknown as Namespace, false);
-    sut.publish('c1', [message('a')]);
-    const late = nsp.addViewer('c1', 'late');
-    sut.joined('c1', late as unknown as Socket);
+    const { sut, early, late } = lateJoin();
     // b and c reach the room while the join reads its snapshot; b was stored in time to be in it, c was not.
     sut.publish('c1', [message('b')]);
     sut.publish('c1', [message('c')]);

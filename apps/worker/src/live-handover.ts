@@ -95,8 +95,16 @@ export interface SeamSegment {
  * cut at keyframes of their own, at an arbitrary phase to each other), plus the two machines' clock offset.
  */
 export function startsAfterSeam(segment: SeamSegment, lastAt: number | null): boolean {
+  return startsAfterSeamAt(segment.arrivedAt - segment.duration * 1000, segment.duration, lastAt);
+}
+
+/**
+ * startsAfterSeam for a segment known by its start (wall clock, ms) and its (target) length in seconds:
+ * low latency decides on the segment's first part, before the segment is complete.
+ */
+export function startsAfterSeamAt(startAt: number, segmentSeconds: number, lastAt: number | null): boolean {
   if (lastAt === null) return true;
-  return segment.arrivedAt - segment.duration * 1000 >= lastAt - (segment.duration * 1000) / 2;
+  return startAt >= lastAt - (segmentSeconds * 1000) / 2;
 }
 
 /**

@@ -35,6 +35,17 @@ export interface LivePackaging {
   readonly mediaSeconds: number;
   /** The measured codec and bit rate of a copied rendition, once known (master playlist attributes). */
   measured(rendition: string): { codec: string; bitsPerSecond: number } | undefined;
+  /** Successor of a hand-over: take the run's output in but publish nothing until release(). */
+  hold(): void;
+  /** Holding, every rendition has a complete held segment: the successor can take over at once. */
+  readonly holdingComplete: boolean;
+  /**
+   * Successor, after restore(): publishes from the first segment that starts past the predecessor's end
+   * (`lastAt`, see startsAfterSeam) on, continuing the restored playlists; the held output before it is dropped.
+   */
+  release(lastAt: number | null): void;
+  /** Predecessor, its ffmpeg stopped for a successor: makes what it published whole in storage for the successor to continue. */
+  seal(): Promise<unknown>;
   /** Waits for queued uploads. */
   idle(): Promise<unknown>;
   /** Ends every published playlist (ENDLIST). */

@@ -149,6 +149,9 @@ export class SegmentPackaging implements LivePackaging {
     for (const [name, segments] of held ?? []) for (const seg of segments) this.take(name, seg);
   }
 
+  /** Every segment is published whole already: nothing to close for a successor. */
+  async seal(): Promise<void> {}
+
   markDiscontinuity(): void {
     for (const p of this.publishers.values()) p.markDiscontinuity();
   }

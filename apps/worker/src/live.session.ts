@@ -52,8 +52,6 @@ export class LiveSession {
   private recordingFrom: { mediaSeconds: number; stepped: boolean } | null = null;
   /** Media the recording holds that the playlists skipped at load-step restarts (see the `ended` event). */
   private skippedSeconds = 0;
-  /** Normal-latency packaging (hand-overs hold and seam its segments), null in low latency. */
-  private readonly segments: SegmentPackaging | null;
   /** Predecessor of a hand-over: set once a successor is asked for; `stoppedAt` when it was ready and this ffmpeg was stopped. */
   private leaving: { channel: HandoverChannel; stoppedAt: number | null } | null = null;
   /** Successor of a hand-over, until it takes over (then null) or stands down. */
@@ -77,13 +75,13 @@ export class LiveSession {
     this.archive = job.recording ? new ArchiveRecorder({ storage: o.storage, dir: join(this.dir, 'archive'), keyPrefix: `vod/${job.sessionId}/archive`, logger: o.logger, retry: o.uploadRetry }) : null;
     // Low latency always encodes (planLadderFor): only normal mode's segments can be a thumbnail's source.
     const thumbnailFrom = liveThumbnailSource(this.renditions, job.source);
-    this.segments = job.latencyMode === 'low' ? null : new SegmentPackaging({
+    const segments = job.latencyMode === 'low' ? null : new SegmentPackaging({
       job, renditions: this.renditions, storage: o.storage, dir: this.dir, logger: o.logger, retry: o.uploadRetry, ffprobePath: o.ffprobePath,
       windowSeconds: o.windowSeconds ?? DEFAULT_WINDOW_SECONDS, onPublished: () => this.maybePublishMaster(),
       // A ladder that encodes nothing has its thumbnail made from the copied segments (see LiveThumbnail).
       onSegmentFile: thumbnailFrom?.from === 'copy' ? async (rendition, file, seconds) => this.thumbnail?.onSegment(rendition, file, seconds) : undefined,
     });
-    this.packaging = this.segments ?? new LlOutputs({
+    this.packaging = segments ?? new LlOutputs({
       job, renditions: this.renditions, storage: o.storage, logger: o.logger, retry: o.uploadRetry, onPart: () => this.maybePublishMaster(),
       announce: (model) => o.api.llModel?.(job.sessionId, model) ?? Promise.resolve(),
     });
@@ -114,7 +112,7 @@ export class LiveSession {
   async execute(): Promise<LiveSessionOutcome> {
     const { logger } = this.o;
     const handover = this.o.job.handover;
-    if (handover && this.segments) {
+    if (handover) {
       const channel = new HandoverChannel(this.o.storage, this.o.job.sessionId, handover.token);
       const decided = await channel.outcome().catch(() => null);
       if (decided?.kind === 'cancelled') return 'stood-down';
@@ -122,7 +120,7 @@ export class LiveSession {
       if (!decided) {
         this.joining = { channel, until: handover.until, runEnded: false };
         this.run = handover.run;
-        this.segments.hold(); this.archive?.hold();
+        this.packaging.hold(); this.archive?.hold();
         logger.info({ run: this.run }, 'successor of a hand-over: encoding, publishing nothing until the predecessor releases');
       }
     }
@@ -196,15 +194,15 @@ export class LiveSession {
   }
 
   /**
-   * Hands this broadcast to another worker without a dark gap (normal latency): asks for a successor through
+   * Hands this broadcast to another worker without a dark gap (either latency mode): asks for a successor through
    * `enqueue` (a `live` job marked as a hand-over) and keeps publishing until it has output for every rendition;
    * then stops its ffmpeg, and execute() uploads what it has, releases the broadcast and resolves 'handed-over'.
-   * True once that is under way; false when nothing changed: low latency (not handed over), no ffmpeg running,
-   * or no successor ready before `deadline` or before this run ended (the successor then stands down).
+   * True once that is under way; false when nothing changed: no ffmpeg running, or no successor ready before
+   * `deadline` or before this run ended (the successor then stands down).
    */
   async handOver(enqueue: (job: LiveJob) => Promise<void>, deadline: AbortSignal, until: number): Promise<boolean> {
     const proc = this.proc;
-    if (!this.segments || !proc || this.leaving || this.joining || deadline.aborted) return false;
+    if (!proc || this.leaving || this.joining || deadline.aborted) return false;
     const token = randomUUID();
     const channel = new HandoverChannel(this.o.storage, this.o.job.sessionId, token);
     this.leaving = { channel, stoppedAt: null };
@@ -222,13 +220,14 @@ export class LiveSession {
     return true;
   }
 
-  /** Predecessor, its ffmpeg stopped for a ready successor: stops the recording (if a load step kept it), uploads everything, releases. */
+  /** Predecessor, its ffmpeg stopped for a ready successor: stops the recording (if a load step kept it), uploads everything (low latency: its open segment closed), releases. */
   private async release(channel: HandoverChannel, stoppedAt: number): Promise<LiveSessionOutcome> {
     await this.stopRecording();
+    await this.packaging.seal();
     await this.drain();
     try {
       // Its media ends where ffmpeg was told to stop (the flushed last segment is taken in a little later).
-      await channel.decide({ kind: 'released', lastSegmentAt: this.segments?.published ? stoppedAt : null, recordingStoppedAt: this.recordingStoppedAt });
+      await channel.decide({ kind: 'released', lastSegmentAt: this.packaging.published ? stoppedAt : null, recordingStoppedAt: this.recordingStoppedAt });
     } catch (err) {
       // The successor stands down at its deadline; the queue gives this job to a worker as after a kill.
       this.o.logger.error({ err }, 'could not release the broadcast to its successor');
@@ -241,7 +240,7 @@ export class LiveSession {
   /** Successor: takes the broadcast over once the predecessor releases it (true), or stands down and stops this ffmpeg (false). */
   private async join(j: NonNullable<LiveSession['joining']>, started: () => void): Promise<boolean> {
     const outcome = await awaitRelease({
-      channel: j.channel, until: j.until, complete: () => this.segments!.holdingComplete, logger: this.o.logger,
+      channel: j.channel, until: j.until, complete: () => this.packaging.holdingComplete, logger: this.o.logger,
       stopping: () => j.runEnded || this.o.signal?.aborted === true,
     });
     if (!outcome) {
@@ -249,8 +248,8 @@ export class LiveSession {
       await this.proc?.stop();
       return false;
     }
-    await this.segments!.restore();
-    this.segments!.release(outcome.lastSegmentAt);
+    await this.packaging.restore();
+    this.packaging.release(outcome.lastSegmentAt);
     this.archive?.release();
     // Both recorded while the two ran: the archive holds that stretch twice, the playlists once.
     if (this.recordingStartedAt !== null && outcome.recordingStoppedAt !== null) {

@@ -30,6 +30,8 @@ export class LlOutputs implements LivePackaging {
   private servers: Server[] = [];
   private sockets = new Set<Socket>();
   private dir: string | null = null;
+  /** After a hand-over's release: the predecessor's end, and the part number every rendition publishes from once chosen. */
+  private seam: { lastAt: number | null; from: number | null } | null = null;
   outputsThisRun = 0;
 
   constructor(private readonly o: LlOutputsOptions) {
@@ -42,6 +44,10 @@ export class LlOutputs implements LivePackaging {
         onPart: () => {
           this.outputsThisRun++;
           o.onPart();
+        },
+        onHeld: () => {
+          this.outputsThisRun++;
+          this.settle();
         },
       }));
     }
@@ -63,6 +69,42 @@ export class LlOutputs implements LivePackaging {
 
   follow(): { stop: () => Promise<void> } {
     return { stop: () => this.close() };
+  }
+
+  /** Successor of a hand-over: every rendition keeps its parts, unpublished, until release(). */
+  hold(): void {
+    for (const p of this.packagers.values()) p.hold();
+  }
+
+  get holdingComplete(): boolean {
+    return [...this.packagers.values()].every((p) => p.holdingComplete);
+  }
+
+  /**
+   * Publishes, after the restored models, from the first segment that starts past the predecessor's end on.
+   * Chosen on the first rendition's parts and applied to all: their fragments and keyframes are aligned, so
+   * one part number is the same media everywhere. Until that segment's first part is held, nothing is published.
+   */
+  release(lastAt: number | null): void {
+    this.seam = { lastAt, from: null };
+    for (const p of this.packagers.values()) p.release();
+    this.settle();
+  }
+
+  /** Predecessor of a hand-over: every rendition's open segment is closed and stored, for the successor to continue after it. */
+  seal(): Promise<unknown> {
+    return Promise.all([...this.packagers.values()].map((p) => p.seal()));
+  }
+
+  /** Once the seam is chosen, each rendition publishes from it (see LlPackager.takeFrom). */
+  private settle(): void {
+    const seam = this.seam;
+    if (!seam) return;
+    const all = [...this.packagers.values()];
+    seam.from ??= all[0]?.seamPart(seam.lastAt, this.o.job.segmentSeconds) ?? null;
+    if (seam.from === null) return;
+    const from = seam.from;
+    if (all.map((p) => p.takeFrom(from)).every(Boolean)) this.seam = null;
   }
 
   /** Every run starts a new init segment and, after earlier media, a discontinuity (LlPackager.startRun). */

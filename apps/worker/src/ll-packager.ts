@@ -1,6 +1,7 @@
 import type { LlPart, LlPlaylistModel, LlSegment } from '@onda/contracts';
 import { BoxReader, parseInit, parseMoof, type InitTrack } from '@onda/media';
 import type { ObjectStorage } from '@onda/storage';
+import { HeldParts } from './ll-held-parts.js';
 import type { Logger } from './logger.js';
 import { PLAYLIST_TYPE, SEGMENT_CACHE } from './playlist-publisher.js';
 import { retry, type RetryOptions } from './retry.js';
@@ -35,6 +36,8 @@ export interface LlPackagerOptions {
   announce: (model: LlPlaylistModel) => Promise<void>;
   /** Called after each part is stored and announced. */
   onPart?: () => void;
+  /** Called after each part a hand-over's successor holds (see hold()). */
+  onHeld?: () => void;
   /**
    * Close a run's first segment after this many parts, without waiting for the next keyframe part: ffmpeg
    * is told to put a keyframe there (LL_FIRST_SEGMENT_PARTS), and players start once a segment is complete.
@@ -68,6 +71,10 @@ export class LlPackager {
   /** No segment of the current run is complete yet. */
   private firstOfRun = true;
   private readonly retryOpts: RetryOptions;
+  /** Fragments read in this run: the number of the next one. */
+  private fragmentSeq = 0;
+  /** A hand-over's successor: this run's parts, unpublished until takeFrom(). */
+  private held: HeldParts | null = null;
   partsThisRun = 0;
 
   constructor(private readonly o: LlPackagerOptions) {
@@ -96,6 +103,8 @@ export class LlPackager {
     this.ftyp = this.init = this.moof = null;
     this.clock = null;
     this.partsThisRun = 0;
+    this.fragmentSeq = 0;
+    this.held?.clear();
     // Queued: parts of the previous run still waiting for upload keep their run's names.
     this.enqueue(async () => {
       // The open segment's parts came from the old run: close it so a segment never spans two runs.
@@ -182,7 +191,65 @@ export class LlPackager {
     this.clock ??= { wallMs: Date.now() - duration * 1000, media: mediaStart };
     const pdt = new Date(this.clock.wallMs + (mediaStart - this.clock.media) * 1000).toISOString();
     const bytes = Buffer.concat([moof, mdat]);
+    const seq = this.fragmentSeq++;
+    if (this.held) {
+      this.held.add({ seq, bytes, duration, independent: track.startsWithSync, pdt, arrivedAt: Date.now() });
+      this.o.onHeld?.();
+      return;
+    }
     this.enqueue(() => this.addPart(bytes, duration, track.startsWithSync, pdt));
+  }
+
+  /** Successor of a hand-over: this run's parts are kept here, unpublished, until takeFrom(). */
+  hold(): void {
+    this.held = new HeldParts();
+  }
+
+  /** Holding a complete segment (and the start of the next): this rendition can take over at once. */
+  get holdingComplete(): boolean {
+    return this.held?.complete ?? false;
+  }
+
+  /** The predecessor released: the held parts are kept until takeFrom() says where the seam is. */
+  release(): void {
+    this.held?.release();
+  }
+
+  /** Where this rendition's held parts would start after the predecessor's end (see HeldParts.seamPart): the first rendition's choice is every rendition's seam. */
+  seamPart(lastAt: number | null, segmentSeconds: number): number | null {
+    return this.held?.seamPart(lastAt, segmentSeconds) ?? null;
+  }
+
+  /**
+   * Successor, after restore(): publishes the held parts from the segment start numbered `from` (or this
+   * rendition's next one) on, after the restored model (a discontinuity), and the later parts as they come;
+   * drops the held parts before it. False while no such segment start is held yet (it keeps holding).
+   */
+  takeFrom(from: number): boolean {
+    if (!this.held) return true;
+    const parts = this.held.takeFrom(from);
+    if (!parts) return false;
+    this.held = null;
+    this.enqueue(async () => {
+      // Part names continue the run's numbering, identical in every rendition; the run's one-part first
+      // segment is closed early only if the seam is that segment (ffmpeg put a keyframe after it).
+      this.nextPartSeq = parts[0]!.seq;
+      this.firstOfRun = parts[0]!.seq === 0;
+    });
+    for (const p of parts) this.enqueue(() => this.addPart(p.bytes, p.duration, p.independent, p.pdt));
+    return true;
+  }
+
+  /**
+   * Predecessor of a hand-over, its ffmpeg stopped: closes and stores the open segment (a takeover drops the
+   * parts of an open one) and announces the model with no hint of a part that will not come.
+   */
+  seal(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.closeSegment();
+      this.model.preloadHint = null;
+      await this.publish(false);
+    });
   }
 
   private async addPart(bytes: Buffer, duration: number, independent: boolean, pdt: string): Promise<void> {

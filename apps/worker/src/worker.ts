@@ -93,15 +93,13 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const liveCosts = new Map<string, number>();
   const freeCores = (): number => Math.max(0, capacity - [...liveCosts.values()].reduce((a, b) => a + b, 0));
   // The live sessions running here, for a drain to hand over.
-  type Live = { session: LiveSession; job: JobContext<'live'>; interrupt: AbortController };
+  type Live = { session: LiveSession; job: JobContext<'live'> };
   const lives = new Map<string, Live>();
   const consumer = deps.queue.consume(
     'live',
     async (job) => {
       // Lines carry the job id here and the live session id from the LiveSession on.
       const log = withContext(logger, { jobId: job.id });
-      // A drain interrupts this one broadcast (low latency: not handed over) while the others go on.
-      const interrupt = new AbortController();
       const view = await deps.api.session(job.payload.sessionId);
       const closed = view.state === 'ended' || view.state === 'failed';
       active++;
@@ -114,7 +112,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
           ffmpegPath: deps.config.ffmpegPath,
           ffprobePath: deps.config.ffprobePath,
           logger: log,
-          signal: AbortSignal.any([job.signal, interrupt.signal]),
+          signal: job.signal,
           archiveChunkSeconds: deps.config.archiveChunkSeconds,
           metrics: deps.metrics,
           freeCores: freeCores(),
@@ -147,7 +145,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
         }
         liveCosts.set(job.payload.sessionId, session.plan.cost);
         log.info({ liveSessionId: job.payload.sessionId, plannedCores: session.plan.cost, freeCores: freeCores() + session.plan.cost, capacity }, 'live job admitted');
-        lives.set(job.id, { session, job, interrupt });
+        lives.set(job.id, { session, job });
         const outcome = await session.execute();
         log.info({ liveSessionId: job.payload.sessionId, outcome }, 'live session done');
         // Failing the job on interruption makes the queue hand it to another worker, which resumes the playlists.
@@ -221,10 +219,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       const until = Date.now() + ms;
       const deadline = AbortSignal.timeout(ms);
       logger.info({ live: lives.size, active, drainSeconds: ms / 1000 }, 'draining: no new jobs; handing over live broadcasts, finishing the rest');
-      const all = [...lives.values()];
-      // Low-latency parts are not handed over: those broadcasts go back to the queue at once, as before drains existed.
-      for (const live of all.filter((l) => l.job.payload.latencyMode === 'low')) live.interrupt.abort(new Error('worker draining'));
-      const handovers = all.filter((l) => l.job.payload.latencyMode !== 'low').map((live) => handOver(live, deadline, until));
+      // Every live broadcast, normal or low latency, is handed over (see LiveSession.handOver).
+      const handovers = [...lives.values()].map((live) => handOver(live, deadline, until));
       while (active > 0 && !deadline.aborted) await sleep(200);
       await Promise.all(handovers);
       // A broadcast being released uploads its last segments; interrupting it now would run it twice.

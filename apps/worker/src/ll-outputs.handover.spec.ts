@@ -3,24 +3,12 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LiveJob, LlPlaylistModel, Rendition } from '@onda/contracts';
 import { renderLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
+import { box, NON_SYNC, u32 } from '@onda/media/fmp4-build';
 import { MemoryStorage } from '../test/memory-storage.js';
 import { LlOutputs } from './ll-outputs.js';
 
 // Synthetic fMP4 as ffmpeg writes it in low latency: one video track, parts of 10 frames at 30 fps (1/3 s),
 // a keyframe on the first part, on the second (the run's one-part first segment) and every 6 parts (2 s) after.
-const box = (type: string, ...payload: Buffer[]): Buffer => {
-  const body = Buffer.concat(payload);
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(8 + body.length, 0);
-  head.write(type, 4, 'latin1');
-  return Buffer.concat([head, body]);
-};
-const u32 = (...v: number[]): Buffer => {
-  const b = Buffer.alloc(4 * v.length);
-  v.forEach((x, i) => b.writeUInt32BE(x >>> 0, i * 4));
-  return b;
-};
-const NON_SYNC = 0x00010000;
 const TIMESCALE = 15360;
 const FRAME = 512;
 const PART_MS = 1000 / 3;

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BoxReader, parseMoof, type InitTrack } from './fmp4-boxes.js';
+import { box, NON_SYNC, u32 } from './fmp4-build.js';
 
-const box = (type: string, ...payload: Buffer[]): Buffer => {
-  const body = Buffer.concat(payload);
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(8 + body.length, 0);
-  head.write(type, 4, 'latin1');
-  return Buffer.concat([head, body]);
-};
-const u32 = (...v: number[]): Buffer => {
-  const b = Buffer.alloc(4 * v.length);
-  v.forEach((x, i) => b.writeUInt32BE(x >>> 0, i * 4));
-  return b;
-};
-const NON_SYNC = 0x00010000;
 
 /** A moof with one video traf: tfhd default flags non-sync, tfdt v1, trun with durations and first-sample flags. */
 function moof(opts: { firstSync: boolean; durations: number[]; decodeTime: bigint }): Buffer {

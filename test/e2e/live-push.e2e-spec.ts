@@ -25,7 +25,7 @@ describe('a waiting viewer starts by push', () => {
   const api = apiClient(() => e2e.platform);
 
   // Both latency modes: normal (0.5 s first segment, then 2 s; target 2.5 s) and low (LL-HLS, a first segment of
-  // one part; target PART-HOLD-BACK).
+  // one part, then one of two parts; target PART-HOLD-BACK).
   it.each(['normal', 'low'] as const)('%s latency: shows the stream within about a second of the `live` push (asking the API right after it) and plays from the target latency', async (latencyMode) => {
     const slug = `e2e-push-${latencyMode}`;
     const { publishUrl } = await createChannel(api, { slug, title: 'Push', reconnectWindowSeconds: 0, latencyMode });

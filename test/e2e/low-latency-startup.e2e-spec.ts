@@ -26,7 +26,7 @@ const fetchText = async (url: string): Promise<string | null> => {
  * publisher replaying an OBS-like 1080p30 file with `-re -c copy`, recording on, embedded mode): from the
  * publisher's spawn until the master and every variant playlist the API serves list a complete segment
  * (hls.js starts from nothing less). The first playable playlists are checked against the LL-HLS rules
- * and must already be playable from the first part: a first segment of one part.
+ * and must already be playable from the first part: a first segment of one part, then one of two.
  */
 describe('low-latency startup', () => {
   let platform: Platform;
@@ -61,12 +61,14 @@ describe('low-latency startup', () => {
         let sessionId: string | null = null;
         let playable: string[] | null = null;
         let playableMs = 0;
+        let playbackUrl: string | null = null;
         while (playable === null && Date.now() - t0 < 15_000) {
           const { body } = await api<ChannelBody>(`/v1/channels/${slug}`);
           sessionId ??= body.liveSession?.id ?? null;
           const url = body.status === 'live' ? body.liveSession?.playbackUrl : null;
           if (url) {
             liveMs ??= Date.now() - t0;
+            playbackUrl = url;
             const master = await fetchText(url);
             const texts = master === null ? [] : await Promise.all(variants(url, master).map((v) => fetchText(v.uri)));
             if (texts.length > 0 && texts.every((t) => t?.includes('#EXTINF:'))) {
@@ -84,6 +86,15 @@ describe('low-latency startup', () => {
           expect(first.parts.map((p) => p.independent)).toEqual([true]);
           expect(first.duration).toBeLessThan(0.4);
         }
+        const variantUrl = variants(playbackUrl!, (await fetchText(playbackUrl!))!)[0]!.uri;
+        let second: ReturnType<typeof parseLlPlaylist>['segments'][number] | undefined;
+        while (!second && Date.now() - t0 < 20_000) {
+          second = parseLlPlaylist((await fetchText(variantUrl)) ?? '').segments[1];
+          if (!second) await new Promise((r) => setTimeout(r, 40));
+        }
+        // The second segment is two parts (LL_LEAD_SEGMENT_PARTS): a viewer that started on the first part
+        // loads the parts after it 0.67 s later instead of waiting for a whole 2 s segment.
+        expect(second?.parts.map((p) => p.independent)).toEqual([true, false]);
         results.push({ liveMs: liveMs!, playableMs, firstSegment: parseLlPlaylist(playable![0]!).segments[0]!.duration, loadavg: loadavg().map((l) => l.toFixed(1)).join(' ') });
         console.log(`LL startup run ${i}: ${JSON.stringify(results.at(-1))}`);
         expect(await publisher.exited).toBe(0);

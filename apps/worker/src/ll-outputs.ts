@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LiveJob, LlPlaylistModel, Rendition } from '@onda/contracts';
-import { buildLlArgs, LL_FIRST_SEGMENT_PARTS, llPartTarget, type LadderRun } from '@onda/media';
+import { buildLlArgs, LL_LEAD_SEGMENT_PARTS, llPartTarget, type LadderRun } from '@onda/media';
 import type { ObjectStorage } from '@onda/storage';
 import type { LivePackaging, LiveRunInput } from './live-packaging.js';
 import { LlPackager } from './ll-packager.js';
@@ -40,7 +40,7 @@ export class LlOutputs implements LivePackaging {
       this.packagers.set(r.name, new LlPackager({
         storage: o.storage, keyPrefix: `${o.job.storagePrefix}/${r.name}`, rendition: r.name, renditions: names,
         partTarget: llPartTarget(o.job.source.fps, o.job.source.hasAudio), targetDuration: Math.ceil(o.job.segmentSeconds),
-        logger: o.logger, retry: o.retry, announce: o.announce, firstSegmentParts: LL_FIRST_SEGMENT_PARTS,
+        logger: o.logger, retry: o.retry, announce: o.announce, leadSegmentParts: LL_LEAD_SEGMENT_PARTS,
         onPart: () => {
           this.outputsThisRun++;
           o.onPart();

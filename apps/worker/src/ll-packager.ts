@@ -12,6 +12,18 @@ const WINDOW_SEGMENTS = 30;
 const PART_SEGMENTS = 3;
 const MODEL_CACHE = 'no-store';
 
+/** How many of a run's lead segments end at or before its part number `seq` (a segment start). */
+export function leadSegmentsBefore(seq: number, lead: readonly number[]): number {
+  let end = 0;
+  let n = 0;
+  for (const parts of lead) {
+    end += parts;
+    if (end > seq) break;
+    n++;
+  }
+  return n;
+}
+
 /** A segment of the whole broadcast (the replay playlist `index.m3u8`). */
 interface HistoryEntry {
   msn: number;
@@ -39,10 +51,10 @@ export interface LlPackagerOptions {
   /** Called after each part a hand-over's successor holds (see hold()). */
   onHeld?: () => void;
   /**
-   * Close a run's first segment after this many parts, without waiting for the next keyframe part: ffmpeg
-   * is told to put a keyframe there (LL_FIRST_SEGMENT_PARTS), and players start once a segment is complete.
+   * Parts of a run's first segments (LL_LEAD_SEGMENT_PARTS): each is closed as soon as it has them, without
+   * waiting for the next keyframe part (ffmpeg is told to put one there). Players start once a segment is complete.
    */
-  firstSegmentParts?: number;
+  leadSegmentParts?: readonly number[];
 }
 
 /**
@@ -68,8 +80,8 @@ export class LlPackager {
   private storedSegments = -1;
   /** A segment closed since the replay playlist was last stored. */
   private replayBehind = false;
-  /** No segment of the current run is complete yet. */
-  private firstOfRun = true;
+  /** Segments of the current run closed so far (the lead segments come first). */
+  private runSegments = 0;
   private readonly retryOpts: RetryOptions;
   /** Fragments read in this run: the number of the next one. */
   private fragmentSeq = 0;
@@ -110,7 +122,7 @@ export class LlPackager {
       // The open segment's parts came from the old run: close it so a segment never spans two runs.
       await this.closeSegment();
       if (this.model.segments.length > 0 || this.history.length > 0) this.discontinuityNext = true;
-      this.firstOfRun = true;
+      this.runSegments = 0;
       this.run = run;
       this.nextPartSeq = 0;
     });
@@ -231,10 +243,10 @@ export class LlPackager {
     if (!parts) return false;
     this.held = null;
     this.enqueue(async () => {
-      // Part names continue the run's numbering, identical in every rendition; the run's one-part first
-      // segment is closed early only if the seam is that segment (ffmpeg put a keyframe after it).
+      // Part names continue the run's numbering, identical in every rendition; the run's short lead segments
+      // are closed early only from the one the seam is (ffmpeg put keyframes after each).
       this.nextPartSeq = parts[0]!.seq;
-      this.firstOfRun = parts[0]!.seq === 0;
+      this.runSegments = leadSegmentsBefore(parts[0]!.seq, this.o.leadSegmentParts ?? []);
     });
     for (const p of parts) this.enqueue(() => this.addPart(p.bytes, p.duration, p.independent, p.pdt));
     return true;
@@ -279,7 +291,8 @@ export class LlPackager {
     this.openBytes.push(bytes);
     this.model.preloadHint = this.partUri(this.nextPartSeq);
     this.partsThisRun++;
-    if (this.firstOfRun && this.o.firstSegmentParts !== undefined && this.model.open.parts.length >= this.o.firstSegmentParts) await this.closeSegment();
+    const lead = this.o.leadSegmentParts?.[this.runSegments];
+    if (lead !== undefined && this.model.open.parts.length >= lead) await this.closeSegment();
     await this.publish(false);
     this.o.onPart?.();
   }
@@ -296,7 +309,7 @@ export class LlPackager {
     this.model.segments.push(seg);
     this.model.open = null;
     this.openBytes = [];
-    this.firstOfRun = false;
+    this.runSegments++;
     this.history.push({ msn, uri, duration, discontinuity: seg.discontinuity, map: seg.map, programDateTime: seg.programDateTime });
     while (this.model.segments.length > WINDOW_SEGMENTS) {
       const gone = this.model.segments.shift()!;

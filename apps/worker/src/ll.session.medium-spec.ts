@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { BoxReader, parseInit, parseLlPlaylist, parseMoof, renderLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
+import { BoxReader, LL_LEAD_SEGMENT_PARTS, parseInit, parseLlPlaylist, parseMoof, renderLlPlaylist, validateLlPlaylist, validateLlUpdate } from '@onda/media';
 import { scratchDirPerTest, testSession, waitFor as waitUpTo } from '../test/live-fixtures.js';
 import { LiveSession } from './live.session.js';
 
@@ -43,9 +43,13 @@ describe('LiveSession in low-latency mode', () => {
         for (const p of m.open?.parts ?? []) expect(storage.objects.has(key(`${rung}/${p.uri}`))).toBe(true);
       }
       // Playable from the first part on: the first model announced already has a complete segment, that
-      // one independent part (hls.js refuses a playlist of parts only), and the next segment starts on a keyframe.
+      // one independent part (hls.js refuses a playlist of parts only); the second segment is two parts and
+      // complete as soon as its second is (LL_LEAD_SEGMENT_PARTS), and every segment starts on a keyframe.
       expect(models[0]!.segments.map((s) => s.parts.map((p) => p.independent))).toEqual([[true]]);
-      expect(models.find((m) => m.segments.length === 2)!.segments[1]!.parts[0]!.independent).toBe(true);
+      const second = models.find((m) => m.segments.length === 2)!;
+      expect(second.segments[1]!.parts.map((p) => p.independent)).toEqual([true, false]);
+      expect(second.open).toBeNull();
+      expect(models.find((m) => m.segments.length === 3)!.segments[2]!.parts[0]!.independent).toBe(true);
       const live = models.filter((m) => !m.ended).at(-1)!;
       expect(live.partTarget).toBe(0.355);
       const init = storage.objects.get(key(`${rung}/init_r0.mp4`))!.body;
@@ -62,7 +66,7 @@ describe('LiveSession in low-latency mode', () => {
           expect(p.independent).toBe(frag.startsWithSync);
           expect(frag.sampleCount).toBe(10);
         }
-        expect(seg.parts.length).toBe(6);
+        expect(seg.parts.length).toBe(LL_LEAD_SEGMENT_PARTS[seg.msn] ?? 6);
       }
       // The last announcement is the ended model; the replay playlist lists every segment with ENDLIST.
       expect(models.at(-1)!.ended).toBe(true);
@@ -73,7 +77,7 @@ describe('LiveSession in low-latency mode', () => {
     }
     // ffprobe decodes init + a segment.
     const file = join(scratchDir(), 'probe.mp4');
-    await writeFile(file, Buffer.concat([storage.objects.get(key('480p/init_r0.mp4'))!.body, storage.objects.get(key('480p/s1.m4s'))!.body]));
+    await writeFile(file, Buffer.concat([storage.objects.get(key('480p/init_r0.mp4'))!.body, storage.objects.get(key('480p/s2.m4s'))!.body]));
     const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,width', '-of', 'json', file]);
     expect(JSON.parse(stdout).streams[0]).toMatchObject({ width: 854, nb_read_frames: '60' });
     expect(api.events.at(-1)).toMatchObject({ type: 'ended' });

@@ -11,22 +11,34 @@ import { thumbnailOutputArgs, type ThumbnailOutput } from './thumbnail-args.js';
 export const LL_FRAGMENT_US = 330_000;
 
 /**
- * Parts in a run's first segment. hls.js (1.7) refuses a playlist without a complete segment (parts only:
- * LEVEL_EMPTY_ERROR, then a retry after a back-off), so a stream is playable only once its first segment is
- * complete: a keyframe right after the first part (see llKeyframeExpr) lets the packager close the first
- * segment as soon as that part exists, about 1.7 s sooner than a whole segment.
+ * Parts of a run's first segments ("lead" segments), after which segments are `segmentSeconds` long. hls.js
+ * (1.7) refuses a playlist without a complete segment (parts only: LEVEL_EMPTY_ERROR, then a retry after a
+ * back-off), so a stream is playable only once its first segment is complete: one part, about 1.7 s sooner
+ * than a whole segment. The second is two parts because hls.js loads the parts of the segment in progress
+ * only while the newest complete segment ends at least that segment's listed parts after the playlist's
+ * first part (base-stream-controller shouldLoadParts); after the one-part first segment, with parts of a
+ * 2 s second segment listed, it waited for that whole segment (a start stuck ~2 s on the first third of a
+ * second). A two-part second segment completes 0.67 s later, when a viewer starting PART-HOLD-BACK (three
+ * parts) behind the edge can start anyway, and holds that rule for the parts listed after it.
+ * ffmpeg is told to put a keyframe at the end of each (llKeyframeExpr); the packager closes each as soon
+ * as its last part is stored.
  */
-export const LL_FIRST_SEGMENT_PARTS = 1;
+export const LL_LEAD_SEGMENT_PARTS: readonly number[] = [1, 2];
 
 /**
- * ffmpeg `-force_key_frames` expression of low-latency mode: a keyframe at 0, at the end of the first
- * part (the first segment is that one part), then every `seg` seconds from there (0.33, 2.33, 4.33...).
- * ffmpeg cuts a fragment at the first frame LL_FRAGMENT_US after the previous cut, so the keyframes fall
- * on fragment boundaries and every segment after the first is whole parts.
+ * ffmpeg `-force_key_frames` expression of low-latency mode: a keyframe at 0, at the end of each lead
+ * segment (LL_LEAD_SEGMENT_PARTS: 0.33 and 0.99 s), then every `seg` seconds from the last one (2.99,
+ * 4.99...). ffmpeg cuts a fragment at the first frame LL_FRAGMENT_US after the previous cut, and at every
+ * keyframe (frag_keyframe), so every segment is whole parts and starts with an independent one.
  */
-export function llKeyframeExpr(seg: number): string {
-  const first = LL_FRAGMENT_US / 1e6;
-  return `expr:if(eq(n_forced,0),1,gte(t,${first}+(n_forced-1)*${seg}))`;
+export function llKeyframeExpr(seg: number, lead: readonly number[] = LL_LEAD_SEGMENT_PARTS): string {
+  const part = LL_FRAGMENT_US / 1e6;
+  let count = 0;
+  const ends = lead.map((parts) => +((count += parts) * part).toFixed(6));
+  const last = ends.at(-1) ?? 0;
+  let expr = `gte(t,${last}+(n_forced-${ends.length})*${seg})`;
+  for (let i = ends.length - 1; i >= 0; i--) expr = `if(eq(n_forced,${i + 1}),gte(t,${ends[i]}),${expr})`;
+  return `expr:if(eq(n_forced,0),1,${expr})`;
 }
 
 export interface LlArgsInput {

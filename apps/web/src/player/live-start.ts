@@ -43,7 +43,7 @@ export function edgeDistance(hls: LiveHls, video: Media): { behind: number; miss
  * target latency behind the live edge with everything up to the newest listed media buffered (or after
  * `maxWaitMs`). A viewer who joins a broadcast in progress is placed there by hls.js and plays at once. A
  * viewer waiting on the channel page gets the stream from its first playable playlist: in normal mode a 0.5 s
- * first segment followed by a 1.5 s one about 1.5 s later, in low-latency mode one part. Playing at once puts
+ * first segment followed by a 1.5 s one about 1.5 s later, in low-latency mode one part followed by two. Playing at once puts
  * that viewer about a second behind the source, where the next segment always lands after the buffer has run
  * dry: it stalls until the stalls have pushed it back to where a segment arrives in time, and each stall raises
  * hls.js's target by a second. So the first picture is shown at once and playback begins when the viewer stands

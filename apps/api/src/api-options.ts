@@ -1,19 +1,17 @@
-import type { ChatOptions } from './chat/chat.options.js';
-import type { StatsOptions } from './stats/stats.options.js';
+import type { ChatConfigKeys, ChatOptions } from './chat/chat.options.js';
+import type { StatsConfigKeys, StatsOptions } from './stats/stats.options.js';
 import type { ChatTranslationOptions } from './translation/translation.setup.js';
 
 // ApiOptions is declared in common/tokens.ts, which imports no feature; the features' own sections are merged
 // into it here, at the API's root, where the wiring lives. Everything reads the one merged ApiOptions.
 declare module './common/tokens.js' {
   interface ApiOptions {
-    /** Chat gateway tuning (connection limit per IP, ticks, rate limits, Redis prefix); see chat/chat.options.ts. */
-    chat?: Partial<ChatOptions>;
-    /** Playback statistics (beacon limits, raw retention, country header); see stats/stats.options.ts. */
-    stats?: Partial<StatsOptions>;
+    /** Chat gateway tuning (ticks, rate limits); see chat/chat.options.ts. The connection limit and the Redis prefix are configuration. */
+    chat?: Partial<Omit<ChatOptions, ChatConfigKeys>>;
+    /** Playback statistics tuning (tickets, buffers, clock); see stats/stats.options.ts. Retention, beacon limit and country header are configuration. */
+    stats?: Partial<Omit<StatsOptions, StatsConfigKeys>>;
     /** Chat translation (TRANSLATE_*): the provider and its limits; absent = off. */
     translation?: ChatTranslationOptions;
-    /** Clips each account may make per window (default 10 per 10 minutes). */
-    clips?: { rateLimit?: { limit: number; windowMs: number } };
   }
 }
 

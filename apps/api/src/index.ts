@@ -28,6 +28,7 @@ import { EmbedService } from './embed/embed.service.js';
 import { withFrameAncestors, withMeta } from './embed/page-meta.js';
 import { createMetricsRegistry } from '@onda/observability';
 import { createApiMetrics, httpMetricsMiddleware, metricsEndpoint } from './common/metrics.js';
+import { mediaBaseUrl, redisPrefix } from './common/tokens.js';
 
 export type { ApiDeps } from './app.module.js';
 export type { ApiOptions } from './api-options.js';
@@ -105,13 +106,13 @@ export async function startApi(deps: ApiDeps, listen: { host: string; port: numb
     perAddress: shared(deps.options.signIn?.perAddress ?? SIGN_IN_LIMITS.perAddress),
   } : undefined);
   // A viewer's clips count on every API node alike.
-  const clipLimiter = deps.clipLimiter ?? (redis ? shared(deps.options.clips?.rateLimit ?? CLIP_LIMIT) : undefined);
+  const clipLimiter = deps.clipLimiter ?? (redis ? shared(deps.options.clipRateLimit ?? CLIP_LIMIT) : undefined);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ ...deps, metrics: registry, ...(rateLimiter ? { rateLimiter } : {}), ...(signInLimiters ? { signInLimiters } : {}), ...(clipLimiter ? { clipLimiter } : {}) }), new ExpressAdapter(server), {
     bodyParser: false,
     logger: new PinoNestLogger(listen.logLevel ?? 'info'),
   });
   app.use(requestDeadline(deps.options.requestTimeoutMs ?? 60_000, 120_000));
-  app.use(securityHeaders(deps.options.publicUrl, deps.options.mediaBaseUrl));
+  app.use(securityHeaders(deps.options.publicUrl, mediaBaseUrl(deps.options)));
   app.use(requestId);
   app.use(httpMetricsMiddleware(metrics.http));
   // Before the access log: a scrape every few seconds is not news.
@@ -123,7 +124,7 @@ export async function startApi(deps: ApiDeps, listen: { host: string; port: numb
   const webDist = deps.options.webDist;
   if (webDist && existsSync(path.join(webDist, 'index.html'))) app.use(webApp(webDist, app.get(EmbedService), new Logger('Web')));
   setupOpenApi(app);
-  app.useWebSocketAdapter(new ChatIoAdapter(app, { redisUrl: deps.options.redisUrl, prefix: deps.options.chat?.redisPrefix ?? 'onda' }));
+  app.useWebSocketAdapter(new ChatIoAdapter(app, { redisUrl: deps.options.redisUrl, prefix: redisPrefix(deps.options) }));
   await app.listen(listen.port, listen.host);
   const httpServer = app.getHttpServer() as Server;
   // Node ends a request still arriving after 5 minutes by default: a VOD upload through the API may stream

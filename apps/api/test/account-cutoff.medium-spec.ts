@@ -38,9 +38,9 @@ describe('account cut-off (disable, delete)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const chat = { redisPrefix: `onda-test-${randomBytes(4).toString('hex')}` };
-    nodeA = await startChatApi(db, { redisUrl: REDIS_URL, chat });
-    nodeB = await startChatApi(db, { redisUrl: REDIS_URL, chat });
+    const queuePrefix = `onda-test-${randomBytes(4).toString('hex')}`;
+    nodeA = await startChatApi(db, { redisUrl: REDIS_URL, queuePrefix });
+    nodeB = await startChatApi(db, { redisUrl: REDIS_URL, queuePrefix });
     operator = await userWithToken(db.prisma, 'admin', ['*'], 'Operator', true);
   });
 

@@ -34,7 +34,7 @@ describe('Onda API (real PostgreSQL)', () => {
         prisma: db.prisma,
         queue,
         storage,
-        options: { publicUrl: 'http://onda.test', mediaBaseUrl: 'http://onda.test/media', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: 'x'.repeat(40) },
+        options: { publicUrl: 'http://onda.test', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: 'x'.repeat(40) },
       },
       { host: '127.0.0.1', port: 0, logLevel: 'warn' },
     );

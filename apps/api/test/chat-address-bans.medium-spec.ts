@@ -62,7 +62,7 @@ describe('chat address and subnet bans (two API nodes, real PostgreSQL and Redis
 
   it('behind a trusted proxy (TRUST_PROXY) bans the forwarded address and counts connections per forwarded client', async () => {
     // The proxy is loopback (as HAProxy next to the API); viewers reach it from their own addresses.
-    const proxied = await startChatApi(suite.db, { trustProxy: 'loopback', chat: { maxConnectionsPerIp: 2 } });
+    const proxied = await startChatApi(suite.db, { trustProxy: 'loopback', chatMaxConnectionsPerIp: 2 });
     const via = async (forwardedFor: string, slug: string, nickname: string) => {
       const c = await ChatTestClient.connect(proxied.sut.url, { forwardedFor });
       suite.clients.push(c);

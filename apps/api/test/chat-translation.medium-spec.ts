@@ -50,9 +50,9 @@ describe('chat translation through the gateway (two API nodes, real PostgreSQL a
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const chat = { redisPrefix: `onda-test-${randomBytes(4).toString('hex')}` };
-    nodeA = await startChatApi(db, { redisUrl: REDIS_URL, chat, translation: translation({ transport: provider.transport }) });
-    nodeB = await startChatApi(db, { redisUrl: REDIS_URL, chat, translation: translation({ transport: provider.transport }) });
+    const queuePrefix = `onda-test-${randomBytes(4).toString('hex')}`;
+    nodeA = await startChatApi(db, { redisUrl: REDIS_URL, queuePrefix, translation: translation({ transport: provider.transport }) });
+    nodeB = await startChatApi(db, { redisUrl: REDIS_URL, queuePrefix, translation: translation({ transport: provider.transport }) });
     plain = await startChatApi(db);
     owner = await userWithToken(db.prisma, 'admin', ['*'], 'Owner');
   });
@@ -132,7 +132,7 @@ describe('chat translation with a provider that hangs (real outbound guard, loop
     });
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/translate`;
-    node = await startChatApi(db, { outbound: { allowPrivate: true }, translation: translation({ url, timeoutMs: 500 }) });
+    node = await startChatApi(db, { outboundAllowPrivate: true, translation: translation({ url, timeoutMs: 500 }) });
   });
 
   afterAll(async () => {

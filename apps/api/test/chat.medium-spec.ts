@@ -315,7 +315,7 @@ describe('chat gateway (real PostgreSQL, socket.io clients)', () => {
   });
 
   it('refuses connections over the per-IP limit and frees the slot on disconnect', async () => {
-    const small = await startChatApi(db, { chat: { maxConnectionsPerIp: 2 } });
+    const small = await startChatApi(db, { chatMaxConnectionsPerIp: 2 });
     try {
       const a = await ChatTestClient.connect(small.sut.url);
       const b = await ChatTestClient.connect(small.sut.url);

@@ -41,7 +41,7 @@ export async function startChatApi(db: TestDatabase, options: Partial<ApiOptions
       queue,
       storage: createStorage({ localDir: dir }),
       ...(filter ? { chatFilter: filter } : {}),
-      options: { publicUrl: 'http://onda.test', mediaBaseUrl: 'http://onda.test/media', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: 'x'.repeat(40), ...options, chat: { ...FAST_CHAT, ...options.chat } },
+      options: { publicUrl: 'http://onda.test', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: 'x'.repeat(40), ...options, chat: { ...FAST_CHAT, ...options.chat } },
     },
     { host: '127.0.0.1', port: 0, logLevel: 'error' },
   );
@@ -90,7 +90,7 @@ export function twoChatNodes(chat: NonNullable<ApiOptions['chat']> = {}, filter:
   } as TwoChatNodes;
   beforeAll(async () => {
     suite.db = await createTestDatabase();
-    const options = { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', chat: { redisPrefix: `onda-test-${randomBytes(4).toString('hex')}`, ...chat } };
+    const options = { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: `onda-test-${randomBytes(4).toString('hex')}`, chat };
     suite.nodeA = await startChatApi(suite.db, options, filter);
     suite.nodeB = await startChatApi(suite.db, options, filter);
     suite.owner = await userWithToken(suite.db.prisma, 'admin', ['*'], 'Owner');

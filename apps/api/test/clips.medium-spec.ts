@@ -48,7 +48,7 @@ describe(ClipsService.name, () => {
   const finish = (id: string, body: object) => request(h.sut.url).post(`/internal/worker/clips/${id}/result`).set(auth(INTERNAL)).send(body);
 
   beforeAll(async () => {
-    h = await startHarness({ clips: { rateLimit: { limit: 4, windowMs: 60_000 } } });
+    h = await startHarness({ clipRateLimit: { limit: 4, windowMs: 60_000 } });
     h.queue.consume('clip', async (job) => void jobs.push(job.payload));
     owner = (await createAdminWithToken(h.db.prisma, 'clips-owner@example.com')).token;
     viewer = (await createAdminWithToken(h.db.prisma, 'clips-viewer@example.com')).token;

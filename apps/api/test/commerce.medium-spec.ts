@@ -29,9 +29,9 @@ describe('commerce moments on two API nodes (real PostgreSQL and Redis)', () => 
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const chat = { redisPrefix: `onda-test-${randomBytes(4).toString('hex')}` };
+    const queuePrefix = `onda-test-${randomBytes(4).toString('hex')}`;
     // Generous per-caller limits: the burst comes from one address; the limits are not what is tested here.
-    const options = { redisUrl: REDIS_URL, chat, rateLimit: { limit: 100_000, windowMs: 60_000 }, webhooks: { allowPrivate: true } };
+    const options = { redisUrl: REDIS_URL, queuePrefix, rateLimit: { limit: 100_000, windowMs: 60_000 }, webhooksAllowPrivate: true };
     nodeA = await startChatApi(db, options);
     nodeB = await startChatApi(db, options);
     owner = await userWithToken(db.prisma, 'admin', ['*'], 'Owner');

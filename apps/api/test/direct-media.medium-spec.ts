@@ -36,7 +36,7 @@ describe('direct media delivery with private channels', () => {
         return typeof v === 'function' ? v.bind(target) : v;
       },
     }) as ObjectStorage;
-    h = await startHarness({ webhooks: { pollMs: 0 }, directMedia: true, mediaBaseUrl: `${s3.endpoint}/${BUCKET}` }, undefined, storage);
+    h = await startHarness({ webhooks: { pollMs: 0 }, mediaPublicUrl: `${s3.endpoint}/${BUCKET}` }, undefined, storage);
     token = (await createAdminWithToken(h.db.prisma, 'direct@example.com')).token;
   });
   afterAll(async () => {

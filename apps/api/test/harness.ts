@@ -33,7 +33,7 @@ export async function startHarness(options: Partial<ApiOptions> = {}, db?: TestD
       prisma: database.prisma,
       queue,
       storage,
-      options: { publicUrl: 'http://onda.test', mediaBaseUrl: 'http://onda.test/media', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: 'x'.repeat(40), ...options, webhooks: { allowPrivate: true, ...options.webhooks } },
+      options: { publicUrl: 'http://onda.test', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: 'x'.repeat(40), webhooksAllowPrivate: true, ...options },
     },
     { host: '127.0.0.1', port: 0, logLevel: 'error' },
   );

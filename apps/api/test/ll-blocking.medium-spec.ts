@@ -35,8 +35,8 @@ describe('LL-HLS blocking playlist reload', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // Two API nodes sharing Redis, as in scale-out.
-    a = await startHarness({ redisUrl: 'redis://127.0.0.1:6379', chat: { redisPrefix: prefix } }, db);
-    b = await startHarness({ redisUrl: 'redis://127.0.0.1:6379', chat: { redisPrefix: prefix } }, db);
+    a = await startHarness({ redisUrl: 'redis://127.0.0.1:6379', queuePrefix: prefix }, db);
+    b = await startHarness({ redisUrl: 'redis://127.0.0.1:6379', queuePrefix: prefix }, db);
   });
   afterAll(async () => {
     await a?.close();
@@ -125,7 +125,7 @@ describe('LL-HLS blocking playlist reload', () => {
   });
 
   it('points parts and segments at the CDN when MEDIA_PUBLIC_URL is not the API', async () => {
-    const cdn = await startHarness({ mediaBaseUrl: 'https://cdn.example/media' }, db);
+    const cdn = await startHarness({ mediaPublicUrl: 'https://cdn.example/media' }, db);
     try {
       const session = await publicSession();
       await announce(cdn, session, model('720p', 4, 1));

@@ -67,7 +67,7 @@ describe('invitation and reset mail (SMTP)', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const port = (smtp.server.address() as AddressInfo).port;
-    h = await startHarness({ rateLimit: { limit: 100_000, windowMs: 60_000 }, mail: { smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Onda <onda@example.com>' } });
+    h = await startHarness({ rateLimit: { limit: 100_000, windowMs: 60_000 }, smtp: { url: `smtp://127.0.0.1:${port}`, from: 'Onda <onda@example.com>' } });
     operator = (await createAdminWithToken(h.db.prisma, 'mail-op@example.com', 'Mail Operator', undefined, { operator: true })).token;
   });
 

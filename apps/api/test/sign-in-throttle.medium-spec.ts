@@ -43,7 +43,7 @@ describe('sign-in throttling', () => {
   });
 
   it('shares the per-account window between API nodes through Redis', async () => {
-    const options = { redisUrl: REDIS_URL, chat: { redisPrefix: `onda-test-${randomUUID()}` }, signIn: { perAccount: { limit: 2, windowMs: 60_000 }, perAddress: { limit: 1000, windowMs: 60_000 } } };
+    const options = { redisUrl: REDIS_URL, queuePrefix: `onda-test-${randomUUID()}`, signIn: { perAccount: { limit: 2, windowMs: 60_000 }, perAddress: { limit: 1000, windowMs: 60_000 } } };
     const a = await startHarness(options, db);
     const b = await startHarness(options, db);
     try {

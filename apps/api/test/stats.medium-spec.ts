@@ -17,7 +17,7 @@ describe(StatsService.name, () => {
   let ownerId: string;
 
   beforeAll(async () => {
-    h = await startHarness(testStatsOptions(clock, { beaconsPerIpPerMinute: 250 }));
+    h = await startHarness({ ...testStatsOptions(clock), statsBeaconsPerIpPerMinute: 250 });
     const admin = await createAdminWithToken(h.db.prisma, 'stats-owner@example.com');
     owner = admin.token;
     other = (await createAdminWithToken(h.db.prisma, 'stats-other@example.com')).token;

@@ -48,7 +48,7 @@ async function start(storage: ObjectStorage, options: Partial<ApiOptions> = {}) 
   const sut: RunningApi = await startApi(
     {
       prisma: db.prisma, queue, storage,
-      options: { publicUrl: 'http://onda.test', mediaBaseUrl: 'http://onda.test/media', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: SECRET, webhooks: { pollMs: 0 }, uploadMaxBytes: MAX, ...options },
+      options: { publicUrl: 'http://onda.test', rtmpPublicUrl: 'rtmp://onda.test/live', internalToken: INTERNAL, secret: SECRET, webhooks: { pollMs: 0 }, uploadMaxBytes: MAX, ...options },
     },
     { host: '127.0.0.1', port: 0, logLevel: 'error' },
   );

@@ -16,7 +16,7 @@ describe(`${WebhookService.name} URL guard`, () => {
   let userId: string;
 
   beforeAll(async () => {
-    h = await startHarness({ webhooks: { pollMs: 0, allowPrivate: false } });
+    h = await startHarness({ webhooks: { pollMs: 0 }, webhooksAllowPrivate: false });
     ({ token, userId } = await createAdminWithToken(h.db.prisma, 'guard@example.com'));
   });
 

@@ -34,7 +34,7 @@ describe(WebhookDispatcher.name, () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-    h = await startHarness({ webhooks: { pollMs: 50, retryDelaysMs: [100, 100], allowPrivate: true } });
+    h = await startHarness({ webhooks: { pollMs: 50, retryDelaysMs: [100, 100] }, webhooksAllowPrivate: true });
   });
 
   afterAll(async () => {

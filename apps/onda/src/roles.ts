@@ -65,29 +65,8 @@ interface ApiRole extends Stoppable {
 
 /** What the API takes from its configuration, besides the secrets resolved at start. */
 function apiOptions(config: Readonly<ApiConfig>, secrets: { internalToken: string; secret: string }): ApiOptions {
-  return {
-    metricsToken: config.metricsToken,
-    publicUrl: config.publicUrl,
-    mediaBaseUrl: config.mediaPublicUrl ?? `${config.publicUrl}/media`,
-    directMedia: Boolean(config.mediaPublicUrl),
-    rtmpPublicUrl: config.rtmpPublicUrl,
-    ...secrets,
-    webDist: config.webDist ?? defaultWebDist,
-    webhooks: { allowPrivate: config.webhooksAllowPrivate },
-    outbound: { allowPrivate: config.outboundAllowPrivate },
-    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
-    uploadMaxBytes: config.uploadMaxBytes,
-    clips: { rateLimit: config.clipRateLimit },
-    chat: { maxConnectionsPerIp: config.chatMaxConnectionsPerIp, redisPrefix: config.queuePrefix },
-    stats: {
-      rawRetentionDays: config.statsRawRetentionDays,
-      beaconsPerIpPerMinute: config.statsBeaconsPerIpPerMinute,
-      ...(config.statsCountryHeader ? { countryHeader: config.statsCountryHeader } : {}),
-    },
-    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
-    ...(config.translation ? { translation: config.translation } : {}),
-    ...(config.smtp ? { mail: { smtpUrl: config.smtp.url, from: config.smtp.from } } : {}),
-  };
+  // The API's section of the parsed configuration as it is, with the resolved secrets and the bundled console.
+  return { ...config, ...secrets, webDist: config.webDist ?? defaultWebDist };
 }
 
 /** The API role: database (external or embedded), migrations, queue producer, storage, HTTP. */

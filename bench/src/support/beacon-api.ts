@@ -32,11 +32,12 @@ const api = await startApi(
     queue,
     storage,
     options: {
-      publicUrl: 'http://127.0.0.1', mediaBaseUrl: 'http://127.0.0.1/media', rtmpPublicUrl: 'rtmp://127.0.0.1/live', internalToken, secret: randomBytes(24).toString('hex'),
+      publicUrl: 'http://127.0.0.1', rtmpPublicUrl: 'rtmp://127.0.0.1/live', internalToken, secret: randomBytes(24).toString('hex'),
       webhooks: { pollMs: 0 },
       // One box sends every beacon: the per-address limit must allow the whole load.
       // ... and every player's new playback ticket, valid for the whole run.
-      stats: { writeMode: mode, ticketsPerIp: { limit: 1_000_000, windowMs: 60_000 }, ticketTtlSeconds: 3600, beaconsPerIpPerMinute: 1_000_000_000, maxBufferedBeacons: 1_000_000, cleanupIntervalMs: 0 },
+      statsBeaconsPerIpPerMinute: 1_000_000_000,
+      stats: { writeMode: mode, ticketsPerIp: { limit: 1_000_000, windowMs: 60_000 }, ticketTtlSeconds: 3600, maxBufferedBeacons: 1_000_000, cleanupIntervalMs: 0 },
     },
   },
   { host: '127.0.0.1', port: Number(process.env.PORT ?? 0), logLevel: 'warn' },

@@ -5,7 +5,7 @@ import type { ObjectStorage } from '@onda/storage';
 import { hasScope, isOperator, managesChannel, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import { decodeCursor, toPage, type Page } from '../common/cursor.js';
-import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
+import { API_OPTIONS, STORAGE, type ApiOptions, mediaBaseUrl } from '../common/tokens.js';
 import { UniqueViolation } from '../common/unique-violation.js';
 import { PlaybackSigner } from '../playback/playback-signer.js';
 import { ChannelsRepository, type ChannelSession, type ChannelWithLive, type KeyRow } from './channels.repository.js';
@@ -182,7 +182,7 @@ export class ChannelsService {
 
   /** Low-latency playlists are rendered by the API (blocking reload): their URL is the API's even when a CDN serves the media objects. */
   private playlistBase(session: ChannelSession): string {
-    return session.latencyMode === 'low' ? `${this.options.publicUrl}/media` : this.options.mediaBaseUrl;
+    return session.latencyMode === 'low' ? `${this.options.publicUrl}/media` : mediaBaseUrl(this.options);
   }
 
   private plainUrl(session: ChannelSession): string {
@@ -205,7 +205,7 @@ export class ChannelsService {
   private thumbnailUrl(channel: ChannelWithLive, session: ChannelSession): string | null {
     if (!session.thumbnailAt) return null;
     const file = `${THUMBNAIL_FILE}?v=${session.thumbnailAt.getTime()}`;
-    return channel.visibility === 'private' ? this.signedUrl(session, file).url : `${this.options.mediaBaseUrl}/${session.storagePrefix}/${file}`;
+    return channel.visibility === 'private' ? this.signedUrl(session, file).url : `${mediaBaseUrl(this.options)}/${session.storagePrefix}/${file}`;
   }
 
   private sessionDto(channel: ChannelWithLive, session: ChannelSession): LiveSessionDto {

@@ -1,4 +1,4 @@
-/** Tuning of the chat gateway; every field has a default (ApiOptions.chat overrides any of them). */
+/** Tuning of the chat gateway; every field has a default (ApiOptions.chat overrides the tuning, the configuration the rest). */
 export interface ChatOptions {
   /** Concurrent `/chat` connections one client IP may hold on one API node (CHAT_MAX_CONNECTIONS_PER_IP). */
   maxConnectionsPerIp: number;
@@ -48,7 +48,19 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   deviceTokensPerIp: { limit: 20, windowMs: 10 * 60_000 },
 };
 
-export const resolveChatOptions = (overrides: Partial<ChatOptions> = {}): ChatOptions => ({ ...DEFAULT_CHAT_OPTIONS, ...overrides });
+/** Chat settings that are configuration (CHAT_MAX_CONNECTIONS_PER_IP, QUEUE_PREFIX): ApiOptions carries them under the config's names. */
+export type ChatConfigKeys = 'maxConnectionsPerIp' | 'redisPrefix';
+
+/** The defaults, then the tuning, then the configured connection limit and Redis prefix (ApiOptions.chatMaxConnectionsPerIp, queuePrefix). */
+export const resolveChatOptions = (
+  tuning: Partial<Omit<ChatOptions, ChatConfigKeys>> = {},
+  config: { chatMaxConnectionsPerIp?: number; queuePrefix?: string } = {},
+): ChatOptions => ({
+  ...DEFAULT_CHAT_OPTIONS,
+  ...tuning,
+  ...(config.chatMaxConnectionsPerIp !== undefined ? { maxConnectionsPerIp: config.chatMaxConnectionsPerIp } : {}),
+  ...(config.queuePrefix !== undefined ? { redisPrefix: config.queuePrefix } : {}),
+});
 
 /** Messages kept per room for join history and reconnect replay (twice the history, so deletes still leave enough). */
 export const RECENT_SIZE = 100;

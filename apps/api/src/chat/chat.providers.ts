@@ -78,7 +78,7 @@ export function chatProviders(options: ApiOptions, filter?: ChatFilter): Provide
   return [
     ChatRepository,
     ChatModerationRepository,
-    { provide: CHAT_OPTIONS, useValue: resolveChatOptions(options.chat) },
+    { provide: CHAT_OPTIONS, useValue: resolveChatOptions(options.chat, options) },
     { provide: CHAT_NODE, useValue: { id: randomBytes(6).toString('hex'), clustered: !!options.redisUrl } satisfies ChatNode },
     { provide: CHAT_REDIS, useFactory: (): Redis | null => (options.redisUrl ? createRedisClient(options.redisUrl, 'request') : null) },
     {

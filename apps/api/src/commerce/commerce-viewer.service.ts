@@ -3,7 +3,7 @@ import type { CommerceClaim, CommerceEvent, CommerceMarker, CommerceViewerMoment
 import { hasScope, managesChannel, type Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
 import type { RateLimiter } from '../common/rate-limit.js';
-import { API_OPTIONS, RATE_LIMITER, type ApiOptions } from '../common/tokens.js';
+import { API_OPTIONS, RATE_LIMITER, type ApiOptions, mediaBaseUrl } from '../common/tokens.js';
 import { ChatRoomsService } from '../chat/domain/chat-rooms.service.js';
 import type { ChatChannel } from '../chat/persistence/chat.repository.js';
 import { anonymousKey } from '../chat/domain/chat-text.js';
@@ -47,7 +47,7 @@ export class CommerceViewerService {
     const rows = await this.repo.shown(channel.id);
     const viewer = this.viewer(principal, device, channel.id);
     const units = viewer && rows.length ? await this.repo.unitsOfMany(rows.map((r) => r.id), viewer.key) : new Map<string, number>();
-    return { items: rows.map((r) => ({ ...momentDto(r, this.options.mediaBaseUrl), yourClaims: units.get(r.id) ?? 0 })) };
+    return { items: rows.map((r) => ({ ...momentDto(r, mediaBaseUrl(this.options)), yourClaims: units.get(r.id) ?? 0 })) };
   }
 
   /** An impression or a click, once per viewer; only while the moment is shown (a replay does not count). */
@@ -116,7 +116,7 @@ export class CommerceViewerService {
       const at = (r.shownAt!.getTime() - t0.getTime()) / 1000;
       const stop = [endsAt(r), r.hiddenAt].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
       // Replayed, a moment is what it was: shown, never claimable again.
-      const moment = { ...momentDto(r, this.options.mediaBaseUrl), status: 'shown' as const, hiddenAt: null };
+      const moment = { ...momentDto(r, mediaBaseUrl(this.options)), status: 'shown' as const, hiddenAt: null };
       return { moment, atSeconds: Math.max(0, at), untilSeconds: stop ? Math.max(0, (stop.getTime() - t0.getTime()) / 1000) : null };
     });
   }

@@ -6,7 +6,7 @@ import type { CommerceMomentAdmin, CommerceStats, CreateCommerceMoment } from '@
 import type { ObjectStorage } from '@onda/storage';
 import type { Principal } from '../auth/auth.context.js';
 import { AppError } from '../common/app-error.js';
-import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
+import { API_OPTIONS, STORAGE, type ApiOptions, mediaBaseUrl } from '../common/tokens.js';
 import { ChatRoomsService, type ModeratorAccess } from '../chat/domain/chat-rooms.service.js';
 import { ChatFanout } from '../chat/transport/chat.fanout.js';
 import { imageExtension, readImage } from './commerce-image.js';
@@ -122,7 +122,7 @@ export class CommerceService implements OnModuleDestroy {
   }
 
   private publish(row: MomentRecord): void {
-    this.fanout.publish(row.channelId, [{ type: 'commerce', moment: momentDto(row, this.options.mediaBaseUrl) }]);
+    this.fanout.publish(row.channelId, [{ type: 'commerce', moment: momentDto(row, mediaBaseUrl(this.options)) }]);
   }
 
   private access(principal: Principal, idOrSlug: string): Promise<ModeratorAccess> {
@@ -140,6 +140,6 @@ export class CommerceService implements OnModuleDestroy {
   }
 
   private adminDto(row: MomentRecord, stats: CommerceStats): CommerceMomentAdmin {
-    return { ...momentDto(row, this.options.mediaBaseUrl), code: row.code, stats, createdAt: row.createdAt.toISOString() };
+    return { ...momentDto(row, mediaBaseUrl(this.options)), code: row.code, stats, createdAt: row.createdAt.toISOString() };
   }
 }

@@ -4,7 +4,7 @@ import { createRedisClient } from '@onda/queue';
 import { LlPlaylistModelSchema, type LlPlaylistModel } from '@onda/contracts';
 import { llPosition, llSatisfies, type LlRequest } from '@onda/media';
 import type { ObjectStorage } from '@onda/storage';
-import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
+import { API_OPTIONS, STORAGE, type ApiOptions, redisPrefix } from '../common/tokens.js';
 
 const MAX_MODELS = 5000;
 /** How long a node keeps an ended broadcast's model (the replay is then served from storage). */
@@ -36,7 +36,7 @@ export class LlPlaylistsService implements OnModuleDestroy {
     @Inject(STORAGE) private readonly storage: ObjectStorage,
     @Inject(API_OPTIONS) options: ApiOptions,
   ) {
-    this.channel = `${options.chat?.redisPrefix ?? 'onda'}:ll`;
+    this.channel = `${redisPrefix(options)}:ll`;
     if (options.redisUrl) {
       this.pub = createRedisClient(options.redisUrl, 'request');
       this.sub = createRedisClient(options.redisUrl, 'subscriber');

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { attachmentDisposition, type ObjectStorage } from '@onda/storage';
 import { AppError } from '../common/app-error.js';
-import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
+import { API_OPTIONS, STORAGE, type ApiOptions, mediaBaseUrl } from '../common/tokens.js';
 import { DirectMediaService } from '../playback/direct-media.service.js';
 import { MediaAccessService } from '../playback/media-access.service.js';
 import { isSourceObject } from '../playback/playback-signer.js';
@@ -49,7 +49,7 @@ export class MediaController {
 
   /** Where viewers fetch media objects when that is not this route (a CDN or the bucket): LL playlists point there. */
   private get externalMedia(): string | undefined {
-    const base = this.options.mediaBaseUrl.replace(/\/+$/, '');
+    const base = mediaBaseUrl(this.options).replace(/\/+$/, '');
     return base === `${this.options.publicUrl.replace(/\/+$/, '')}/media` ? undefined : base;
   }
 

@@ -19,8 +19,9 @@ export interface Mailer {
  * SMTP_URL / SMTP_FROM (packages/config). The relay is the installation operator's own setting, never a user's, so it
  * is not put through the outbound address guard: a relay on localhost or the private network is the common case.
  */
+/** SMTP_URL and SMTP_FROM (ApiConfig.smtp). */
 export interface MailOptions {
-  smtpUrl: string;
+  url: string;
   from: string;
 }
 
@@ -29,7 +30,7 @@ export function createMailer(options: MailOptions | undefined): Mailer {
   if (!options) return { send: () => Promise.resolve('off') };
   const logger = new Logger('Mail');
   // Not pooled: a connection per message, none left open between the rare mails.
-  const transport = createTransport({ url: options.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 }, { from: options.from });
+  const transport = createTransport({ url: options.url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 }, { from: options.from });
   return {
     async send(mail) {
       try {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ObjectStorage } from '@onda/storage';
-import { API_OPTIONS, STORAGE, type ApiOptions } from '../common/tokens.js';
+import { API_OPTIONS, STORAGE, type ApiOptions, directMedia } from '../common/tokens.js';
 import { signPlaylist } from './signed-playlist.js';
 
 const MAX_CACHED = 50_000;
@@ -21,7 +21,7 @@ export class DirectMediaService {
     @Inject(STORAGE) private readonly storage: ObjectStorage,
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
   ) {
-    this.enabled = options.directMedia === true;
+    this.enabled = directMedia(options);
     // At least as long as a signed playback URL: a VOD playlist is read once and played for hours.
     this.ttlSeconds = Math.min(options.playbackTtlSeconds ?? 6 * 3600, 7 * 24 * 3600);
   }

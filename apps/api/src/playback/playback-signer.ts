@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { VOD_FILES } from '@onda/contracts';
 import { safeEqual } from '../common/token-crypto.js';
+import { mediaBaseUrl, type ApiOptions } from '../common/tokens.js';
 
 const SOURCE_FILES: ReadonlySet<string> = new Set([VOD_FILES.source, VOD_FILES.upload]);
 
@@ -56,12 +57,12 @@ export class PlaybackSigner {
 /** Where a player fetches `<prefix>/<path>`: a signed `/media/s/<exp>.<sig>/...` URL when `sign` (private media), else under the media base. */
 export function playbackObjectUrl(
   signer: PlaybackSigner,
-  options: { publicUrl: string; mediaBaseUrl: string; playbackTtlSeconds?: number },
+  options: ApiOptions,
   prefix: string,
   path: string,
   sign: boolean,
 ): string {
-  if (!sign) return `${options.mediaBaseUrl}/${prefix}/${path}`;
+  if (!sign) return `${mediaBaseUrl(options)}/${prefix}/${path}`;
   const exp = Math.floor(Date.now() / 1000) + (options.playbackTtlSeconds ?? 6 * 3600);
   return `${options.publicUrl}/media/s/${signer.token(prefix, exp)}/${prefix}/${path}`;
 }

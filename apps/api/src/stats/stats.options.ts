@@ -1,4 +1,4 @@
-/** Tuning of the statistics feature; every field has a default (ApiOptions.stats overrides any of them). */
+/** Tuning of the statistics feature; every field has a default (ApiOptions.stats overrides the tuning, the configuration the rest). */
 export interface StatsOptions {
   /** Raw beacons older than this are deleted (STATS_RAW_RETENTION_DAYS); aggregates are kept. */
   rawRetentionDays: number;
@@ -43,7 +43,20 @@ export const DEFAULT_STATS_OPTIONS: StatsOptions = {
   now: Date.now,
 };
 
-export const resolveStatsOptions = (overrides: Partial<StatsOptions> = {}): StatsOptions => ({ ...DEFAULT_STATS_OPTIONS, ...overrides });
+/** Statistics settings that are configuration (STATS_*): ApiOptions carries them under the config's names. */
+export type StatsConfigKeys = 'rawRetentionDays' | 'beaconsPerIpPerMinute' | 'countryHeader';
+
+/** The defaults, then the tuning, then the configured retention, beacon limit and country header. */
+export const resolveStatsOptions = (
+  tuning: Partial<Omit<StatsOptions, StatsConfigKeys>> = {},
+  config: { statsRawRetentionDays?: number; statsBeaconsPerIpPerMinute?: number; statsCountryHeader?: string } = {},
+): StatsOptions => ({
+  ...DEFAULT_STATS_OPTIONS,
+  ...tuning,
+  ...(config.statsRawRetentionDays !== undefined ? { rawRetentionDays: config.statsRawRetentionDays } : {}),
+  ...(config.statsBeaconsPerIpPerMinute !== undefined ? { beaconsPerIpPerMinute: config.statsBeaconsPerIpPerMinute } : {}),
+  ...(config.statsCountryHeader !== undefined ? { countryHeader: config.statsCountryHeader } : {}),
+});
 
 /** Injection token of the resolved StatsOptions. */
 export const STATS_OPTIONS = Symbol('STATS_OPTIONS');

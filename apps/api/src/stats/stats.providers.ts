@@ -14,5 +14,5 @@ export const statsControllers: Type[] = [BeaconsController, LiveStatsController,
 
 /** Playback statistics: beacon ingest, aggregates, the read side and the raw-beacon retention. */
 export function statsProviders(options: ApiOptions): Provider[] {
-  return [{ provide: STATS_OPTIONS, useValue: resolveStatsOptions(options.stats) }, StatsRepository, StatsTargets, PlaybackTicketService, BeaconIngest, StatsRetention, StatsService];
+  return [{ provide: STATS_OPTIONS, useValue: resolveStatsOptions(options.stats, options) }, StatsRepository, StatsTargets, PlaybackTicketService, BeaconIngest, StatsRetention, StatsService];
 }

@@ -68,7 +68,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         'onda-signature': signWebhook(secret, body, Math.floor(Date.now() / 1000)),
       },
       body,
-      allowPrivate: this.options.webhooks?.allowPrivate === true,
+      allowPrivate: this.options.webhooksAllowPrivate === true,
       timeoutMs: this.timeoutMs,
       connectTimeoutMs: this.timeoutMs,
       // The receiver's answer is not read: only its status counts.

@@ -30,7 +30,7 @@ export class WebhookService {
     @Inject(API_OPTIONS) options: ApiOptions,
   ) {
     this.secrets = new SecretBox(options.secret, 'webhook-secret');
-    this.allowPrivate = options.webhooks?.allowPrivate ?? false;
+    this.allowPrivate = options.webhooksAllowPrivate ?? false;
   }
 
   /**

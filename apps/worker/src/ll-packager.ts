@@ -1,5 +1,5 @@
 import type { LlPart, LlPlaylistModel, LlSegment } from '@onda/contracts';
-import { BoxReader, parseInit, parseMoof, type InitTrack } from '@onda/media';
+import { BoxReader, llLeadSegmentEnds, parseInit, parseMoof, type InitTrack } from '@onda/media';
 import type { ObjectStorage } from '@onda/storage';
 import { HeldParts } from './ll-held-parts.js';
 import type { Logger } from './logger.js';
@@ -14,14 +14,7 @@ const MODEL_CACHE = 'no-store';
 
 /** How many of a run's lead segments end at or before its part number `seq` (a segment start). */
 export function leadSegmentsBefore(seq: number, lead: readonly number[]): number {
-  let end = 0;
-  let n = 0;
-  for (const parts of lead) {
-    end += parts;
-    if (end > seq) break;
-    n++;
-  }
-  return n;
+  return llLeadSegmentEnds(lead).filter((end) => end <= seq).length;
 }
 
 /** A segment of the whole broadcast (the replay playlist `index.m3u8`). */

@@ -25,6 +25,12 @@ export const LL_FRAGMENT_US = 330_000;
  */
 export const LL_LEAD_SEGMENT_PARTS: readonly number[] = [1, 2];
 
+/** Where each lead segment ends, in parts from the run's start: [1, 2] -> [1, 3]. */
+export function llLeadSegmentEnds(lead: readonly number[] = LL_LEAD_SEGMENT_PARTS): number[] {
+  let count = 0;
+  return lead.map((parts) => (count += parts));
+}
+
 /**
  * ffmpeg `-force_key_frames` expression of low-latency mode: a keyframe at 0, at the end of each lead
  * segment (LL_LEAD_SEGMENT_PARTS: 0.33 and 0.99 s), then every `seg` seconds from the last one (2.99,
@@ -33,8 +39,7 @@ export const LL_LEAD_SEGMENT_PARTS: readonly number[] = [1, 2];
  */
 export function llKeyframeExpr(seg: number, lead: readonly number[] = LL_LEAD_SEGMENT_PARTS): string {
   const part = LL_FRAGMENT_US / 1e6;
-  let count = 0;
-  const ends = lead.map((parts) => +((count += parts) * part).toFixed(6));
+  const ends = llLeadSegmentEnds(lead).map((n) => +(n * part).toFixed(6));
   const last = ends.at(-1) ?? 0;
   let expr = `gte(t,${last}+(n_forced-${ends.length})*${seg})`;
   for (let i = ends.length - 1; i >= 0; i--) expr = `if(eq(n_forced,${i + 1}),gte(t,${ends[i]}),${expr})`;
